@@ -1,0 +1,47 @@
+"""Full-text search over folded (accent-free, lower-case) text, with SQLite FTS5.
+
+SearchDoc is a plain table (one row per searchable record); SearchIndex is an FTS5 table whose rowid is
+SearchDoc.id and whose only column holds the folded text. services/search.py keeps both up to date and
+never puts raw user text into MATCH (see `SearchIndex.matching`).
+"""
+from __future__ import annotations
+
+from peewee import AutoField, CharField, DateField
+from playhouse.sqlite_ext import FTS5Model, SearchField
+
+from models.base import BaseModel
+from models.db import database
+
+
+class SearchDoc(BaseModel):
+    id = AutoField()
+    kind = CharField()
+    record_id = CharField(max_length=36, unique=True)
+    commune_code = CharField(max_length=5, default="")
+    date = DateField(null=True)
+    number = CharField(null=True)
+    title = CharField(default="")
+
+    class Meta:
+        indexes = ((("kind", "date"), False),)
+
+
+class SearchIndex(FTS5Model):
+    text = SearchField()
+
+    class Meta:
+        database = database
+        table_name = "search_index"
+        options = {"tokenize": "unicode61 remove_diacritics 2", "prefix": "2 3"}
+
+    @classmethod
+    def match_expression(cls, terms: list[str]) -> str:
+        """AND of quoted prefix terms: user input can never inject FTS syntax (quotes, *, NEAR, …)."""
+        return " ".join(f'"{t}"*' for t in terms)
+
+    @classmethod
+    def matching(cls, terms: list[str]):
+        """Query of rowids matching every term, best first."""
+        return (cls.select(cls.rowid)
+                .where(cls.match(cls.match_expression(terms)))
+                .order_by(cls.rank()))

@@ -1,0 +1,110 @@
+"""Opening the local data folder: the one entry point both the GUI and the CLI use.
+
+    ctx = open_data_dir("/tmp/plcs")          # or None: --data-dir, then PLCS_DATA_DIR, then the user data dir
+    ctx.device_id, ctx.device_code, ctx.actor, ctx.profile
+
+The database file is <data dir>/plcs.db (SQLite, WAL). Migrations run at startup, each in a transaction,
+after a rotating backup of an existing database when the security feature provides one.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from models.db import close_database, database, open_database
+from models.schema import migrate_to_latest, pending
+from services import settings
+
+APP_NAME = "PhapLyCoSo"
+DB_FILE = "plcs.db"
+
+
+def resolve_data_dir(cli_value: str | None = None) -> Path:
+    value = cli_value or os.environ.get("PLCS_DATA_DIR") or user_data_dir(APP_NAME, appauthor=False)
+    path = Path(value).expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class AppContext:
+    data_dir: Path
+    device_id: str
+    profile: dict = field(default_factory=dict)
+    migrations_applied: list[str] = field(default_factory=list)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / DB_FILE
+
+    @property
+    def device_code(self) -> str:
+        """4-character device code used in human-readable numbers."""
+        return self.device_id.replace("-", "")[:4].upper()
+
+    @property
+    def actor(self) -> str:
+        return self.profile.get("full_name") or "—"
+
+    @property
+    def language(self) -> str:
+        return settings.get("language", "vi")
+
+
+_current: AppContext | None = None
+
+
+def current() -> AppContext:
+    if _current is None:
+        raise RuntimeError("open_data_dir() has not been called")
+    return _current
+
+
+def open_data_dir(data_dir: str | Path | None = None, passphrase: str | None = None,
+                  before_migrate=None) -> AppContext:
+    """Open the database of a data folder, migrate it, and make it the current context."""
+    global _current
+    path = resolve_data_dir(str(data_dir) if data_dir else None)
+    close_database()
+    open_database(path / DB_FILE, passphrase)
+    todo = pending()
+    if todo and before_migrate is not None and (path / DB_FILE).stat().st_size > 0:
+        before_migrate(path, todo)
+    applied = migrate_to_latest() if todo else []
+    device_id = settings.get("device_id")
+    if not device_id:
+        device_id = str(uuid.uuid4())
+        settings.put("device_id", device_id)
+    _current = AppContext(path, device_id, settings.get("profile", {}) or {}, applied)
+    return _current
+
+
+def use_memory_database() -> AppContext:
+    """In-memory database with the full schema (tests)."""
+    global _current
+    close_database()
+    open_database(":memory:")
+    migrate_to_latest()
+    settings.put("device_id", "00000000-test-0000-0000-000000000000")
+    _current = AppContext(Path("."), settings.get("device_id"), {"full_name": "Kiểm thử"}, [])
+    return _current
+
+
+def save_profile(profile: dict) -> None:
+    settings.put("profile", profile)
+    if _current is not None:
+        _current.profile = profile
+
+
+def close() -> None:
+    global _current
+    close_database()
+    _current = None
+
+
+def in_transaction():
+    return database.atomic()

@@ -1,0 +1,44 @@
+"""vi-VN number and date formatting through Babel (2.117.503; 24/11/2026).
+
+    fmt_int(2117503) == "2.117.503";  fmt_date(date(2026, 11, 24)) == "24/11/2026"
+    fmt_percent(12.5) == "12,5%";      fmt_change(120, 100) == "+20,0%"
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALES = {"vi": "vi_VN", "en": "en_US"}
+
+
+def fmt_int(n, lang: str = "vi") -> str:
+    return format_decimal(int(n or 0), locale=LOCALES[lang])
+
+
+def fmt_decimal(x, lang: str = "vi", digits: int = 1) -> str:
+    return format_decimal(round(float(x or 0), digits), format="#,##0." + "0" * digits, locale=LOCALES[lang])
+
+
+def fmt_percent(x, lang: str = "vi", digits: int = 1) -> str:
+    return fmt_decimal(x, lang, digits) + "%"
+
+
+def fmt_change(current, previous, lang: str = "vi") -> str:
+    """Signed change in percent, or '—' when the previous value is 0."""
+    if not previous:
+        return "—"
+    pct = (float(current) - float(previous)) * 100.0 / float(previous)
+    return ("+" if pct > 0 else "") + fmt_percent(pct, lang)
+
+
+def fmt_date(d: dt.date | None, lang: str = "vi") -> str:
+    if d is None:
+        return ""
+    return format_date(d, "dd/MM/yyyy", locale=LOCALES[lang])
+
+
+def fmt_long_date(d: dt.date) -> str:
+    """The NĐ 30/2020 date line: 'ngày 05 tháng 02 năm 2026'."""
+    return f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"

@@ -1,0 +1,121 @@
+"""Rules for a legal-aid case (Luật TGPL 2017): categories valid on the received date, the status lifecycle
+from assets/catalogs/legal_aid_statuses.json, dates in order, outcome only for litigation.
+
+Requester/beneficiary are given as nested person dicts (`requester`, `beneficiary`) or as ids
+(`requester_id`, `beneficiary_id`); services.records creates/updates the Person rows.
+"""
+from __future__ import annotations
+
+from models.records import Person
+from services import catalogs
+from services.dates import today_local
+from services.errors import Collector
+from services.kinds import person as person_rules
+from services.kinds.common import MISSING, category, commune_code, date, effective, keep, text
+
+
+def _person_ref(c: Collector, data: dict, role: str, ctx, required: bool):
+    nested, ref_id = data.get(role, MISSING), data.get(f"{role}_id", MISSING)
+    if isinstance(nested, dict):
+        person_id = nested.get("id")
+        existing = Person.get_or_none(Person.id == person_id) if person_id else None
+        values = person_rules.normalize(nested, existing, ctx, c, prefix=f"{role}.")
+        if existing is not None:
+            values["id"] = existing.id
+        return values
+    if ref_id not in (MISSING, None, ""):
+        if Person.get_or_none(Person.id == ref_id) is None:
+            c.add(f"{role}_id", "Không tìm thấy người này", "No such person")
+            return MISSING
+        return str(ref_id)
+    if required:
+        c.add(role, "Chưa nhập người yêu cầu trợ giúp pháp lý", "The requester is required")
+    return MISSING
+
+
+def normalize(data: dict, existing, ctx) -> dict:
+    c = Collector()
+    creating = existing is None
+    received = date(c, data, "received_date", required=creating)
+    on = received if received not in (MISSING, None) else effective("received_date", {}, existing)
+    values = keep({},
+                  received_date=received,
+                  commune_code=commune_code(c, data, required=creating),
+                  beneficiary_category=category(c, data, "beneficiary_category", "beneficiary_categories", on=on),
+                  legal_field=category(c, data, "legal_field", "legal_fields"),
+                  aid_form=category(c, data, "aid_form", "aid_forms"),
+                  request_content=text(c, data, "request_content", max_len=5000),
+                  provider=text(c, data, "provider", max_len=200),
+                  referred_to=text(c, data, "referred_to", max_len=200),
+                  status=category(c, data, "status", "legal_aid_statuses", required=False),
+                  status_date=date(c, data, "status_date"),
+                  status_reason=text(c, data, "status_reason", max_len=2000),
+                  outcome=category(c, data, "outcome", "legal_aid_outcomes", required=False),
+                  closed_date=date(c, data, "closed_date"),
+                  summary=text(c, data, "summary", max_len=10000))
+    for field_name in ("beneficiary_category", "legal_field", "aid_form"):
+        if creating and field_name not in values and data.get(field_name, MISSING) is MISSING:
+            c.add(field_name, "Chưa chọn giá trị", "No value chosen")
+    requester = _person_ref(c, data, "requester", ctx, required=creating)
+    if requester is not MISSING:
+        values["requester"] = requester
+    beneficiary = _person_ref(c, data, "beneficiary", ctx, required=False)
+    if beneficiary is not MISSING:
+        values["beneficiary"] = beneficiary
+
+    _check_status(c, values, existing)
+    received_eff = effective("received_date", values, existing)
+    for name in ("closed_date", "status_date"):
+        d = effective(name, values, existing)
+        if d and received_eff and d < received_eff:
+            c.add(name, "Ngày này trước ngày tiếp nhận", "This date is before the received date")
+    outcome = effective("outcome", values, existing, "")
+    if outcome and effective("aid_form", values, existing) != "to_tung":
+        c.add("outcome", "Kết quả thành công/không chỉ áp dụng cho vụ việc tham gia tố tụng",
+              "Success/failure applies only to litigation cases")
+    c.raise_if_any()
+    return values
+
+
+def _check_status(c: Collector, values: dict, existing) -> None:
+    old = existing.status if existing is not None else None
+    new = values.get("status") or old or "received"
+    values.setdefault("status", new)
+    status = catalogs.get("legal_aid_statuses", new) or {}
+    if old is not None and new != old:
+        allowed = (catalogs.get("legal_aid_statuses", old) or {}).get("next", [])
+        if new not in allowed:
+            c.add("status", f"Không thể chuyển từ «{catalogs.label('legal_aid_statuses', old)}» sang "
+                            f"«{catalogs.label('legal_aid_statuses', new)}»",
+                  f"Cannot move from '{catalogs.label('legal_aid_statuses', old, 'en')}' to "
+                  f"'{catalogs.label('legal_aid_statuses', new, 'en')}'")
+            return
+    changed = old != new
+    if status.get("needs_reason") and changed and not values.get("status_reason"):
+        c.add("status_reason", "Cần ghi lý do từ chối / không tiếp tục", "A reason is required")
+    if status.get("terminal") and changed and not values.get("closed_date"):
+        values["closed_date"] = values.get("status_date") or today_local()
+    if changed:
+        default_date = values.get("received_date") if old is None else None
+        values["status_date"] = values.get("status_date") or default_date or today_local()
+
+
+def history_entry(instance, actor: str) -> dict:
+    return {"status": instance.status, "date": str(instance.status_date or instance.received_date),
+            "reason": instance.status_reason, "by": actor}
+
+
+def title(case) -> str:
+    name = case.requester.full_name if case.requester_id else ""
+    return f"{name} — {catalogs.label('legal_fields', case.legal_field)}"
+
+
+def search_fields(case) -> dict:
+    req = case.requester
+    ben = case.beneficiary if case.beneficiary_id else None
+    parts = [case.number, req.full_name, req.phone, req.id_number,
+             ben.full_name if ben else "", ben.phone if ben else "", ben.id_number if ben else "",
+             catalogs.label("legal_fields", case.legal_field), catalogs.label("beneficiary_categories", case.beneficiary_category),
+             case.request_content, case.summary, case.provider]
+    return {"number": case.number, "title": title(case), "text": " ".join(p for p in parts if p),
+            "date": case.received_date, "commune_code": case.commune_code}

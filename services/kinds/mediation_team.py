@@ -1,0 +1,61 @@
+"""Rules for a mediation team (tổ hòa giải): at least 3 mediators including a woman (Điều 12) — a warning,
+since a team being formed must still be recordable."""
+from __future__ import annotations
+
+from services import catalogs
+from services.errors import Collector
+from services.kinds.common import MISSING, commune_code, date, keep, text
+from services.text import nfc
+
+MIN_MEMBERS = 3
+
+
+def _members(c: Collector, data: dict):
+    raw = data.get("members", MISSING)
+    if raw is MISSING:
+        return MISSING
+    items = raw if isinstance(raw, (list, tuple)) else [{"name": n} for n in str(raw or "").split(";") if n.strip()]
+    out = []
+    for i, m in enumerate(items):
+        m = m if isinstance(m, dict) else {"name": str(m)}
+        name = nfc(str(m.get("name", "")))
+        if not name:
+            c.add(f"members[{i + 1}].name", "Thiếu họ tên hòa giải viên", "Mediator name missing")
+            continue
+        gender = catalogs.resolve("genders", m.get("gender")) if m.get("gender") else ""
+        ethnicity = catalogs.resolve("ethnic_groups", m.get("ethnicity")) if m.get("ethnicity") else ""
+        out.append({"name": name, "gender": gender or "", "ethnicity": ethnicity or "",
+                     "role": m.get("role", "member")})
+    return out
+
+
+def normalize(data: dict, existing, ctx) -> dict:
+    c = Collector()
+    creating = existing is None
+    values = keep({},
+                  name=text(c, data, "name", required=creating, max_len=200, label_vi="Tên tổ", label_en="Team name"),
+                  commune_code=commune_code(c, data, required=creating),
+                  village=text(c, data, "village", max_len=120),
+                  leader=text(c, data, "leader", max_len=120),
+                  members=_members(c, data),
+                  recognised_date=date(c, data, "recognised_date"))
+    c.raise_if_any()
+    return values
+
+
+def warnings(team) -> list[tuple[str, str]]:
+    members = team.members or []
+    out = []
+    if len(members) < MIN_MEMBERS:
+        out.append((f"Tổ hòa giải cần ít nhất {MIN_MEMBERS} hòa giải viên (hiện có {len(members)})",
+                    f"A team needs at least {MIN_MEMBERS} mediators (has {len(members)})"))
+    if not any(m.get("gender") == "nu" for m in members):
+        out.append(("Tổ hòa giải cần có hòa giải viên nữ", "A team needs a female mediator"))
+    return out
+
+
+def title(team) -> str:
+    return team.name
+
+
+search_fields = None

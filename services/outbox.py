@@ -1,0 +1,39 @@
+"""The outbox: records changed locally and not yet acknowledged by the sync server (one row per record).
+
+    queue("legal-aid", case.id);  pending_counts() -> {"legal-aid": 3, …};  acknowledge("legal-aid", [ids])
+"""
+from __future__ import annotations
+
+from peewee import fn
+
+from models.records import Outbox
+from services.dates import utc_now
+
+
+def queue(kind: str, record_id: str) -> None:
+    (Outbox.insert(kind=kind, record_id=record_id, queued_at=utc_now())
+     .on_conflict(conflict_target=[Outbox.kind, Outbox.record_id], update={Outbox.queued_at: utc_now()})
+     .execute())
+
+
+def pending_counts() -> dict[str, int]:
+    return {row.kind: row.n for row in Outbox.select(Outbox.kind, fn.COUNT(Outbox.id).alias("n")).group_by(Outbox.kind)}
+
+
+def pending_total() -> int:
+    return Outbox.select().count()
+
+
+def pending_ids(kind: str, limit: int | None = None) -> list[str]:
+    q = Outbox.select(Outbox.record_id).where(Outbox.kind == kind).order_by(Outbox.queued_at)
+    if limit:
+        q = q.limit(limit)
+    return [r.record_id for r in q]
+
+
+def acknowledge(kind: str, record_ids: list[str], queued_before=None) -> int:
+    """Remove acknowledged rows; rows re-queued after `queued_before` (edited during sync) are kept."""
+    q = Outbox.delete().where((Outbox.kind == kind) & (Outbox.record_id.in_(record_ids)))
+    if queued_before is not None:
+        q = q.where(Outbox.queued_at <= queued_before)
+    return q.execute()

@@ -1,0 +1,119 @@
+"""Legal-aid documents: the request form (Mẫu số 02-TP-TGPL, pre-filled) and the case slip (phiếu tiếp nhận /
+thụ lý) with its QR code.
+
+    story = request_form_story(case)       # list of flowables; services.printing.render() builds the PDF
+    story = case_slip_story(case)
+"""
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer, Table, TableStyle
+
+from services import catalogs
+from services.formatting import fmt_date
+from services.printing.context import commune_issuer, commune_name, label, person_address, person_line
+from services.printing.document import (Signer, admin_heading, esc, field_line, frame_width, national_heading, p,
+                                        section, signature_block, title_block, date_line)
+from services.printing.qr import QRFlowable, qr_payload
+
+CENTRE = "Trung tâm Trợ giúp pháp lý nhà nước"
+
+
+def _addressee(case) -> str:
+    if case.referred_to:
+        return case.referred_to
+    c = commune_issuer(case.commune_code)
+    return f"{CENTRE} {c.province_type.lower()} {c.province}" if c.province else CENTRE
+
+
+def request_form_story(case) -> list:
+    """Đơn yêu cầu trợ giúp pháp lý (Mẫu số 02-TP-TGPL, TT 12/2018/TT-BTP), filled from the case; the requester
+    signs or puts a fingerprint in the box."""
+    requester, beneficiary = case.requester, case.beneficiary or case.requester
+    story = national_heading(form_no="Mẫu số 02-TP-TGPL")
+    story += title_block("ĐƠN YÊU CẦU TRỢ GIÚP PHÁP LÝ")
+    story.append(p(f"Kính gửi: <b>{esc(_addressee(case))}</b>", "field"))
+    story.append(Spacer(1, 3 * mm))
+    story += [
+        field_line("Họ và tên người yêu cầu trợ giúp pháp lý", requester.full_name),
+        field_line("Địa chỉ liên hệ", person_address(requester)),
+        field_line("Số điện thoại", requester.phone),
+        field_line("Họ và tên người được trợ giúp pháp lý", beneficiary.full_name),
+        field_line("Năm sinh", beneficiary.birth_year or ""),
+        field_line("Giới tính", label("genders", beneficiary.gender)),
+        field_line("Dân tộc", label("ethnic_groups", beneficiary.ethnicity)),
+        field_line("Số định danh cá nhân / CCCD", beneficiary.id_number),
+        field_line("Địa chỉ liên hệ", person_address(beneficiary)),
+        field_line("Số điện thoại", beneficiary.phone),
+        p("Thuộc diện người được trợ giúp pháp lý <i>(đánh dấu vào ô tương ứng)</i>:", "field"),
+    ]
+    for entry in catalogs.entries("beneficiary_categories"):
+        mark = "■" if entry["code"] == case.beneficiary_category else "□"
+        story.append(p(f"{mark} {esc(entry['code'])}. {esc(entry['vi'])}", "small"))
+    story.append(Spacer(1, 2 * mm))
+    story.append(field_line("Lĩnh vực pháp luật", label("legal_fields", case.legal_field)))
+    story.append(field_line("Hình thức trợ giúp pháp lý đề nghị", label("aid_forms", case.aid_form)))
+    story.append(p("Nội dung yêu cầu trợ giúp pháp lý:", "field"))
+    story.append(p(esc(case.request_content) if case.request_content else "." * 150, "body"))
+    story.append(p("Giấy tờ kèm theo: " + "." * 100, "field"))
+    story.append(p("Tôi xin cam đoan những thông tin nêu trên là đúng sự thật và chịu trách nhiệm về lời khai của "
+                   "mình.", "body"))
+    place = commune_issuer(case.commune_code).place
+    story.append(p(esc(date_line(place, case.received_date)), "dateline_right"))
+    story.append(signature_block([
+        Signer("NGƯỜI TIẾP NHẬN", "(Ký, ghi rõ họ tên)", name=""),
+        Signer("NGƯỜI YÊU CẦU", "(Ký, ghi rõ họ tên hoặc điểm chỉ)", name=requester.full_name, fingerprint=True),
+    ], frame_width()))
+    return story
+
+
+def slip_title(case) -> str:
+    return ("PHIẾU THỤ LÝ VỤ VIỆC TRỢ GIÚP PHÁP LÝ" if case.status in ("accepted", "in_progress", "completed")
+            else "PHIẾU TIẾP NHẬN YÊU CẦU TRỢ GIÚP PHÁP LÝ")
+
+
+def case_slip_story(case) -> list:
+    """Phiếu tiếp nhận / thụ lý: number, dates, requester and beneficiary, category, field, form, provider or
+    referral, signature blocks and a QR code with {"id", "number"}."""
+    issuer = commune_issuer(case.commune_code)
+    story = admin_heading(issuer, number=case.number, on=case.received_date)
+    story += title_block(slip_title(case), f"Vụ việc số: {case.number}")
+    beneficiary = case.beneficiary or case.requester
+    rows = [
+        ("Số vụ việc", case.number),
+        ("Ngày tiếp nhận", fmt_date(case.received_date)),
+        ("Nơi tiếp nhận", commune_name(case.commune_code)),
+        ("Người yêu cầu", person_line(case.requester)),
+        ("Số điện thoại", case.requester.phone),
+        ("Người được trợ giúp pháp lý", person_line(beneficiary)),
+        ("Diện người được TGPL", label("beneficiary_categories", case.beneficiary_category)),
+        ("Lĩnh vực", label("legal_fields", case.legal_field)),
+        ("Hình thức trợ giúp", label("aid_forms", case.aid_form)),
+        ("Nội dung yêu cầu", case.request_content),
+        ("Người thực hiện TGPL", case.provider),
+        ("Chuyển đến", case.referred_to),
+        ("Tình trạng", label("legal_aid_statuses", case.status) +
+         (f" (ngày {fmt_date(case.status_date)})" if case.status_date else "")),
+    ]
+    if case.closed_date:
+        rows.append(("Ngày kết thúc", fmt_date(case.closed_date)))
+    if case.outcome:
+        rows.append(("Kết quả", label("legal_aid_outcomes", case.outcome)))
+    width = frame_width()
+    qr_w = 32 * mm
+    info = Table([[p(f"<b>{esc(k)}:</b>", "cell"), p(esc(v) if v else "—", "cell")] for k, v in rows],
+                 colWidths=[45 * mm, width - qr_w - 45 * mm])
+    info.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 1)]))
+    qr_cell = [QRFlowable(qr_payload(case), size=28 * mm), p(esc(case.number), "cell_c")]
+    outer = Table([[info, qr_cell]], colWidths=[width - qr_w, qr_w])
+    outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    story.append(outer)
+    story.append(Spacer(1, 3 * mm))
+    story.append(p("Người yêu cầu giữ phiếu này và xuất trình khi liên hệ về vụ việc.", "note"))
+    story.append(signature_block([
+        Signer("NGƯỜI YÊU CẦU", "(Ký, ghi rõ họ tên hoặc điểm chỉ)", name=case.requester.full_name),
+        Signer("NGƯỜI TIẾP NHẬN", "(Ký, ghi rõ họ tên)", name=""),
+    ], width))
+    return story

@@ -1,0 +1,225 @@
+"""Saving, deleting and reading records: every write goes through here (UI, CLI, import, demo).
+
+    case = save("legal-aid", {"received_date": "24/11/2026", "commune_code": "06652",
+                              "requester": {"full_name": "Đặng Văn Đức", "id_number": "022090001234"},
+                              "beneficiary_category": "2", "legal_field": "dat_dai", "aid_form": "tu_van"})
+    save("legal-aid", {"status": "referred", "referred_to": "Trung tâm TGPL"}, record_id=case.id)
+    delete("legal-aid", case.id); restore("legal-aid", case.id)
+    get("legal-aid", "TG-06652-2026-3FA2-0001")
+
+One save is one transaction: validation (services.kinds.*), numbering, nested persons, the audit entry, the
+outbox row for sync, the search index and the village list all commit together or not at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import DateField, DateTimeField, ForeignKeyField
+
+from models.base import new_uuid
+from models.db import database
+from models.records import MODEL_BY_KIND, LegalAidCase, MediationCase, Person
+from services import app, audit, numbering, outbox, search, villages
+from services.dates import utc_now
+from services.errors import NotFoundError, UsageError
+from services.kinds import KIND_RULES, NUMBER_PREFIX
+
+KIND_LABELS = {"legal-aid": ("Trợ giúp pháp lý", "Legal aid"), "mediation": ("Hòa giải cơ sở", "Mediation"),
+               "dissemination": ("Phổ biến pháp luật", "Dissemination"), "person": ("Người", "Person"),
+               "mediation-session": ("Buổi hòa giải", "Mediation session"),
+               "mediation-team": ("Tổ hòa giải", "Mediation team")}
+
+
+def model_for(kind: str):
+    try:
+        return MODEL_BY_KIND[kind]
+    except KeyError:
+        raise UsageError(f"Loại hồ sơ không hợp lệ: {kind}", f"Unknown record kind: {kind}") from None
+
+
+# ---- documents (what sync and audit see) -----------------------------------------------------------------
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def to_document(instance) -> dict:
+    """All user fields as JSON-able values (FKs as ids); bookkeeping fields left out."""
+    doc = {}
+    for name, field in instance._meta.fields.items():
+        if name in instance.SYSTEM_FIELDS:
+            continue
+        key = field.column_name if isinstance(field, ForeignKeyField) else name
+        value = instance.__data__.get(name)
+        doc[key] = _plain(value)
+    return doc
+
+
+def _from_plain(field, value):
+    if value is None or value == "":
+        return None if field.null or isinstance(field, (DateField, DateTimeField)) else value
+    if isinstance(field, DateTimeField) and isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    if isinstance(field, DateField) and isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value
+
+
+def apply_remote(kind: str, document: dict, last_modified: int | None = None) -> None:
+    """Write a version that came from the server or a transfer file: no validation, no outbox, no audit;
+    keeps the search index and village list in step. Unknown keys (newer clients) are ignored."""
+    model = model_for(kind)
+    row = {}
+    for name, field in model._meta.fields.items():
+        key = field.column_name if isinstance(field, ForeignKeyField) else name
+        if key in document and name not in ("created_at", "updated_at", "device_id", "last_modified"):
+            row[name] = _from_plain(field, document[key])
+    row["id"] = document["id"]
+    row["deleted"] = bool(document.get("deleted", False))
+    row["last_modified"] = last_modified
+    row["updated_at"] = utc_now()
+    row.setdefault("device_id", document.get("device_id", ""))
+    with database.atomic():
+        if model.select().where(model.id == row["id"]).exists():
+            model.update(**{k: v for k, v in row.items() if k != "id"}).where(model.id == row["id"]).execute()
+        else:
+            model.insert(**row).execute()
+        instance = model.get_by_id(row["id"])
+        search.reindex(instance)
+        if getattr(instance, "village", "") and getattr(instance, "commune_code", ""):
+            villages.remember(instance.commune_code, instance.village)
+
+
+# ---- writes ----------------------------------------------------------------------------------------------
+
+def _save_person(values, actor: str) -> str:
+    if isinstance(values, str):
+        return values
+    person_id = values.pop("id", None)
+    if person_id:
+        return save("person", values, record_id=person_id, actor=actor, _validated=True).id
+    return save("person", values, actor=actor, _validated=True).id
+
+
+def save(kind: str, data: dict, record_id: str | None = None, actor: str | None = None, *, _validated=False):
+    """Create (record_id None, or an id not yet stored) or update a record; returns the saved model instance."""
+    model = model_for(kind)
+    rules = KIND_RULES[kind]
+    ctx = app.current()
+    actor = actor or ctx.actor
+    with database.atomic():
+        existing = None
+        if record_id is not None:
+            existing = model.get_or_none(model.id == record_id)
+            if existing is None and not data.get("_create_with_id"):
+                raise NotFoundError(f"Không tìm thấy hồ sơ {record_id}", f"No record {record_id}")
+        values = dict(data) if _validated else rules.normalize(data, existing, ctx)
+        for role in ("requester", "beneficiary"):
+            if role in values and values[role] is not None:
+                values[role] = _save_person(values[role], actor)
+        if "parties" in values:
+            values["parties"] = [_save_person(p, actor) for p in values["parties"]]
+        creating = existing is None
+        before = {} if creating else to_document(existing)
+        instance = existing or model(id=record_id or data.get("id") or new_uuid(), device_id=ctx.device_id)
+        for name, value in values.items():
+            if name.startswith("_") or name == "id":
+                continue
+            setattr(instance, name, value)
+        if creating and kind in NUMBER_PREFIX and not getattr(instance, "number", None):
+            year = (instance.received_date or utc_now().date()).year
+            instance.number = numbering.next_number(
+                NUMBER_PREFIX[kind], instance.commune_code, year, ctx.device_code,
+                exists=lambda n: model.select().where(model.number == n).exists())
+        if kind == "legal-aid" and (creating or before.get("status") != instance.status):
+            instance.status_history = list(instance.status_history or []) + [
+                KIND_RULES[kind].history_entry(instance, actor)]
+        after = to_document(instance)
+        changes = audit.diff(before, after)
+        changes.pop("id", None)
+        if creating:
+            changes = {k: v for k, v in changes.items() if v[1] not in (None, "", [], {}, False)}
+        if not creating and not changes:
+            return instance
+        instance.updated_at = utc_now()
+        instance.save(force_insert=creating)
+        audit.record(kind, instance.id, "create" if creating else "update", changes, actor)
+        outbox.queue(kind, instance.id)
+        search.reindex(instance)
+        if getattr(instance, "village", ""):
+            villages.remember(instance.commune_code, instance.village)
+        if kind == "person" and not creating:
+            _reindex_referencing(instance.id)
+        return instance
+
+
+def _reindex_referencing(person_id: str) -> None:
+    for case in LegalAidCase.alive().where((LegalAidCase.requester == person_id) |
+                                           (LegalAidCase.beneficiary == person_id)):
+        search.reindex(case)
+    for case in MediationCase.alive().where(MediationCase.parties.cast("text").contains(person_id)):
+        search.reindex(case)
+
+
+def _set_deleted(kind: str, record_id: str, deleted: bool, actor: str | None) -> None:
+    with database.atomic():
+        instance = get(kind, record_id, include_deleted=True)
+        if instance.deleted == deleted:
+            return
+        instance.deleted = deleted
+        instance.updated_at = utc_now()
+        instance.save()
+        audit.record(kind, instance.id, "delete" if deleted else "restore", {"deleted": [not deleted, deleted]}, actor)
+        outbox.queue(kind, instance.id)
+        search.reindex(instance)
+        if kind == "mediation" and deleted:
+            for session in model_for("mediation-session").alive().where(
+                    model_for("mediation-session").case == instance.id):
+                _set_deleted("mediation-session", session.id, True, actor)
+
+
+def delete(kind: str, record_id: str, actor: str | None = None) -> None:
+    """Soft delete (a tombstone that syncs); undo with restore()."""
+    _set_deleted(kind, record_id, True, actor)
+
+
+def restore(kind: str, record_id: str, actor: str | None = None) -> None:
+    _set_deleted(kind, record_id, False, actor)
+
+
+# ---- reads -----------------------------------------------------------------------------------------------
+
+def get(kind: str, id_or_number: str, include_deleted: bool = False):
+    """A record by UUID or human-readable number; NotFoundError otherwise."""
+    model = model_for(kind)
+    cond = model.id == id_or_number
+    if "number" in model._meta.fields:
+        cond |= model.number == id_or_number
+    q = model.select().where(cond)
+    if not include_deleted:
+        q = q.where(model.deleted == False)  # noqa: E712
+    instance = q.first()
+    if instance is None:
+        raise NotFoundError(f"Không tìm thấy hồ sơ «{id_or_number}»", f"No record '{id_or_number}'")
+    return instance
+
+
+def find_any(id_or_number: str):
+    """(kind, instance) for an id/number of any kind with a number or a document."""
+    for kind in ("legal-aid", "mediation", "dissemination"):
+        try:
+            return kind, get(kind, id_or_number)
+        except NotFoundError:
+            continue
+    raise NotFoundError(f"Không tìm thấy hồ sơ «{id_or_number}»", f"No record '{id_or_number}'")
+
+
+def warnings(kind: str, instance) -> list[tuple[str, str]]:
+    fn = getattr(KIND_RULES[kind], "warnings", None)
+    return fn(instance) if fn else []
+
+
+def persons_by_id(ids: list[str]) -> dict[str, Person]:
+    return {p.id: p for p in Person.select().where(Person.id.in_(ids))}
