@@ -1,7 +1,8 @@
 """A loopback TCP proxy that simulates a field link: one-way delay, a bandwidth limit, bytes counted each way.
 
     python -m bench.netem_proxy --target 127.0.0.1:8888 --rtt-ms 300 --rate-kbit 1000
-    # prints {"port": 41234} on stdout, then answers stdin lines: "stats" -> JSON counters, "reset", "quit"
+    # prints {"port": 41234} on stdout, then answers stdin lines: "stats" -> JSON counters, "reset",
+    # "shape RTT_MS RATE_KBIT" (change the link), "quit"
 
     from bench.netem_proxy import ProxyProcess
     with ProxyProcess(target_port=8888, rtt_ms=300, rate_kbit=1000) as p:
@@ -56,6 +57,10 @@ class Proxy:
 
     def reset(self) -> None:
         self.up.bytes = self.down.bytes = self.connections = 0
+
+    def shape(self, rtt_ms: float, rate_kbit: float) -> None:
+        for link in (self.up, self.down):
+            link.delay_s, link.rate_bps, link.free_at = rtt_ms / 2000.0, rate_kbit * 1000, 0.0
 
     async def _pump(self, reader, writer, link: Link):
         loop = asyncio.get_running_loop()
@@ -131,6 +136,9 @@ def main(argv=None) -> int:
                 break
             if line == "reset":
                 proxy.reset()
+            elif line.startswith("shape "):          # "shape RTT_MS RATE_KBIT": change the link from now on
+                _, rtt, rate = line.split()
+                proxy.shape(float(rtt), float(rate))
             print(json.dumps(proxy.stats()), flush=True)
         server.close()
 
@@ -166,6 +174,9 @@ class ProxyProcess:
 
     def reset(self) -> dict:
         return self._ask("reset")
+
+    def shape(self, rtt_ms: float, rate_kbit: float) -> dict:
+        return self._ask(f"shape {rtt_ms} {rate_kbit}")
 
     def close(self):
         if self.proc and self.proc.poll() is None:

@@ -154,6 +154,7 @@ class LocalServer:
         env = dict(os.environ)
         env.update({
             "KINTO_INI": str(KINTO_INI), "PYTHONWARNINGS": "ignore",
+            "PYTHONPATH": os.pathsep.join([str(REPO)] + [p for p in [env.get("PYTHONPATH", "")] if p]),
             "KINTO_STORAGE_URL": self.database_url, "KINTO_PERMISSION_URL": self.database_url,
             "KINTO_CACHE_URL": self.database_url,
             "KINTO_CACHE_BACKEND": env.get("KINTO_CACHE_BACKEND", "kinto.core.cache.memory"),

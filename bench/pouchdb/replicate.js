@@ -2,11 +2,14 @@
 // PouchDB reference replication for bench/bench_sync.py (same documents as the Kinto side, same phases).
 //
 //   node replicate.js --docs docs.jsonl --changed changed.jsonl --others others.jsonl \
-//        [--gzip] [--preload] [--wait-url] [--workdir DIR]
+//        [--gzip] [--preload] [--wait-url] [--pause-before-incr] [--workdir DIR]
 //
 // Starts an express-pouchdb server (leveldb, in a child-free way: same process, own HTTP server) on 127.0.0.1
 // port 0 and prints {"event": "listening", "port": N}. With --wait-url it then reads the client base URL
-// (e.g. a netem proxy in front of that port) from stdin; otherwise the client talks to the port directly.
+// (e.g. bench/netem_proxy.py in front of that port) from stdin and uses it for every phase; with
+// --pause-before-incr it prints {"event": "before_incr"} and waits for a line on stdin before the incremental
+// phases (the caller switches the proxy to the slow field link then). PouchDB keys its checkpoints by URL, so
+// all phases must use the same URL.
 // Phases, each timed and counted on the server (requests, socket bytes in and out):
 //   push        a local db holding every doc in --docs replicates to the server (skipped with --preload,
 //               which loads the server in bulk instead, for large pull measurements)
@@ -30,6 +33,7 @@ function parseArgs(argv) {
     if (a === '--gzip') out.gzip = true;
     else if (a === '--preload') out.preload = true;
     else if (a === '--wait-url') out.waitUrl = true;
+    else if (a === '--pause-before-incr') out.pauseBeforeIncr = true;
     else if (a.startsWith('--')) out[a.slice(2).replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = argv[++i];
   }
   return out;
@@ -102,13 +106,10 @@ async function main() {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = server.address().port;
   process.stdout.write(JSON.stringify({ event: 'listening', port }) + '\n');
-  let base = `http://127.0.0.1:${port}`;
-  if (args.waitUrl) {
-    const rl = readline.createInterface({ input: process.stdin });
-    base = (await new Promise((resolve) => rl.once('line', resolve))).trim().replace(/\/$/, '');
-    rl.close();
-  }
-  const remoteUrl = `${base}/bench`;
+  let remoteUrl = `http://127.0.0.1:${port}/bench`;
+  const lines = readline.createInterface({ input: process.stdin });
+  const nextLine = () => new Promise((resolve) => lines.once('line', resolve));
+  if (args.waitUrl) remoteUrl = (await nextLine()).trim().replace(/\/$/, '') + '/bench';
   const serverDb = new ServerPouch('bench');
   const phases = {};
   async function phase(name, fn) {
@@ -130,8 +131,14 @@ async function main() {
   const b = new PouchDB(clientDir + 'b');
   await phase('pull', () => b.replicate.from(remoteUrl));
   if (changed.length || others.length) {
+    // a device that synced before has a push checkpoint too: set it up untimed (nothing new to send)
+    await phase('setup_push', () => b.replicate.to(remoteUrl));
     await applyEdits(b, changed);          // the officer's own edits, made offline
     await applyEdits(serverDb, others);    // another device's edits, already on the server
+    if (args.pauseBeforeIncr) {
+      process.stdout.write(JSON.stringify({ event: 'before_incr' }) + '\n');
+      await nextLine();
+    }
     await phase('incr_push', () => b.replicate.to(remoteUrl));
     await phase('incr_pull', () => b.replicate.from(remoteUrl));
   }
@@ -139,6 +146,7 @@ async function main() {
   await b.close();
   await serverDb.close();
   server.close();
+  lines.close();
   process.stdout.write(JSON.stringify({ n: docs.length, gzip: args.gzip, preload: args.preload,
     server_doc_count: info.doc_count, phases }) + '\n');
   if (!args.workdir) fs.rmSync(work, { recursive: true, force: true });

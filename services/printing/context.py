@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from services import admin_units, catalogs
+from services import admin_units, audit, catalogs
 from services.printing.document import Issuer
 
 
@@ -71,15 +71,9 @@ def age(person, on: dt.date) -> str:
     return str(on.year - person.birth_year) if person is not None and person.birth_year else ""
 
 
-def record_print(kind: str, record_id: str, *, doc: str, actor=None, count: int | None = None) -> None:
-    """Audit a print (action "print"); a failure to audit never stops the printout (logged instead)."""
+def record_print(kind: str, record_id: str, *, doc: str, actor: str | None = None, count: int | None = None) -> None:
+    """Audit a print (action "print", changes {"document": doc})."""
     changes = {"document": doc}
     if count is not None:
         changes["count"] = count
-    try:
-        from services import audit
-        audit.record(kind, record_id, "print", changes, actor)
-    except ImportError:
-        from models.records import AuditEntry
-        officer = actor if isinstance(actor, str) else getattr(actor, "full_name", "") or ""
-        AuditEntry.create(record_kind=kind, record_id=record_id, action="print", changes=changes, officer=officer)
+    audit.record(kind, record_id, "print", changes, actor)

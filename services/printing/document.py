@@ -54,6 +54,8 @@ STYLES = {
     "cell": _style("cell", 11, leading=13),
     "cell_c": _style("cell_c", 11, leading=13, align=TA_CENTER),
     "cell_r": _style("cell_r", 11, leading=13, align=TA_RIGHT),
+    "tiny": _style("tiny", 9, leading=10.5),
+    "tiny_c": _style("tiny_c", 8, leading=9, align=TA_CENTER),
     "cell_h": _style("cell_h", 11, font=SERIF_BOLD, leading=13, align=TA_CENTER),
     "head_c": _style("head_c", 12, align=TA_CENTER, leading=15),
     "head_cb": _style("head_cb", 12, font=SERIF_BOLD, align=TA_CENTER, leading=15),
@@ -147,8 +149,9 @@ def admin_heading(issuer: Issuer, *, number: str | None = "", on: dt.date | None
                              _rule(stringWidth(TIEU_NGU, SERIF_BOLD, 13))]
     right.append(p(esc(date_line(issuer.place, on)), "dateline"))
     table = Table([[left, right]], colWidths=[left_w, right_w])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0)]))
     out: list[Flowable] = []
     if form_no:
         out.append(p(esc(form_no), "form_no"))
@@ -207,11 +210,9 @@ class FingerprintBox(Flowable):
 
 def signature_block(signers: list[Signer], width: float | None = None, space: float = 24 * mm,
                     per_row: int = 3) -> Flowable:
-    """Signature columns side by side (wrapping to further rows after `per_row`), kept on one page."""
+    """Signature columns side by side (further rows after `per_row`; a page break may fall between rows)."""
     width = width or (A4[0] - MARGINS["left"] - MARGINS["right"])
-    if len(signers) > per_row:
-        return KeepTogether([signature_block(signers[i:i + per_row], width, space, per_row)
-                             for i in range(0, len(signers), per_row)])
+    cols = min(per_row, max(1, len(signers)))
     cells = []
     for s in signers:
         cell: list[Flowable] = []
@@ -219,14 +220,17 @@ def signature_block(signers: list[Signer], width: float | None = None, space: fl
             cell.append(p(esc(s.above), "sign_title"))
         cell += [p(esc(s.title), "sign_title"), p(esc(s.note), "sign_note")]
         if s.fingerprint:
-            cell += [Spacer(1, 2 * mm), FingerprintBox(), Spacer(1, 2 * mm)]
+            cell += [Spacer(1, 1 * mm), FingerprintBox(h=space - 2 * mm), Spacer(1, 1 * mm)]
         else:
             cell.append(Spacer(1, space))
         cell.append(p(esc(s.name) if s.name else "", "sign_name"))
         cells.append(cell)
-    table = Table([cells], colWidths=[width / max(1, len(signers))] * len(signers))
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return KeepTogether([Spacer(1, 6 * mm), table])
+    rows = [cells[i:i + cols] for i in range(0, len(cells), cols)]
+    rows[-1] += [""] * (cols - len(rows[-1]))
+    table = Table(rows, colWidths=[width / cols] * cols)
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
+    return KeepTogether([Spacer(1, 5 * mm), table]) if len(rows) == 1 else table
 
 
 # ----------------------------------------------------------------------------------------------- tables
@@ -320,7 +324,7 @@ def build_pdf(story: list[Flowable], out: str | Path | io.BytesIO | None = None,
                           creator="Pháp lý cơ sở", lang="vi-VN")
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0,
                   rightPadding=0, topPadding=0, bottomPadding=0)
-    on_page = _decree_page_number if numbering == "decree" else None
+    on_page = _decree_page_number if numbering == "decree" else (lambda canvas, doc: None)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page, pagesize=pagesize)])
     doc.build(list(story), canvasmaker=NumberedCanvas if numbering == "total" else rl_canvas.Canvas)
     data = buf.getvalue()

@@ -26,6 +26,11 @@ def _addressee(case) -> str:
     return f"{CENTRE} {c.province_type.lower()} {c.province}" if c.province else CENTRE
 
 
+def _with_phone(person) -> str:
+    address = person_address(person) or "……………………………"
+    return f"{address}; Số điện thoại: {person.phone}" if person.phone else address
+
+
 def request_form_story(case) -> list:
     """Đơn yêu cầu trợ giúp pháp lý (Mẫu số 02-TP-TGPL, TT 12/2018/TT-BTP), filled from the case; the requester
     signs or puts a fingerprint in the box."""
@@ -36,15 +41,12 @@ def request_form_story(case) -> list:
     story.append(Spacer(1, 3 * mm))
     story += [
         field_line("Họ và tên người yêu cầu trợ giúp pháp lý", requester.full_name),
-        field_line("Địa chỉ liên hệ", person_address(requester)),
-        field_line("Số điện thoại", requester.phone),
+        field_line("Địa chỉ liên hệ", _with_phone(requester)),
         field_line("Họ và tên người được trợ giúp pháp lý", beneficiary.full_name),
-        field_line("Năm sinh", beneficiary.birth_year or ""),
-        field_line("Giới tính", label("genders", beneficiary.gender)),
-        field_line("Dân tộc", label("ethnic_groups", beneficiary.ethnicity)),
+        p(esc(f"Năm sinh: {beneficiary.birth_year or '……'}      Giới tính: {label('genders', beneficiary.gender) or '……'}"
+              f"      Dân tộc: {label('ethnic_groups', beneficiary.ethnicity) or '……'}"), "field"),
         field_line("Số định danh cá nhân / CCCD", beneficiary.id_number),
-        field_line("Địa chỉ liên hệ", person_address(beneficiary)),
-        field_line("Số điện thoại", beneficiary.phone),
+        field_line("Địa chỉ liên hệ", _with_phone(beneficiary)),
         p("Thuộc diện người được trợ giúp pháp lý <i>(đánh dấu vào ô tương ứng)</i>:", "field"),
     ]
     for entry in catalogs.entries("beneficiary_categories"):
@@ -77,7 +79,7 @@ def case_slip_story(case) -> list:
     referral, signature blocks and a QR code with {"id", "number"}."""
     issuer = commune_issuer(case.commune_code)
     story = admin_heading(issuer, number=case.number, on=case.received_date)
-    story += title_block(slip_title(case), f"Vụ việc số: {case.number}")
+    story += title_block(slip_title(case))
     beneficiary = case.beneficiary or case.requester
     rows = [
         ("Số vụ việc", case.number),
@@ -105,7 +107,7 @@ def case_slip_story(case) -> list:
                  colWidths=[45 * mm, width - qr_w - 45 * mm])
     info.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 1)]))
-    qr_cell = [QRFlowable(qr_payload(case), size=28 * mm), p(esc(case.number), "cell_c")]
+    qr_cell = [QRFlowable(qr_payload(case), size=28 * mm), p(esc(case.number), "tiny_c")]
     outer = Table([[info, qr_cell]], colWidths=[width - qr_w, qr_w])
     outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))

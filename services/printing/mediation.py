@@ -15,7 +15,7 @@ from reportlab.platypus import PageBreak, Spacer
 from models.records import MediationCase, MediationSession, MediationTeam, Person
 from services import catalogs
 from services.errors import ValidationError, FieldError
-from services.formatting import fmt_date, fmt_int
+from services.formatting import fmt_date, fmt_int, fmt_long_date
 from services.printing.context import commune_issuer, commune_name, label, person_line, age, person_address
 from services.printing.document import (Issuer, Signer, admin_heading, data_table, esc, field_line, frame_width, p,
                                         section, signature_block, title_block)
@@ -87,11 +87,11 @@ def minutes_story(case: MediationCase) -> list:
     parties = [people[i] for i in case.parties or [] if i in people]
     sessions = _sessions(case)
     first = sessions[0] if sessions else None
-    on = first.date if first else case.received_date
-    story = admin_heading(team_issuer(case), number=case.number, on=case.closed_date or on)
+    on = sessions[-1].date if sessions else (case.closed_date or case.received_date)
+    story = admin_heading(team_issuer(case), number=case.number, on=on)
     story += title_block("BIÊN BẢN HÒA GIẢI", f"Về việc: {label('dispute_fields', case.dispute_field)}")
     where = (first.place if first and first.place else case.village) or commune_name(case.commune_code)
-    story.append(p(esc(f"Hôm nay, {fmt_date(on)}, tại {where}, {team_title(case.team, case.village)} tiến hành "
+    story.append(p(esc(f"Hôm nay, {fmt_long_date(on)}, tại {where}, {team_title(case.team, case.village)} tiến hành "
                        f"hòa giải vụ, việc số {case.number}, nhận ngày {fmt_date(case.received_date)}."), "body"))
     story.append(section("I. Thành phần tham gia"))
     story.append(field_line("1. Hòa giải viên", _mediators(case)))
@@ -115,7 +115,8 @@ def minutes_story(case: MediationCase) -> list:
     if case.referred_to:
         story.append(field_line("Hướng dẫn các bên đến", case.referred_to))
     story.append(p("Biên bản được đọc lại cho các bên cùng nghe, các bên nhất trí và ký tên dưới đây.", "body"))
-    story.append(signature_block(_party_signers(parties) + _mediator_signers(case), frame_width()))
+    story.append(signature_block(_party_signers(parties), frame_width()))
+    story.append(signature_block(_mediator_signers(case), frame_width()))
     return story
 
 
@@ -149,7 +150,8 @@ def agreement_story(case: MediationCase) -> list:
     story.append(section("g) Chữ ký hoặc điểm chỉ của các bên và của hòa giải viên"))
     story.append(p("Các bên có trách nhiệm thực hiện thỏa thuận hòa giải thành (Điều 24, Điều 25 Luật Hòa giải ở "
                    "cơ sở năm 2013).", "note"))
-    story.append(signature_block(_party_signers(parties, fingerprint=True) + _mediator_signers(case), frame_width()))
+    story.append(signature_block(_party_signers(parties, fingerprint=True), frame_width()))
+    story.append(signature_block(_mediator_signers(case), frame_width()))
     return story
 
 
@@ -181,6 +183,15 @@ def _result_group(outcome: str) -> str:
     return outcome if outcome in (SUCCESS, FAILED) else "other"
 
 
+def _breakable_number(number: str) -> str:
+    """Long numbers (TG-02266-2026-0000-0001) broken after the middle hyphen for narrow columns."""
+    parts = (number or "").split("-")
+    if len(parts) < 4:
+        return esc(number)
+    half = (len(parts) + 1) // 2
+    return esc("-".join(parts[:half]) + "-") + "<br/>" + esc("-".join(parts[half:]))
+
+
 def book_story(team: MediationTeam, start: dt.date, end: dt.date) -> list:
     """Sổ theo dõi hoạt động hòa giải ở cơ sở (BTP template): cover, Part I (columns 1–10), Part II summary."""
     cases = book_cases(team, start, end)
@@ -206,7 +217,7 @@ def book_story(team: MediationTeam, start: dt.date, end: dt.date) -> list:
              "Ghi chú"]
     head2 = ["", "", "", "", "", "", "Hòa giải thành", "Hòa giải không thành", "", ""]
     head3 = [f"({i})" for i in range(1, 11)]
-    widths_mm = [10, 22, 30, 46, 40, 40, 16, 16, 20, 0]
+    widths_mm = [9, 20, 30, 44, 38, 38, 14, 14, 22, 0]
     widths = [w * mm for w in widths_mm[:-1]]
     widths.append(width - sum(widths))
     rows = []
@@ -215,9 +226,8 @@ def book_story(team: MediationTeam, start: dt.date, end: dt.date) -> list:
             f"{pp.full_name}" + (f", {age(pp, c.received_date)} tuổi" if pp.birth_year else "")
             + (f", {person_address(pp)}" if person_address(pp) else "")
             for pp in (people.get(pid) for pid in c.parties or []) if pp is not None)
-        note = c.number
-        if c.outcome not in (SUCCESS, FAILED):
-            note += f" — {label('mediation_outcomes', c.outcome)}"
+        note_text = esc(label('mediation_outcomes', c.outcome)) if c.outcome not in (SUCCESS, FAILED) else ""
+        note = p(f"{_breakable_number(c.number)}" + (f"<br/>{note_text}" if note_text else ""), "tiny")
         rows.append([str(i), fmt_date(c.received_date), _mediators(c), party_text, c.summary,
                      c.agreement or c.referred_to, "x" if c.outcome == SUCCESS else "",
                      "x" if c.outcome == FAILED else "", "", note])

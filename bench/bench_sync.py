@@ -1,0 +1,295 @@
+"""Sync benchmarks: Kinto + PostgreSQL side by side with PouchDB, same documents, same run, ratios reported.
+
+    .venv/bin/python -m bench.run --quick --only 'sync.*'
+
+Kinto side: bench/kinto_client.py (the sync issue's protocol: batched PUT with preconditions, `_since` paging)
+against a throwaway server (bench/kinto_server.py); the project's own engine is measured by `sync.engine` once
+services.sync and the `sync` command exist. PouchDB side: bench/pouchdb/replicate.js (express-pouchdb, leveldb).
+Both go through bench/netem_proxy.py: unshaped for loopback (it only counts bytes), 300 ms RTT + 1 Mbit/s for
+the field link. Ratios are Kinto / PouchDB (below 1 = Kinto faster / smaller).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from bench.common import (BENCH_DIR, NotAvailable, PYTHON, ROOT, benchmark, fig, has, project_env, scale_label)
+from bench.docs import edits, mean_size, synthetic_documents, write_jsonl
+
+POUCH_DIR = BENCH_DIR / "pouchdb"
+FIELD = (300, 1000)   # RTT ms, kbit/s per direction
+
+
+# --- shared setup ---------------------------------------------------------------------------------------------
+
+def ensure_node_modules() -> None:
+    if not shutil.which("node"):
+        raise NotAvailable("node is not installed")
+    if not (POUCH_DIR / "node_modules" / "express-pouchdb").exists():
+        r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=POUCH_DIR,
+                           capture_output=True, text=True, timeout=300)
+        if r.returncode != 0:
+            raise NotAvailable(f"npm ci in bench/pouchdb failed: {r.stderr[-300:]}")
+
+
+def dataset(ctx, n: int):
+    """Documents + the 100 the officer edits + the 100 another device edits, as JSONL files (cached per child)."""
+    key = f"docs{n}"
+    if key not in ctx.state:
+        docs = synthetic_documents(n)
+        k = min(100, n // 4)
+        changed, others = edits(docs[:k], "officer"), edits(docs[k:2 * k], "other-device")
+        d = ctx.workdir / key
+        d.mkdir(exist_ok=True)
+        ctx.state[key] = {"docs": docs, "changed": changed, "others": others,
+                          "files": {"docs": write_jsonl(d / "docs.jsonl", docs),
+                                    "changed": write_jsonl(d / "changed.jsonl", changed),
+                                    "others": write_jsonl(d / "others.jsonl", others)}}
+        ctx.note(f"{n:,} synthetic documents, mean {mean_size(docs):.0f} bytes of compact UTF-8 JSON")
+    return ctx.state[key]
+
+
+def kinto(ctx, **opts):
+    key = "kinto:" + json.dumps(opts, sort_keys=True)
+    if key not in ctx.state:
+        from bench.kinto_server import KintoServer
+        server = KintoServer(**opts).start()
+        ctx.state.setdefault("_cleanup", []).append(server.stop)
+        ctx.state[key] = server
+    return ctx.state[key]
+
+
+# --- one round on each side -----------------------------------------------------------------------------------
+
+def kinto_round(ctx, server, data, link: str, preload: bool, tag: str) -> dict:
+    from bench.kinto_client import KintoClient
+    from bench.netem_proxy import ProxyProcess
+    docs, n = data["docs"], len(data["docs"])
+    bucket = f"bench-{tag}-{ctx.run_index}-{link}"
+    out = {}
+    with ProxyProcess(server.port) as proxy:
+        via = f"http://127.0.0.1:{proxy.port}/v1"
+
+        def measure(name, fn, client):
+            proxy.reset()
+            r0 = client.requests
+            t0 = time.perf_counter()
+            fn()
+            sec = time.perf_counter() - t0
+            s = proxy.stats()
+            out[name] = {"seconds": sec, "requests": client.requests - r0,
+                         "bytes_in": s["up_bytes"], "bytes_out": s["down_bytes"]}
+
+        if preload:
+            server.bulk_load(bucket, "records", docs)
+        else:
+            server.ensure_collection(bucket, "records")
+            a = KintoClient(via, server.auth, bucket, "records")
+            measure("push", lambda: a.push(docs), a)
+        b = KintoClient(via, server.auth, bucket, "records")
+        measure("pull", lambda: b.pull(), b)
+        other = KintoClient(server.url, server.auth, bucket, "records")   # another device, direct
+        other.known = dict(b.known)
+        other.push(data["others"])
+        if link == "field":
+            proxy.shape(*FIELD)
+        measure("incr_pull", lambda: b.pull(), b)            # Kinto clients pull first, then push
+        measure("incr_push", lambda: b.push(data["changed"]), b)
+        assert len(b.known) == n
+    return out
+
+
+def pouch_round(ctx, data, link: str, gzip: bool, preload: bool) -> dict:
+    from bench.netem_proxy import ProxyProcess
+    f = data["files"]
+    cmd = ["node", str(POUCH_DIR / "replicate.js"), "--docs", str(f["docs"]), "--changed", str(f["changed"]),
+           "--others", str(f["others"]), "--wait-url"]
+    cmd += ["--gzip"] if gzip else []
+    cmd += ["--preload"] if preload else []
+    cmd += ["--pause-before-incr"] if link == "field" else []
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=POUCH_DIR)
+    try:
+        port = json.loads(proc.stdout.readline())["port"]
+        with ProxyProcess(port) as proxy:
+            proc.stdin.write(f"http://127.0.0.1:{proxy.port}\n")
+            proc.stdin.flush()
+            while True:
+                line = proc.stdout.readline()
+                if not line:
+                    raise RuntimeError(f"replicate.js exited with {proc.wait()}")
+                msg = json.loads(line)
+                if msg.get("event") == "before_incr":
+                    proxy.shape(*FIELD)
+                    proc.stdin.write("go\n")
+                    proc.stdin.flush()
+                elif "phases" in msg:
+                    break
+        proc.wait(timeout=60)
+        return msg["phases"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def figures_for(prefix: str, side: str, phases: dict, n: int, k: int) -> dict:
+    out = {}
+    for ph, count in (("push", n), ("pull", n), ("incr_push", k), ("incr_pull", k)):
+        if ph not in phases:
+            continue
+        p = phases[ph]
+        out[f"{prefix}.{side}.{ph}_s"] = fig(round(p["seconds"], 4), "s")
+        out[f"{prefix}.{side}.{ph}_requests"] = fig(p["requests"], "req")
+        out[f"{prefix}.{side}.{ph}_bytes_per_rec"] = fig(round((p["bytes_in"] + p["bytes_out"]) / count, 1), "B")
+    if "incr_push" in phases and "incr_pull" in phases:
+        out[f"{prefix}.{side}.incr_total_s"] = fig(round(phases["incr_push"]["seconds"] +
+                                                        phases["incr_pull"]["seconds"], 4), "s")
+    return out
+
+
+def ratio(name: str, a: str, b: str) -> dict:
+    return {name: fig(None, "x", ratio_of=[a, b])}
+
+
+# --- benchmarks -----------------------------------------------------------------------------------------------
+
+def _loopback(ctx, n: int):
+    ensure_node_modules()
+    data = dataset(ctx, n)
+    k = len(data["changed"])
+    server = kinto(ctx)
+    p = f"loopback@{scale_label(n)}"
+    out = figures_for(p, "kinto", kinto_round(ctx, server, data, "loopback", False, "lb"), n, k)
+    out.update(figures_for(p, "pouchdb", pouch_round(ctx, data, "loopback", False, False), n, k))
+    out.update(figures_for(p, "pouchdb_gzip", pouch_round(ctx, data, "loopback", True, False), n, k))
+    for ph in ("push", "pull", "incr_total"):
+        out.update(ratio(f"{p}.ratio.{ph}_time", f"{p}.kinto.{ph}_s", f"{p}.pouchdb.{ph}_s"))
+    for ph in ("push", "pull"):
+        out.update(ratio(f"{p}.ratio.{ph}_bytes", f"{p}.kinto.{ph}_bytes_per_rec", f"{p}.pouchdb.{ph}_bytes_per_rec"))
+    out.update(ratio(f"{p}.ratio.pull_bytes_vs_gzip", f"{p}.kinto.pull_bytes_per_rec",
+                     f"{p}.pouchdb_gzip.pull_bytes_per_rec"))
+    out[f"{p}.kinto.push_ms_per_rec"] = fig(round(out[f"{p}.kinto.push_s"]["value"] * 1000 / n, 3), "ms")
+    return out
+
+
+@benchmark("sync.loopback@1k", area="sync", modes=("quick",), runs=(2, 3), timeout=(120, 600))
+def sync_loopback_quick(ctx):
+    """First push / first pull / incremental 100, Kinto vs PouchDB over loopback (1,000 docs)."""
+    return _loopback(ctx, 1000)
+
+
+@benchmark("sync.loopback@10k", area="sync", modes=("full",), runs=(1, 3), timeout=(120, 900))
+def sync_loopback_10k(ctx):
+    """First push / first pull / incremental 100, Kinto vs PouchDB over loopback (10,000 docs)."""
+    return _loopback(ctx, 10_000)
+
+
+def _field(ctx, n: int):
+    ensure_node_modules()
+    data = dataset(ctx, n)
+    k = len(data["changed"])
+    server = kinto(ctx)
+    p = f"field@{scale_label(n)}"
+    kin = kinto_round(ctx, server, data, "field", True, "fl")
+    pou = pouch_round(ctx, data, "field", True, True)
+    out = {}
+    for side, phases in (("kinto", kin), ("pouchdb_gzip", pou)):
+        out.update({key: v for key, v in figures_for(p, side, phases, n, k).items() if ".incr" in key})
+    out.update(ratio(f"{p}.ratio.incr_total_time", f"{p}.kinto.incr_total_s", f"{p}.pouchdb_gzip.incr_total_s"))
+    out.update(ratio(f"{p}.ratio.incr_push_bytes", f"{p}.kinto.incr_push_bytes_per_rec",
+                     f"{p}.pouchdb_gzip.incr_push_bytes_per_rec"))
+    out.update(ratio(f"{p}.ratio.incr_pull_bytes", f"{p}.kinto.incr_pull_bytes_per_rec",
+                     f"{p}.pouchdb_gzip.incr_pull_bytes_per_rec"))
+    ctx.note(f"field link: {FIELD[0]} ms RTT, {FIELD[1]} kbit/s each way (bench/netem_proxy.py); the officer "
+             f"pushes {k} edited records and pulls {k} edited by another device")
+    return out
+
+
+@benchmark("sync.field@1k", area="sync", modes=("quick",), runs=(1, 3), timeout=(120, 600))
+def sync_field_quick(ctx):
+    """Officer's typical sync (100 up, 100 down) over a 300 ms / 1 Mbit/s link, Kinto vs PouchDB."""
+    return _field(ctx, 1000)
+
+
+@benchmark("sync.field@10k", area="sync", modes=("full",), runs=(1, 3), timeout=(120, 900))
+def sync_field_full(ctx):
+    """Officer's typical sync (100 up, 100 down) over a 300 ms / 1 Mbit/s link, Kinto vs PouchDB."""
+    return _field(ctx, 10_000)
+
+
+@benchmark("sync.pull@100k", area="sync", modes=("full",), runs=(1, 3), timeout=(120, 1500))
+def sync_pull_100k(ctx):
+    """Province desktop's first pull of 100,000 records (server loaded in bulk), Kinto vs PouchDB."""
+    ensure_node_modules()
+    n = 100_000
+    data = dataset(ctx, n)
+    server = kinto(ctx)
+    p = "loopback@100k"
+    out = {k: v for k, v in figures_for(p, "kinto", kinto_round(ctx, server, data, "loopback", True, "pull"),
+                                        n, 100).items() if ".pull" in k}
+    out.update({k: v for k, v in figures_for(p, "pouchdb_gzip", pouch_round(ctx, data, "loopback", True, True),
+                                             n, 100).items() if ".pull" in k})
+    out.update(ratio(f"{p}.ratio.pull_time", f"{p}.kinto.pull_s", f"{p}.pouchdb_gzip.pull_s"))
+    out.update(ratio(f"{p}.ratio.pull_bytes", f"{p}.kinto.pull_bytes_per_rec", f"{p}.pouchdb_gzip.pull_bytes_per_rec"))
+    return out
+
+
+TUNING = [("default (batch 25, PostgreSQL cache, 8 threads)", {}),
+          ("batch_max_requests=100", {"batch_max_requests": 100, "batch": 100}),
+          ("batch_max_requests=500", {"batch_max_requests": 500, "batch": 500}),
+          ("memory cache backend", {"cache_backend": "kinto.core.cache.memory"}),
+          ("waitress threads=2", {"threads": 2}),
+          ("PostgreSQL shared_buffers=256MB, no JIT", {"pg_settings": {"shared_buffers": "256MB", "jit": "off"}})]
+
+
+@benchmark("sync.kinto_tuning", area="sync", modes=("full",), runs=(1, 1), timeout=(300, 1200))
+def kinto_tuning(ctx):
+    """First push of 2,000 records to Kinto under each tuning knob (ms per record)."""
+    from bench.kinto_client import KintoClient
+    from bench.kinto_server import KintoServer
+    n = 500 if ctx.quick else 2000
+    docs = synthetic_documents(n, seed=7)
+    out = {}
+    for i, (label, opts) in enumerate(TUNING):
+        opts = dict(opts)
+        batch = opts.pop("batch", 25)
+        with KintoServer(**opts) as server:
+            server.ensure_collection("tune", "records")
+            c = KintoClient(server.url, server.auth, "tune", "records", batch_size=batch)
+            t0 = time.perf_counter()
+            c.push(docs)
+            ms = (time.perf_counter() - t0) * 1000 / n
+        out[f"tuning.{i}.push_ms_per_rec"] = fig(round(ms, 3), "ms", label=label)
+    return out
+
+
+@benchmark("sync.engine", area="sync", runs=(1, 3), timeout=(120, 1500))
+def sync_engine(ctx):
+    """The project's own sync (`main.py sync`) against the benchmark Kinto: first sync and incremental 100."""
+    if not has("services.sync"):
+        raise NotAvailable("services.sync does not exist yet")
+    from bench.datasets import demo_data_dir
+    n = 1000 if ctx.quick else 10_000
+    src = demo_data_dir(n)
+    server = kinto(ctx)
+    work = ctx.workdir / f"engine-{ctx.run_index}"
+    shutil.copytree(src, work)
+    env = project_env(PLCS_SYNC_PASSWORD=server.auth[1])
+    cmd = [PYTHON, str(ROOT / "main.py"), "--data-dir", str(work), "sync", "--server", server.url,
+           "--user", server.auth[0], "--json"]
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    sec = time.perf_counter() - t0
+    if r.returncode == 2 and "invalid choice" in r.stderr:
+        raise NotAvailable("the `sync` command does not exist yet")
+    if r.returncode != 0:
+        raise RuntimeError(f"main.py sync exited {r.returncode}: {r.stderr[-500:]}")
+    summary = json.loads(r.stdout or "{}")
+    ctx.note("sync.engine: demo records; not yet side by side with PouchDB on the same documents "
+             "(needs services.records.to_document export) — see sync.loopback for the protocol-level comparison")
+    return {f"first_sync@{scale_label(n)}_s": fig(round(sec, 3), "s"),
+            f"first_sync@{scale_label(n)}_sent": fig(summary.get("sent"), "rec")}

@@ -1,0 +1,121 @@
+"""PDF of the commune scorecard and of the province list, in the printing feature's NĐ 30/2020 document style.
+
+    from services.assessment import assess, province_overview
+    from services.assessment.pdf import scorecard_pdf, province_pdf
+    scorecard_pdf(assess("07090", 2024), "bang-diem.pdf")
+    province_pdf(province_overview("22", 2024), "danh-sach.pdf")
+
+Layout: administrative heading of the commune People's Committee (or the provincial Sở Tư pháp for the list),
+title, a table per criterion (indicator, value, result, source, evidence), the recognition conditions and the
+overall conclusion with every failing condition, signature block. Items flagged unverified print "(cần xác nhận)".
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from reportlab.lib.units import mm
+
+from services.formatting import fmt_decimal
+from services.printing.context import commune_issuer, province_issuer
+from services.printing.document import (Signer, admin_heading, build_pdf, data_table, esc, frame_width, p,
+                                        section, signature_block, title_block)
+
+
+def _pts(x) -> str:
+    if x is None:
+        return "—"
+    return str(int(x)) if float(x) == int(x) else fmt_decimal(x, "vi", 1)
+
+
+def _ind_result(style: str, ind: dict) -> str:
+    if style == "points":
+        return f"{_pts(ind['points'])}/{_pts(ind['max_points'])}" if ind["points"] is not None else "chưa có"
+    return {"met": "Đạt", "not_met": "Không đạt"}.get(ind["result"], "chưa có")
+
+
+def _src(ind: dict) -> str:
+    return "Tự động" if ind["source"] == "auto" else "Nhập tay"
+
+
+def scorecard_story(card: dict, on: dt.date | None = None) -> list:
+    fw_points = card["style"] == "points"
+    story = admin_heading(commune_issuer(card["commune"]), number="", on=on)
+    story += title_block("BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM" if fw_points else "BẢNG TỰ ĐÁNH GIÁ MỨC ĐỘ ĐẠT CHUẨN",
+                         f"Tiêu chí {card['commune_name'].lower()} đạt chuẩn tiếp cận pháp luật năm {card['year']}")
+    story.append(p(esc(f"Theo {card['framework']} và {card['guidance']} (phiên bản dữ liệu {card['framework_version']})"
+                       + (" — một số nội dung cần xác nhận với văn bản gốc" if card.get("framework_unverified") else "")),
+                   "note"))
+    width = frame_width()
+    cols = [14 * mm, width - 14 * mm - 22 * mm - 22 * mm - 18 * mm - 48 * mm, 22 * mm, 22 * mm, 18 * mm, 48 * mm]
+    for crit in card["criteria"]:
+        head = f"{crit['id']}. {crit['name']}" + (" (cần xác nhận)" if crit.get("unverified") else "")
+        if fw_points:
+            head += f" — {_pts(crit['points'])}/{_pts(crit['max_points'])} điểm"
+        head += " — " + ("Đạt" if crit["result"] == "met" else "Không đạt")
+        story.append(section(head))
+        rows = []
+        for ind in crit["indicators"]:
+            name = ind["name"] + (" (cần xác nhận)" if ind["unverified"] else "")
+            rows.append([ind["id"], name, ind["value_text"], _ind_result(card["style"], ind), _src(ind),
+                         ind["evidence"] or ""])
+        story.append(data_table([["Mã", "Chỉ tiêu", "Giá trị", "Điểm" if fw_points else "Kết quả", "Nguồn",
+                                  "Minh chứng"]], rows, cols, align=["c", "l", "c", "c", "c", "l"]))
+    if card["conditions"]:
+        story.append(section("Điều kiện công nhận khác"))
+        for cond in card["conditions"]:
+            state = {True: "Đạt", False: "Không đạt", None: "Chưa xác định"}[cond["met"]]
+            story.append(p(esc(f"– {cond['name']}: {state}"), "field"))
+    r = card["result"]
+    story.append(section("Kết luận"))
+    if fw_points:
+        story.append(p(esc(f"Tổng số điểm: {_pts(r['total_points'])}/{_pts(r['max_points'])} "
+                           f"(yêu cầu từ {_pts(r['total_min'])} điểm)."), "field"))
+    story.append(p("<b>" + esc("ĐẠT CHUẨN tiếp cận pháp luật" if r["recognised"]
+                               else "CHƯA ĐẠT CHUẨN tiếp cận pháp luật") + "</b>", "field"))
+    for f in r["failed_conditions"]:
+        story.append(p(esc(f"– {f}"), "field"))
+    prev = card.get("previous")
+    if prev:
+        txt = (f"Năm {prev['year']} ({prev['framework']}): "
+               + ("đạt chuẩn" if prev["recognised"] else "chưa đạt chuẩn")
+               + (f", {_pts(prev['total_points'])} điểm" if prev.get("total_points") is not None else "")
+               + ("" if prev["assessed"] else " (chưa có bản đánh giá)"))
+        story.append(p(esc(txt), "note"))
+    story.append(signature_block([Signer("NGƯỜI LẬP BẢNG"),
+                                  Signer("CHỦ TỊCH", note="(Ký, ghi rõ họ tên, đóng dấu)", above="TM. ỦY BAN NHÂN DÂN")],
+                                 per_row=2))
+    return story
+
+
+def scorecard_pdf(card: dict, out=None, on: dt.date | None = None) -> bytes:
+    return build_pdf(scorecard_story(card, on), out, title=f"Bảng đánh giá {card['commune_name']} {card['year']}")
+
+
+def province_story(overview: dict, on: dt.date | None = None) -> list:
+    story = admin_heading(province_issuer(overview["province"]), number="", on=on)
+    story += title_block("DANH SÁCH XÃ, PHƯỜNG, ĐẶC KHU ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT",
+                         f"{overview['province_name']} — năm {overview['year']}")
+    c = overview["counts"]
+    story.append(p(esc(f"Tổng số {c['communes']} đơn vị; đã đánh giá {c['assessed']}; đạt chuẩn {c['recognised']}; "
+                       f"chưa đạt {c['not_recognised']}."), "field"))
+    width = frame_width(landscape=True)
+    cols = [12 * mm, 30 * mm, 55 * mm, 22 * mm, 22 * mm, 28 * mm]
+    cols.append(width - sum(cols))
+    rows = []
+    for i, r in enumerate(overview["communes"], start=1):
+        crit = ", ".join(f"{x['id']}: {_pts(x['points'])}" if x.get("points") is not None
+                         else f"{x['id']}: {'Đạt' if x['result'] == 'met' else 'Không'}" for x in r["criteria"])
+        rows.append([str(i), r["commune"], r["commune_name"], "Đạt" if r["recognised"] else "Chưa đạt",
+                     _pts(r["total_points"]) if r["total_points"] is not None else "—", crit,
+                     "; ".join(r["failed_conditions"][:6]) + (" …" if len(r["failed_conditions"]) > 6 else "")
+                     if r["assessed"] else "Chưa đánh giá"])
+    story.append(data_table([["STT", "Mã", "Tên đơn vị", "Kết quả", "Tổng điểm", "Theo tiêu chí",
+                              "Điều kiện chưa đạt"]], rows, cols, align=["c", "c", "l", "c", "c", "l", "l"]))
+    story.append(signature_block([Signer("NGƯỜI LẬP"), Signer("GIÁM ĐỐC", note="(Ký, ghi rõ họ tên, đóng dấu)")],
+                                 width=width, per_row=2))
+    return story
+
+
+def province_pdf(overview: dict, out=None, on: dt.date | None = None) -> bytes:
+    return build_pdf(province_story(overview, on), out, landscape=True, numbering="total",
+                     title=f"Danh sách đạt chuẩn {overview['province_name']} {overview['year']}")

@@ -1,0 +1,212 @@
+"""The assessment use cases the UI and CLI call (scorecard, manual values, import, province list).
+
+    from services.assessment import assess, set_values, import_values, province_overview
+    card = assess("07090", 2024)                        # JSON-able scorecard (the CLI contract's shape + more)
+    card["result"]["recognised"], card["result"]["failed_conditions"]
+    set_values("07090", 2024, {"C1.1": {"value": 8, "evidence": "Báo cáo 12/BC-UBND"}, "DK3": False})
+    import_values("07090", 2024, "values.xlsx")          # columns indicator_id, value, evidence
+    province_overview("22", 2024)                        # every commune of the province: recognised or not
+
+The framework is chosen by the year (up to 2024: QĐ 25/2021; from 2025: QĐ 27/2025) unless `framework_id` is
+given; once an assessment is saved, its recorded framework is used again for it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from services import admin_units
+from services.assessment import auto as auto_mod
+from services.assessment import store
+from services.assessment.engine import evaluate
+from services.assessment.frameworks import Framework, get_framework, pick_framework
+from services.assessment.importer import read_value_rows
+from services.assessment.values import validate_values
+from services.dates import today_local
+from services.errors import FieldError, ValidationError
+
+
+def _check_year(year) -> int:
+    try:
+        y = int(year)
+    except (TypeError, ValueError):
+        y = None
+    if y is None or not 2000 <= y <= 2100:
+        raise ValidationError([FieldError("year", f"Năm đánh giá không hợp lệ: {year}",
+                                          f"Invalid assessment year: {year}")])
+    return y
+
+
+def resolve_commune(commune) -> str:
+    code = admin_units.resolve_commune(commune)
+    if code is None:
+        raise ValidationError([FieldError("commune", f"Không tìm thấy xã/phường/đặc khu '{commune}'",
+                                          f"Unknown commune '{commune}'")])
+    return code
+
+
+def framework_for(commune_code: str, year: int, framework_id: str | None = None) -> Framework:
+    """Explicit id > the framework recorded on a saved assessment > the one in force for the year."""
+    if framework_id:
+        return get_framework(framework_id)
+    saved = store.load(commune_code, year)
+    if saved is not None and saved.framework_id:
+        return get_framework(saved.framework_id)
+    return pick_framework(year)
+
+
+def _evaluate(fw: Framework, commune_code: str, year: int, values: dict, as_of: dt.date, lang: str) -> dict:
+    autos = auto_mod.compute_all(fw, commune_code, year, as_of)
+    return evaluate(fw, values, autos, lang=lang, year=year, as_of=as_of)
+
+
+def _snapshot(card: dict) -> dict:
+    """What is stored in Assessment.result (compact; recomputed on every view)."""
+    r = card["result"]
+    return {"framework_id": card["framework_id"], "framework_version": card["framework_version"],
+            "recognised": r["recognised"], "total_points": r.get("total_points"),
+            "failed_conditions": r["failed_detail"], "as_of": card["as_of"],
+            "criteria": [{"id": c["id"], "result": c["result"], "points": c.get("points")} for c in card["criteria"]]}
+
+
+def assess(commune, year, framework_id: str | None = None, *, as_of: dt.date | None = None, lang: str = "vi",
+           with_previous: bool = True, store_result: bool = False) -> dict:
+    """The scorecard of one commune and year: every indicator (auto figures + records used, or manual value with
+    evidence), per-criterion and overall result with the failing conditions named, in-year warnings and the
+    previous year's summary. JSON-able; the CLI prints it as is."""
+    year = _check_year(year)
+    code = resolve_commune(commune)
+    fw = framework_for(code, year, framework_id)
+    as_of = as_of or today_local()
+    saved = store.load(code, year)
+    values = dict(saved.values) if saved is not None else {}
+    ev = _evaluate(fw, code, year, values, min(as_of, dt.date(year, 12, 31)), lang)
+    c = admin_units.commune(code)
+    card = {
+        "framework": fw.name, "framework_id": fw.id, "framework_version": fw.version,
+        "framework_title": fw.title(lang), "guidance": fw.guidance(), "style": fw.style,
+        "framework_unverified": bool(fw.data.get("unverified")),
+        "commune": code, "commune_name": c.name if c else code, "province_code": c.province_code if c else "",
+        "year": year, "as_of": as_of.isoformat(), "in_year": as_of < dt.date(year, 12, 31),
+        "assessment_id": saved.id if saved is not None else None,
+        "criteria": ev["criteria"], "conditions": ev["conditions"], "result": ev["result"],
+        "warnings": ev["warnings"],
+    }
+    if with_previous:
+        card["previous"] = previous_summary(code, year - 1, as_of=as_of, lang=lang)
+    if store_result and saved is not None:
+        store.save_result(saved, _snapshot(card))
+    return card
+
+
+def previous_summary(commune_code: str, year: int, *, as_of: dt.date | None = None, lang: str = "vi") -> dict | None:
+    """Short result of a year (for "previous year" beside the scorecard); None when no framework covers it."""
+    try:
+        fw = framework_for(commune_code, year)
+    except ValidationError:
+        return None
+    saved = store.load(commune_code, year)
+    ev = _evaluate(fw, commune_code, year, dict(saved.values) if saved else {},
+                   min(as_of or today_local(), dt.date(year, 12, 31)), lang)
+    return {"year": year, "framework": fw.name, "framework_id": fw.id, "assessed": saved is not None,
+            "recognised": ev["result"]["recognised"], "total_points": ev["result"].get("total_points"),
+            "criteria": [{"id": c["id"], "name": c["name"], "result": c["result"], "points": c.get("points"),
+                          "max_points": c.get("max_points")} for c in ev["criteria"]],
+            "indicators": {i["id"]: i["result"] for c in ev["criteria"] for i in c["indicators"]}}
+
+
+def set_values(commune, year, entries: dict, *, framework_id: str | None = None, actor: str | None = None,
+               lang: str = "vi", row_of: dict | None = None) -> dict:
+    """Enter manual values: {indicator_or_condition_id: {"value": v, "evidence": "…"}} or {id: v}.
+
+    A value of None (or "") removes the manual value (an auto indicator then uses its computed value again).
+    Every value is checked against its allowed range first; one ValidationError lists every bad item and nothing
+    is stored. Returns the refreshed scorecard."""
+    year = _check_year(year)
+    code = resolve_commune(commune)
+    fw = framework_for(code, year, framework_id)
+    checked = validate_values(fw, entries, row_of)
+    remove = [k for k, v in checked.items() if v["value"] is None and not v["evidence"]]
+    keep = {k: v for k, v in checked.items() if k not in remove}
+    inst = store.save_values(code, year, fw, keep, remove=remove, actor=actor)
+    card = assess(code, year, fw.id, lang=lang)
+    store.save_result(inst, _snapshot(card))
+    card["assessment_id"] = inst.id
+    return card
+
+
+def import_values(commune, year, path, *, framework_id: str | None = None, actor: str | None = None,
+                  lang: str = "vi") -> dict:
+    """Import manual values from CSV/XLSX (columns indicator_id, value, evidence; header row 1). All or nothing:
+    every bad row is reported with its row number. Returns {"imported": n, "card": scorecard}."""
+    rows = read_value_rows(path)
+    entries, row_of, dupes = {}, {}, []
+    for row_no, iid, value, evidence in rows:
+        if iid in entries:
+            dupes.append(FieldError("indicator_id", f"Chỉ tiêu {iid} xuất hiện nhiều lần (lần đầu ở dòng {row_of[iid]})",
+                                    f"Indicator {iid} appears more than once (first on row {row_of[iid]})", row_no))
+            continue
+        entries[iid] = {"value": value, "evidence": evidence}
+        row_of[iid] = row_no
+    if dupes:
+        raise ValidationError(dupes)
+    if not entries:
+        raise ValidationError([FieldError("file", "Tệp không có dòng dữ liệu nào", "The file has no data rows")])
+    year = _check_year(year)
+    code = resolve_commune(commune)
+    fw = framework_for(code, year, framework_id)
+    card = set_values(code, year, entries, framework_id=fw.id, actor=actor, lang=lang, row_of=row_of)
+    return {"imported": len(entries), "card": card}
+
+
+def province_overview(province_code: str, year, *, framework_id: str | None = None, as_of: dt.date | None = None,
+                      lang: str = "vi", only_assessed: bool = False) -> dict:
+    """Every commune of a province for a year: recognised or not, points / criteria results, failing conditions.
+
+    Communes without a saved assessment are listed too (assessed: false; their auto indicators still count)."""
+    year = _check_year(year)
+    prov = admin_units.province(province_code)
+    if prov is None:
+        raise ValidationError([FieldError("province", f"Không có tỉnh/thành phố mã '{province_code}'",
+                                          f"Unknown province code '{province_code}'")])
+    units = admin_units.communes(prov.code)
+    saved = store.load_many([u.code for u in units], year)
+    rows = []
+    for u in units:
+        if only_assessed and u.code not in saved:
+            continue
+        a = saved.get(u.code)
+        fw = get_framework(framework_id or (a.framework_id if a else None) or pick_framework(year).id)
+        ev = _evaluate(fw, u.code, year, dict(a.values) if a else {},
+                       min(as_of or today_local(), dt.date(year, 12, 31)), lang)
+        r = ev["result"]
+        rows.append({"commune": u.code, "commune_name": u.name, "assessed": a is not None,
+                     "framework": fw.name, "framework_id": fw.id, "recognised": r["recognised"],
+                     "total_points": r.get("total_points"),
+                     "criteria": [{"id": c["id"], "name": c["name"], "result": c["result"],
+                                   "points": c.get("points"), "max_points": c.get("max_points")}
+                                  for c in ev["criteria"]],
+                     "failed_conditions": r["failed_conditions"], "warnings": len(ev["warnings"])})
+    recognised = sum(1 for r in rows if r["recognised"])
+    return {"province": prov.code, "province_name": prov.name, "year": year,
+            "counts": {"communes": len(rows), "assessed": sum(1 for r in rows if r["assessed"]),
+                       "recognised": recognised, "not_recognised": len(rows) - recognised},
+            "communes": rows}
+
+
+def template_rows(commune, year, framework_id: str | None = None, lang: str = "vi") -> list[dict]:
+    """Rows for an import template / manual entry form: every manual input with its allowed range and current
+    value (auto indicators included, marked, since a manual value may override them)."""
+    year = _check_year(year)
+    code = resolve_commune(commune)
+    fw = framework_for(code, year, framework_id)
+    saved = store.load(code, year)
+    values = dict(saved.values) if saved else {}
+    out = []
+    for item in fw.indicators() + list(fw.conditions):
+        spec = item["value"]
+        cur = values.get(item["id"]) or {}
+        out.append({"indicator_id": item["id"], "name": item.get(f"name_{lang}") or item["name_vi"],
+                    "question": item.get(f"question_{lang}", ""), "type": spec["type"], "min": spec.get("min"),
+                    "max": spec.get("max"), "auto": bool(item.get("auto")), "unverified": bool(item.get("unverified")),
+                    "value": cur.get("value"), "evidence": cur.get("evidence", "")})
+    return out

@@ -1,0 +1,47 @@
+"""Canonical column keys of import/export files per record kind (documented in README).
+
+`IMPORT_COLUMNS[kind]` are the keys a template has; `EXTRA_COLUMNS[kind]` are accepted on import and written
+on export (id and number make a re-import update the same records).
+"""
+from __future__ import annotations
+
+IMPORT_COLUMNS = {
+    "dissemination": ["date", "commune_code", "village", "form", "topic", "laws", "target_groups", "participants",
+                      "participants_women", "participants_ethnic_minority", "materials_distributed", "language",
+                      "presenter", "notes"],
+    "legal-aid": ["received_date", "commune_code", "requester_name", "gender", "birth_year", "ethnicity",
+                  "id_number", "phone", "beneficiary_category", "legal_field", "aid_form", "status", "closed_date",
+                  "outcome", "summary"],
+    "mediation": ["received_date", "commune_code", "village", "team", "dispute_field", "parties", "mediators",
+                  "outcome", "closed_date", "summary"],
+}
+
+EXTRA_COLUMNS = {
+    "dissemination": ["id", "feedback_respondents", "feedback_useful", "questions_asked", "followup_requests"],
+    "legal-aid": ["id", "number", "village", "beneficiary_name", "request_content", "provider", "referred_to",
+                  "status_date", "status_reason"],
+    "mediation": ["id", "number", "agreement", "implementation", "assigned_date"],
+}
+
+# Columns holding personal identifiers: masked on export unless asked for and allowed.
+IDENTIFIER_COLUMNS = {"id_number", "phone"}
+
+DATE_COLUMNS = {"date", "received_date", "closed_date", "status_date", "assigned_date"}
+
+KINDS = tuple(IMPORT_COLUMNS)
+
+
+def all_columns(kind: str) -> list[str]:
+    return IMPORT_COLUMNS[kind] + EXTRA_COLUMNS[kind]
+
+
+def mask(value: str) -> str:
+    """'022090001234' -> '0220******34' (first 4 and last 2 kept)."""
+    value = value or ""
+    if len(value) <= 6:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 6) + value[-2:]
+
+
+def is_masked(value) -> bool:
+    return isinstance(value, str) and "*" in value

@@ -1,0 +1,128 @@
+"""Export of each record kind to CSV/XLSX with the import's column keys (so an export can be re-imported).
+
+    n = export_file("legal-aid", "cases.xlsx", include_identifiers=False)
+
+ID numbers and phones are masked (0221******34) unless `include_identifiers` is asked for and the role allows
+it (services.security.policy decides when present); every export is recorded in the audit log.
+Rows are streamed from SQL in chunks: memory stays flat whatever the table size.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from models.records import DisseminationEvent, LegalAidCase, MediationCase, MediationTeam, Person
+from services import audit, catalogs
+from services.columns import DATE_COLUMNS, IDENTIFIER_COLUMNS, KINDS, all_columns, mask
+from services.errors import PermissionDenied, UsageError
+from services.tabular import write_table
+
+CHUNK = 2000
+
+
+def _legal_aid_rows(query):
+    for case in query.iterator():
+        req = case.requester
+        ben = case.beneficiary if case.beneficiary_id and case.beneficiary_id != case.requester_id else None
+        yield {"id": case.id, "number": case.number, "received_date": case.received_date,
+               "commune_code": case.commune_code, "requester_name": req.full_name,
+               "gender": catalogs.label("genders", req.gender), "birth_year": req.birth_year or "",
+               "ethnicity": catalogs.label("ethnic_groups", req.ethnicity), "id_number": req.id_number,
+               "phone": req.phone, "village": req.village,
+               "beneficiary_category": catalogs.label("beneficiary_categories", case.beneficiary_category),
+               "legal_field": catalogs.label("legal_fields", case.legal_field),
+               "aid_form": catalogs.label("aid_forms", case.aid_form),
+               "status": catalogs.label("legal_aid_statuses", case.status), "closed_date": case.closed_date,
+               "outcome": catalogs.label("legal_aid_outcomes", case.outcome), "summary": case.summary,
+               "beneficiary_name": ben.full_name if ben else "", "request_content": case.request_content,
+               "provider": case.provider, "referred_to": case.referred_to, "status_date": case.status_date,
+               "status_reason": case.status_reason}
+
+
+def _mediation_rows(query):
+    batch = []
+    for case in query.iterator():
+        batch.append(case)
+        if len(batch) >= CHUNK:
+            yield from _mediation_batch(batch)
+            batch = []
+    yield from _mediation_batch(batch)
+
+
+def _mediation_batch(cases):
+    ids = [p for c in cases for p in c.parties]
+    names = {p.id: p.full_name for p in Person.select(Person.id, Person.full_name).where(Person.id.in_(ids))} if ids else {}
+    teams = {t.id: t.name for t in MediationTeam.select(MediationTeam.id, MediationTeam.name)} if cases else {}
+    for c in cases:
+        yield {"id": c.id, "number": c.number, "received_date": c.received_date, "commune_code": c.commune_code,
+               "village": c.village, "team": teams.get(c.team_id, ""),
+               "dispute_field": catalogs.label("dispute_fields", c.dispute_field),
+               "parties": "; ".join(names.get(p, "") for p in c.parties), "mediators": "; ".join(c.mediators),
+               "outcome": catalogs.label("mediation_outcomes", c.outcome), "closed_date": c.closed_date,
+               "summary": c.summary, "agreement": c.agreement, "implementation": c.implementation,
+               "assigned_date": c.assigned_date}
+
+
+def _dissemination_rows(query):
+    for e in query.iterator():
+        yield {"id": e.id, "date": e.date, "commune_code": e.commune_code, "village": e.village,
+               "form": catalogs.label("dissemination_forms", e.form), "topic": e.topic, "laws": e.laws,
+               "target_groups": "; ".join(catalogs.label("target_groups", g) for g in e.target_groups),
+               "participants": e.participants, "participants_women": e.participants_women,
+               "participants_ethnic_minority": e.participants_ethnic_minority,
+               "materials_distributed": e.materials_distributed, "language": catalogs.language_label(e.language),
+               "presenter": e.presenter, "notes": e.notes, "feedback_respondents": e.feedback_respondents,
+               "feedback_useful": e.feedback_useful, "questions_asked": e.questions_asked,
+               "followup_requests": e.followup_requests}
+
+
+_SOURCES = {
+    "legal-aid": (LegalAidCase, "received_date", _legal_aid_rows),
+    "mediation": (MediationCase, "received_date", _mediation_rows),
+    "dissemination": (DisseminationEvent, "date", _dissemination_rows),
+}
+
+
+def may_see_identifiers(actor_role: str | None = None) -> bool:
+    try:
+        from services.security import policy
+    except ImportError:
+        return True
+    return policy.may_see_identifiers(actor_role)
+
+
+def export_file(kind: str, path: str | Path, include_identifiers: bool = False, actor: str | None = None,
+                communes: list[str] | None = None, date_from=None, date_to=None, progress=None) -> int:
+    if kind not in KINDS:
+        raise UsageError(f"Loại hồ sơ không hợp lệ: {kind}", f"Unknown record kind: {kind}")
+    if Path(path).suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError("Tệp xuất phải là .csv hoặc .xlsx", "The output file must be .csv or .xlsx")
+    if include_identifiers and not may_see_identifiers():
+        raise PermissionDenied("Vai trò của bạn không được xem số CCCD / điện thoại",
+                               "Your role may not see ID and phone numbers")
+    model, date_name, rows_of = _SOURCES[kind]
+    query = model.alive().order_by(getattr(model, date_name), model.id)
+    if communes:
+        query = query.where(model.commune_code.in_(communes))
+    if date_from:
+        query = query.where(getattr(model, date_name) >= date_from)
+    if date_to:
+        query = query.where(getattr(model, date_name) <= date_to)
+
+    def rows():
+        for row in rows_of(query):
+            if not include_identifiers:
+                for key in IDENTIFIER_COLUMNS & row.keys():
+                    row[key] = mask(row[key]) if row[key] else ""
+            yield row
+
+    n = write_table(path, all_columns(kind), rows(), DATE_COLUMNS, sheet=kind, progress=progress)
+    audit.record(kind, f"export:{kind}", "export",
+                 {"file": [None, Path(path).name], "rows": [None, n], "identifiers": [None, include_identifiers]}, actor)
+    return n
+
+
+def template_file(kind: str, path: str | Path) -> None:
+    if kind not in KINDS:
+        raise UsageError(f"Loại hồ sơ không hợp lệ: {kind}", f"Unknown record kind: {kind}")
+    from services.columns import IMPORT_COLUMNS
+    write_table(path, IMPORT_COLUMNS[kind], [], DATE_COLUMNS, sheet=kind)

@@ -1,0 +1,153 @@
+"""One paged record list (legal aid, mediation, dissemination): search text, filters, sort, page.
+
+    lst = ListState(app, "legal-aid"); lst.set_text("dang van duc"); lst.load()
+    lst.rows, lst.total, lst.range_label()   -> "1–50 / 1.234"
+
+Only one page of rows is ever in memory; counting and paging happen in SQL (services.listing).
+"""
+from __future__ import annotations
+
+import flet as ft
+
+from services import admin_units, catalogs, listing
+from services.dates import today_local
+from services.formatting import fmt_date, fmt_int
+
+# kind -> (status catalog, field catalog, form catalog)
+FILTER_CATALOGS = {
+    "legal-aid": ("legal_aid_statuses", "legal_fields", "aid_forms"),
+    "mediation": ("mediation_outcomes", "dispute_fields", None),
+    "dissemination": (None, None, "dissemination_forms"),
+}
+SORTS = ("date_desc", "date_asc", "number", "title")
+
+
+@ft.observable
+class ListState:
+    def __init__(self, app, kind: str):
+        self._app = app
+        self.kind = kind
+        self._text = ""             # search box text (typed, not yet applied)
+        self.text = ""              # applied search
+        self.commune = ""
+        self.year = None
+        self.status = ""
+        self.field = ""
+        self.form = ""
+        self.sort = "date_desc"
+        self.page = 1
+        self.page_size = 50
+        self.rows = []
+        self.total = 0
+        self.loaded = False
+        self.stale = True
+
+    # ---- query -------------------------------------------------------------------------------------------
+    def query(self) -> listing.ListQuery:
+        communes = [self.commune] if self.commune else []
+        return listing.ListQuery(kind=self.kind, text=self.text, communes=communes, year=self.year,
+                                 status=self.status, field=self.field, form=self.form, sort=self.sort,
+                                 page=self.page, page_size=self.page_size)
+
+    def load(self) -> None:
+        page = listing.list_page(self.query())
+        if page.rows == [] and page.total and self.page > 1:      # page beyond the end after a filter change
+            self.page = page.pages
+            page = listing.list_page(self.query())
+        self.rows = [self._row(r) for r in page.rows]
+        self.total = page.total
+        self.loaded = True
+        self.stale = False
+
+    def ensure_loaded(self) -> None:
+        if self.stale or not self.loaded:
+            self.load()
+
+    def relabel(self) -> None:
+        self.stale = True
+
+    def _row(self, r: dict) -> dict:
+        lang = self._app.lang
+        out = {"id": r["id"], "number": r.get("number") or "", "date": fmt_date(r.get("date")),
+               "commune": r.get("commune", ""), "title": r.get("title") or ""}
+        if self.kind == "legal-aid":
+            out["status"] = catalogs.label("legal_aid_statuses", r.get("status"), lang)
+            out["field"] = catalogs.label("legal_fields", r.get("legal_field"), lang)
+            out["form"] = catalogs.label("aid_forms", r.get("aid_form"), lang)
+        elif self.kind == "mediation":
+            out["status"] = catalogs.label("mediation_outcomes", r.get("outcome"), lang)
+            out["field"] = catalogs.label("dispute_fields", r.get("dispute_field"), lang)
+            out["village"] = r.get("village") or ""
+        else:
+            out["form"] = catalogs.label("dissemination_forms", r.get("form"), lang)
+            out["village"] = r.get("village") or ""
+            out["participants"] = fmt_int(r.get("participants") or 0, lang)
+            out["language"] = catalogs.language_label(r.get("language") or "vi", lang)
+        return out
+
+    # ---- user actions (each reloads) ---------------------------------------------------------------------
+    def type_text(self, text: str) -> None:
+        self._text = text
+
+    def set_text(self, text: str | None = None) -> None:
+        self.text = (self._text if text is None else text).strip()
+        self._text = self.text
+        self.page = 1
+        self.load()
+
+    def set_filter(self, name: str, value) -> None:
+        if name == "year":
+            value = int(value) if value else None
+        setattr(self, name, value or ("" if name != "year" else None))
+        self.page = 1
+        self.load()
+
+    def clear_filters(self) -> None:
+        self.text = self._text = ""
+        self.commune = self.status = self.field = self.form = ""
+        self.year = None
+        self.page = 1
+        self.load()
+
+    def set_sort(self, sort: str) -> None:
+        self.sort = sort if sort in SORTS else "date_desc"
+        self.load()
+
+    def next_page(self) -> None:
+        if self.page < self.pages:
+            self.page += 1
+            self.load()
+
+    def prev_page(self) -> None:
+        if self.page > 1:
+            self.page -= 1
+            self.load()
+
+    # ---- labels ------------------------------------------------------------------------------------------
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def range_label(self) -> str:
+        lang = self._app.lang
+        if not self.total:
+            return f"0 / 0"
+        first = (self.page - 1) * self.page_size + 1
+        last = min(self.total, self.page * self.page_size)
+        return f"{fmt_int(first, lang)}–{fmt_int(last, lang)} / {fmt_int(self.total, lang)}"
+
+    def filter_options(self) -> dict[str, list[tuple[str, str]]]:
+        lang = self._app.lang
+        status_cat, field_cat, form_cat = FILTER_CATALOGS[self.kind]
+        communes = self._app.communes or [c.code for c in admin_units.communes(
+            self._app.profile.get("province_code") or "22")]
+        this_year = today_local().year
+        out = {"commune": [(c, admin_units.commune_name(c)) for c in communes],
+               "year": [(str(y), str(y)) for y in range(this_year, this_year - 6, -1)]}
+        if status_cat:
+            out["status"] = catalogs.options(status_cat, lang)
+        if field_cat:
+            out["field"] = catalogs.options(field_cat, lang)
+        if form_cat:
+            out["form"] = catalogs.options(form_cat, lang)
+        return out
