@@ -213,6 +213,7 @@ def evaluate(fw, manual: dict | None = None, auto: dict | None = None, lang: str
             fails.insert(0, _fail("total_below_min",
                                   f"Tổng điểm {_num(total, 'vi')} dưới {_num(total_min, 'vi')} điểm",
                                   f"Total {_num(total, 'en')} points is below {_num(total_min, 'en')}"))
+        total = int(total) if float(total) == int(total) else round(total, 2)
         result.update(total_points=total, max_points=sum(c["max_points"] for c in criteria), total_min=total_min)
     result.update(recognised=not fails, failed_conditions=[f[lang] for f in fails], failed_detail=fails)
     out = {"criteria": criteria, "conditions": conditions, "result": result}

@@ -41,12 +41,12 @@ def scorecard_story(card: dict, on: dt.date | None = None) -> list:
     fw_points = card["style"] == "points"
     story = admin_heading(commune_issuer(card["commune"]), number="", on=on)
     story += title_block("BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM" if fw_points else "BẢNG TỰ ĐÁNH GIÁ MỨC ĐỘ ĐẠT CHUẨN",
-                         f"Tiêu chí {card['commune_name'].lower()} đạt chuẩn tiếp cận pháp luật năm {card['year']}")
+                         f"{card['commune_name']} — chuẩn tiếp cận pháp luật năm {card['year']}")
     story.append(p(esc(f"Theo {card['framework']} và {card['guidance']} (phiên bản dữ liệu {card['framework_version']})"
                        + (" — một số nội dung cần xác nhận với văn bản gốc" if card.get("framework_unverified") else "")),
                    "note"))
     width = frame_width()
-    cols = [14 * mm, width - 14 * mm - 22 * mm - 22 * mm - 18 * mm - 48 * mm, 22 * mm, 22 * mm, 18 * mm, 48 * mm]
+    cols = [12 * mm, width - 12 * mm - 18 * mm - 16 * mm - 18 * mm - 42 * mm, 18 * mm, 16 * mm, 18 * mm, 42 * mm]
     for crit in card["criteria"]:
         head = f"{crit['id']}. {crit['name']}" + (" (cần xác nhận)" if crit.get("unverified") else "")
         if fw_points:
@@ -99,7 +99,7 @@ def province_story(overview: dict, on: dt.date | None = None) -> list:
     story.append(p(esc(f"Tổng số {c['communes']} đơn vị; đã đánh giá {c['assessed']}; đạt chuẩn {c['recognised']}; "
                        f"chưa đạt {c['not_recognised']}."), "field"))
     width = frame_width(landscape=True)
-    cols = [12 * mm, 30 * mm, 55 * mm, 22 * mm, 22 * mm, 28 * mm]
+    cols = [12 * mm, 18 * mm, 50 * mm, 20 * mm, 20 * mm, 52 * mm]
     cols.append(width - sum(cols))
     rows = []
     for i, r in enumerate(overview["communes"], start=1):

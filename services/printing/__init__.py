@@ -157,5 +157,30 @@ def print_mediation_book(team_id: str, start: dt.date, end: dt.date, out: str | 
     return data
 
 
-__all__ = ["DOCUMENTS", "BOOK_TOKEN", "print_documents", "print_batch", "print_mediation_book", "find_record",
+def report_tally(period, *, province: str | None = None, communes: list[str] | None = None,
+                 compare_previous_year: bool = True, fmt: str = "json", out: str | Path | None = None,
+                 actor=None, lang: str = "vi"):
+    """Compute the tally and render it: fmt "json" returns the dict, "pdf"/"xlsx" return bytes (written to
+    `out` when given). PDF/XLSX outputs are recorded in the audit log (action "print" / "export")."""
+    from services import tally
+    from services.printing import tally_report
+    data = tally.compute(period, province=province, communes=communes, compare_previous_year=compare_previous_year)
+    if fmt == "json":
+        return data
+    if fmt not in ("pdf", "xlsx"):
+        from services.errors import FieldError
+        raise ValidationError([FieldError("format", f"Định dạng không hỗ trợ: «{fmt}»", f"Unsupported format '{fmt}'")])
+    render = tally_report.tally_pdf if fmt == "pdf" else tally_report.tally_xlsx
+    content = render(data, out, lang=lang)
+    scope = data["scope"]
+    scope_id = (f"province:{scope['province']}" if scope.get("province") and not scope.get("communes")
+                else f"communes:{len(scope.get('communes') or [])}")
+    from services import audit
+    audit.record("tally", scope_id, "print" if fmt == "pdf" else "export",
+                 {"document": f"tally-{fmt}", "period": data["period"], "scope": scope.get("communes") or
+                  scope.get("province")}, actor)
+    return content
+
+
+__all__ = ["report_tally", "DOCUMENTS", "BOOK_TOKEN", "print_documents", "print_batch", "print_mediation_book", "find_record",
            "batch_records", "document_type"]

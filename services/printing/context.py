@@ -32,7 +32,8 @@ def province_issuer(province_code: str, body: str = "Sở Tư pháp") -> Issuer:
     prov = admin_units.province(province_code)
     name = prov.short_name if prov else str(province_code)
     ptype = "Thành phố" if prov and prov.name.startswith("Thành phố") else "Tỉnh"
-    return Issuer(province=name, province_type=ptype, body=body, unit="", place=name)
+    return Issuer(province=name, province_type=ptype, body=body, unit="", place=name,
+                  parent=f"Ủy ban nhân dân {ptype.lower()} {name}")
 
 
 def commune_name(code: str | None) -> str:

@@ -256,7 +256,7 @@ def data_table(header_rows: list[list], rows: list[list], col_widths: list[float
         out = []
         for c_i, v in enumerate(row):
             st = style_of[align[c_i] if c_i < len(align) else "l"]
-            if r_i in bold_rows:   # indices into `rows` (e.g. totals)
+            if r_i in bold_rows and not isinstance(v, Flowable):   # indices into `rows` (e.g. totals)
                 out.append(p(f"<b>{fmt_int(v) if isinstance(v, int) and not isinstance(v, bool) else esc(v)}</b>",
                              "cell_r" if isinstance(v, int) else st))
             else:

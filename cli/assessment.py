@@ -1,0 +1,227 @@
+"""Assessment commands (chuẩn tiếp cận pháp luật), per ../shared/cli-contract.md.
+
+    main.py assess 07090 --year 2024 --format json                       scorecard JSON on stdout
+    main.py assess 07090 --year 2026 --framework QD25_2021 --format pdf --out bang-diem.pdf
+    main.py assess-set 07090 --year 2024 --set C1.1=8 C1.2=có DK3=không --evidence "C1.1=Báo cáo 12/BC-UBND"
+    main.py assess-set 07090 --year 2024 --clear C4.2                     drop a manual override
+    main.py assess-import 07090 values.xlsx --year 2024                   columns indicator_id, value, evidence
+    main.py assess-template 07090 --year 2024 --out values.xlsx           fill-in file for assess-import
+    main.py assess-frameworks --json                                      frameworks and their years
+    main.py report assessment --province 22 --year 2024 --format xlsx --out danh-sach.xlsx
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from services.dates import parse_date
+from services.errors import FieldError, UsageError, ValidationError
+
+FORMATS = ("json", "pdf", "xlsx")
+
+
+def _lang(args) -> str:
+    from cli import lang
+    return getattr(args, "lang", None) or lang()
+
+
+def _open(args):
+    from cli.context import open_context
+    return open_context(args)
+
+
+def _emit(value) -> None:
+    from cli import emit_json
+    emit_json(value)
+
+
+def _as_of(args):
+    if not getattr(args, "as_of", None):
+        return None
+    try:
+        return parse_date(args.as_of)
+    except ValueError:
+        raise ValidationError([FieldError("--as-of", f"Ngày không hợp lệ: {args.as_of}",
+                                          f"Not a date: {args.as_of}")]) from None
+
+
+def _write(fmt: str, out, data: dict, kind: str) -> None:
+    """Write JSON (stdout without --out), PDF or XLSX of a scorecard (kind "card") or province list ("list")."""
+    if fmt == "json":
+        if out is None:
+            _emit(data)
+        else:
+            Path(out).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+        return
+    if out is None:
+        raise UsageError(f"--format {fmt} cần --out FILE", f"--format {fmt} needs --out FILE")
+    if fmt == "pdf":
+        from services.assessment import pdf
+        (pdf.scorecard_pdf if kind == "card" else pdf.province_pdf)(data, out)
+    else:
+        from services.assessment import xlsx
+        (xlsx.scorecard_xlsx if kind == "card" else xlsx.province_xlsx)(data, out)
+
+
+def _summary(card: dict) -> str:
+    r = card["result"]
+    head = f"{card['commune_name']} ({card['commune']}) {card['year']} — {card['framework']}: "
+    head += "ĐẠT CHUẨN / recognised" if r["recognised"] else "CHƯA ĐẠT / not recognised"
+    if r.get("total_points") is not None:
+        head += f" — {r['total_points']}/{r['max_points']} điểm"
+    return "\n".join([head] + [f"  – {f}" for f in r["failed_conditions"]])
+
+
+def _assess(args):
+    from services.assessment import assess
+    ctx = _open(args)
+    card = assess(args.commune, args.year, args.framework, as_of=_as_of(args), lang=_lang(args),
+                  store_result=True)
+    _write(args.format, args.out, card, "card")
+    if args.format != "json" and card.get("assessment_id"):
+        from services.printing.context import record_print
+        record_print("assessment", card["assessment_id"], doc=f"scorecard-{args.format}", actor=ctx.actor)
+    if args.format != "json" or args.out:
+        print(_summary(card), file=sys.stderr)
+
+
+def _parse_pairs(items: list[str], what: str) -> dict[str, str]:
+    out = {}
+    bad = []
+    for item in items or []:
+        if "=" not in item:
+            bad.append(FieldError(what, f"'{item}' phải có dạng MÃ=GIÁ_TRỊ", f"'{item}' must look like ID=VALUE"))
+            continue
+        key, value = item.split("=", 1)
+        out[key.strip()] = value.strip()
+    if bad:
+        raise ValidationError(bad)
+    return out
+
+
+def _assess_set(args):
+    from services.assessment import set_values
+    ctx = _open(args)
+    values = _parse_pairs(args.values, "value")
+    evidence = _parse_pairs(args.evidence, "--evidence")
+    entries = {k: {"value": v, "evidence": evidence.get(k, "")} for k, v in values.items()}
+    for k, ev in evidence.items():
+        entries.setdefault(k, {"value": None, "evidence": ev})
+    if args.clear:
+        for k in args.clear:
+            entries[k] = {"value": None, "evidence": ""}
+    if not entries:
+        raise UsageError("Chưa có giá trị nào (--set MÃ=GIÁ_TRỊ hoặc --clear MÃ)", "No values given (--set ID=VALUE or --clear ID)")
+    if any(v["value"] is None and v["evidence"] for v in entries.values()):
+        # evidence without a value keeps the stored value: merge it in
+        from services.assessment import resolve_commune
+        from services.assessment.store import load
+        saved = load(resolve_commune(args.commune), int(args.year))
+        stored = dict(saved.values) if saved else {}
+        for k, v in entries.items():
+            if v["value"] is None and v["evidence"]:
+                v["value"] = (stored.get(k) or {}).get("value")
+    card = set_values(args.commune, args.year, entries, framework_id=args.framework, actor=ctx.actor,
+                      lang=_lang(args))
+    print(f"Đã lưu {len(entries)} giá trị / Saved {len(entries)} values", file=sys.stderr)
+    print(_summary(card), file=sys.stderr)
+    if args.json:
+        _emit(card)
+
+
+def _assess_import(args):
+    from services.assessment import import_values
+    ctx = _open(args)
+    res = import_values(args.commune, args.year, args.file, framework_id=args.framework, actor=ctx.actor,
+                        lang=_lang(args))
+    print(f"Đã nhập {res['imported']} giá trị / Imported {res['imported']} values", file=sys.stderr)
+    print(_summary(res["card"]), file=sys.stderr)
+    if args.json:
+        _emit({"imported": res["imported"], "card": res["card"]})
+
+
+def _assess_template(args):
+    from services.assessment import template_rows
+    from services.assessment.importer import write_template
+    _open(args)
+    write_template(template_rows(args.commune, args.year, args.framework, _lang(args)), args.out)
+    print(f"Đã ghi mẫu / Template written: {args.out}", file=sys.stderr)
+
+
+def _frameworks(args):
+    from services.assessment import all_frameworks
+    items = [f.summary() for f in all_frameworks()]
+    if args.json:
+        _emit(items)
+    else:
+        for f in items:
+            years = f"{f['valid_from_year']}–{f['valid_to_year'] or '…'}"
+            print(f"{f['id']:<12} {f['name']:<22} {f['guidance']:<18} {years:<11} {f['style']}"
+                  + ("  (cần xác nhận / to be confirmed)" if f["unverified"] else ""))
+
+
+def _report(args):
+    from services.assessment import province_overview
+    _open(args)
+    overview = province_overview(args.province, args.year, framework_id=args.framework, as_of=_as_of(args),
+                                 lang=_lang(args), only_assessed=args.only_assessed)
+    _write(args.format, args.out, overview, "list")
+    if args.format != "json" or args.out:
+        c = overview["counts"]
+        print(f"{overview['province_name']} {overview['year']}: đạt chuẩn {c['recognised']}/{c['communes']} "
+              f"/ recognised {c['recognised']}/{c['communes']}", file=sys.stderr)
+
+
+def _common_args(p, *, year=True):
+    if year:
+        p.add_argument("--year", type=int, required=True, help="assessment year, e.g. 2024")
+    p.add_argument("--framework", default=None, help="framework id (QD25_2021, QD27_2025); default: by year")
+    p.add_argument("--lang", choices=("vi", "en"), default=None, help="language of names and messages")
+
+
+def register(sub, report_sub, common=None):
+    parents = [common] if common else []
+    p = sub.add_parser("assess", parents=parents, help="commune access-to-law assessment (scorecard)")
+    p.add_argument("commune", help="commune code (5 digits) or name")
+    _common_args(p)
+    p.add_argument("--format", choices=FORMATS, default="json")
+    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--as-of", default=None, help="date the figures are taken at (default today)")
+    p.set_defaults(handler=_assess)
+
+    p = sub.add_parser("assess-set", parents=parents, help="enter manual indicator values (--set ID=VALUE …)")
+    p.add_argument("commune")
+    p.add_argument("--set", dest="values", action="extend", nargs="+", default=[], metavar="ID=VALUE",
+                   help="e.g. --set C1.1=8 C1.2=có DK3=không (repeatable)")
+    _common_args(p)
+    p.add_argument("--evidence", action="append", default=[], metavar="ID=TEXT", help="evidence note per item")
+    p.add_argument("--clear", action="append", default=[], metavar="ID", help="remove a manual value")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_assess_set)
+
+    p = sub.add_parser("assess-import", parents=parents, help="import manual values from CSV/XLSX (all or nothing)")
+    p.add_argument("commune")
+    p.add_argument("file", type=Path)
+    _common_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_assess_import)
+
+    p = sub.add_parser("assess-template", parents=parents, help="fill-in file of an assessment's manual values")
+    p.add_argument("commune")
+    _common_args(p)
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=_assess_template)
+
+    p = sub.add_parser("assess-frameworks", parents=parents, help="list the assessment frameworks")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_frameworks)
+
+    p = report_sub.add_parser("assessment", parents=parents, help="province list of communes meeting the standard")
+    p.add_argument("--province", required=True)
+    _common_args(p)
+    p.add_argument("--format", choices=FORMATS, default="json")
+    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--as-of", default=None)
+    p.add_argument("--only-assessed", action="store_true", help="leave out communes with no saved assessment")
+    p.set_defaults(handler=_report)

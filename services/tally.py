@@ -1,0 +1,275 @@
+"""Period tallies of legal aid, mediation and dissemination for a scope (communes / a province), each beside the
+same period of the previous year. Computed with SQL GROUP BY (one scan per kind and period; never row by row in
+Python), soft-deleted records never counted.
+
+    from services import tally, periods
+    result = tally.compute(periods.custom("2026-01-01", "2026-12-31"), province="08")
+    result = tally.compute(period, communes=["02266", "02269"], compare_previous_year=False)
+    result["mediation"]["by_outcome"]      -> {"thanh": 12, "khong_thanh": 3, "in_progress": 2, …}
+
+JSON shape (CLI `report tally --format json`): see ../shared/cli-contract.md; every `by_*` maps a catalog code to
+a number of records (sessions for dissemination), in catalog order with zeros included; `previous_*` is the same
+key for the previous-year period (None when the comparison is off); `*_change_pct` is the change in percent
+(None when the previous value is 0).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from peewee import fn
+
+from models.db import database
+from models.records import DisseminationEvent, LegalAidCase, MediationCase
+from services import admin_units, catalogs
+from services.errors import FieldError, ValidationError
+from services.periods import Period, previous_year
+
+SUCCESS_RATE_DEFINITION = {
+    "vi": "Tỷ lệ hòa giải thành = số vụ, việc hòa giải thành / (số vụ, việc hòa giải thành + số vụ, việc hòa giải "
+          "không thành) × 100%; vụ, việc đang hòa giải và các kết quả khác không tính vào mẫu số.",
+    "en": "Mediation success rate = successful / (successful + unsuccessful) × 100%; cases in progress and other "
+          "outcomes are not in the denominator.",
+}
+MEDIATION_SUCCESS, MEDIATION_FAILED = "thanh", "khong_thanh"
+LEGAL_AID_SUCCESS = "success"
+
+
+# ---------------------------------------------------------------------------------------------- scope
+def resolve_scope(province: str | None = None, communes: list[str] | None = None) -> dict:
+    """{"province", "province_name", "communes": [...] or None (= the whole province / all data), "label"}."""
+    errors = []
+    if province and communes:
+        errors.append(FieldError("scope", "Chọn tỉnh hoặc danh sách xã, không chọn cả hai",
+                                 "Choose a province or communes, not both"))
+    if province:
+        prov = admin_units.province(str(province))
+        if prov is None:
+            errors.append(FieldError("province", f"Không có tỉnh/thành phố mã «{province}»",
+                                     f"Unknown province code '{province}'"))
+    codes: list[str] = []
+    for c in communes or []:
+        info = admin_units.commune(str(c))
+        if info is None:
+            errors.append(FieldError("commune", f"Không có xã/phường mã «{c}»", f"Unknown commune code '{c}'"))
+        elif info.code not in codes:
+            codes.append(info.code)
+    if errors:
+        raise ValidationError(errors)
+    if province:
+        prov = admin_units.province(str(province))
+        return {"province": prov.code, "province_name": prov.name, "communes": None, "label": _province_label(prov)}
+    if codes:
+        names = [admin_units.commune(c) for c in codes]
+        provs = sorted({n.province_code for n in names})
+        label = names[0].label if len(names) == 1 else f"{len(names)} xã, phường"
+        return {"province": provs[0] if len(provs) == 1 else None,
+                "province_name": names[0].province_name if len(provs) == 1 else None,
+                "communes": codes, "commune_names": {n.code: n.name for n in names}, "label": label}
+    return {"province": None, "province_name": None, "communes": None, "label": "Toàn bộ dữ liệu"}
+
+
+def _province_label(prov) -> str:
+    return prov.name if prov.name.startswith("Thành phố") else f"Tỉnh {prov.name}"
+
+
+def _commune_codes(scope: dict) -> list[str] | None:
+    if scope.get("communes"):
+        return scope["communes"]
+    if scope.get("province"):
+        return [c.code for c in admin_units.communes(scope["province"])]
+    return None
+
+
+def _where(model, date_field, period: Period, codes: list[str] | None):
+    cond = (model.deleted == False) & (date_field >= period.start) & (date_field <= period.end)  # noqa: E712
+    if codes is not None:
+        cond &= model.commune_code.in_(codes)
+    return cond
+
+
+# ---------------------------------------------------------------------------------------------- queries
+def _legal_aid_counts(period: Period, codes) -> dict:
+    m = LegalAidCase
+    rows = (m.select(m.beneficiary_category, m.legal_field, m.aid_form, m.status, m.outcome, fn.COUNT(m.id))
+            .where(_where(m, m.received_date, period, codes))
+            .group_by(m.beneficiary_category, m.legal_field, m.aid_form, m.status, m.outcome).tuples())
+    out = {k: defaultdict(int) for k in ("by_category", "by_field", "by_form", "by_status", "by_outcome")}
+    total = 0
+    for category, field, form, status, outcome, n in rows:
+        total += n
+        out["by_category"][category] += n
+        out["by_field"][field] += n
+        out["by_form"][form] += n
+        out["by_status"][status] += n
+        if outcome:
+            out["by_outcome"][outcome] += n
+    return {"total": total, **out}
+
+
+def _mediation_counts(period: Period, codes) -> dict:
+    m = MediationCase
+    rows = (m.select(m.outcome, m.dispute_field, fn.COUNT(m.id)).where(_where(m, m.received_date, period, codes))
+            .group_by(m.outcome, m.dispute_field).tuples())
+    by_outcome, by_field = defaultdict(int), defaultdict(int)
+    field_outcome: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    total = 0
+    for outcome, field, n in rows:
+        total += n
+        by_outcome[outcome] += n
+        by_field[field] += n
+        field_outcome[field][outcome] += n
+    return {"total": total, "by_outcome": by_outcome, "by_field": by_field, "field_outcome": field_outcome}
+
+
+def _dissemination_counts(period: Period, codes) -> dict:
+    m = DisseminationEvent
+    rows = (m.select(m.form, m.language, fn.COUNT(m.id), fn.SUM(m.participants), fn.SUM(m.participants_women),
+                     fn.SUM(m.participants_ethnic_minority), fn.SUM(m.materials_distributed))
+            .where(_where(m, m.date, period, codes)).group_by(m.form, m.language).tuples())
+    out = {k: defaultdict(int) for k in ("by_form", "participants_by_form", "by_language",
+                                         "participants_by_language")}
+    totals = dict(sessions=0, participants=0, women=0, ethnic_minority=0, materials=0)
+    for form, language, n, people, women, minority, materials in rows:
+        language = language or "vi"
+        totals["sessions"] += n
+        totals["participants"] += people or 0
+        totals["women"] += women or 0
+        totals["ethnic_minority"] += minority or 0
+        totals["materials"] += materials or 0
+        out["by_form"][form] += n
+        out["participants_by_form"][form] += people or 0
+        out["by_language"][language] += n
+        out["participants_by_language"][language] += people or 0
+    return {**totals, **out}
+
+
+def _by_commune(period: Period, codes) -> dict[str, dict[str, int]]:
+    """Per commune: legal-aid cases, mediation cases (and successful), sessions and participants."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict(legal_aid=0, mediation=0, mediation_success=0,
+                                                              sessions=0, participants=0))
+    m = LegalAidCase
+    for code, n in (m.select(m.commune_code, fn.COUNT(m.id)).where(_where(m, m.received_date, period, codes))
+                    .group_by(m.commune_code).tuples()):
+        out[code]["legal_aid"] = n
+    m = MediationCase
+    for code, outcome, n in (m.select(m.commune_code, m.outcome, fn.COUNT(m.id))
+                             .where(_where(m, m.received_date, period, codes))
+                             .group_by(m.commune_code, m.outcome).tuples()):
+        out[code]["mediation"] += n
+        if outcome == MEDIATION_SUCCESS:
+            out[code]["mediation_success"] += n
+    m = DisseminationEvent
+    for code, n, people in (m.select(m.commune_code, fn.COUNT(m.id), fn.SUM(m.participants))
+                            .where(_where(m, m.date, period, codes)).group_by(m.commune_code).tuples()):
+        out[code]["sessions"] = n
+        out[code]["participants"] = people or 0
+    return dict(sorted(out.items()))
+
+
+# ---------------------------------------------------------------------------------------------- assembly
+def change_pct(current, previous) -> float | None:
+    if previous in (None, 0) or current is None:
+        return None
+    return round((current - previous) * 100.0 / previous, 1)
+
+
+def success_rate(by_outcome: dict) -> float | None:
+    done = by_outcome.get(MEDIATION_SUCCESS, 0) + by_outcome.get(MEDIATION_FAILED, 0)
+    return round(by_outcome.get(MEDIATION_SUCCESS, 0) * 100.0 / done, 1) if done else None
+
+
+def _ordered(counts: dict, catalog: str | None, *, include_all: bool = True) -> dict[str, int]:
+    """Catalog order with zeros, then codes found in the data but not in the catalog (sorted)."""
+    out: dict[str, int] = {}
+    if catalog:
+        for e in catalogs.entries(catalog):
+            if include_all or counts.get(e["code"]):
+                out[e["code"]] = int(counts.get(e["code"], 0))
+    for code in sorted(k for k in counts if k not in out):
+        out[code] = int(counts[code])
+    return out
+
+
+def _languages(*dicts) -> list[str]:
+    found = set().union(*[set(d) for d in dicts if d])
+    return ["vi"] * ("vi" in found) + sorted(c for c in found if c != "vi")
+
+
+def _section(cur: dict, prev: dict | None, keys: list[str], groups: dict[str, str | None]) -> dict:
+    out: dict = {}
+    for k in keys:
+        out[k] = cur[k]
+        out[f"previous_{k}"] = prev[k] if prev else None
+        out[f"{k}_change_pct"] = change_pct(cur[k], prev[k]) if prev else None
+    for g, catalog in groups.items():
+        if catalog == "__languages__":
+            langs = _languages(cur[g], prev[g] if prev else {})
+            out[g] = {c: int(cur[g].get(c, 0)) for c in langs}
+            out[f"previous_{g}"] = {c: int(prev[g].get(c, 0)) for c in langs} if prev else None
+            continue
+        merged = dict(cur[g])
+        for code in (prev[g] if prev else {}):
+            merged.setdefault(code, 0)
+        out[g] = _ordered(merged, catalog)
+        out[f"previous_{g}"] = {c: int(prev[g].get(c, 0)) for c in out[g]} if prev else None
+    return out
+
+
+def compute(period: Period, *, province: str | None = None, communes: list[str] | None = None,
+            compare_previous_year: bool = True, by_commune: bool | None = None) -> dict:
+    """The tally for `period` and a scope (a province, communes, or everything when neither is given)."""
+    scope = resolve_scope(province, communes)
+    codes = _commune_codes(scope)
+    prev_period = previous_year(period) if compare_previous_year else None
+    with database.atomic():                 # one consistent snapshot for every query
+        la, me, di = (_legal_aid_counts(period, codes), _mediation_counts(period, codes),
+                      _dissemination_counts(period, codes))
+        pla = pme = pdi = None
+        if prev_period:
+            pla, pme, pdi = (_legal_aid_counts(prev_period, codes), _mediation_counts(prev_period, codes),
+                             _dissemination_counts(prev_period, codes))
+        per_commune = _by_commune(period, codes) if (by_commune if by_commune is not None
+                                                      else codes is None or len(codes) > 1) else None
+
+    def _extra_legal(d):
+        d["success"] = d["by_outcome"].get(LEGAL_AID_SUCCESS, 0)
+        d["litigation"] = d["by_form"].get("to_tung", 0)
+        return d
+
+    legal = _section(_extra_legal(la), _extra_legal(pla) if pla else None, ["total", "success", "litigation"],
+                     {"by_category": "beneficiary_categories", "by_field": "legal_fields", "by_form": "aid_forms",
+                      "by_status": "legal_aid_statuses", "by_outcome": "legal_aid_outcomes"})
+
+    def _extra_mediation(d):
+        d["success"] = d["by_outcome"].get(MEDIATION_SUCCESS, 0)
+        d["unsuccessful"] = d["by_outcome"].get(MEDIATION_FAILED, 0)
+        d["in_progress"] = d["by_outcome"].get("in_progress", 0)
+        return d
+
+    mediation = _section(_extra_mediation(me), _extra_mediation(pme) if pme else None,
+                         ["total", "success", "unsuccessful", "in_progress"],
+                         {"by_outcome": "mediation_outcomes", "by_field": "dispute_fields"})
+    mediation["success_rate"] = success_rate(me["by_outcome"])
+    mediation["previous_success_rate"] = success_rate(pme["by_outcome"]) if pme else None
+    mediation["success_rate_definition"] = SUCCESS_RATE_DEFINITION
+    mediation["success_by_field"] = {f: int(me["field_outcome"].get(f, {}).get(MEDIATION_SUCCESS, 0))
+                                     for f in mediation["by_field"]}
+    mediation["success_rate_by_field"] = {f: success_rate(me["field_outcome"].get(f, {}))
+                                          for f in mediation["by_field"]}
+
+    dissemination = _section(di, pdi, ["sessions", "participants", "women", "ethnic_minority", "materials"],
+                             {"by_form": "dissemination_forms", "participants_by_form": "dissemination_forms",
+                              "by_language": "__languages__", "participants_by_language": "__languages__"})
+    result = {
+        "period": {**period.as_json(), "label": period.label},
+        "previous": prev_period.as_json() if prev_period else None,
+        "scope": scope,
+        "legal_aid": legal,
+        "mediation": mediation,
+        "dissemination": dissemination,
+        "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+    }
+    if per_commune is not None:
+        result["by_commune"] = per_commune
+    return result

@@ -1,0 +1,109 @@
+"""Saving records: numbering, audit trail, outbox, soft delete/undo, sync documents, query counts."""
+from __future__ import annotations
+
+import pytest
+from playhouse.test_utils import count_queries
+
+from models.records import AuditEntry, LegalAidCase, Outbox
+from services import audit, outbox, records, villages
+from services.errors import NotFoundError
+from services.listing import ListQuery, list_page
+from tests import factories as f
+
+
+def test_numbers_are_unique_per_commune_year_device(db):
+    a = records.save("legal-aid", f.legal_aid())
+    b = records.save("legal-aid", f.legal_aid())
+    c = records.save("legal-aid", f.legal_aid(commune_code=f.OTHER_COMMUNE))
+    m = records.save("mediation", f.mediation())
+    code = db.device_code
+    assert a.number == f"TG-06652-2026-{code}-0001"
+    assert b.number == f"TG-06652-2026-{code}-0002"
+    assert c.number == f"TG-06931-2026-{code}-0001"
+    assert m.number == f"HG-06652-2026-{code}-0001"
+    assert records.get("legal-aid", b.number).id == b.id
+
+
+def test_audit_records_field_level_changes(db):
+    case = records.save("legal-aid", f.legal_aid(), actor="Cán bộ A")
+    records.save("legal-aid", {"summary": "Đã hướng dẫn", "provider": "Luật sư B"}, record_id=case.id, actor="Cán bộ B")
+    records.save("legal-aid", {"summary": "Đã hướng dẫn"}, record_id=case.id)     # no change: no entry
+    entries = audit.history(case.id)
+    assert [e.action for e in entries] == ["create", "update"]
+    assert entries[0].officer == "Cán bộ A" and entries[0].changes["legal_field"] == [None, "dat_dai"]
+    assert entries[1].officer == "Cán bộ B"
+    assert entries[1].changes == {"summary": ["Hướng dẫn hòa giải tại thôn", "Đã hướng dẫn"],
+                                  "provider": ["", "Luật sư B"]}
+
+
+def test_outbox_and_soft_delete_with_undo(db):
+    case = records.save("legal-aid", f.legal_aid())
+    assert outbox.pending_counts() == {"legal-aid": 1, "person": 1, "audit": 2}
+    outbox.acknowledge("legal-aid", [case.id])
+    records.delete("legal-aid", case.id)
+    assert outbox.pending_counts()["legal-aid"] == 1               # the tombstone travels
+    with pytest.raises(NotFoundError):
+        records.get("legal-aid", case.id)
+    assert list_page(ListQuery(kind="legal-aid")).total == 0
+    assert records.get("legal-aid", case.id, include_deleted=True).deleted
+    records.restore("legal-aid", case.id)
+    assert records.get("legal-aid", case.id).deleted is False
+    assert [e.action for e in audit.history(case.id)] == ["create", "delete", "restore"]
+
+
+def test_save_is_one_transaction(db, monkeypatch):
+    """If anything fails after validation (here: the search index), nothing of the save remains."""
+    from services import search
+
+    def broken(instance):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(search, "reindex", broken)
+    with pytest.raises(RuntimeError):
+        records.save("legal-aid", f.legal_aid())
+    assert LegalAidCase.select().count() == 0 and AuditEntry.select().count() == 0 and Outbox.select().count() == 0
+
+
+def test_sync_document_round_trip(db):
+    case = records.save("legal-aid", f.legal_aid())
+    doc = records.to_document(case)
+    assert doc["requester_id"] == case.requester_id and doc["received_date"] == "2026-11-10"
+    assert "updated_at" not in doc and "last_modified" not in doc
+    doc["summary"] = "Phiên bản từ máy chủ"
+    doc["id"] = "11111111-1111-4111-8111-111111111111"
+    doc["number"] = "TG-06652-2026-ABCD-0001"
+    records.apply_remote("legal-aid", doc, last_modified=1234)
+    remote = records.get("legal-aid", doc["id"])
+    assert remote.summary == "Phiên bản từ máy chủ" and remote.last_modified == 1234
+    assert remote.received_date.isoformat() == "2026-11-10"
+    from services.search import search
+    assert any(h["id"] == doc["id"] for h in search("phien ban may chu"))
+
+
+def test_villages_grow_from_records(db):
+    records.save("dissemination", f.dissemination(village="Bản Nà Pá"))
+    records.save("mediation", f.mediation(village="Thôn Khe Lánh"))
+    records.save("dissemination", f.dissemination(village="bản nà pá"))    # same village, other spelling
+    assert villages.names(f.COMMUNE) == ["Bản Nà Pá", "Thôn Khe Lánh"]
+
+
+def test_list_page_query_count_does_not_grow_with_rows(db):
+    for i in range(30):
+        records.save("mediation", f.mediation(summary=f"Vụ {i}"))
+    with count_queries() as small:
+        list_page(ListQuery(kind="mediation", page_size=5))
+    with count_queries() as large:
+        list_page(ListQuery(kind="mediation", page_size=30))
+    assert small.count == large.count <= 3          # rows, party names, total
+
+
+def test_list_filters_and_search(db):
+    records.save("legal-aid", f.legal_aid())
+    records.save("legal-aid", f.legal_aid(commune_code=f.OTHER_COMMUNE, legal_field="hinh_su",
+                                          requester={"full_name": "Lò Thị Mai"}))
+    assert list_page(ListQuery(kind="legal-aid", communes=[f.OTHER_COMMUNE])).rows[0]["title"] == "Lò Thị Mai"
+    assert list_page(ListQuery(kind="legal-aid", field="dat_dai")).total == 1
+    assert list_page(ListQuery(kind="legal-aid", text="lo thi mai")).total == 1
+    assert list_page(ListQuery(kind="legal-aid", text="LÒ THỊ")).total == 1
+    assert list_page(ListQuery(kind="legal-aid", year=2025)).total == 0
+    assert list_page(ListQuery(kind="legal-aid", text="***")).total == 0
+    assert list_page(ListQuery(kind="legal-aid", sort="number")).total == 2

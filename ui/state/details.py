@@ -1,0 +1,216 @@
+"""Detail views: a legal-aid case with its status timeline and audit history, a mediation case with its
+sessions and team warnings, a dissemination event; soft delete with undo; printing a case slip.
+
+    d = DetailState(app, "legal-aid", case_id)
+    d.fields (label key, value) pairs;  d.timeline;  d.history;  d.warnings
+    d.add_session({"date": "24/11/2026", "place": "Nhà văn hóa thôn"})   # mediation only
+    d.delete(); d.undo_delete()
+    path = d.print_slip()
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import flet as ft
+
+from services import admin_units, audit, catalogs, records
+from services.errors import AppError, ValidationError
+from services.formatting import fmt_date, fmt_int
+from ui.state import exports
+
+
+def _d(value) -> str:
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
+        try:
+            return fmt_date(dt.date.fromisoformat(value[:10]))
+        except ValueError:
+            return value
+    return fmt_date(value) if isinstance(value, dt.date) else ("" if value is None else str(value))
+
+
+@ft.observable
+class DetailState:
+    def __init__(self, app, kind: str, record_id: str):
+        self._app = app
+        self.kind = kind
+        self.record_id = record_id
+        self.deleted = False
+        self.session_errors = {}
+        self.session_open = False
+        self.error = ""
+        self._session_values: dict = {}
+        self._inst = None
+        self.load()
+
+    def load(self) -> None:
+        try:
+            self._inst = records.get(self.kind, self.record_id, include_deleted=True)
+        except AppError as exc:
+            self._inst = None
+            self.error = exc.message(self._app.lang)
+            return
+        self.deleted = bool(self._inst.deleted)
+        self.notify()
+
+    @property
+    def instance(self):
+        return self._inst
+
+    @property
+    def number(self) -> str:
+        inst = self._inst
+        return getattr(inst, "number", "") or (fmt_date(getattr(inst, "date", None)) if inst else "")
+
+    @property
+    def title(self) -> str:
+        inst, lang = self._inst, self._app.lang
+        if inst is None:
+            return ""
+        if self.kind == "legal-aid":
+            return f"{inst.requester.full_name} — {catalogs.label('legal_fields', inst.legal_field, lang)}"
+        if self.kind == "mediation":
+            return " – ".join(self.party_names())
+        return inst.topic
+
+    def party_names(self) -> list[str]:
+        ids = [p for p in (self._inst.parties or []) if isinstance(p, str)]
+        persons = records.persons_by_id(ids)
+        return [persons[i].full_name for i in ids if i in persons]
+
+    # ---- fields ------------------------------------------------------------------------------------------
+    def fields(self) -> list[tuple[str, str]]:
+        inst, lang = self._inst, self._app.lang
+        if inst is None:
+            return []
+        L = catalogs.label
+        commune = admin_units.commune_name(inst.commune_code)
+        if self.kind == "legal-aid":
+            req = inst.requester
+            person = ", ".join(x for x in [req.full_name, L("genders", req.gender, lang),
+                                           str(req.birth_year or ""), L("ethnic_groups", req.ethnicity, lang)] if x)
+            return [("field.number", inst.number), ("field.received_date", fmt_date(inst.received_date)),
+                    ("field.commune_code", commune), ("field.requester", person),
+                    ("field.requester.id_number", _mask(req.id_number)), ("field.requester.phone", req.phone),
+                    ("field.beneficiary_category", L("beneficiary_categories", inst.beneficiary_category, lang)),
+                    ("field.legal_field", L("legal_fields", inst.legal_field, lang)),
+                    ("field.aid_form", L("aid_forms", inst.aid_form, lang)),
+                    ("field.status", L("legal_aid_statuses", inst.status, lang)),
+                    ("field.provider", inst.provider), ("field.referred_to", inst.referred_to),
+                    ("field.outcome", L("legal_aid_outcomes", inst.outcome, lang)),
+                    ("field.closed_date", fmt_date(inst.closed_date)),
+                    ("field.request_content", inst.request_content), ("field.summary", inst.summary)]
+        if self.kind == "mediation":
+            return [("field.number", inst.number), ("field.received_date", fmt_date(inst.received_date)),
+                    ("field.commune_code", commune), ("field.village", inst.village),
+                    ("field.parties", " – ".join(self.party_names())),
+                    ("field.dispute_field", L("dispute_fields", inst.dispute_field, lang)),
+                    ("field.mediators", "; ".join(inst.mediators or [])),
+                    ("field.assigned_date", fmt_date(inst.assigned_date)),
+                    ("field.outcome", L("mediation_outcomes", inst.outcome, lang)),
+                    ("field.closed_date", fmt_date(inst.closed_date)),
+                    ("field.summary", inst.summary), ("field.agreement", inst.agreement)]
+        return [("field.date", fmt_date(inst.date)), ("field.commune_code", commune), ("field.village", inst.village),
+                ("field.form", L("dissemination_forms", inst.form, lang)), ("field.topic", inst.topic),
+                ("field.laws", inst.laws),
+                ("field.target_groups", ", ".join(L("target_groups", c, lang) for c in inst.target_groups or [])),
+                ("field.language", catalogs.language_label(inst.language or "vi", lang)),
+                ("field.participants", fmt_int(inst.participants, lang)),
+                ("field.participants_women", fmt_int(inst.participants_women, lang)),
+                ("field.participants_ethnic_minority", fmt_int(inst.participants_ethnic_minority, lang)),
+                ("field.materials_distributed", fmt_int(inst.materials_distributed, lang)),
+                ("field.presenter", inst.presenter), ("field.notes", inst.notes)]
+
+    def timeline(self) -> list[dict]:
+        """Legal-aid status history, oldest first: status label, date, reason, who."""
+        if self.kind != "legal-aid" or self._inst is None:
+            return []
+        lang = self._app.lang
+        return [{"status": catalogs.label("legal_aid_statuses", h.get("status"), lang), "date": _d(h.get("date")),
+                 "reason": h.get("reason") or "", "by": h.get("by") or ""} for h in self._inst.status_history or []]
+
+    def history(self) -> list[dict]:
+        """Audit entries, newest first, with field-level changes."""
+        out = []
+        for e in reversed(audit.history(self.record_id)):
+            changes = []
+            for name, pair in (e.changes or {}).items():
+                before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+                if name in ("status_history", "id"):
+                    continue
+                changes.append((name, _short(before), _short(after)))
+            at = e.at + dt.timedelta(hours=7) if e.at else None
+            out.append({"action": self._app.t(f"audit.{e.action}"), "by": e.officer,
+                        "at": at.strftime("%d/%m/%Y %H:%M") if at else "", "changes": changes})
+        return out
+
+    def warnings(self) -> list[str]:
+        if self._inst is None or self.kind != "mediation":
+            return []
+        idx = 0 if self._app.lang == "vi" else 1
+        return [w[idx] for w in records.warnings(self.kind, self._inst)]
+
+    # ---- mediation sessions ------------------------------------------------------------------------------
+    def sessions(self) -> list[dict]:
+        if self.kind != "mediation" or self._inst is None:
+            return []
+        items = sorted((s for s in self._inst.sessions if not s.deleted), key=lambda s: s.date)
+        return [{"id": s.id, "date": fmt_date(s.date), "place": s.place, "attendees": s.attendees,
+                 "content": s.content, "result": s.result} for s in items]
+
+    def open_session_form(self) -> None:
+        self._session_values = {}
+        self.session_errors = {}
+        self.session_open = True
+
+    def close_session_form(self) -> None:
+        self.session_open = False
+
+    def set_session(self, key: str, value: str) -> None:
+        self._session_values[key] = value
+
+    def session_value(self, key: str) -> str:
+        return self._session_values.get(key, "")
+
+    def add_session(self, values: dict | None = None) -> bool:
+        data = dict(values if values is not None else self._session_values)
+        data["case_id"] = self.record_id
+        try:
+            records.save("mediation-session", data)
+        except ValidationError as exc:
+            self.session_errors = exc.by_field(self._app.lang)
+            return False
+        self.session_errors = {}
+        self.session_open = False
+        self._app.changed()
+        self.load()
+        return True
+
+    # ---- delete / undo -----------------------------------------------------------------------------------
+    def delete(self) -> None:
+        records.delete(self.kind, self.record_id)
+        self._app.changed()
+        self.load()
+
+    def undo_delete(self) -> None:
+        records.restore(self.kind, self.record_id)
+        self._app.changed()
+        self.load()
+
+    # ---- printing ----------------------------------------------------------------------------------------
+    def print_documents(self) -> list[tuple[str, str]]:
+        return exports.documents_for(self.kind, self._app.lang)
+
+    def print(self, doc: str) -> str:
+        """Produce the PDF under <data dir>/exports/ and return its path."""
+        return str(exports.print_record(self._app, doc, self.record_id, self.number))
+
+
+def _mask(value: str) -> str:
+    return value[:3] + "•" * 6 + value[-3:] if value and len(value) == 12 else (value or "")
+
+
+def _short(value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"

@@ -1,0 +1,305 @@
+"""Create/edit forms for legal-aid cases, mediation cases and dissemination events.
+
+    form = FormState(app, "legal-aid")              # new case (commune and date prefilled)
+    form.set("requester.full_name", "Đặng Văn Đức")
+    saved = form.save()                            # model instance, or None with form.errors filled
+    form.errors -> {"requester.id_number": "Số CCCD phải gồm đúng 12 chữ số"}
+
+Values are kept as the text the user typed; services.records.save validates and converts them, and its
+ValidationError.by_field(lang) becomes the inline messages. Nothing is stored when anything is invalid.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import flet as ft
+
+from services import admin_units, catalogs, records
+from services.dates import today_local
+from services.errors import AppError, ValidationError
+from services.formatting import fmt_date
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str                  # form key == the service's error field name (nested: "requester.full_name")
+    type: str = "text"        # text | multiline | date | int | choice | commune | multi | language | status
+    catalog: str = ""
+    required: bool = False
+    width: int = 2            # grid columns out of 6
+    edit_only: bool = False
+
+
+LEGAL_AID = [
+    ("form.section.case", [
+        Field("received_date", "date", required=True, width=2),
+        Field("commune_code", "commune", required=True, width=2),
+        Field("beneficiary_category", "choice", "beneficiary_categories", required=True, width=2),
+        Field("legal_field", "choice", "legal_fields", required=True, width=2),
+        Field("aid_form", "choice", "aid_forms", required=True, width=2),
+        Field("provider", width=2),
+    ]),
+    ("form.section.requester", [
+        Field("requester.full_name", required=True, width=2),
+        Field("requester.gender", "choice", "genders", width=1),
+        Field("requester.birth_year", "int", width=1),
+        Field("requester.ethnicity", "choice", "ethnic_groups", width=2),
+        Field("requester.id_number", width=2),
+        Field("requester.phone", width=2),
+        Field("requester.village", width=2),
+    ]),
+    ("form.section.content", [
+        Field("request_content", "multiline", width=6),
+    ]),
+    ("form.section.status", [
+        Field("status", "status", "legal_aid_statuses", width=2, edit_only=True),
+        Field("status_date", "date", width=2, edit_only=True),
+        Field("referred_to", width=2, edit_only=True),
+        Field("status_reason", width=3, edit_only=True),
+        Field("outcome", "choice", "legal_aid_outcomes", width=1, edit_only=True),
+        Field("closed_date", "date", width=2, edit_only=True),
+        Field("summary", "multiline", width=6, edit_only=True),
+    ]),
+]
+
+MEDIATION = [
+    ("form.section.case", [
+        Field("received_date", "date", required=True, width=2),
+        Field("commune_code", "commune", required=True, width=2),
+        Field("village", width=2),
+        Field("dispute_field", "choice", "dispute_fields", required=True, width=2),
+        Field("basis", "choice", "mediation_bases", width=2),
+        Field("assigned_date", "date", width=2),
+        Field("mediators", width=6),
+    ]),
+    ("form.section.parties", [
+        Field("parties[1].full_name", required=True, width=3),
+        Field("parties[2].full_name", required=True, width=3),
+        Field("parties[3].full_name", width=3),
+        Field("parties[4].full_name", width=3),
+        Field("summary", "multiline", width=6),
+    ]),
+    ("form.section.result", [
+        Field("outcome", "choice", "mediation_outcomes", width=2),
+        Field("closed_date", "date", width=2),
+        Field("referred_to", width=2),
+        Field("agreement", "multiline", width=6),
+    ]),
+]
+
+DISSEMINATION = [
+    ("form.section.event", [
+        Field("date", "date", required=True, width=2),
+        Field("commune_code", "commune", required=True, width=2),
+        Field("village", width=2),
+        Field("form", "choice", "dissemination_forms", required=True, width=2),
+        Field("language", "language", width=2),
+        Field("presenter", width=2),
+        Field("topic", required=True, width=6),
+        Field("laws", width=6),
+        Field("target_groups", "multi", "target_groups", width=6),
+    ]),
+    ("form.section.participants", [
+        Field("participants", "int", width=2),
+        Field("participants_women", "int", width=2),
+        Field("participants_ethnic_minority", "int", width=2),
+        Field("materials_distributed", "int", width=2),
+        Field("notes", "multiline", width=6),
+    ]),
+]
+
+SPECS = {"legal-aid": LEGAL_AID, "mediation": MEDIATION, "dissemination": DISSEMINATION}
+
+
+def fields_of(kind: str, editing: bool) -> list[tuple[str, list[Field]]]:
+    out = []
+    for title, fields in SPECS[kind]:
+        shown = [f for f in fields if editing or not f.edit_only]
+        if shown:
+            out.append((title, shown))
+    return out
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return fmt_date(value)
+    return str(value)
+
+
+@ft.observable
+class FormState:
+    def __init__(self, app, kind: str, record_id: str | None = None):
+        self._app = app
+        self.kind = kind
+        self.record_id = record_id
+        self.errors = {}
+        self.general_error = ""
+        self.saving = False
+        self._dirty = False
+        self._values: dict = {}
+        self._party_ids: list[str] = []
+        self._person_ids: dict[str, str] = {}
+        self.number = ""
+        if record_id:
+            self._load(record_id)
+        else:
+            self._defaults()
+
+    # ---- values ------------------------------------------------------------------------------------------
+    @property
+    def editing(self) -> bool:
+        return self.record_id is not None
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def value(self, key: str):
+        return self._values.get(key, [] if key == "target_groups" else "")
+
+    def set(self, key: str, value) -> None:
+        """Typing in a field: no re-render, only remembered (and the field's old error cleared on save)."""
+        if self._values.get(key) != value:
+            self._values[key] = value
+            self._dirty = True
+
+    def choose(self, key: str, value) -> None:
+        """Picking a value in a dropdown: re-render (status-dependent fields, cleared error)."""
+        self.set(key, value)
+        if key in self.errors:
+            errors = dict(self.errors)
+            errors.pop(key, None)
+            self.errors = errors
+        else:
+            self.notify()
+
+    def fields(self):
+        return fields_of(self.kind, self.editing)
+
+    def options(self, f: Field) -> list[tuple[str, str]]:
+        lang = self._app.lang
+        if f.type == "commune":
+            codes = self._app.communes or [c.code for c in admin_units.communes(
+                self._app.profile.get("province_code") or "22")]
+            current = self.value(f.key)
+            if current and current not in codes:
+                codes = [current, *codes]
+            return [(c, admin_units.commune_name(c)) for c in codes]
+        if f.type == "language":
+            return catalogs.language_options(lang)
+        if f.type == "status":
+            current = self._stored_status or "received"
+            allowed = [current, *(catalogs.get("legal_aid_statuses", current) or {}).get("next", [])]
+            return [(c, catalogs.label("legal_aid_statuses", c, lang)) for c in allowed]
+        return catalogs.options(f.catalog, lang)
+
+    def _defaults(self) -> None:
+        today = fmt_date(today_local())
+        communes = self._app.communes
+        base = {"commune_code": communes[0] if communes else ""}
+        if self.kind == "dissemination":
+            base.update(date=today, language="vi")
+        else:
+            base.update(received_date=today)
+        self._values = base
+        self._stored_status = None
+
+    def _load(self, record_id: str) -> None:
+        inst = records.get(self.kind, record_id)
+        self.number = getattr(inst, "number", "") or ""
+        values = {}
+        for section in SPECS[self.kind]:
+            for f in section[1]:
+                if "." in f.key or "[" in f.key or f.key == "mediators":
+                    continue
+                v = getattr(inst, f.key, None)
+                values[f.key] = list(v or []) if f.type == "multi" else _text(v)
+        if self.kind == "legal-aid":
+            req = inst.requester
+            self._person_ids["requester"] = req.id
+            for name in ("full_name", "gender", "birth_year", "ethnicity", "id_number", "phone", "village"):
+                values[f"requester.{name}"] = _text(getattr(req, name))
+            self._stored_status = inst.status
+        elif self.kind == "mediation":
+            values["mediators"] = "; ".join(inst.mediators or [])
+            self._party_ids = [p for p in inst.parties if isinstance(p, str)]
+            persons = records.persons_by_id(self._party_ids)
+            for i, pid in enumerate(self._party_ids[:4]):
+                values[f"parties[{i + 1}].full_name"] = persons[pid].full_name if pid in persons else ""
+            self._stored_status = None
+        else:
+            self._stored_status = None
+        self._values = values
+
+    # ---- saving ------------------------------------------------------------------------------------------
+    def payload(self) -> dict:
+        v = {k: (x.strip() if isinstance(x, str) else x) for k, x in self._values.items()}
+        data: dict = {}
+        if self.kind == "legal-aid":
+            person = {k.split(".", 1)[1]: x for k, x in v.items() if k.startswith("requester.")}
+            if self._person_ids.get("requester"):
+                person["id"] = self._person_ids["requester"]
+            data["requester"] = person
+            for k, x in v.items():
+                if "." not in k:
+                    data[k] = x
+            if self.editing and v.get("status") == self._stored_status:
+                data.pop("status", None)
+                data.pop("status_date", None)
+        elif self.kind == "mediation":
+            parties = []
+            for i in range(4):
+                name = v.get(f"parties[{i + 1}].full_name", "")
+                pid = self._party_ids[i] if i < len(self._party_ids) else None
+                if name or pid:
+                    parties.append({"id": pid, "full_name": name} if pid else {"full_name": name})
+            data["parties"] = [p for p in parties if p.get("full_name") or p.get("id")]
+            for k, x in v.items():
+                if "[" not in k:
+                    data[k] = x
+            data["mediators"] = [m.strip() for m in str(v.get("mediators", "")).split(";") if m.strip()]
+        else:
+            data = {k: x for k, x in v.items()}
+        return data
+
+    def save(self):
+        """Validate and store through services.records; on bad input fill `errors` and store nothing."""
+        lang = self._app.lang
+        try:
+            inst = records.save(self.kind, self.payload(), record_id=self.record_id)
+        except ValidationError as exc:
+            errors = exc.by_field(lang)
+            known = {f.key for _, fs in SPECS[self.kind] for f in fs}
+            mapped = {}
+            extra = []
+            for key, msg in errors.items():
+                target = key if key in known else _closest(key, known)
+                if target:
+                    mapped.setdefault(target, msg)
+                else:
+                    extra.append(msg)
+            self.errors = mapped
+            self.general_error = "\n".join(extra) or self._app.t("form.fix_errors")
+            return None
+        except AppError as exc:
+            self.general_error = exc.message(lang)
+            self.errors = {}
+            return None
+        self.errors = {}
+        self.general_error = ""
+        self._dirty = False
+        self.record_id = inst.id
+        self._app.changed()
+        return inst
+
+
+def _closest(key: str, known: set[str]) -> str | None:
+    """Map a service error field to a form field ('requester' -> 'requester.full_name', 'parties' -> party 1)."""
+    if key == "requester":
+        return "requester.full_name"
+    if key.startswith("parties"):
+        return "parties[1].full_name" if key == "parties" else (key if key in known else None)
+    base = key.split(".")[-1]
+    return base if base in known else None

@@ -1,0 +1,161 @@
+"""Reports screen: the period tally (on screen, PDF, XLSX) and batch printing of a period's documents.
+Long work runs in a worker thread; progress and results come back through the event loop.
+
+    r = ReportsState(app); r.set("start", "01/01/2026"); r.set("end", "30/06/2026")
+    r.compute()                      -> r.rows (label, current, previous, change)
+    await r.export("pdf")            -> r.last_file = "<data dir>/exports/bao-cao_2026-01-01_2026-06-30.pdf"
+    await r.batch("case-slip")       -> every legal-aid slip of the period in one PDF
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import flet as ft
+
+from services import periods, tally
+from services.dates import today_local
+from services.errors import AppError
+from services.formatting import fmt_date, fmt_int
+from ui.state import exports
+from ui.state.runtime import optional
+
+
+@ft.observable
+class ReportsState:
+    def __init__(self, app):
+        self._app = app
+        today = today_local()
+        self._values = {"start": fmt_date(dt.date(today.year, 1, 1)), "end": fmt_date(today)}
+        self.rows = []
+        self.errors = {}
+        self.running = False
+        self.progress = None
+        self.status = ""
+        self.last_file = ""
+        self._data = None
+
+    def value(self, key: str) -> str:
+        return self._values.get(key, "")
+
+    def set(self, key: str, value: str) -> None:
+        self._values[key] = value
+
+    def quick_period(self, which: str) -> None:
+        today = today_local()
+        if which == "year":
+            p = periods.resolve("calendar", "year", today.year, 1, self._app.lang)
+        elif which == "quarter":
+            p = periods.resolve("calendar", "quarter", today.year, (today.month - 1) // 3 + 1, self._app.lang)
+        else:
+            p = periods.resolve("calendar", "month", today.year, today.month, self._app.lang)
+        self._values = {"start": fmt_date(p.start), "end": fmt_date(p.end)}
+        self.compute()
+
+    def period(self):
+        return periods.custom(self._values.get("start"), self._values.get("end"))
+
+    def compute(self) -> bool:
+        try:
+            p = self.period()
+            self._data = tally.compute(p, communes=self._app.communes or None)
+        except AppError as exc:
+            self.errors = exc.by_field(self._app.lang) if hasattr(exc, "by_field") else {"start": exc.message(self._app.lang)}
+            self.rows = []
+            return False
+        self.errors = {}
+        self.rows = self._rows(self._data)
+        return True
+
+    def _rows(self, data: dict) -> list[dict]:
+        lang = self._app.lang
+        tr = optional("services.printing.tally_report")
+        if tr is not None and hasattr(tr, "tally_rows"):
+            out = []
+            for r in tr.tally_rows(data, lang=lang):
+                cur, prev = getattr(r, "current", None), getattr(r, "previous", None)
+                out.append({"number": getattr(r, "number", ""), "label": getattr(r, "label", ""),
+                            "current": _num(cur, lang), "previous": _num(prev, lang),
+                            "change": _change(getattr(r, "change", None), lang)})
+            return out
+        la, me, di = data["legal_aid"], data["mediation"], data["dissemination"]
+        return [{"number": str(i + 1), "label": self._app.t(key), "current": _num(sec[k], lang),
+                 "previous": _num(sec.get(f"previous_{k}"), lang), "change": _change(sec.get(f"{k}_change_pct"), lang)}
+                for i, (key, sec, k) in enumerate([("nav.legal_aid", la, "total"), ("nav.mediation", me, "total"),
+                                                   ("nav.dissemination", di, "sessions"),
+                                                   ("field.participants", di, "participants")])]
+
+    # ---- files -------------------------------------------------------------------------------------------
+    async def export(self, fmt: str) -> str:
+        if self._data is None and not self.compute():
+            return ""
+        data, lang = self._data, self._app.lang
+        p = self.period()
+        out = exports.exports_dir(self._app) / f"bao-cao_{p.start.isoformat()}_{p.end.isoformat()}.{fmt}"
+        tr = optional("services.printing.tally_report")
+        if tr is None:
+            self._app.say(self._app.t("reports.not_available"))
+            return ""
+        fn = tr.tally_pdf if fmt == "pdf" else tr.tally_xlsx
+        return await self._run(lambda progress: fn(data, str(out), lang=lang) and str(out) or str(out))
+
+    async def batch(self, doc: str) -> str:
+        try:
+            p = self.period()
+        except AppError as exc:
+            self._app.say(exc.message(self._app.lang))
+            return ""
+        out = exports.exports_dir(self._app) / f"{exports.safe_name(doc)}_{p.start.isoformat()}_{p.end.isoformat()}.pdf"
+        communes = self._app.communes or None
+        actor = self._app.ctx.actor
+
+        def work(progress):
+            _, n = exports.printing().print_batch(doc, p.start, p.end, communes=communes, out=str(out), actor=actor)
+            return str(out)
+        return await self._run(work)
+
+    async def _run(self, work) -> str:
+        if self.running:
+            return ""
+        loop = asyncio.get_running_loop()
+
+        def progress(done=0, total=0):
+            loop.call_soon_threadsafe(self._set_progress, done, total)
+
+        self.running, self.progress, self.status = True, None, self._app.t("reports.working")
+        try:
+            path = await asyncio.to_thread(work, progress)
+        except AppError as exc:
+            self._app.say(exc.message(self._app.lang))
+            path = ""
+        finally:
+            self.running, self.progress, self.status = False, None, ""
+        if path:
+            self.last_file = path
+            opened = False if self._app.web else exports.open_file(path)
+            self._app.say(self._app.t("reports.saved", path=path) if not opened else self._app.t("reports.opened", path=path))
+        return path
+
+    def _set_progress(self, done, total) -> None:
+        self.progress = done / total if total else None
+
+    def batch_documents(self) -> list[tuple[str, str]]:
+        out = []
+        for kind in ("legal-aid", "mediation", "dissemination"):
+            out.extend(exports.documents_for(kind, self._app.lang))
+        return out
+
+
+def _num(value, lang: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.1f}".replace(".", ",") if lang == "vi" else f"{value:.1f}"
+    return fmt_int(value, lang)
+
+
+def _change(pct, lang: str) -> str:
+    if pct is None:
+        return "—"
+    text = f"{pct:+.1f}%"
+    return text.replace(".", ",") if lang == "vi" else text
