@@ -11,13 +11,11 @@ the field link. Ratios are Kinto / PouchDB (below 1 = Kinto faster / smaller).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import time
-from pathlib import Path
 
-from bench.common import (BENCH_DIR, NotAvailable, PYTHON, ROOT, benchmark, fig, has, project_env, scale_label)
+from bench.common import BENCH_DIR, NotAvailable, benchmark, fig, require, resolve, scale_label
 from bench.docs import edits, mean_size, synthetic_documents, write_jsonl
 
 POUCH_DIR = BENCH_DIR / "pouchdb"
@@ -176,10 +174,10 @@ def _loopback(ctx, n: int):
     return out
 
 
-@benchmark("sync.loopback@1k", area="sync", modes=("quick",), runs=(2, 3), timeout=(120, 600))
+@benchmark("sync.loopback@500", area="sync", modes=("quick",), runs=(2, 3), timeout=(150, 600))
 def sync_loopback_quick(ctx):
-    """First push / first pull / incremental 100, Kinto vs PouchDB over loopback (1,000 docs)."""
-    return _loopback(ctx, 1000)
+    """First push / first pull / incremental 100, Kinto vs PouchDB over loopback (500 docs, CI size)."""
+    return _loopback(ctx, 500)
 
 
 @benchmark("sync.loopback@10k", area="sync", modes=("full",), runs=(1, 3), timeout=(120, 900))
@@ -209,7 +207,7 @@ def _field(ctx, n: int):
     return out
 
 
-@benchmark("sync.field@1k", area="sync", modes=("quick",), runs=(1, 3), timeout=(120, 600))
+@benchmark("sync.field@1k", area="sync", modes=("quick",), runs=(2, 3), timeout=(120, 600))
 def sync_field_quick(ctx):
     """Officer's typical sync (100 up, 100 down) over a 300 ms / 1 Mbit/s link, Kinto vs PouchDB."""
     return _field(ctx, 1000)
@@ -267,29 +265,113 @@ def kinto_tuning(ctx):
     return out
 
 
-@benchmark("sync.engine", area="sync", runs=(1, 3), timeout=(120, 1500))
+def _engine_device(ctx, name: str, records: int, communes: list[str]):
+    """A data folder for one device (optionally with demo records queued for sync), made current."""
+    from services import app
+    path = ctx.workdir / f"{name}-{ctx.run_index}"
+    app.open_data_dir(path)
+    app.save_profile({"full_name": f"Bench {name}", "role": "admin", "communes": communes, "province_code": "22"})
+    if records:
+        resolve("services.demo:generate")("22", records, seed=1, queue_for_sync=True)
+    return path
+
+
+def _documents_of_current_db() -> list[dict]:
+    from models.records import SYNCED_MODELS
+    from services.records import to_document
+    docs = []
+    for model in SYNCED_MODELS:
+        for inst in model.select():
+            d = to_document(inst)
+            d["id"], d["kind"] = inst.id, model.KIND
+            docs.append(d)
+    return docs
+
+
+@benchmark("sync.engine", area="sync", runs=(1, 3), timeout=(170, 1800))
 def sync_engine(ctx):
-    """The project's own sync (`main.py sync`) against the benchmark Kinto: first sync and incremental 100."""
-    if not has("services.sync"):
-        raise NotAvailable("services.sync does not exist yet")
-    from bench.datasets import demo_data_dir
+    """The project's sync engine (services.sync.sync_now) vs PouchDB on the same documents: first push, first
+    pull, and the typical sync (100 pushed + 100 pulled) over loopback and the field link."""
+    require("services.sync:sync_now", "services.demo:generate", "services.records:to_document",
+            "server.bootstrap:ServerAdmin", "services.app:save_profile")
+    from bench.netem_proxy import ProxyProcess
+    from server.bootstrap import ServerAdmin
+    from services import app, records
+    from services.sync import sync_now
+    ensure_node_modules()
     n = 1000 if ctx.quick else 10_000
-    src = demo_data_dir(n)
     server = kinto(ctx)
-    work = ctx.workdir / f"engine-{ctx.run_index}"
-    shutil.copytree(src, work)
-    env = project_env(PLCS_SYNC_PASSWORD=server.auth[1])
-    cmd = [PYTHON, str(ROOT / "main.py"), "--data-dir", str(work), "sync", "--server", server.url,
-           "--user", server.auth[0], "--json"]
-    t0 = time.perf_counter()
-    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
-    sec = time.perf_counter() - t0
-    if r.returncode == 2 and "invalid choice" in r.stderr:
-        raise NotAvailable("the `sync` command does not exist yet")
-    if r.returncode != 0:
-        raise RuntimeError(f"main.py sync exited {r.returncode}: {r.stderr[-500:]}")
-    summary = json.loads(r.stdout or "{}")
-    ctx.note("sync.engine: demo records; not yet side by side with PouchDB on the same documents "
-             "(needs services.records.to_document export) — see sync.loopback for the protocol-level comparison")
-    return {f"first_sync@{scale_label(n)}_s": fig(round(sec, 3), "s"),
-            f"first_sync@{scale_label(n)}_sent": fig(summary.get("sent"), "rec")}
+    if "bootstrapped" not in ctx.state:
+        from services.admin_units import communes
+        ctx.state["communes"] = [c.code for c in communes("22")]
+        ServerAdmin(server.url, server.auth).bootstrap("22")
+        ctx.state["bootstrapped"] = True
+    codes = ctx.state["communes"]
+    user, pw = server.auth
+    out = {}
+    p = f"engine@{scale_label(n)}"
+    with ProxyProcess(server.port) as proxy:
+        via = f"http://127.0.0.1:{proxy.port}/v1"
+
+        def timed_sync(label, count_label):
+            proxy.reset()
+            t0 = time.perf_counter()
+            summary = sync_now(via, user, pw)
+            sec = time.perf_counter() - t0
+            st = proxy.stats()
+            moved = max(1, summary.sent + summary.received)
+            out[f"{p}.kinto_engine.{label}_s"] = fig(round(sec, 4), "s")
+            out[f"{p}.kinto_engine.{label}_records"] = fig(summary.sent + summary.received, "rec")
+            out[f"{p}.kinto_engine.{label}_requests"] = fig(summary.requests, "req")
+            out[f"{p}.kinto_engine.{label}_bytes_per_rec"] = fig(
+                round((st["up_bytes"] + st["down_bytes"]) / moved, 1), "B")
+            if summary.errors:
+                ctx.note(f"{label}: {len(summary.errors)} sync errors, first: {summary.errors[0]}")
+            return summary
+
+        # device A: the demo records, first push (before it, collect the same documents for PouchDB)
+        _engine_device(ctx, "device-a", n, codes)
+        docs = _documents_of_current_db()
+        timed_sync("push", "sent")
+        # device B: a new province desktop, first pull
+        _engine_device(ctx, "device-b", 0, codes)
+        timed_sync("pull", "received")
+        # the other device (A) edits 100 dissemination events and syncs; then B edits 100 and syncs over the link
+        from models.records import DisseminationEvent
+        ids = [r.id for r in DisseminationEvent.select(DisseminationEvent.id).order_by(DisseminationEvent.id)
+               .limit(200)]
+        for rid in ids[100:200]:
+            records.save("dissemination", {"notes": "Cập nhật bởi thiết bị B"}, record_id=rid)
+        app.open_data_dir(ctx.workdir / f"device-a-{ctx.run_index}")
+        for rid in ids[:100]:
+            records.save("dissemination", {"notes": "Cập nhật bởi thiết bị A"}, record_id=rid)
+        sync_now(server.url, user, pw)
+        app.open_data_dir(ctx.workdir / f"device-b-{ctx.run_index}")
+        proxy.shape(*FIELD)
+        timed_sync("field_typical_sync", "sent")
+    resolve("models.db:close_database")()
+    # PouchDB on the same documents, same run
+    by_id = {d["id"]: d for d in docs}
+    changed = edits([by_id[i] for i in ids[100:200] if i in by_id], "device-b")
+    others = edits([by_id[i] for i in ids[:100] if i in by_id], "device-a")
+    d = ctx.workdir / f"pouch-{ctx.run_index}"
+    d.mkdir()
+    data = {"docs": docs, "changed": changed, "others": others,
+            "files": {"docs": write_jsonl(d / "docs.jsonl", docs), "changed": write_jsonl(d / "changed.jsonl", changed),
+                      "others": write_jsonl(d / "others.jsonl", others)}}
+    pl = pouch_round(ctx, data, "loopback", True, False)
+    pf = pouch_round(ctx, data, "field", True, True)
+    out.update({k: v for k, v in figures_for(p, "pouchdb_gzip", pl, len(docs), len(changed)).items()
+                if k.endswith((".push_s", ".pull_s", "push_bytes_per_rec", ".pull_bytes_per_rec"))})
+    out[f"{p}.pouchdb_gzip.field_typical_sync_s"] = fig(round(pf["incr_push"]["seconds"] + pf["incr_pull"]["seconds"], 4), "s")
+    out.update(ratio(f"{p}.ratio.push_time", f"{p}.kinto_engine.push_s", f"{p}.pouchdb_gzip.push_s"))
+    out.update(ratio(f"{p}.ratio.pull_time", f"{p}.kinto_engine.pull_s", f"{p}.pouchdb_gzip.pull_s"))
+    out.update(ratio(f"{p}.ratio.field_typical_sync_time", f"{p}.kinto_engine.field_typical_sync_s",
+                     f"{p}.pouchdb_gzip.field_typical_sync_s"))
+    out.update(ratio(f"{p}.ratio.pull_bytes", f"{p}.kinto_engine.pull_bytes_per_rec",
+                     f"{p}.pouchdb_gzip.pull_bytes_per_rec"))
+    out.update(ratio(f"{p}.ratio.push_bytes", f"{p}.kinto_engine.push_bytes_per_rec",
+                     f"{p}.pouchdb_gzip.push_bytes_per_rec"))
+    ctx.note(f"sync.engine: {len(docs):,} documents (demo of {n:,} records + persons, teams, sessions), "
+             f"role admin; PouchDB replicates the same documents (services.records.to_document)")
+    return out

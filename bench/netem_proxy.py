@@ -21,7 +21,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 
 CHUNK = 8192
 
@@ -105,9 +104,14 @@ class Proxy:
         except OSError:
             c_writer.close()
             return
-        await asyncio.gather(self._pump(c_reader, s_writer, self.up), self._pump(s_reader, c_writer, self.down))
-        for w in (s_writer, c_writer):
-            w.close()
+        try:
+            await asyncio.gather(self._pump(c_reader, s_writer, self.up),
+                                 self._pump(s_reader, c_writer, self.down))
+        except (asyncio.CancelledError, ConnectionError, OSError):
+            pass
+        finally:
+            for w in (s_writer, c_writer):
+                w.close()
 
     async def serve(self, port: int = 0):
         server = await asyncio.start_server(self.handle, "127.0.0.1", port)
@@ -125,6 +129,7 @@ def main(argv=None) -> int:
     proxy = Proxy(host or "127.0.0.1", int(port), args.rtt_ms, args.rate_kbit)
 
     async def run():
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)  # quiet shutdown
         server, bound = await proxy.serve(args.port)
         print(json.dumps({"port": bound}), flush=True)
         loop = asyncio.get_running_loop()

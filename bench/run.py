@@ -21,6 +21,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -44,11 +45,17 @@ def load_registry() -> None:
 
 # --- child side ---------------------------------------------------------------------------------------------
 
+def _raise_exit(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def run_child(name: str, mode: str, result_file: Path, workdir: Path) -> int:
     """Run one benchmark `runs` times in this process and write raw per-run figures to result_file."""
     load_registry()
     bench = REGISTRY[name]
     ctx = Context(mode=mode, params=dict(bench.params), workdir=workdir)
+    # SIGTERM (timeout or a stopped runner) unwinds through `finally` so servers started by the benchmark stop
+    signal.signal(signal.SIGTERM, _raise_exit)
     out = {"name": name, "status": "ok", "runs": [], "notes": ctx.notes}
     t0 = time.perf_counter()
     try:
@@ -58,7 +65,10 @@ def run_child(name: str, mode: str, result_file: Path, workdir: Path) -> int:
     except NotAvailable as exc:
         out.update(status="not_available", reason=str(exc))
     except Exception as exc:  # noqa: BLE001 - reported, not raised: one broken benchmark must not hide the rest
-        out.update(status="error", reason=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
+        out.update(status="error", reason=f"{type(exc).__name__}: {str(exc)[:400]}",
+                   traceback=traceback.format_exc()[-4000:])
+    except SystemExit:
+        out.update(status="timeout", reason="stopped by a signal")
     finally:
         cleanup = ctx.state.get("_cleanup", [])
         for fn in reversed(cleanup):
@@ -172,6 +182,29 @@ def aggregate(raw: dict, targets: dict) -> dict:
     return result
 
 
+CURRENT_CHILD: list = []
+
+
+def stop_child(proc) -> None:
+    """SIGTERM the child's process group (the child then stops its servers), SIGKILL after 20 s."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.communicate()
+
+
+def _on_signal(signum, frame):
+    for proc in CURRENT_CHILD:
+        stop_child(proc)
+    raise SystemExit(128 + signum)
+
+
 def run_benchmark(bench, mode: str, workroot: Path, verbose: bool) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix=bench.name.replace("/", "_") + "-", dir=workroot))
     result_file = workdir / "_result.json"
@@ -182,11 +215,11 @@ def run_benchmark(bench, mode: str, workroot: Path, verbose: bool) -> dict:
     try:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=project_env(), stdout=subprocess.DEVNULL, stderr=stderr,
                                 text=True, start_new_session=True)
+        CURRENT_CHILD[:] = [proc]
         try:
             _, err = proc.communicate(timeout=bench.timeout_for(mode))
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.communicate()
+            stop_child(proc)
             raw = {"name": bench.name, "status": "timeout",
                    "reason": f"killed after {bench.timeout_for(mode)} s"}
             err = ""
@@ -247,8 +280,9 @@ def markdown(report: dict) -> str:
 
 def select(mode: str, only: list[str]) -> list:
     names = [n for n, b in REGISTRY.items() if mode in b.modes]
-    if only:
-        chosen = [n for n in REGISTRY if any(fnmatch.fnmatchcase(n, pat) or n == pat for pat in only)]
+    if only:   # patterns pick among this mode's benchmarks; an exact name runs even if not in this mode
+        chosen = [n for n in REGISTRY if any(n == pat or (n in names and fnmatch.fnmatchcase(n, pat))
+                                             for pat in only)]
         unknown = [p for p in only if not any(fnmatch.fnmatchcase(n, p) for n in REGISTRY)]
         if unknown:
             raise SystemExit(f"unknown benchmark(s): {', '.join(unknown)} (see --list)")
@@ -277,6 +311,8 @@ def main(argv=None) -> int:
         return run_child(args.child, args.mode, Path(args.result_file), Path(args.workdir))
 
     load_registry()
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
     mode = "full" if args.full else "quick"
     if args.list:
         for n, b in REGISTRY.items():

@@ -84,3 +84,9 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("Đã dừng / Interrupted\n")
         return 1
+    except Exception as exc:  # noqa: BLE001 - last resort: a short message, the traceback only on request
+        if os.environ.get("PLCS_DEBUG"):
+            raise
+        sys.stderr.write(f"Lỗi nội bộ / Internal error: {type(exc).__name__}: {exc}\n"
+                         "(PLCS_DEBUG=1 để xem chi tiết / for details)\n")
+        return 1

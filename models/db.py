@@ -40,3 +40,17 @@ def open_database(path: str | Path, passphrase: str | None = None):
 def close_database() -> None:
     if database.obj is not None and not database.is_closed():
         database.close()
+
+
+def refresh_statistics(force: bool = False) -> None:
+    """Give SQLite's query planner table statistics (ANALYZE, sampled so it stays fast on large tables).
+
+    Without them the planner can pick the (deleted, date) index for a commune+year list and scan a whole
+    year of the province (1.4 s at 1,000,000 records) instead of the (commune_code, date) one (1 ms)."""
+    has_stats = database.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() is not None
+    if force or not has_stats:
+        database.execute_sql("PRAGMA analysis_limit = 1000")
+        database.execute_sql("ANALYZE")
+    else:
+        database.execute_sql("PRAGMA optimize")

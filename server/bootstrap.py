@@ -248,7 +248,7 @@ class ServerAdmin:
                     return out + self.batch(subrequests[i:])
                 if resp["status"] not in sub.get("expect", (200, 201)):
                     raise BootstrapError(f"{sub['method']} {sub['path']} -> {resp['status']}: "
-                                         f"{json.dumps(resp.get('body'))[:500]}")
+                                         f"{json.dumps(resp.get('body'))[:500]}", resp["status"])
             out.extend(responses)
         return out
 

@@ -236,7 +236,7 @@ class LocalServer:
         return self
 
     def close(self, remove: bool = True) -> None:
-        self.stop_kinto()
+        self.stop_kinto(kill=remove)   # a throwaway server needs no graceful stop
         self.stop_postgres(mode="immediate" if not self.fsync else "fast")
         if remove:
             shutil.rmtree(self.dir, ignore_errors=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from models.db import close_database, database, open_database
+from models.db import close_database, database, open_database, refresh_statistics
 from models.schema import migrate_to_latest, pending
 from services import settings
 
@@ -75,6 +75,7 @@ def open_data_dir(data_dir: str | Path | None = None, passphrase: str | None = N
     if todo and before_migrate is not None and (path / DB_FILE).stat().st_size > 0:
         before_migrate(path, todo)
     applied = migrate_to_latest() if todo else []
+    refresh_statistics(force=bool(applied))
     device_id = settings.get("device_id")
     if not device_id:
         device_id = str(uuid.uuid4())

@@ -25,8 +25,10 @@ Rules (documented here and repeated in rep["rules"]):
 - Expected languages: the languages of ethnic-minority groups (catalog flag "minority": true) present in the
   scope's data — persons living in the commune (Person.ethnicity), members of its mediation teams, and any language
   a session in the commune has ever used up to the period's end — with at least RULES["min_people_for_language"]
-  persons (a language already used by a session counts regardless). A language is served when a session of the
-  period in the scope was held in it.
+  persons (a language already used by a session counts regardless). Languages are expected per commune, so a
+  language is "not served" when at least one commune that expects it had no session in it during the period
+  (communes_not_served lists them); target groups are expected everywhere and are judged over the whole scope
+  (each commune's own gaps are in rep["communes"][i]["groups_not_served"]).
 - Effectiveness per form, for the period and the same dates one year earlier: sessions, participants per session,
   useful share = found useful / respondents (sessions with a feedback block only), questions per session (sessions
   that recorded questions), follow-up requests per 100 participants (participants of the sessions that recorded
@@ -86,7 +88,7 @@ class Scope:
                 "communes": list(self.communes), "label": self.label}
 
 
-def resolve_scope(province: str | None = None, communes: list[str] | None = None) -> Scope:
+def resolve_scope(province: str | None = None, communes: list[str] | None = None, lang: str = "vi") -> Scope:
     """Validate a province code or commune codes/names into a Scope (ValidationError lists every problem)."""
     errors: list[FieldError] = []
     communes = [c for c in (communes or []) if str(c).strip()]
@@ -119,7 +121,8 @@ def resolve_scope(province: str | None = None, communes: list[str] | None = None
         f"SELECT DISTINCT commune_code FROM {_EVENTS} WHERE deleted = 0").fetchall()
     codes = sorted({r[0] for r in rows if r[0]})
     names = {c: admin_units.commune_name(c) for c in codes}
-    return Scope(codes, None, "Tất cả xã/phường có dữ liệu", False, names)
+    from services.i18n import t
+    return Scope(codes, None, t("coverage.scope_all", lang), False, names)
 
 
 def check_period(start, end) -> tuple[dt.date, dt.date]:
@@ -339,7 +342,7 @@ def coverage(start, end, *, province: str | None = None, communes: list[str] | N
              lang: str = "vi", as_of: dt.date | None = None) -> dict:
     """The coverage report of a scope and period (see the module docstring for every rule)."""
     start, end = check_period(start, end)
-    scope = resolve_scope(province, communes)
+    scope = resolve_scope(province, communes, lang)
     as_of = as_of or min(end, today_local())
     codes = scope.communes
 
@@ -392,7 +395,7 @@ def coverage(start, end, *, province: str | None = None, communes: list[str] | N
                "commune_wide_sessions": sum(commune_wide.values()),
                "groups_expected": len(groups_exp), "groups_not_served": sum(1 for g in groups if not g["served"]),
                "languages_expected": sum(1 for x in languages if x["expected"]),
-               "languages_not_served": sum(1 for x in languages if x["expected"] and not x["served"])}
+               "languages_not_served": sum(1 for x in languages if x["communes_not_served"])}
     return {
         "period": {"from": start, "to": end}, "as_of": as_of, "scope": scope.as_dict(), "summary": summary,
         "villages": villages,
@@ -404,7 +407,7 @@ def coverage(start, end, *, province: str | None = None, communes: list[str] | N
         "languages": languages,
         "languages_not_served": [{k: x[k] for k in ("code", "label", "people", "communes_not_served",
                                                     "last_served", "days_since")}
-                                 for x in languages if x["expected"] and not x["served"]],
+                                 for x in languages if x["communes_not_served"]],
         "communes": commune_rows,
         "effectiveness": eff,
         "rules": rules_text(lang),

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 
-from models.db import database
+from models.base import uuid7
+from models.db import database, refresh_statistics
 from models.records import (DisseminationEvent, LegalAidCase, MediationCase, MediationSession, MediationTeam,
                             Outbox, Person, Sequence, Village)
 from models.search import SearchDoc, SearchIndex
@@ -71,12 +71,12 @@ class _Writer:
         buf = self.buffers.setdefault(model, [])
         buf.append(row)
         if len(buf) >= CHUNK:
-            self.flush(model)
+            self.flush_all()     # in dependency order: foreign keys are checked immediately
 
     def index(self, row: dict, text: str):
         self.search_rows.append((row, fold(text)))
         if len(self.search_rows) >= CHUNK:
-            self.flush_search()
+            self.flush_all()
 
     def flush(self, model):
         rows = self.buffers.get(model)
@@ -121,8 +121,11 @@ def generate(province_code: str, records: int, seed: int | None = None, progress
     w = _Writer()
     base = {"created_at": now, "updated_at": now, "device_id": ctx.device_id, "deleted": False}
 
+    clock = [int(now.timestamp() * 1000)]
+
     def uid():
-        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        clock[0] += 1          # time-ordered ids, deterministic for a seed
+        return uuid7(clock[0], rng.getrandbits(74))
 
     def person(commune):
         name, gender = _name(rng)
@@ -243,6 +246,7 @@ def generate(province_code: str, records: int, seed: int | None = None, progress
                 db = database
                 db.execute_sql(f"INSERT OR IGNORE INTO outbox (kind, record_id, queued_at) "
                                f"SELECT ?, id, ? FROM {model._meta.table_name}", (model.KIND, now))
+    refresh_statistics(force=True)
     if progress:
         progress(records, records)
     return counts

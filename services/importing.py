@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.db import database
+from models.db import database, refresh_statistics
 from models.records import MODEL_BY_KIND
 from services import records
 from services.columns import IDENTIFIER_COLUMNS, KINDS, is_masked
@@ -129,4 +129,6 @@ def import_file(kind: str, path: str | Path, progress=None, actor: str | None = 
         if errors:
             txn.rollback()
             raise ValidationError(errors)
+    if result.total >= 10_000:
+        refresh_statistics(force=True)
     return result

@@ -9,12 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from peewee import JOIN
+from collections import OrderedDict
+
+from peewee import JOIN, SQL, Column, fn
 
 from models.records import DisseminationEvent, LegalAidCase, MediationCase, MediationTeam, Person
 from services import admin_units, catalogs
 from services.errors import UsageError
-from services.search import matching_ids_subquery
+from models.db import database
+from models.search import SearchDoc, SearchIndex
+from services.text import search_terms
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Page:
     total: int
     page: int
     page_size: int
+    total_capped: bool = False     # a text search counts at most SEARCH_COUNT_CAP matches ("1.000+")
 
     @property
     def pages(self) -> int:
@@ -52,6 +57,16 @@ _SPEC = {
     "mediation": (MediationCase, "received_date", "outcome", "dispute_field", None),
     "dissemination": (DisseminationEvent, "date", None, None, "form"),
 }
+
+
+SEARCH_COUNT_CAP = 1000
+_count_cache: OrderedDict = OrderedDict()
+
+
+def _data_version() -> tuple:
+    """Changes by this connection (total_changes) or by any other (PRAGMA data_version) invalidate counts."""
+    conn = database.connection()
+    return conn.total_changes, database.execute_sql("PRAGMA data_version").fetchone()[0]
 
 
 def _filtered(q: ListQuery):
@@ -77,21 +92,50 @@ def _filtered(q: ListQuery):
         conds.append(getattr(model, field_name) == q.field)
     if q.form and form_name:
         conds.append(getattr(model, form_name) == q.form)
-    if q.text.strip():
-        sub = matching_ids_subquery(q.text, q.kind)
-        if sub is None:
-            conds.append(model.id.is_null())  # nothing searchable in the text: no match
-        else:
-            conds.append(model.id.in_(sub))
     return model, date_col, conds
 
 
 def count(q: ListQuery) -> int:
+    """Matches of the filters (cached until the database changes: paging through a list counts once)."""
+    key = (q.kind, q.text, tuple(q.communes), q.year, q.date_from, q.date_to, q.status, q.field, q.form,
+           q.include_deleted)
+    version = _data_version()
+    hit = _count_cache.get(key)
+    if hit is not None and hit[0] == version:
+        _count_cache.move_to_end(key)
+        return hit[1]
     model, _, conds = _filtered(q)
     query = model.select()
     for c in conds:
         query = query.where(c)
-    return query.count()
+    if q.text.strip():
+        query = _search_join(query, model, q, limit=SEARCH_COUNT_CAP + 1)
+        n = model.select(fn.COUNT(SQL("*"))).from_(query.select(model.id).alias("m")).scalar() if query else 0
+    else:
+        n = query.count()
+    _count_cache[key] = (version, n)
+    if len(_count_cache) > 128:
+        _count_cache.popitem(last=False)
+    return n
+
+
+def _search_join(query, model, q: ListQuery, limit: int | None = None):
+    """Restrict a query to text matches, driven by the FTS index in entry order (newest first), so that a
+    common word ("nguyen") streams the first page instead of collecting every match before sorting."""
+    terms = search_terms(q.text)
+    if not terms:
+        return None
+    # CROSS JOIN makes SQLite drive the loop from the FTS index (its rowid order), never from search_doc.
+    matches = (SearchIndex.select(SearchDoc.record_id, SearchDoc.id.alias("doc_id"))
+               .join(SearchDoc, JOIN.CROSS)
+               .where(SearchIndex.match(SearchIndex.match_expression(terms)) & (SearchDoc.id == SearchIndex.rowid)
+                      & (SearchDoc.kind == q.kind))
+               .order_by(SearchIndex.rowid.desc()))
+    if limit:
+        matches = matches.limit(limit)
+    m = matches.alias("matches")
+    return (query.join(m, JOIN.INNER, on=(model.id == m.c.record_id))
+            .order_by(m.c.doc_id.desc()))
 
 
 def list_page(q: ListQuery) -> Page:
@@ -111,18 +155,27 @@ def list_page(q: ListQuery) -> Page:
                              model.participants, model.participants_women, model.language, model.deleted)
     for c in conds:
         query = query.where(c)
-    order = {"date_desc": [date_col.desc(), model.id], "date_asc": [date_col.asc(), model.id]}.get(q.sort)
-    if order is None and q.sort == "number" and "number" in model._meta.fields:
-        order = [model.number]
-    elif order is None and q.sort == "title" and q.kind == "dissemination":
-        order = [model.topic]
-    query = query.order_by(*(order or [date_col.desc(), model.id]))
     page = max(1, int(q.page))
     size = max(1, min(int(q.page_size), 500))
+    if q.text.strip():
+        # Text search: best-effort newest-entered first, over the first SEARCH_COUNT_CAP matches.
+        query = _search_join(query, model, q, limit=SEARCH_COUNT_CAP + 1)
+        if query is None:
+            return Page([], 0, page, size)
+    else:
+        # rowid breaks ties: the (…, date) indexes end with it, so the first page needs no sort.
+        rowid = Column(model, "rowid")
+        order = {"date_desc": [date_col.desc(), rowid.desc()], "date_asc": [date_col.asc(), rowid.asc()]}.get(q.sort)
+        if order is None and q.sort == "number" and "number" in model._meta.fields:
+            order = [model.number]
+        elif order is None and q.sort == "title" and q.kind == "dissemination":
+            order = [model.topic, rowid]
+        query = query.order_by(*(order or [date_col.desc(), rowid.desc()]))
     rows = list(query.paginate(page, size).dicts())
     total = count(q)
     _decorate(q.kind, rows)
-    return Page(rows, total, page, size)
+    return Page(rows, min(total, SEARCH_COUNT_CAP) if q.text.strip() else total, page, size,
+                total_capped=bool(q.text.strip()) and total > SEARCH_COUNT_CAP)
 
 
 def _decorate(kind: str, rows: list[dict]) -> None:

@@ -7,7 +7,7 @@ recently reached, ranked, as a list the officer can print.
                           #  "reason": "Chưa từng được phổ biến"}
     plan_suggestion.as_json(plan)
 
-Ranking: as of the day before the month starts, from all sessions up to that day (services.coverage rules for
+Ranking: as of the day before the month starts (or today if earlier), from all sessions up to that day (services.coverage rules for
 villages, expected groups and expected languages). Never reached comes first (by commune, then name), then the
 oldest last session first; ties by commune and name. `limit` caps the village list (groups and languages are short
 and are listed whole).
@@ -65,8 +65,8 @@ def _ranked(items: list[dict], key_name) -> list[dict]:
 def suggest(month=None, *, province: str | None = None, communes: list[str] | None = None,
             limit: int | None = DEFAULT_LIMIT, lang: str = "vi") -> dict:
     first, last = parse_month(month)
-    scope = coverage.resolve_scope(province, communes)
-    as_of = first - dt.timedelta(days=1)
+    scope = coverage.resolve_scope(province, communes, lang)
+    as_of = min(first - dt.timedelta(days=1), today_local())
     codes = scope.communes
 
     village_rows, _ = coverage.village_reach(codes, None, as_of)

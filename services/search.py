@@ -9,6 +9,8 @@ Text is folded (services.text.fold) before indexing and before matching, so "hoÃ
 """
 from __future__ import annotations
 
+from peewee import JOIN
+
 from models.search import SearchDoc, SearchIndex
 from services.text import fold, search_terms
 
@@ -62,18 +64,29 @@ def matching_ids_subquery(text: str, kind: str | None = None):
     return q
 
 
+CANDIDATES = 300
+
+
 def search(text: str, kind: str | None = None, limit: int = 20, communes: list[str] | None = None) -> list[dict]:
+    """Best matches first. Ranking every match of a common word ("nguyen") over a million records is slow,
+    so the newest CANDIDATES matches (the FTS index streams them in entry order) are ranked by BM25; an exact
+    case number always comes first."""
     terms = search_terms(text)
     if not terms:
         return []
-    q = (SearchDoc.select(SearchDoc.kind, SearchDoc.record_id, SearchDoc.number, SearchDoc.title)
-         .join(SearchIndex, on=(SearchIndex.rowid == SearchDoc.id))
-         .where(SearchIndex.match(SearchIndex.match_expression(terms))))
+    limit = max(1, min(int(limit), 500))
+    q = (SearchIndex.select(SearchDoc.kind, SearchDoc.record_id, SearchDoc.number, SearchDoc.title,
+                            SearchIndex.bm25().alias("score"))
+         .join(SearchDoc, JOIN.CROSS)
+         .where(SearchIndex.match(SearchIndex.match_expression(terms)) & (SearchDoc.id == SearchIndex.rowid)))
     q = q.where(SearchDoc.kind == kind) if kind else q.where(SearchDoc.kind.in_(SEARCHABLE_KINDS))
     if communes:
         q = q.where(SearchDoc.commune_code.in_(communes))
-    q = q.order_by(SearchIndex.rank(), SearchDoc.date.desc()).limit(max(1, min(int(limit), 500)))
-    return [{"kind": r.kind, "id": r.record_id, "number": r.number, "title": r.title} for r in q]
+    rows = list(q.order_by(SearchIndex.rowid.desc()).limit(max(CANDIDATES, limit)).dicts())
+    wanted = text.strip().upper()
+    rows.sort(key=lambda r: (r["number"] != wanted, r["score"]))
+    return [{"kind": r["kind"], "id": r["record_id"], "number": r["number"], "title": r["title"]}
+            for r in rows[:limit]]
 
 
 def rebuild_all(progress=None) -> int:

@@ -73,7 +73,7 @@ def test_bootstrap_is_idempotent(kinto_server, kinto_bucket_factory, http):
     directory = http.get(f"{site.url}/buckets/{site.province_bucket}/collections/communes/records",
                          auth=site.officer).json()["data"]
     assert sorted(r["id"] for r in directory) == sorted(site.communes)
-    wrong = subprocess.run(cmd[:4] + ["wrong-password"] + cmd[5:], cwd=REPO, capture_output=True, text=True,
+    wrong = subprocess.run(cmd[:5] + ["wrong-password"] + cmd[6:], cwd=REPO, capture_output=True, text=True,
                            timeout=120)
     assert wrong.returncode == 4
 

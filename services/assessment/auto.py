@@ -12,7 +12,8 @@ Definitions (stated on the scorecard):
 - mediation.assigned_in_time_rate: cases received in the year (outside-scope cases excluded) whose mediator was
   assigned within 3 days of receipt / cases due by `as_of` (cases still inside their 3 days are "pending").
 - mediation.success_rate: hòa giải thành / (thành + không thành), cases received in the year.
-- mediation.teams_compliant_rate: teams of the commune with ≥ 3 members including a woman / all teams.
+- mediation.teams_compliant_rate: teams of the commune with ≥ 3 members including a woman / all teams (teams
+  recognised after the year are left out).
 - dissemination.sessions: events held in the year (plus participants, women, ethnic-minority participants).
 - dissemination.ethnic_minority_sessions: events with ethnic-minority participants, the "dtts" target group or a
   language other than Vietnamese.
@@ -65,6 +66,8 @@ def _pct(num: int, den: int):
 
 
 def _as_date(v) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
     if v is None or isinstance(v, dt.date):
         return v
     return dt.date.fromisoformat(str(v)[:10])
@@ -131,13 +134,13 @@ def mediation_success_rate(commune: str, year: int, as_of: dt.date) -> AutoValue
 def mediation_teams_compliant(commune: str, year: int, as_of: dt.date) -> AutoValue:
     _, hi = _year_bounds(year)
     rows = (MediationTeam.select(MediationTeam.id, MediationTeam.name, MediationTeam.members,
-                                 MediationTeam.created_at)
+                                 MediationTeam.recognised_date)
             .where((MediationTeam.commune_code == commune) & (MediationTeam.deleted == False))  # noqa: E712
             .order_by(MediationTeam.name).tuples())
     records, ok = [], 0
-    for rid, name, members, created in rows:
-        if created is not None and _as_date(created) > hi:
-            continue                                  # team set up after the assessment year
+    for rid, name, members, recognised in rows:
+        if recognised is not None and _as_date(recognised) > hi:
+            continue                                  # team recognised after the assessment year
         members = members or []
         size = len(members)
         women = sum(1 for m in members if isinstance(m, dict) and m.get("gender") == WOMAN)

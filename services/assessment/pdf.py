@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether
 
 from services.formatting import fmt_decimal
 from services.printing.context import commune_issuer, province_issuer
@@ -61,10 +62,11 @@ def scorecard_story(card: dict, on: dt.date | None = None) -> list:
         story.append(data_table([["Mã", "Chỉ tiêu", "Giá trị", "Điểm" if fw_points else "Kết quả", "Nguồn",
                                   "Minh chứng"]], rows, cols, align=["c", "l", "c", "c", "c", "l"]))
     if card["conditions"]:
-        story.append(section("Điều kiện công nhận khác"))
+        block = [section("Điều kiện công nhận khác")]
         for cond in card["conditions"]:
             state = {True: "Đạt", False: "Không đạt", None: "Chưa xác định"}[cond["met"]]
-            story.append(p(esc(f"– {cond['name']}: {state}"), "field"))
+            block.append(p(esc(f"– {cond['name']}: {state}"), "field"))
+        story.append(KeepTogether(block))
     r = card["result"]
     story.append(section("Kết luận"))
     if fw_points:

@@ -6,6 +6,8 @@ the tally report (PDF + XLSX). The UI's print actions and the CLI call only thes
     pdf, n = printing.print_batch("case-slip", date(2026, 1, 1), date(2026, 1, 31), communes=["07090"], out="jan.pdf")
     pdf = printing.print_mediation_book(team_id, date(2026, 1, 1), date(2026, 12, 31), out="so.pdf")
     printing.DOCUMENTS                   # doc token -> DocumentType (kind, title, …)
+    data = printing.report_tally(periods.custom("2026-01-01", "2026-12-31"), province="08")          # JSON dict
+    printing.report_tally(period, communes=["02266"], fmt="xlsx", out="bao-cao.xlsx", actor=officer)  # bytes
 
 Single documents number their pages per NĐ 30/2020 (top centre, from page 2); batches carry "Trang x/y".
 Every print is recorded in the audit log (action "print").

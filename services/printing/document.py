@@ -50,12 +50,18 @@ STYLES = {
     "body": _style("body", 13, align=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=6),
     "field": _style("field", 13, spaceAfter=3),
     "small": _style("small", 11),
+    "checklist": _style("checklist", 10, leading=11.5, leftIndent=5 * mm),
     "note": _style("note", 11, font=SERIF_ITALIC),
     "cell": _style("cell", 11, leading=13),
     "cell_c": _style("cell_c", 11, leading=13, align=TA_CENTER),
     "cell_r": _style("cell_r", 11, leading=13, align=TA_RIGHT),
     "tiny": _style("tiny", 9, leading=10.5),
+    "tiny8": _style("tiny8", 8, leading=9.5),
     "tiny_c": _style("tiny_c", 8, leading=9, align=TA_CENTER),
+    "cell_s": _style("cell_s", 10, leading=12),
+    "cell_s_c": _style("cell_s_c", 10, leading=12, align=TA_CENTER),
+    "cell_s_r": _style("cell_s_r", 10, leading=12, align=TA_RIGHT),
+    "cell_s_h": _style("cell_s_h", 10, font=SERIF_BOLD, leading=12, align=TA_CENTER),
     "cell_h": _style("cell_h", 11, font=SERIF_BOLD, leading=13, align=TA_CENTER),
     "head_c": _style("head_c", 12, align=TA_CENTER, leading=15),
     "head_cb": _style("head_cb", 12, font=SERIF_BOLD, align=TA_CENTER, leading=15),
@@ -209,7 +215,7 @@ class FingerprintBox(Flowable):
 
 
 def signature_block(signers: list[Signer], width: float | None = None, space: float = 24 * mm,
-                    per_row: int = 3) -> Flowable:
+                    per_row: int = 3, gap: float = 5 * mm) -> Flowable:
     """Signature columns side by side (further rows after `per_row`; a page break may fall between rows)."""
     width = width or (A4[0] - MARGINS["left"] - MARGINS["right"])
     cols = min(per_row, max(1, len(signers)))
@@ -230,27 +236,30 @@ def signature_block(signers: list[Signer], width: float | None = None, space: fl
     table = Table(rows, colWidths=[width / cols] * cols)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
-    return KeepTogether([Spacer(1, 5 * mm), table]) if len(rows) == 1 else table
+    return KeepTogether([Spacer(1, gap), table]) if len(rows) == 1 else table
 
 
 # ----------------------------------------------------------------------------------------------- tables
-def _cell(value, style: str) -> Flowable | str:
+def _cell(value, style: str, right: str = "cell_r") -> Flowable | str:
     if isinstance(value, Flowable):
         return value
     if isinstance(value, bool):
-        return p("x" if value else "", "cell_c")
+        return p("x" if value else "", style)
     if isinstance(value, int):
-        return p(fmt_int(value), "cell_r")
+        return p(fmt_int(value), right)
     return p(esc(value), style)
 
 
 def data_table(header_rows: list[list], rows: list[list], col_widths: list[float], *, align: list[str] | None = None,
-               spans: list[tuple] = (), bold_rows: tuple[int, ...] = (), zebra: bool = False) -> LongTable:
+               spans: list[tuple] = (), bold_rows: tuple[int, ...] = (), zebra: bool = False,
+               small: bool = False) -> LongTable:
     """A bordered table whose header rows repeat on every page; every cell is a wrapped Paragraph so long text
     grows the row instead of being cut off. `align` per column: "l" | "c" | "r"; ints print as 2.117.503."""
     align = align or ["l"] * len(col_widths)
-    style_of = {"l": "cell", "c": "cell_c", "r": "cell_r"}
-    data = [[v if isinstance(v, Flowable) else p(esc(v), "cell_h") for v in row] for row in header_rows]
+    style_of = ({"l": "cell_s", "c": "cell_s_c", "r": "cell_s_r"} if small
+                else {"l": "cell", "c": "cell_c", "r": "cell_r"})
+    head = "cell_s_h" if small else "cell_h"
+    data = [[v if isinstance(v, Flowable) else p(esc(v), head) for v in row] for row in header_rows]
     body_start = len(data)
     for r_i, row in enumerate(rows):
         out = []
@@ -258,9 +267,9 @@ def data_table(header_rows: list[list], rows: list[list], col_widths: list[float
             st = style_of[align[c_i] if c_i < len(align) else "l"]
             if r_i in bold_rows and not isinstance(v, Flowable):   # indices into `rows` (e.g. totals)
                 out.append(p(f"<b>{fmt_int(v) if isinstance(v, int) and not isinstance(v, bool) else esc(v)}</b>",
-                             "cell_r" if isinstance(v, int) else st))
+                             style_of["r"] if isinstance(v, int) else st))
             else:
-                out.append(_cell(v, st))
+                out.append(_cell(v, st, style_of["r"]))
         data.append(out)
     table = LongTable(data, colWidths=col_widths, repeatRows=len(header_rows), splitByRow=1)
     cmds = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

@@ -13,10 +13,11 @@ from services import catalogs
 from services.formatting import fmt_date
 from services.printing.context import commune_issuer, commune_name, label, person_address, person_line
 from services.printing.document import (Signer, admin_heading, esc, field_line, frame_width, national_heading, p,
-                                        section, signature_block, title_block, date_line)
+                                        signature_block, title_block, date_line)
 from services.printing.qr import QRFlowable, qr_payload
 
 CENTRE = "Trung tâm Trợ giúp pháp lý nhà nước"
+GAP = "&nbsp;" * 6
 
 
 def _addressee(case) -> str:
@@ -38,23 +39,24 @@ def request_form_story(case) -> list:
     story = national_heading(form_no="Mẫu số 02-TP-TGPL")
     story += title_block("ĐƠN YÊU CẦU TRỢ GIÚP PHÁP LÝ")
     story.append(p(f"Kính gửi: <b>{esc(_addressee(case))}</b>", "field"))
-    story.append(Spacer(1, 3 * mm))
+    story.append(Spacer(1, 2 * mm))
     story += [
         field_line("Họ và tên người yêu cầu trợ giúp pháp lý", requester.full_name),
         field_line("Địa chỉ liên hệ", _with_phone(requester)),
         field_line("Họ và tên người được trợ giúp pháp lý", beneficiary.full_name),
-        p(esc(f"Năm sinh: {beneficiary.birth_year or '……'}      Giới tính: {label('genders', beneficiary.gender) or '……'}"
-              f"      Dân tộc: {label('ethnic_groups', beneficiary.ethnicity) or '……'}"), "field"),
+        p(f"Năm sinh: {esc(beneficiary.birth_year or '……')}{GAP}Giới tính: "
+          f"{esc(label('genders', beneficiary.gender) or '……')}{GAP}"
+          f"Dân tộc: {esc(label('ethnic_groups', beneficiary.ethnicity) or '……')}", "field"),
         field_line("Số định danh cá nhân / CCCD", beneficiary.id_number),
         field_line("Địa chỉ liên hệ", _with_phone(beneficiary)),
         p("Thuộc diện người được trợ giúp pháp lý <i>(đánh dấu vào ô tương ứng)</i>:", "field"),
     ]
     for entry in catalogs.entries("beneficiary_categories"):
         mark = "■" if entry["code"] == case.beneficiary_category else "□"
-        story.append(p(f"{mark} {esc(entry['code'])}. {esc(entry['vi'])}", "small"))
+        story.append(p(f"{mark} {esc(entry['code'])}. {esc(entry['vi'])}", "checklist"))
     story.append(Spacer(1, 2 * mm))
-    story.append(field_line("Lĩnh vực pháp luật", label("legal_fields", case.legal_field)))
-    story.append(field_line("Hình thức trợ giúp pháp lý đề nghị", label("aid_forms", case.aid_form)))
+    story.append(p(f"Lĩnh vực pháp luật: {esc(label('legal_fields', case.legal_field))}{GAP}"
+                   f"Hình thức trợ giúp pháp lý đề nghị: {esc(label('aid_forms', case.aid_form))}", "field"))
     story.append(p("Nội dung yêu cầu trợ giúp pháp lý:", "field"))
     story.append(p(esc(case.request_content) if case.request_content else "." * 150, "body"))
     story.append(p("Giấy tờ kèm theo: " + "." * 100, "field"))
@@ -65,7 +67,7 @@ def request_form_story(case) -> list:
     story.append(signature_block([
         Signer("NGƯỜI TIẾP NHẬN", "(Ký, ghi rõ họ tên)", name=""),
         Signer("NGƯỜI YÊU CẦU", "(Ký, ghi rõ họ tên hoặc điểm chỉ)", name=requester.full_name, fingerprint=True),
-    ], frame_width()))
+    ], frame_width(), space=20 * mm, gap=1 * mm))
     return story
 
 

@@ -15,7 +15,7 @@ from reportlab.platypus import PageBreak, Spacer
 from models.records import MediationCase, MediationSession, MediationTeam, Person
 from services import catalogs
 from services.errors import ValidationError, FieldError
-from services.formatting import fmt_date, fmt_int, fmt_long_date
+from services.formatting import fmt_date, fmt_long_date
 from services.printing.context import commune_issuer, commune_name, label, person_line, age, person_address
 from services.printing.document import (Issuer, Signer, admin_heading, data_table, esc, field_line, frame_width, p,
                                         section, signature_block, title_block)
@@ -188,7 +188,7 @@ def _breakable_number(number: str) -> str:
     parts = (number or "").split("-")
     if len(parts) < 4:
         return esc(number)
-    half = (len(parts) + 1) // 2
+    half = 2
     return esc("-".join(parts[:half]) + "-") + "<br/>" + esc("-".join(parts[half:]))
 
 
@@ -217,7 +217,7 @@ def book_story(team: MediationTeam, start: dt.date, end: dt.date) -> list:
              "Ghi chú"]
     head2 = ["", "", "", "", "", "", "Hòa giải thành", "Hòa giải không thành", "", ""]
     head3 = [f"({i})" for i in range(1, 11)]
-    widths_mm = [9, 20, 30, 44, 38, 38, 14, 14, 22, 0]
+    widths_mm = [10, 20, 30, 46, 40, 38, 13, 13, 20, 0]
     widths = [w * mm for w in widths_mm[:-1]]
     widths.append(width - sum(widths))
     rows = []
@@ -227,7 +227,7 @@ def book_story(team: MediationTeam, start: dt.date, end: dt.date) -> list:
             + (f", {person_address(pp)}" if person_address(pp) else "")
             for pp in (people.get(pid) for pid in c.parties or []) if pp is not None)
         note_text = esc(label('mediation_outcomes', c.outcome)) if c.outcome not in (SUCCESS, FAILED) else ""
-        note = p(f"{_breakable_number(c.number)}" + (f"<br/>{note_text}" if note_text else ""), "tiny")
+        note = p(f"{_breakable_number(c.number)}" + (f"<br/>{note_text}" if note_text else ""), "tiny8")
         rows.append([str(i), fmt_date(c.received_date), _mediators(c), party_text, c.summary,
                      c.agreement or c.referred_to, "x" if c.outcome == SUCCESS else "",
                      "x" if c.outcome == FAILED else "", "", note])
@@ -236,7 +236,7 @@ def book_story(team: MediationTeam, start: dt.date, end: dt.date) -> list:
     spans = [(0, 0, 0, 1), (1, 0, 1, 1), (2, 0, 2, 1), (3, 0, 3, 1), (4, 0, 4, 1), (5, 0, 5, 1), (6, 0, 7, 0),
              (8, 0, 8, 1), (9, 0, 9, 1)]
     story.append(data_table([head1, head2, head3], rows, widths, spans=[((a, b), (c, d)) for a, b, c, d in spans],
-                            align=["c", "c", "l", "l", "l", "l", "c", "c", "l", "l"]))
+                            align=["c", "c", "l", "l", "l", "l", "c", "c", "l", "l"], small=True))
     story.append(PageBreak())
 
     story.append(p("PHẦN II – THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI", "subtitle"))
@@ -262,15 +262,9 @@ def book_story(team: MediationTeam, start: dt.date, end: dt.date) -> list:
     spans2 = [((0, 0), (0, 1)), ((1, 0), (1, 1)), ((2, 0), (last - 1, 0)), ((last, 0), (last, 1)),
               ((last + 1, 0), (last + 3, 0)), ((last + 4, 0), (last + 4, 1))]
     story.append(data_table([h1, h2], body, widths2, spans=spans2, bold_rows=(len(body) - 1,),
-                            align=["c", "l"] + ["r"] * (n_f + 4) + ["l"]))
+                            align=["c", "l"] + ["r"] * (n_f + 4) + ["l"], small=True))
     story.append(p("Ghi chú: một vụ, việc do nhiều hòa giải viên cùng tiến hành được tính cho mỗi hòa giải viên; "
                    "dòng tổng cộng đếm mỗi vụ, việc một lần.", "note"))
     story.append(signature_block([Signer("TỔ TRƯỞNG TỔ HÒA GIẢI", name=team.leader)], width / 2.2))
     return story
 
-
-def book_total_count(team: MediationTeam, start: dt.date, end: dt.date) -> int:
-    return len(book_cases(team, start, end))
-
-
-__all__ = ["minutes_story", "agreement_story", "book_story", "book_cases", "book_summary", "fmt_int"]

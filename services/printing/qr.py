@@ -23,12 +23,17 @@ def parse_payload(text: str) -> dict:
     return {"id": data["id"], "number": data.get("number")}
 
 
+MASK = 0
+
+
 class QRFlowable(Flowable):
     def __init__(self, payload: str, size: float = 26 * mm, border: int = 2):
         super().__init__()
         self.payload = payload
         self.size = size
-        self.rows = [list(r) for r in segno.make(payload, error="m", micro=False).matrix_iter(border=border)]
+        # A fixed mask pattern (valid per ISO/IEC 18004) skips segno's best-mask search: ~5x faster per slip.
+        qr = segno.make(payload, error="m", micro=False, mask=MASK)
+        self.rows = [list(r) for r in qr.matrix_iter(border=border)]
         self.hAlign = "CENTER"
 
     def wrap(self, aw, ah):
@@ -39,7 +44,7 @@ class QRFlowable(Flowable):
         cell = self.size / n
         c = self.canv
         c.setFillColorRGB(0, 0, 0)
-        c.setStrokeColorRGB(0, 0, 0)
+        path = c.beginPath()
         for y, row in enumerate(self.rows):
             x = 0
             while x < n:          # one rectangle per run of dark modules
@@ -47,6 +52,7 @@ class QRFlowable(Flowable):
                     start = x
                     while x < n and row[x]:
                         x += 1
-                    c.rect(start * cell, self.size - (y + 1) * cell, (x - start) * cell, cell, stroke=0, fill=1)
+                    path.rect(start * cell, self.size - (y + 1) * cell, (x - start) * cell, cell)
                 else:
                     x += 1
+        c.drawPath(path, stroke=0, fill=1)

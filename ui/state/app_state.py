@@ -57,7 +57,7 @@ class AppState:
         return list(self.profile.get("communes") or [])
 
     def t(self, key: str, **kw) -> str:
-        return i18n.t(key, self.lang, **kw)
+        return i18n.t("ui." + key, self.lang, **kw)
 
     def set_language(self, lang: str) -> None:
         settings.put("language", lang)

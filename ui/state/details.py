@@ -137,11 +137,31 @@ class DetailState:
                 before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
                 if name in ("status_history", "id"):
                     continue
-                changes.append((name, _short(before), _short(after)))
+                changes.append((name, _short(self._display(name, before)), _short(self._display(name, after))))
             at = e.at + dt.timedelta(hours=7) if e.at else None
             out.append({"action": self._app.t(f"audit.{e.action}"), "by": e.officer,
                         "at": at.strftime("%d/%m/%Y %H:%M") if at else "", "changes": changes})
         return out
+
+    def _display(self, name: str, value):
+        """Human labels for codes, persons, communes and ISO dates in the history."""
+        lang = self._app.lang
+        if value in (None, "", []):
+            return value
+        catalog = _HISTORY_CATALOGS.get((self.kind, name)) or _HISTORY_CATALOGS.get(("*", name))
+        if catalog == "commune":
+            return admin_units.commune_name(value)
+        if catalog == "person":
+            persons = records.persons_by_id([value] if isinstance(value, str) else list(value))
+            ids = [value] if isinstance(value, str) else list(value)
+            return ", ".join(persons[i].full_name if i in persons else "?" for i in ids)
+        if catalog == "language":
+            return catalogs.language_label(value, lang)
+        if catalog:
+            if isinstance(value, list):
+                return ", ".join(catalogs.label(catalog, v, lang) for v in value)
+            return catalogs.label(catalog, value, lang)
+        return _d(value) if isinstance(value, str) else value
 
     def warnings(self) -> list[str]:
         if self._inst is None or self.kind != "mediation":
@@ -172,7 +192,8 @@ class DetailState:
         return self._session_values.get(key, "")
 
     def add_session(self, values: dict | None = None) -> bool:
-        data = dict(values if values is not None else self._session_values)
+        data = {"date": "", "place": "", "attendees": "", "content": "", "result": ""}
+        data.update(values if values is not None else self._session_values)
         data["case_id"] = self.record_id
         try:
             records.save("mediation-session", data)
@@ -203,6 +224,18 @@ class DetailState:
     def print(self, doc: str) -> str:
         """Produce the PDF under <data dir>/exports/ and return its path."""
         return str(exports.print_record(self._app, doc, self.record_id, self.number))
+
+
+_HISTORY_CATALOGS = {
+    ("*", "commune_code"): "commune", ("*", "requester"): "person", ("*", "beneficiary"): "person",
+    ("*", "requester_id"): "person", ("*", "beneficiary_id"): "person",
+    ("*", "parties"): "person", ("legal-aid", "status"): "legal_aid_statuses",
+    ("legal-aid", "outcome"): "legal_aid_outcomes", ("mediation", "outcome"): "mediation_outcomes",
+    ("*", "aid_form"): "aid_forms", ("*", "beneficiary_category"): "beneficiary_categories",
+    ("*", "legal_field"): "legal_fields", ("*", "dispute_field"): "dispute_fields",
+    ("*", "basis"): "mediation_bases", ("dissemination", "form"): "dissemination_forms",
+    ("*", "target_groups"): "target_groups", ("*", "language"): "language",
+}
 
 
 def _mask(value: str) -> str:

@@ -241,6 +241,8 @@ class FormState:
             person = {k.split(".", 1)[1]: x for k, x in v.items() if k.startswith("requester.")}
             if self._person_ids.get("requester"):
                 person["id"] = self._person_ids["requester"]
+            else:
+                person.setdefault("full_name", "")       # so that a missing name is reported, not ignored
             data["requester"] = person
             for k, x in v.items():
                 if "." not in k:

@@ -1,0 +1,350 @@
+"""Backups: automatic (daily, before every migration, before a restore), manual, and a checked restore.
+
+    path = create_backup()                                 # <data dir>/backups/plcs-…-manual.plcsbak
+    create_backup("/media/usb/plcs.plcsbak")               # backup --out FILE
+    list_backups() -> [{"path", "reason", "created_at", "size"}]   newest first
+    result = restore_backup("/media/usb/plcs.plcsbak")     # integrity_check first; then an atomic swap
+    restore_backup(path, passphrase="…")                   # a backup made under another data key
+
+How: the SQLite online backup API (`Connection.backup`) copies the open database page by page into a new
+file keyed with the same data key — it works for SQLCipher as long as source and target use the same key —
+so a backup is as encrypted as the database itself. The file written is a small container:
+    b"PLCSBAK1" | 4-byte header length | JSON header | the database file
+The header carries the key envelope (plcs.key: the *wrapped* data key, never the passphrase), so a backup can
+be restored on a new laptop with the passphrase or recovery key valid when it was made.
+
+Restore never touches the live database until the candidate passed `PRAGMA integrity_check`, looks like an
+app database, and (if needed) was re-keyed to the current data key; the current database is first saved as a
+"pre-restore" backup, then replaced by os.replace() (atomic), then reopened and migrated.
+
+Rotation keeps the newest KEEP[reason] automatic backups of each reason.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import struct
+from pathlib import Path
+
+from models.crypto_db import RawKey, connect_raw, is_plain_sqlite
+from models.db import database
+from services.dates import utc_now
+from services.errors import AuthError, FieldError, NotFoundError, ValidationError
+from services.i18n import t
+from services.security import keyfile
+from services.security.fileio import fsync_dir, fsync_file, temp_path
+
+MAGIC = b"PLCSBAK1"
+BACKUP_DIR = "backups"
+SUFFIX = ".plcsbak"
+KEEP = {"daily": 7, "pre-migration": 5, "pre-restore": 5, "manual": 10, "pre-encryption": 2}
+REQUIRED_TABLES = {"setting", "schema_migration"}
+
+
+def current_key() -> RawKey | None:
+    """Data key of the open database (None for a plain database)."""
+    return getattr(database.obj, "raw_key", None)
+
+
+def backup_dir(data_dir) -> Path:
+    path = Path(data_dir) / BACKUP_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _connect(path, key):
+    return connect_raw(path, key) if key is not None else sqlite3.connect(str(path), isolation_level=None)
+
+
+def _table_counts(conn) -> dict[str, int]:
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+        "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'")]
+    return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+
+
+def _snapshot(target: Path, key) -> dict[str, int]:
+    """Online backup of the open database into `target` (same key). Returns row counts per table."""
+    dst = _connect(target, key)
+    try:
+        database.connection().backup(dst)
+        dst.execute("PRAGMA journal_mode = delete")
+        if dst.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise RuntimeError("backup copy failed its check")
+        return _table_counts(dst)
+    finally:
+        dst.close()
+
+
+def _stamp(now: dt.datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def create_backup(out=None, reason: str = "manual", data_dir=None) -> Path:
+    """Write a backup of the open database; `out` None = the data folder's backups/ (rotated)."""
+    from services import app
+    data_dir = Path(data_dir) if data_dir else app.current().data_dir
+    key = current_key()
+    now = utc_now()
+    rotate = out is None
+    out = Path(out) if out else backup_dir(data_dir) / f"plcs-{_stamp(now)}-{reason}{SUFFIX}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    snap = temp_path(data_dir / "plcs.db", "backup")
+    try:
+        counts = _snapshot(snap, key)
+        header = {"format": "plcs-backup", "version": 1, "created_at": now.isoformat(), "reason": reason,
+                  "encrypted": key is not None, "key_id": keyfile.key_id(key) if key is not None else None,
+                  "key_envelope": keyfile.load(data_dir) if key is not None and keyfile.exists(data_dir) else None,
+                  "counts": counts, "size": snap.stat().st_size}
+        blob = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        tmp_out = temp_path(out)
+        try:
+            with os.fdopen(os.open(str(tmp_out), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f, open(snap, "rb") as src:
+                f.write(MAGIC + struct.pack(">I", len(blob)) + blob)
+                shutil.copyfileobj(src, f, 1 << 20)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp_out, out)
+        except BaseException:
+            tmp_out.unlink(missing_ok=True)
+            raise
+        fsync_dir(out.parent)
+    finally:
+        snap.unlink(missing_ok=True)
+        Path(f"{snap}-journal").unlink(missing_ok=True)
+    if rotate:
+        _rotate(data_dir, reason)
+    return out
+
+
+def _rotate(data_dir, reason: str) -> None:
+    keep = KEEP.get(reason, 5)
+    files = sorted(backup_dir(data_dir).glob(f"plcs-*-{reason}{SUFFIX}"), reverse=True)
+    for old in files[keep:]:
+        old.unlink(missing_ok=True)
+
+
+def list_backups(data_dir=None) -> list[dict]:
+    from services import app
+    data_dir = Path(data_dir) if data_dir else app.current().data_dir
+    out = []
+    for path in sorted(backup_dir(data_dir).glob(f"plcs-*{SUFFIX}"), reverse=True):
+        stamp, _, reason = path.stem[len("plcs-"):].partition("-")
+        try:
+            created = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
+        except ValueError:
+            continue
+        out.append({"path": str(path), "reason": reason, "created_at": created.isoformat(),
+                    "size": path.stat().st_size})
+    return out
+
+
+def before_migrate(data_dir, pending: list[str]) -> None:
+    """services.app.open_data_dir(before_migrate=…) hook: a backup before any schema change."""
+    create_backup(reason="pre-migration", data_dir=data_dir)
+
+
+def maybe_daily(ctx) -> Path | None:
+    """The day's automatic backup, once per local day (skipped for a database created just now)."""
+    from services.dates import today_local
+    if "0001_initial" in (ctx.migrations_applied or []):
+        return None
+    today = today_local().strftime("%Y%m%d")
+    for item in list_backups(ctx.data_dir):
+        if item["reason"] == "daily":
+            created = dt.datetime.fromisoformat(item["created_at"])
+            from zoneinfo import ZoneInfo
+            if created.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y%m%d") == today:
+                return None
+            break
+    return create_backup(reason="daily", data_dir=ctx.data_dir)
+
+
+# ---- reading and restoring -----------------------------------------------------------------------------------
+
+def _bad_file(key: str = "backup.damaged") -> ValidationError:
+    return ValidationError([FieldError("file", t(key, "vi"), t(key, "en"))])
+
+
+def read_header(path) -> dict | None:
+    """The container header, or None for a bare database file."""
+    with open(path, "rb") as f:
+        if f.read(len(MAGIC)) != MAGIC:
+            return None
+        raw = f.read(4)
+        if len(raw) != 4:
+            raise _bad_file()
+        (length,) = struct.unpack(">I", raw)
+        if length > 10_000_000:
+            raise _bad_file()
+        try:
+            header = json.loads(f.read(length).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise _bad_file() from None
+        if not isinstance(header, dict):
+            raise _bad_file()
+        return header
+
+
+def _extract(path: Path, target: Path) -> dict | None:
+    header = read_header(path)
+    with open(path, "rb") as f, open(target, "wb") as out:
+        if header is not None:
+            (length,) = struct.unpack(">I", f.read(len(MAGIC) + 4)[len(MAGIC):])
+            f.seek(len(MAGIC) + 4 + length)
+        shutil.copyfileobj(f, out, 1 << 20)
+        out.flush()
+        os.fsync(out.fileno())
+    return header
+
+
+def check_candidate(path: Path, key) -> dict[str, int]:
+    """Row counts of a candidate database after integrity_check; ValidationError when it is not sound."""
+    try:
+        conn = _connect(path, key)
+    except Exception:
+        raise _bad_file() from None
+    try:
+        result = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        if result != ["ok"]:
+            raise _bad_file()
+        counts = _table_counts(conn)
+    except ValidationError:
+        raise
+    except Exception:
+        raise _bad_file() from None
+    finally:
+        conn.close()
+    if not REQUIRED_TABLES <= set(counts):
+        raise _bad_file("backup.not_app_db")
+    return counts
+
+
+def _convert(src: Path, src_key, dst: Path, dst_key) -> None:
+    """Copy a database to another key (or to/from plain) with sqlcipher_export."""
+    conn = connect_raw(src, src_key)
+    try:
+        target_key = f"{dst_key}" if dst_key is not None else ""
+        conn.execute(f'ATTACH DATABASE ? AS conv KEY "{target_key}"', (str(dst),))
+        conn.execute("SELECT sqlcipher_export('conv')")
+        uv = conn.execute("PRAGMA main.user_version").fetchone()[0]
+        conn.execute(f"PRAGMA conv.user_version = {int(uv)}")
+        conn.execute("DETACH DATABASE conv")
+    finally:
+        conn.close()
+
+
+def _candidate_key(header: dict | None, path: Path, cur_key, passphrase, recovery_key):
+    if header is None:
+        return None if is_plain_sqlite(path) else cur_key
+    if not header.get("encrypted"):
+        return None
+    if cur_key is not None and header.get("key_id") == keyfile.key_id(cur_key):
+        return cur_key
+    envelope = header.get("key_envelope")
+    if not envelope or (passphrase is None and recovery_key is None):
+        raise AuthError(t("backup.other_key", "vi"), t("backup.other_key", "en"))
+    try:
+        return keyfile.unwrap(envelope, passphrase=passphrase, recovery_key=recovery_key)
+    except keyfile.WrongSecret:
+        raise AuthError(t("backup.wrong_secret", "vi"), t("backup.wrong_secret", "en")) from None
+
+
+def encrypt_backup_file(path: Path, key: RawKey, data_dir) -> None:
+    """Re-write a plain backup container as an encrypted one (after a folder was encrypted)."""
+    from services.security.fileio import secure_remove
+    path = Path(path)
+    plain, enc = temp_path(path, "plain"), temp_path(path, "enc")
+    try:
+        header = _extract(path, plain)
+        _convert(plain, None, enc, key)
+        counts = check_candidate(enc, key)
+        header = dict(header or {}, encrypted=True, key_id=keyfile.key_id(key),
+                      key_envelope=keyfile.load(data_dir), counts=counts, size=enc.stat().st_size)
+        blob = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        tmp_out = temp_path(path)
+        with os.fdopen(os.open(str(tmp_out), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f, open(enc, "rb") as src:
+            f.write(MAGIC + struct.pack(">I", len(blob)) + blob)
+            shutil.copyfileobj(src, f, 1 << 20)
+            f.flush()
+            os.fsync(f.fileno())
+        old = temp_path(path, "old")
+        os.link(path, old)                      # wipe the plain copy only after the swap
+        os.replace(tmp_out, path)
+        fsync_dir(path.parent)
+        secure_remove(old)
+    finally:
+        secure_remove(plain)
+        _remove_db_files(enc)
+
+
+def _remove_db_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def restore_backup(path, passphrase: str | None = None, recovery_key: str | None = None) -> dict:
+    """Replace the open database by a checked backup; returns {"restored", "counts", "safety_backup"}."""
+    from services import app
+    from services.security import opening
+    path = Path(path)
+    if not path.is_file():
+        raise NotFoundError(t("backup.no_file", "vi", path=path), t("backup.no_file", "en", path=path))
+    ctx = app.current()
+    data_dir = ctx.data_dir
+    db = data_dir / "plcs.db"
+    cur_key = current_key()
+    candidate = data_dir / f".plcs.db.restore-{os.getpid()}"
+    converted = data_dir / f".plcs.db.restore-{os.getpid()}-conv"
+    try:
+        header = _extract(path, candidate)
+        cand_key = _candidate_key(header, candidate, cur_key, passphrase, recovery_key)
+        counts = check_candidate(candidate, cand_key)
+        adopt = cur_key is None and cand_key is not None and header is not None
+        new_key = cand_key if adopt else cur_key     # a plain folder takes over an encrypted backup's key
+        if cand_key != new_key:
+            _convert(candidate, cand_key, converted, new_key)
+            if check_candidate(converted, new_key) != counts:
+                raise _bad_file()
+            _remove_db_files(candidate)
+            os.replace(converted, candidate)
+        conn = _connect(candidate, new_key)          # journal mode and a clean file before the swap
+        try:
+            conn.execute("PRAGMA journal_mode = wal")
+        finally:
+            conn.close()
+        fsync_file(candidate)
+        safety = create_backup(reason="pre-restore", data_dir=data_dir)
+        app.close()
+        _settle_wal(db, cur_key)
+        if adopt:
+            # key file first: if we crash before the swap, the next unlock finds key file + plain database
+            # and simply encrypts it (vault.migrate_plain) — nothing is lost either way
+            keyfile.save(data_dir, header["key_envelope"])
+        os.replace(candidate, db)
+        fsync_dir(data_dir)
+    finally:
+        _remove_db_files(candidate)
+        _remove_db_files(converted)
+    opening.open_unlocked(data_dir, new_key, daily=False)
+    if adopt:
+        opening._encrypt_plain_backups(data_dir, new_key)
+    return {"restored": str(path), "counts": counts, "safety_backup": str(safety)}
+
+
+def _settle_wal(db: Path, key) -> None:
+    """Fold a leftover WAL into the old database so it cannot be replayed onto the restored one."""
+    wal = Path(f"{db}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        conn = _connect(db, key)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ValidationError([FieldError("file", t("security.db_busy", "vi"), t("security.db_busy", "en"))])
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)

@@ -1,0 +1,140 @@
+"""Opening a data folder with encryption: the functions the UI's unlock screen and the CLI call.
+
+    st = vault.status(data_dir)                              # needs_unlock? wait_seconds? failures?
+    ctx = open_for_ui(data_dir, passphrase="…")              # AuthError / LockedOut(seconds) / WrongPassphrase
+    ctx = open_for_ui(data_dir, recovery_key="ABCD-…", new_passphrase="…")   # forgotten passphrase
+    ctx, recovery_key = enable_encryption(data_dir, "passphrase")            # show recovery_key ONCE
+    ctx = open_for_cli(args.data_dir)                        # PLCS_PASSPHRASE / terminal prompt / exit 4
+    lock()                                                   # auto-lock: close the database
+
+Every successful open goes through open_unlocked(): services.app.open_data_dir(data_dir, key,
+before_migrate=services.backup.before_migrate) and then the day's automatic backup.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from models.crypto_db import RawKey
+from services.errors import AuthError
+from services.i18n import t
+from services.security import vault
+
+ENV_PASSPHRASE = "PLCS_PASSPHRASE"
+
+
+def open_unlocked(data_dir, key: RawKey | None, daily: bool = True):
+    from services import app, backup
+    if key is not None:
+        vault.verify_key(data_dir, key)
+    ctx = app.open_data_dir(data_dir, key, before_migrate=backup.before_migrate)
+    if daily:
+        try:
+            backup.maybe_daily(ctx)
+        except Exception as exc:          # a failed backup must never stop the officer from working
+            sys.stderr.write(f"{t('backup.daily_failed', 'vi')} / {t('backup.daily_failed', 'en')}: {type(exc).__name__}\n")
+    return ctx
+
+
+def open_for_ui(data_dir=None, passphrase: str | None = None, recovery_key: str | None = None,
+                new_passphrase: str | None = None):
+    """Unlock and open. With a recovery key and new_passphrase, also sets the new passphrase."""
+    from services import app
+    path = app.resolve_data_dir(str(data_dir) if data_dir else None)
+    st = vault.status(path)
+    if not st.encrypted:
+        return open_unlocked(path, None)
+    if recovery_key is not None:
+        key = (vault.reset_passphrase(path, recovery_key, new_passphrase) if new_passphrase
+               else vault.unlock_key(path, recovery_key=recovery_key))
+    else:
+        key = vault.unlock_key(path, passphrase=passphrase, wait=False)
+    if st.db_plain:
+        vault.migrate_plain(path, key)          # finish an interrupted one-time migration
+    return open_unlocked(path, key)
+
+
+def enable_encryption(data_dir, passphrase: str, strict: bool = True):
+    """Encrypt a plain (or new) folder. Returns (ctx, recovery_key) — show the recovery key once."""
+    from services import app
+    path = app.resolve_data_dir(str(data_dir) if data_dir else None)
+    app.close()
+    recovery, key = vault.setup(path, passphrase, strict=strict)
+    _encrypt_plain_backups(path, key)
+    return open_unlocked(path, key, daily=False), recovery
+
+
+def _encrypt_plain_backups(data_dir: Path, key: RawKey) -> None:
+    """Automatic backups made while the folder was plain hold plain data: re-encrypt them in place."""
+    from services import backup
+    folder = Path(data_dir) / backup.BACKUP_DIR
+    if not folder.exists():
+        return
+    for item in folder.glob(f"plcs-*{backup.SUFFIX}"):
+        try:
+            header = backup.read_header(item)
+        except Exception:
+            continue
+        if header is not None and not header.get("encrypted"):
+            backup.encrypt_backup_file(item, key, data_dir)
+
+
+def lock() -> None:
+    from services import app
+    app.close()
+
+
+# ---- CLI -------------------------------------------------------------------------------------------------------
+
+def has_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def ask_secret(prompt_key: str) -> str | None:
+    """Read a secret from the terminal (never echoed, never stored); None when there is no terminal."""
+    if not has_terminal():
+        return None
+    try:
+        return getpass.getpass(f"{t(prompt_key, 'vi')} / {t(prompt_key, 'en')}: ", stream=sys.stderr)
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
+def cli_passphrase(prompt_key: str = "security.prompt_passphrase") -> str:
+    """PLCS_PASSPHRASE, else a terminal prompt, else AuthError (exit 4) at once."""
+    value = os.environ.get(ENV_PASSPHRASE) or ask_secret(prompt_key)
+    if not value:
+        raise AuthError(t("security.passphrase_required", "vi"), t("security.passphrase_required", "en"))
+    return value
+
+
+def open_for_cli(data_dir=None):
+    """The CLI's open: encrypted folders need PLCS_PASSPHRASE (or a terminal); a passphrase given for a plain
+    or new folder turns encryption on (the recovery key is printed once, to stderr)."""
+    from services import app
+    path = app.resolve_data_dir(str(data_dir) if data_dir else None)
+    st = vault.status(path)
+    if st.key_file_missing:
+        raise AuthError(t("security.key_file_missing", "vi"), t("security.key_file_missing", "en"))
+    if st.encrypted:
+        key = vault.unlock_key(path, passphrase=cli_passphrase(), wait=True)
+        if st.db_plain:
+            vault.migrate_plain(path, key)
+        return open_unlocked(path, key)
+    passphrase = os.environ.get(ENV_PASSPHRASE) or None
+    if passphrase is None:
+        return open_unlocked(path, None)
+    ctx, recovery = enable_encryption(path, passphrase, strict=False)
+    print_recovery_key(recovery)
+    return ctx
+
+
+def print_recovery_key(recovery: str) -> None:
+    sys.stderr.write(f"{t('security.recovery_key_notice', 'vi')}\n{t('security.recovery_key_notice', 'en')}\n"
+                     f"    {recovery}\n")
+    sys.stderr.flush()

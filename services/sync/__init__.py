@@ -1,0 +1,98 @@
+"""Offline-first sync with the Kinto server (issue 5): the public API for the UI and the CLI.
+
+    from services import sync
+    summary = sync.sync_now("https://sync.example.vn/v1", "officer-a", password, progress=cb)
+    summary.sent, summary.received, summary.merged, summary.conflicts, summary.bytes_per_record
+    sync.list_conflicts();  sync.resolve_conflict(3, "local")
+    sync.status()  -> {"pending": {"legal-aid": 2, …}, "pending_total": 2, "open_conflicts": 1,
+                       "last_success": "2026-11-25T10:00:00", "last_error": None | {"category", "vi", "en", "at"},
+                       "server_url": …, "user": …}
+    syncer = sync.BackgroundSyncer(password_provider=lambda: pw, interval=300); syncer.start(); syncer.trigger()
+
+Package layout: http (requests session, retries, byte counts), documents (canonical/compact records),
+merge (three-way), routing (record -> commune bucket), store (checkpoints, bases, conflicts), engine (one run),
+conflicts (list/resolve), background (the UI's syncer), errors (offline, auth, permission, server, conflict).
+
+The server URL and user are remembered in services.settings ("sync.server_url", "sync.user"); the password
+never is. Which buckets: an officer syncs the communes of the profile (services.app.current().profile
+["communes"]); centre staff, supervisors and admins pull every commune bucket they can read.
+"""
+from __future__ import annotations
+
+import threading
+
+from services import app, outbox, settings
+from services.dates import utc_now
+from services.errors import AppError
+from services.sync.background import BackgroundSyncer
+from services.sync.conflicts import list_conflicts, resolve_conflict
+from services.sync.engine import SyncEngine, SyncOptions, SyncSummary
+from services.sync.errors import (ConflictNotice, OfflineError, RejectedError, ServerError, SyncConfigError,
+                                  SyncError, SyncPermissionError, WrongPasswordError, describe)
+from services.sync.http import KintoHTTP
+from services.sync import store
+
+SERVER_KEY, USER_KEY = "sync.server_url", "sync.user"
+LAST_SUCCESS_KEY, LAST_ERROR_KEY = "sync.last_success", "sync.last_error"
+MAX_PASSWORD_BYTES = 72          # bcrypt limit on the server (longer gives a 500, not an error)
+
+_lock = threading.Lock()
+
+__all__ = ["sync_now", "list_conflicts", "resolve_conflict", "status", "BackgroundSyncer", "SyncSummary",
+           "SyncOptions", "SyncError", "OfflineError", "ServerError", "WrongPasswordError", "SyncPermissionError",
+           "RejectedError", "ConflictNotice", "SyncConfigError", "configured", "remember"]
+
+
+def configured() -> tuple[str | None, str | None]:
+    """(server URL, user) remembered in settings."""
+    return settings.get(SERVER_KEY), settings.get(USER_KEY)
+
+
+def remember(server_url: str | None = None, user: str | None = None) -> None:
+    if server_url:
+        settings.put(SERVER_KEY, server_url)
+    if user:
+        settings.put(USER_KEY, user)
+
+
+def sync_now(server_url: str | None = None, user: str | None = None, password: str | None = None,
+             progress=None, *, options: SyncOptions | None = None) -> SyncSummary:
+    """Run one sync of the current data folder. Raises SyncError subclasses (offline, auth, permission, server)
+    for failures that stop the whole run; per-record problems are listed in summary.errors.
+    progress(phase, done, total) is called with phase "pull" (total None) or "push"."""
+    saved_url, saved_user = configured()
+    server_url, user = server_url or saved_url, user or saved_user
+    if not server_url:
+        raise SyncConfigError.make("sync.error.no_server")
+    if not user:
+        raise SyncConfigError.make("sync.error.no_user")
+    if not password:
+        raise WrongPasswordError.make("sync.error.no_password")
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        raise WrongPasswordError.make("sync.error.password_too_long")
+    if not _lock.acquire(blocking=False):
+        raise SyncConfigError.make("sync.error.busy")
+    options = options or SyncOptions()
+    http = KintoHTTP(server_url, (user, password), timeout=options.timeout, attempts=options.attempts,
+                     backoff=options.backoff, max_backoff=options.max_backoff)
+    try:
+        engine = SyncEngine(http, app.current().profile, progress=progress, options=options)
+        try:
+            summary = engine.run()
+        except AppError as err:
+            settings.put(LAST_ERROR_KEY, {**describe(err), "at": utc_now().isoformat()})
+            raise
+        remember(server_url, user)
+        settings.put(LAST_SUCCESS_KEY, summary.finished_at)
+        settings.put(LAST_ERROR_KEY, {**summary.errors[0], "at": summary.finished_at} if summary.errors else None)
+        return summary
+    finally:
+        http.close()
+        _lock.release()
+
+
+def status() -> dict:
+    server_url, user = configured()
+    return {"pending": outbox.pending_counts(), "pending_total": outbox.pending_total(),
+            "open_conflicts": store.open_conflicts().count(), "last_success": settings.get(LAST_SUCCESS_KEY),
+            "last_error": settings.get(LAST_ERROR_KEY), "server_url": server_url, "user": user}

@@ -1,0 +1,51 @@
+"""Local sync state (models/sync_state.py): checkpoints, base versions, conflicts. No network here.
+
+    since = checkpoint("c-07090", "persons"); set_checkpoint("c-07090", "persons", 1795609593642)
+    base = bases("person", [pid])[pid]; set_base("person", pid, "c-07090", ts, doc)   # doc None = tombstone
+    add_conflict("person", pid, "phone", local="0912…", remote="0987…", base="0901…", remote_ts=ts)
+"""
+from __future__ import annotations
+
+from models.sync_state import SyncBase, SyncCheckpoint, SyncConflict
+from services.dates import utc_now
+
+
+def checkpoint(bucket: str, collection: str) -> int:
+    row = SyncCheckpoint.get_or_none((SyncCheckpoint.bucket == bucket) & (SyncCheckpoint.collection == collection))
+    return row.since if row else 0
+
+
+def set_checkpoint(bucket: str, collection: str, since: int) -> None:
+    (SyncCheckpoint.insert(bucket=bucket, collection=collection, since=since, updated_at=utc_now())
+     .on_conflict(conflict_target=[SyncCheckpoint.bucket, SyncCheckpoint.collection],
+                  update={SyncCheckpoint.since: since, SyncCheckpoint.updated_at: utc_now()})
+     .execute())
+
+
+def bases(kind: str, record_ids: list[str]) -> dict[str, SyncBase]:
+    out = {}
+    ids = list(record_ids)
+    for i in range(0, len(ids), 500):
+        for row in SyncBase.select().where((SyncBase.kind == kind) & (SyncBase.record_id.in_(ids[i:i + 500]))):
+            out[row.record_id] = row
+    return out
+
+
+def set_base(kind: str, record_id: str, bucket: str, last_modified: int, document: dict | None) -> None:
+    deleted = document is None
+    (SyncBase.insert(kind=kind, record_id=record_id, bucket=bucket, last_modified=last_modified, deleted=deleted,
+                     document=document)
+     .on_conflict(conflict_target=[SyncBase.kind, SyncBase.record_id],
+                  update={SyncBase.bucket: bucket, SyncBase.last_modified: last_modified,
+                          SyncBase.deleted: deleted, SyncBase.document: document})
+     .execute())
+
+
+def add_conflict(kind: str, record_id: str, field: str, local, remote, base, remote_ts: int | None,
+                 document: dict | None = None) -> SyncConflict:
+    return SyncConflict.create(kind=kind, record_id=record_id, field=field, local=local, remote=remote, base=base,
+                               document=document, remote_last_modified=remote_ts, created_at=utc_now())
+
+
+def open_conflicts():
+    return SyncConflict.select().where(SyncConflict.resolved == False).order_by(SyncConflict.id)  # noqa: E712

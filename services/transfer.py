@@ -1,0 +1,362 @@
+"""Device-to-device transfer by file (USB stick): export this device's changes, import them elsewhere.
+
+    summary = export_changes("/media/usb/xa-06652.plcsx", password="…")   # {"path", "count", "counts", …}
+    export_changes(path, password, everything=True)                      # all records, not only changes
+    result = import_file("/media/usb/xa-06652.plcsx", password="…")      # {"applied", "merged", "skipped", …}
+
+What is exported: every record not yet acknowledged by a sync server (the outbox) plus every record changed
+since the last transfer export on this device, and the persons/teams/cases those records point to (so the
+file can be imported on a device that has never seen them).
+
+File: b"PLCSXFR1" | 4-byte header length | JSON header | body. The body is gzip(JSON) encrypted with
+AES-256-GCM under scrypt(password) (the header is the associated data, so it cannot be altered either).
+Without a password (only allowed when the data folder itself is not encrypted) the body is plain gzip(JSON).
+
+Import rules (the same as sync, services/sync/merge.py): per record, in one transaction (an interrupted or
+failed import stores nothing):
+  * unknown here -> stored as it is;
+  * identical -> skipped (so importing the same file twice changes nothing);
+  * both sides still based on the same server version (sync base with equal last_modified) -> three-way
+    merge3(base, local, incoming); fields changed on both sides keep the incoming value and the local value
+    is stored as a sync conflict, exactly as a sync would;
+  * otherwise (no common sync base) -> last writer wins by updated_at; ties keep the local version.
+Audit entries are append-only: inserted when missing, never changed. Records the source had not yet sent to
+a server are queued in this device's outbox, so the office's next sync forwards them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+import os
+import struct
+import unicodedata
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from peewee import ForeignKeyField, IntegrityError
+
+from models.base import new_uuid
+from models.db import database
+from models.records import MODEL_BY_KIND, SYNCED_MODELS, Outbox
+from services import app, audit, outbox, settings
+from services.dates import utc_now
+from services.errors import AuthError, FieldError, NotFoundError, ValidationError
+from services.i18n import t
+from services.records import apply_remote, to_document
+from services.security.fileio import atomic_write_bytes
+
+MAGIC = b"PLCSXFR1"
+SUFFIX = ".plcsx"
+SCRYPT = {"n": 2 ** 15, "r": 8, "p": 1}
+LAST_EXPORT = "transfer.last_export_at"
+KIND_ORDER = [m.KIND for m in SYNCED_MODELS]
+MAX_FILE = 2 * 1024 ** 3
+
+
+def _bad(key: str = "transfer.bad_file", detail: str = "") -> ValidationError:
+    vi, en = t(key, "vi"), t(key, "en")
+    return ValidationError([FieldError("file", vi + (f" ({detail})" if detail else ""), en + (f" ({detail})" if detail else ""))])
+
+
+def _derive(password: str, salt: bytes, params: dict) -> bytes:
+    secret = unicodedata.normalize("NFC", password).encode("utf-8")
+    return hashlib.scrypt(secret, salt=salt, n=params["n"], r=params["r"], p=params["p"],
+                          maxmem=256 * 1024 * 1024, dklen=32)
+
+
+# ---- documents --------------------------------------------------------------------------------------------------
+
+def _document(instance) -> dict:
+    try:
+        from services.sync.documents import local_document
+        doc = local_document(instance)
+    except ImportError:                                # sync engine not installed: plain record document
+        doc = to_document(instance)
+        doc.pop("id", None)
+        doc.pop("deleted", None)
+    return doc
+
+
+def _bases(kind: str, ids: list[str]) -> dict:
+    try:
+        from services.sync.store import bases
+        return {rid: {"last_modified": b.last_modified, "document": b.document} for rid, b in bases(kind, ids).items()}
+    except Exception:
+        return {}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+
+
+def _dependencies(kind: str, instance) -> list[tuple[str, str]]:
+    out = []
+    for name, field in instance._meta.fields.items():
+        if isinstance(field, ForeignKeyField):
+            value = instance.__data__.get(name)
+            if value:
+                out.append((field.rel_model.KIND, value))
+    if kind == "mediation":
+        out += [("person", pid) for pid in (instance.parties or []) if isinstance(pid, str)]
+    return out
+
+
+def _selected(everything: bool) -> dict[str, set[str]]:
+    chosen: dict[str, set[str]] = {k: set() for k in KIND_ORDER}
+    since = settings.get(LAST_EXPORT)
+    for model in SYNCED_MODELS:
+        q = model.select(model.id)
+        if not everything and since:
+            q = q.where(model.updated_at > dt.datetime.fromisoformat(since))
+        if everything or since:
+            chosen[model.KIND].update(r.id for r in q)
+    for row in Outbox.select(Outbox.kind, Outbox.record_id):
+        if row.kind in chosen:
+            chosen[row.kind].add(row.record_id)
+    # close over references (persons of a case, the case of a session, …)
+    todo = [(k, i) for k in KIND_ORDER for i in chosen[k]]
+    while todo:
+        kind, rid = todo.pop()
+        instance = MODEL_BY_KIND[kind].get_or_none(MODEL_BY_KIND[kind].id == rid)
+        if instance is None:
+            continue
+        for dep_kind, dep_id in _dependencies(kind, instance):
+            if dep_kind in chosen and dep_id not in chosen[dep_kind]:
+                chosen[dep_kind].add(dep_id)
+                todo.append((dep_kind, dep_id))
+    return chosen
+
+
+# ---- export -----------------------------------------------------------------------------------------------------
+
+def export_changes(path, password: str | None, everything: bool = False, actor: str | None = None) -> dict:
+    """Write the changed records to an (encrypted) transfer file; returns a summary."""
+    ctx = app.current()
+    started = utc_now()
+    pending = {(r.kind, r.record_id) for r in Outbox.select(Outbox.kind, Outbox.record_id)}
+    chosen = _selected(everything)
+    items, counts = [], {}
+    for kind in KIND_ORDER:
+        ids = sorted(chosen[kind])
+        if not ids:
+            continue
+        model = MODEL_BY_KIND[kind]
+        bases = _bases(kind, ids)
+        for i in range(0, len(ids), 500):
+            for inst in model.select().where(model.id.in_(ids[i:i + 500])):
+                items.append({"kind": kind, "id": inst.id, "deleted": bool(inst.deleted),
+                              "updated_at": _iso(inst.updated_at), "created_at": _iso(inst.created_at),
+                              "device_id": inst.device_id, "last_modified": inst.last_modified,
+                              "pending": (kind, inst.id) in pending, "base": bases.get(inst.id),
+                              "doc": _document(inst)})
+                counts[kind] = counts.get(kind, 0) + 1
+    payload = gzip.compress(json.dumps({"records": items}, ensure_ascii=False, default=_iso).encode("utf-8"), 6)
+    header = {"format": "plcs-transfer", "version": 1, "created_at": started.isoformat(),
+              "source_device": ctx.device_id, "count": len(items), "counts": counts,
+              "everything": everything, "encrypted": password is not None}
+    if password is not None:
+        salt, nonce = os.urandom(16), os.urandom(12)
+        header["kdf"] = {"name": "scrypt", **SCRYPT, "salt": salt.hex()}
+        header["nonce"] = nonce.hex()
+        header_bytes = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        body = AESGCM(_derive(password, salt, SCRYPT)).encrypt(nonce, payload, header_bytes)
+    else:
+        header_bytes = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        body = payload
+    atomic_write_bytes(path, MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes + body)
+    with database.atomic():
+        settings.put(LAST_EXPORT, started.isoformat())
+        audit.record("transfer", new_uuid(), "export",
+                     {"file": [None, Path(str(path)).name], "records": [None, len(items)],
+                      "encrypted": [None, password is not None]}, actor)
+    return {"path": str(path), "count": len(items), "counts": counts, "encrypted": password is not None}
+
+
+# ---- import -----------------------------------------------------------------------------------------------------
+
+def read_header(path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise NotFoundError(t("backup.no_file", "vi", path=path), t("backup.no_file", "en", path=path))
+    with open(path, "rb") as f:
+        if f.read(len(MAGIC)) != MAGIC:
+            raise _bad()
+        raw = f.read(4)
+        if len(raw) != 4:
+            raise _bad()
+        (length,) = struct.unpack(">I", raw)
+        if length > 1_000_000:
+            raise _bad()
+        try:
+            return json.loads(f.read(length).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise _bad() from None
+
+
+def _read_payload(path, password: str | None) -> tuple[dict, list]:
+    path = Path(path)
+    if path.stat().st_size > MAX_FILE:
+        raise _bad()
+    data = path.read_bytes()
+    header = read_header(path)
+    (length,) = struct.unpack(">I", data[len(MAGIC):len(MAGIC) + 4])
+    header_bytes = data[len(MAGIC) + 4:len(MAGIC) + 4 + length]
+    body = data[len(MAGIC) + 4 + length:]
+    if header.get("format") != "plcs-transfer" or not isinstance(header, dict):
+        raise _bad()
+    if header.get("encrypted"):
+        if not password:
+            raise AuthError(t("transfer.password_required", "vi"), t("transfer.password_required", "en"))
+        try:
+            kdf = header["kdf"]
+            params = {k: int(kdf[k]) for k in ("n", "r", "p")}
+            if params["n"] > 2 ** 20 or params["r"] > 32 or params["p"] > 16:
+                raise _bad()
+            key = _derive(password, bytes.fromhex(kdf["salt"]), params)
+            nonce = bytes.fromhex(header["nonce"])
+        except (KeyError, TypeError, ValueError):
+            raise _bad() from None
+        try:
+            body = AESGCM(key).decrypt(nonce, body, header_bytes)
+        except InvalidTag:
+            raise AuthError(t("transfer.wrong_password", "vi"), t("transfer.wrong_password", "en")) from None
+    try:
+        payload = json.loads(gzip.decompress(body).decode("utf-8"))
+        records = payload["records"]
+        if not isinstance(records, list):
+            raise ValueError
+    except (OSError, EOFError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise _bad() from None
+    return header, records
+
+
+def _check_item(n: int, item) -> None:
+    ok = (isinstance(item, dict) and item.get("kind") in MODEL_BY_KIND and isinstance(item.get("id"), str)
+          and 0 < len(item["id"]) <= 36 and isinstance(item.get("doc"), dict))
+    if ok and item.get("updated_at") is not None:
+        try:
+            dt.datetime.fromisoformat(str(item["updated_at"]))
+        except ValueError:
+            ok = False
+    if not ok:
+        raise _bad(detail=f"#{n + 1}")
+
+
+def _when(value) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo else value
+    if not value:
+        return dt.datetime.min
+    v = dt.datetime.fromisoformat(str(value))
+    return v.replace(tzinfo=None) if v.tzinfo else v
+
+
+def _merge(kind, local_doc, incoming_doc, local_base, incoming_base, local_when, incoming_when):
+    """(document to store or None to keep local, [(field, local, remote, base)])."""
+    if (local_base and incoming_base and local_base.get("last_modified") == incoming_base.get("last_modified")
+            and local_base.get("document") is not None):
+        from services.sync.merge import merge3
+        merged, conflicts = merge3(local_base["document"], local_doc, incoming_doc)
+        return (None if merged == local_doc else merged), conflicts
+    if incoming_when > local_when:
+        return incoming_doc, []
+    return None, []
+
+
+def import_file(path, password: str | None = None, actor: str | None = None, progress=None) -> dict:
+    """Merge a transfer file into the open database (one transaction; idempotent). Returns counts.
+    `progress(done, total)` is called as records are merged."""
+    header, records = _read_payload(path, password)
+    for n, item in enumerate(records):
+        _check_item(n, item)
+    records.sort(key=lambda r: KIND_ORDER.index(r["kind"]))
+    result = {"total": len(records), "applied": 0, "merged": 0, "skipped": 0, "kept_local": 0, "conflicts": 0}
+    try:
+        with database.atomic():
+            locals_, bases_ = _prefetch(records)
+            for done, item in enumerate(records, start=1):
+                _import_one(item, result, locals_, bases_)
+                if progress and (done % 50 == 0 or done == len(records)):
+                    progress(done, len(records))
+            audit.record("transfer", new_uuid(), "import",
+                         {"file": [None, Path(str(path)).name], "source_device": [None, header.get("source_device")],
+                          "applied": [None, result["applied"] + result["merged"]]}, actor)
+    except IntegrityError as exc:
+        raise _bad(detail=str(exc)[:200]) from None
+    return result
+
+
+def _prefetch(records: list[dict]) -> tuple[dict, dict]:
+    """Local rows and sync bases of every record in the file, a few queries per kind (not per record)."""
+    by_kind: dict[str, list[str]] = {}
+    for item in records:
+        by_kind.setdefault(item["kind"], []).append(item["id"])
+    locals_, bases_ = {}, {}
+    for kind, ids in by_kind.items():
+        model = MODEL_BY_KIND[kind]
+        for i in range(0, len(ids), 500):
+            for inst in model.select().where(model.id.in_(ids[i:i + 500])):
+                locals_[(kind, inst.id)] = inst
+        if kind != "audit":
+            for rid, base in _bases(kind, [i for i in ids if (kind, i) in locals_]).items():
+                bases_[(kind, rid)] = base
+    return locals_, bases_
+
+
+def _import_one(item: dict, result: dict, locals_: dict, bases_: dict) -> None:
+    kind, rid = item["kind"], item["id"]
+    model = MODEL_BY_KIND[kind]
+    incoming = dict(item["doc"])
+    incoming_deleted = bool(item.get("deleted"))
+    if (kind, rid) in locals_.get("_written", ()):   # the same record twice in one file: read it again
+        local = model.get_or_none(model.id == rid)
+    else:
+        local = locals_.get((kind, rid))
+    locals_.setdefault("_written", set()).add((kind, rid))
+    if local is None:
+        _store(kind, rid, incoming, incoming_deleted, item, item.get("last_modified"))
+        if item.get("created_at"):
+            model.update(created_at=_when(item["created_at"])).where(model.id == rid).execute()
+        result["applied"] += 1
+        return
+    if kind == "audit":                                   # append-only
+        result["skipped"] += 1
+        return
+    local_doc = _document(local)
+    if local_doc == incoming and bool(local.deleted) == incoming_deleted:
+        result["skipped"] += 1
+        return
+    local_base = bases_.get((kind, rid))
+    new_doc, conflicts = _merge(kind, local_doc, incoming, local_base, item.get("base"),
+                                _when(local.updated_at), _when(item.get("updated_at")))
+    if conflicts:
+        from services.sync.store import add_conflict
+        for field, lv, rv, bv in conflicts:
+            add_conflict(kind, rid, field, local=lv, remote=rv, base=bv,
+                         remote_ts=(item.get("base") or {}).get("last_modified"), document=incoming)
+        result["conflicts"] += len(conflicts)
+    if new_doc is None:
+        if incoming_deleted and not local.deleted and _when(item.get("updated_at")) > _when(local.updated_at):
+            _store(kind, rid, local_doc, True, item, local.last_modified)   # newer delete wins
+            result["applied"] += 1
+        else:
+            result["kept_local"] += 1
+        return
+    deleted = incoming_deleted if new_doc is incoming else bool(local.deleted) or incoming_deleted
+    _store(kind, rid, new_doc, deleted, item, local.last_modified,
+           updated=max(_when(local.updated_at), _when(item.get("updated_at"))))
+    result["merged" if local_doc != new_doc and new_doc is not incoming else "applied"] += 1
+
+
+def _store(kind, rid, doc, deleted, item, last_modified, updated=None) -> None:
+    model = MODEL_BY_KIND[kind]
+    apply_remote(kind, {**doc, "id": rid, "deleted": deleted, "device_id": item.get("device_id") or ""},
+                 last_modified=last_modified)
+    when = updated or _when(item.get("updated_at"))
+    if when != dt.datetime.min:
+        model.update(updated_at=when).where(model.id == rid).execute()
+    if item.get("pending"):
+        outbox.queue(kind, rid)

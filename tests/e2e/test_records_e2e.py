@@ -1,0 +1,67 @@
+"""End-to-end: records through the real UI in Chromium (issue 4 acceptance)."""
+from __future__ import annotations
+
+import re
+
+from tests.e2e.conftest import services_stats, shot
+from tests.e2e.helpers import click_icon, click_nav, create_legal_aid, fill, pick
+
+
+def test_create_legal_aid_case_then_find_it_without_diacritics(launch):
+    page, srv = launch()
+    create_legal_aid(page)
+    shot(page, "legal-aid-form")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    page.get_by_text("Tiến trình xử lý").wait_for()
+    page.get_by_text(re.compile(r"Đã lưu TG-")).first.wait_for()
+    shot(page, "legal-aid-detail")
+    assert services_stats(srv.data_dir)["legal-aid"] == 1
+
+    click_icon(page, "Quay lại")
+    page.get_by_text("Đặng Văn Đức").first.wait_for()
+    page.get_by_text("1–1 / 1").wait_for()
+
+    fill(page, "Tìm kiếm", "dang van duc")        # no diacritics, lower case
+    page.keyboard.press("Enter")
+    page.get_by_text("Đặng Văn Đức").first.wait_for()
+    page.get_by_text("1–1 / 1").wait_for()
+    fill(page, "Tìm kiếm", "khong co ai")
+    page.keyboard.press("Enter")
+    page.get_by_text("Không có hồ sơ nào khớp").wait_for()
+
+
+def test_bad_id_number_shows_the_field_error_and_stores_nothing(launch):
+    page, srv = launch()
+    create_legal_aid(page, id_number="123")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    page.get_by_text("Số CCCD phải gồm đúng 12 chữ số").wait_for()
+    shot(page, "legal-aid-form-error")
+    counts = services_stats(srv.data_dir)
+    assert counts["legal-aid"] == 0 and counts["person"] == 0
+
+    fill(page, "Số CCCD", "022090001234")         # fixing the field and pressing Enter saves
+    page.keyboard.press("Enter")
+    page.get_by_text("Tiến trình xử lý").wait_for()
+    assert services_stats(srv.data_dir)["legal-aid"] == 1
+
+
+def test_mediation_case_and_a_session_added_in_place(launch):
+    page, srv = launch()
+    click_nav(page, "Hòa giải cơ sở")
+    page.get_by_role("button", name="Thêm vụ việc hòa giải").click()
+    pick(page, "Lĩnh vực tranh chấp *", "Đất đai")
+    fill(page, "Bên thứ nhất *", "Hoàng Văn Páo")
+    fill(page, "Bên thứ hai *", "Triệu Thị Mai")
+    fill(page, "Hòa giải viên (cách nhau bởi ;)", "Lý Văn Sài; Bàn Thị Hoa; Đặng Văn Tòng")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    page.get_by_text("Các buổi hòa giải").wait_for()
+
+    page.get_by_role("button", name="Thêm buổi hòa giải").click()
+    from services.dates import today_local
+    fill(page, "Ngày hòa giải *", today_local().strftime("%d/%m/%Y"))
+    fill(page, "Địa điểm", "Nhà văn hóa thôn Khe Lánh")
+    page.get_by_role("button", name="Lưu buổi hòa giải").click()
+    page.get_by_text("Buổi 1").wait_for()
+    page.get_by_text(re.compile("Nhà văn hóa thôn Khe Lánh")).first.wait_for()
+    shot(page, "mediation-detail")
+    assert services_stats(srv.data_dir)["mediation-session"] == 1

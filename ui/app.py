@@ -1,0 +1,124 @@
+"""The Flet application: window setup, keyboard shortcuts, first run or the main shell.
+
+    python main.py                  # desktop window, or the browser when the Flet desktop client is missing
+    python main.py --web --port P   # always serve to a browser (how the E2E tests run it)
+
+    from ui.app import run_gui; run_gui(data_dir="/tmp/plcs", web=True, port=8550)
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import flet as ft
+
+from services import i18n
+from ui.state import KINDS, AppState
+from ui.views.common import PRIMARY
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+
+
+@ft.component
+def Root(app: AppState):
+    from ui.views.first_run import FirstRunView
+    from ui.views.shell import Shell
+    if app.needs_setup:
+        from ui.state.profile import ProfileState
+        return FirstRunView(app, app.screen_state("first_run", ProfileState))
+    return Shell(app)
+
+
+def make_main(data_dir=None, web: bool = False):
+    def main(page: ft.Page):
+        app = AppState.open(data_dir)
+        app.web = web or page.web
+        page.title = app.t("app.title")
+        page.theme = ft.Theme(color_scheme_seed=PRIMARY, font_family="Roboto")
+        page.theme_mode = ft.ThemeMode.LIGHT
+        page.padding = 0
+        page.spacing = 0
+        try:
+            page.window.icon = str(ASSETS_DIR / "icon.png")
+            page.window.min_width, page.window.min_height = 1100, 680
+        except AttributeError:
+            pass
+
+        async def on_key(e: ft.KeyboardEvent):
+            await handle_key(app, e.key, ctrl=e.ctrl or e.meta, shift=e.shift)
+
+        page.on_keyboard_event = on_key
+        page.render(Root, app)
+
+    return main
+
+
+async def handle_key(app: AppState, key: str, ctrl: bool = False, shift: bool = False) -> None:
+    """Ctrl+N new record, Ctrl+F search box, Ctrl+P print (case slip) — on the record screens."""
+    if not ctrl or app.needs_setup:
+        return
+    k = (key or "").upper()
+    kind = app.screen if app.screen in KINDS else None
+    if k == "N":
+        app.open_form(kind or "legal-aid")
+    elif k == "F":
+        if app.mode != "list" or kind is None:
+            app.go(kind or "legal-aid")
+        lst = app.list_state(app.screen)
+        field = getattr(lst, "_search_field", None)
+        if field is not None:
+            try:
+                await field.focus()
+            except Exception:   # noqa: BLE001 — the field may not be mounted yet
+                pass
+    elif k == "P" and app.mode == "detail" and app.detail is not None:
+        docs = app.detail.print_documents()
+        if docs:
+            from services.errors import AppError
+            try:
+                path = app.detail.print(docs[0][0] if app.screen != "legal-aid" else _slip(docs))
+                app.say(app.t("detail.printed", path=path))
+            except AppError as exc:
+                app.say(exc.message(app.lang))
+
+
+def _slip(docs):
+    tokens = [d[0] for d in docs]
+    return "case-slip" if "case-slip" in tokens else tokens[0]
+
+
+def desktop_client_available() -> bool:
+    """True when a Flet desktop window can open without downloading anything."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    if os.environ.get("FLET_VIEW_PATH"):
+        return True
+    try:
+        import flet_desktop
+    except ImportError:
+        return False
+    bundled = Path(flet_desktop.get_package_bin_dir())
+    if bundled.is_dir() and any(bundled.iterdir()):
+        return True
+    version = getattr(getattr(flet_desktop, "version", None), "version", "")
+    cache = Path.home() / ".flet" / "client"
+    return cache.is_dir() and any(p.name.endswith(version) or f"-{version}-" in p.name for p in cache.iterdir())
+
+
+def run_gui(data_dir=None, web: bool = False, port: int = 8550) -> int:
+    os.environ.setdefault("FLET_WEB_NO_CDN", "1")
+    if not web and not desktop_client_available():
+        sys.stderr.write(
+            "Không tìm thấy ứng dụng Flet cho máy tính (cần tải từ Internet lần đầu); mở ứng dụng trong trình "
+            f"duyệt tại http://127.0.0.1:{port}/\n"
+            "The Flet desktop client is missing (it is downloaded on first start); serving the app in the "
+            f"browser at http://127.0.0.1:{port}/ instead. See README, 'Offline desktop package'.\n")
+        web = True
+    main = make_main(data_dir, web)
+    if web:
+        ft.run(main, view=ft.AppView.WEB_BROWSER, host="127.0.0.1", port=port, no_cdn=True,
+               assets_dir=str(ASSETS_DIR), name="")
+    else:
+        ft.run(main, view=ft.AppView.FLET_APP, assets_dir=str(ASSETS_DIR), no_cdn=True)
+    return 0

@@ -1,0 +1,138 @@
+"""First run and settings: officer profile (name, role, province, communes), language, server, backup.
+
+    p = ProfileState(app); p.set("full_name", "Nguyễn Thị Lan"); p.set_province("22")
+    p.toggle_commune("06652"); p.save()        -> services.app.save_profile(...)
+"""
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+
+from services import admin_units, app as app_service, catalogs, settings
+from services.errors import AppError
+from services.text import fold
+from ui.state.runtime import optional_attr
+
+
+@ft.observable
+class ProfileState:
+    def __init__(self, app):
+        self._app = app
+        p = app.profile
+        self._values = {"full_name": p.get("full_name", ""), "title": p.get("title", ""),
+                        "server_url": settings.get("server_url", "") or "",
+                        "username": settings.get("server_username", "") or ""}
+        self.role = p.get("role", "officer")
+        self.province = p.get("province_code", "") or "22"
+        self.communes = list(p.get("communes") or [])
+        self.commune_filter = ""
+        self.errors = {}
+        self.busy = False
+
+    def value(self, key: str) -> str:
+        return self._values.get(key, "")
+
+    def set(self, key: str, value: str) -> None:
+        self._values[key] = value
+
+    # ---- choices -----------------------------------------------------------------------------------------
+    def province_options(self) -> list[tuple[str, str]]:
+        return [(p.code, p.name) for p in admin_units.provinces()]
+
+    def role_options(self) -> list[tuple[str, str]]:
+        return catalogs.options("officer_roles", self._app.lang)
+
+    def set_province(self, code: str) -> None:
+        if code != self.province:
+            self.province = code
+            self.communes = []
+
+    def set_role(self, role: str) -> None:
+        self.role = role
+
+    def commune_options(self) -> list[tuple[str, str]]:
+        items = admin_units.communes(self.province)
+        f = fold(self.commune_filter)
+        return [(c.code, c.name) for c in items if not f or f in fold(c.name)]
+
+    def set_commune_filter(self, text: str) -> None:
+        self.commune_filter = text
+
+    def toggle_commune(self, code: str, on: bool | None = None) -> None:
+        now = list(self.communes)
+        on = (code not in now) if on is None else on
+        if on and code not in now:
+            now.append(code)
+        if not on and code in now:
+            now.remove(code)
+        self.communes = now
+
+    def commune_names(self) -> list[str]:
+        return [admin_units.commune_name(c) for c in self.communes]
+
+    # ---- saving ------------------------------------------------------------------------------------------
+    def validate(self) -> dict:
+        errors = {}
+        if not self._values.get("full_name", "").strip():
+            errors["full_name"] = self._app.t("setup.err_name")
+        if not self.province:
+            errors["province"] = self._app.t("setup.err_province")
+        if not self.communes:
+            errors["communes"] = self._app.t("setup.err_communes")
+        return errors
+
+    def save(self) -> bool:
+        errors = self.validate()
+        self.errors = errors
+        if errors:
+            return False
+        profile = dict(self._app.profile)
+        profile.update(full_name=self._values["full_name"].strip(), title=self._values.get("title", "").strip(),
+                       role=self.role, province_code=self.province, communes=list(self.communes))
+        app_service.save_profile(profile)
+        self._app.changed()
+        return True
+
+    def save_server(self) -> None:
+        settings.put("server_url", self._values.get("server_url", "").strip())
+        settings.put("server_username", self._values.get("username", "").strip())
+        self._app.say(self._app.t("settings.saved"))
+
+    # ---- backup ------------------------------------------------------------------------------------------
+    @property
+    def backup_available(self) -> bool:
+        return optional_attr("services.backup", "backup", "create_backup") is not None
+
+    async def backup(self) -> str:
+        fn = optional_attr("services.backup", "backup", "create_backup")
+        if fn is None:
+            self._app.say(self._app.t("settings.backup_missing"))
+            return ""
+        self.busy = True
+        try:
+            path = await asyncio.to_thread(fn)
+            self._app.say(self._app.t("settings.backup_done", path=str(path)))
+            return str(path)
+        except AppError as exc:
+            self._app.say(exc.message(self._app.lang))
+            return ""
+        finally:
+            self.busy = False
+
+    async def restore(self, path: str) -> bool:
+        fn = optional_attr("services.backup", "restore", "restore_backup")
+        if fn is None:
+            self._app.say(self._app.t("settings.backup_missing"))
+            return False
+        self.busy = True
+        try:
+            await asyncio.to_thread(fn, path)
+            self._app.say(self._app.t("settings.restore_done"))
+            self._app.changed()
+            return True
+        except AppError as exc:
+            self._app.say(exc.message(self._app.lang))
+            return False
+        finally:
+            self.busy = False

@@ -1,0 +1,66 @@
+"""Small building blocks shared by the views: page header, cards, labelled dropdowns, key/value tables.
+
+    header(app, "Trợ giúp pháp lý", actions=[...]);  card(content);  dropdown("Xã", options, value, on_select)
+"""
+from __future__ import annotations
+
+import flet as ft
+
+PRIMARY = "#1B5E8C"
+ACCENT = "#C62828"
+SURFACE = "#F4F6F9"
+MUTED = "#5F6B7A"
+OK = "#2E7D32"
+
+
+def header(title: str, subtitle: str = "", actions: list | None = None, back=None, back_label: str = "") -> ft.Control:
+    left = []
+    if back is not None:
+        left.append(ft.IconButton(ft.Icons.ARROW_BACK, tooltip=back_label or "Quay lại", on_click=back))
+    texts = [ft.Text(title, size=22, weight=ft.FontWeight.W_600, color="#1F2A37")]
+    if subtitle:
+        texts.append(ft.Text(subtitle, size=13, color=MUTED))
+    left.append(ft.Column(texts, spacing=2, tight=True))
+    return ft.Row([ft.Row(left, spacing=8), ft.Row(actions or [], spacing=8)],
+                  alignment=ft.MainAxisAlignment.SPACE_BETWEEN, vertical_alignment=ft.CrossAxisAlignment.CENTER)
+
+
+def card(content: ft.Control, padding: int = 16, expand=None, width=None, height=None) -> ft.Container:
+    return ft.Container(content=content, padding=padding, bgcolor=ft.Colors.WHITE, border_radius=10,
+                        border=ft.Border.all(1, "#E3E8EF"), expand=expand, width=width, height=height)
+
+
+def section_title(text: str) -> ft.Text:
+    return ft.Text(text, size=15, weight=ft.FontWeight.W_600, color=PRIMARY)
+
+
+def dropdown(label: str, options: list[tuple[str, str]], value, on_select, *, width=None, expand=None,
+             error: str | None = None, searchable: bool = True, blank: str | None = None, dense=True) -> ft.Dropdown:
+    opts = ([ft.DropdownOption(key="", text=blank)] if blank is not None else []) + [
+        ft.DropdownOption(key=k, text=t) for k, t in options]
+    return ft.Dropdown(label=label, options=opts, value=value if value not in (None,) else "",
+                       on_select=lambda e: on_select(e.control.value or ""), width=width, expand=expand,
+                       error_text=error or None, enable_filter=searchable, editable=searchable,
+                       enable_search=True, menu_height=320, dense=dense)
+
+
+def kv_table(rows: list[tuple[str, str]], label_width: int = 200) -> ft.Column:
+    items = []
+    for label, value in rows:
+        if value in (None, ""):
+            continue
+        items.append(ft.Row([ft.Text(label, width=label_width, color=MUTED, size=13),
+                             ft.Text(value, expand=True, size=14, selectable=True)],
+                            vertical_alignment=ft.CrossAxisAlignment.START))
+    return ft.Column(items, spacing=8)
+
+
+def pill(text: str, color: str = PRIMARY) -> ft.Container:
+    return ft.Container(ft.Text(text, size=12, color=color, weight=ft.FontWeight.W_500, max_lines=1,
+                                overflow=ft.TextOverflow.ELLIPSIS),
+                        padding=ft.Padding.symmetric(horizontal=10, vertical=3), border_radius=12,
+                        bgcolor=ft.Colors.with_opacity(0.10, color))
+
+
+def empty(text: str) -> ft.Container:
+    return ft.Container(ft.Text(text, color=MUTED), padding=24, alignment=ft.Alignment.CENTER)

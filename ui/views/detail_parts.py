@@ -1,0 +1,95 @@
+"""Parts shared by the detail views: header with edit / print / delete (confirm + undo), audit history."""
+from __future__ import annotations
+
+import flet as ft
+
+from services.errors import AppError
+from ui.views.common import ACCENT, MUTED, PRIMARY, card, header, pill, section_title
+
+
+def detail_header(app, d, title: str, subtitle: str, confirm_delete, extra_actions=None):
+    def do_print(doc):
+        try:
+            path = d.print(doc)
+        except AppError as exc:
+            app.say(exc.message(app.lang))
+            return
+        from ui.state.exports import open_file
+        opened = False if app.web else open_file(path)
+        app.say(app.t("detail.printed" if not opened else "detail.printed_opened", path=path))
+
+    actions = list(extra_actions or [])
+    docs = d.print_documents()
+    if docs and not d.deleted:
+        tokens = [t for t, _ in docs]
+        main_doc = "case-slip" if "case-slip" in tokens else tokens[0]
+        main_label = dict(docs)[main_doc]
+        actions.append(ft.FilledTonalButton(app.t("detail.print_main"), icon=ft.Icons.PRINT,
+                                            tooltip=f"{main_label} (Ctrl+P)", on_click=lambda: do_print(main_doc)))
+        others = [(t, label) for t, label in docs if t != main_doc]
+        if others:
+            actions.append(ft.PopupMenuButton(
+                icon=ft.Icons.MORE_VERT, tooltip=app.t("detail.print_more"),
+                items=[ft.PopupMenuItem(content=ft.Text(label), on_click=lambda e, t=tok: do_print(t))
+                       for tok, label in others]))
+    if not d.deleted:
+        actions.append(ft.OutlinedButton(app.t("common.edit"), icon=ft.Icons.EDIT,
+                                         on_click=lambda: app.open_form(d.kind, d.record_id)))
+        actions.append(ft.OutlinedButton(app.t("common.delete"), icon=ft.Icons.DELETE_OUTLINE,
+                                         on_click=confirm_delete, style=ft.ButtonStyle(color=ACCENT)))
+    else:
+        actions.append(ft.FilledButton(app.t("detail.restore"), icon=ft.Icons.RESTORE,
+                                       on_click=lambda: d.undo_delete()))
+    head = header(title, subtitle, actions=actions, back=app.back_to_list, back_label=app.t("common.back"))
+    if d.deleted:
+        return ft.Column([head, ft.Container(ft.Text(app.t("detail.deleted_note"), color=ACCENT),
+                                             bgcolor="#FDECEA", padding=10, border_radius=8)], spacing=8)
+    return head
+
+
+def use_delete_dialog(app, d):
+    """(open function) for a confirmation dialog; delete shows a message with Undo."""
+    show, set_show = ft.use_state(False)
+
+    def yes():
+        set_show(False)
+        d.delete()
+        app.say(app.t("detail.deleted", number=d.number), undo=d.undo_delete)
+
+    ft.use_dialog(ft.AlertDialog(
+        modal=True, title=ft.Text(app.t("detail.delete_title")),
+        content=ft.Text(app.t("detail.delete_text", number=d.number)),
+        actions=[ft.TextButton(app.t("common.cancel"), on_click=lambda: set_show(False)),
+                 ft.FilledButton(app.t("common.delete"), on_click=yes,
+                                 style=ft.ButtonStyle(bgcolor=ACCENT, color=ft.Colors.WHITE))],
+        on_dismiss=lambda: set_show(False)) if show else None)
+    return lambda: set_show(True)
+
+
+def history_card(app, d):
+    items = []
+    for h in d.history():
+        changes = [ft.Text(f"• {app.t('field.' + n) if not n.startswith('_') else n}: {b} › {a}", size=12,
+                           color=MUTED, selectable=True) for n, b, a in h["changes"][:12]]
+        items.append(ft.Column([
+            ft.Row([ft.Icon(ft.Icons.HISTORY, size=16, color=PRIMARY),
+                    ft.Text(h["action"], weight=ft.FontWeight.W_600, size=13),
+                    ft.Text(f"{h['at']} · {h['by']}", size=12, color=MUTED)], spacing=6),
+            *changes], spacing=2))
+    return card(ft.Column([section_title(app.t("detail.history")),
+                           *(items or [ft.Text(app.t("detail.no_history"), color=MUTED)])], spacing=10))
+
+
+def fields_card(app, d, title_key="detail.info"):
+    rows = []
+    for key, value in d.fields():
+        if value in (None, ""):
+            continue
+        rows.append(ft.Row([ft.Text(app.t(key), width=190, color=MUTED, size=13),
+                            ft.Text(value, expand=True, size=14, selectable=True)],
+                           vertical_alignment=ft.CrossAxisAlignment.START))
+    return card(ft.Column([section_title(app.t(title_key)), *rows], spacing=8))
+
+
+def status_pill(text):
+    return pill(text)

@@ -1,0 +1,94 @@
+"""Paged list of one record kind: search box, filters, sort, "1–50 / 1.234", click a row to open it."""
+from __future__ import annotations
+
+import flet as ft
+
+from ui.views.common import MUTED, PRIMARY, card, dropdown, empty, header, pill
+
+COLUMNS = {
+    # kind: [(row key, header message key, width or None for expand)]
+    "legal-aid": [("number", "list.col.number", 230), ("date", "list.col.date", 100), ("title", "list.col.requester", None),
+                  ("commune", "list.col.commune", 170), ("field", "list.col.field", 150), ("status", "list.col.status", 200)],
+    "mediation": [("number", "list.col.number", 230), ("date", "list.col.date", 100), ("title", "list.col.parties", None),
+                  ("commune", "list.col.commune", 170), ("field", "list.col.field", 150), ("status", "list.col.outcome", 160)],
+    "dissemination": [("date", "list.col.date", 100), ("title", "list.col.topic", None), ("commune", "list.col.commune", 170),
+                      ("form", "list.col.form", 170), ("language", "list.col.language", 120),
+                      ("participants", "list.col.participants", 90)],
+}
+TITLES = {"legal-aid": "nav.legal_aid", "mediation": "nav.mediation", "dissemination": "nav.dissemination"}
+NEW = {"legal-aid": "list.new.legal_aid", "mediation": "list.new.mediation", "dissemination": "list.new.dissemination"}
+
+
+def _cell(key, value, width):
+    if key == "status" and value:
+        content = pill(value)
+    else:
+        content = ft.Text(value, size=13, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS,
+                          weight=ft.FontWeight.W_500 if key in ("number", "title") else None,
+                          color=PRIMARY if key == "number" else None)
+    return ft.Container(content, width=width, expand=width is None)
+
+
+@ft.component
+def RecordListView(app, lst):
+    lst.ensure_loaded()
+    kind = lst.kind
+    cols = COLUMNS[kind]
+    opts = lst.filter_options()
+
+    search = ft.TextField(label=app.t("list.search"), hint_text=app.t("list.search_hint"), value=lst._text,
+                          prefix_icon=ft.Icons.SEARCH, dense=True, expand=True,
+                          on_change=lambda e: lst.type_text(e.control.value),
+                          on_submit=lambda e: lst.set_text(e.control.value))
+    object.__setattr__(lst, "_search_field", search)
+
+    filters = [dropdown(app.t("list.filter.commune"), opts["commune"], lst.commune,
+                        lambda v: lst.set_filter("commune", v), width=200, searchable=True, blank=app.t("list.all")),
+               dropdown(app.t("list.filter.year"), opts["year"], str(lst.year or ""),
+                        lambda v: lst.set_filter("year", v), width=130, blank=app.t("list.all"))]
+    if "status" in opts:
+        filters.append(dropdown(app.t("list.filter.status" if kind == "legal-aid" else "list.filter.outcome"),
+                                opts["status"], lst.status, lambda v: lst.set_filter("status", v), width=190,
+                                blank=app.t("list.all")))
+    if "field" in opts:
+        filters.append(dropdown(app.t("list.filter.field"), opts["field"], lst.field,
+                                lambda v: lst.set_filter("field", v), width=170, blank=app.t("list.all")))
+    if "form" in opts:
+        filters.append(dropdown(app.t("list.filter.form"), opts["form"], lst.form,
+                                lambda v: lst.set_filter("form", v), width=200, blank=app.t("list.all")))
+    sorts = [("date_desc", app.t("list.sort.date_desc")), ("date_asc", app.t("list.sort.date_asc"))]
+    sorts.append(("number", app.t("list.sort.number")) if kind != "dissemination" else ("title", app.t("list.sort.title")))
+    filters.append(dropdown(app.t("list.sort"), sorts, lst.sort, lst.set_sort, width=210))
+
+    head = ft.Container(ft.Row([ft.Container(ft.Text(app.t(h), size=12, color=MUTED, weight=ft.FontWeight.W_600),
+                                             width=w, expand=w is None) for _, h, w in cols], spacing=12),
+                        padding=ft.Padding.symmetric(horizontal=14, vertical=10), bgcolor="#F8FAFC",
+                        border=ft.Border.only(bottom=ft.BorderSide(1, "#E3E8EF")))
+    rows = [ft.Container(ft.Row([_cell(k, r.get(k, ""), w) for k, _, w in cols], spacing=12),
+                         padding=ft.Padding.symmetric(horizontal=14, vertical=9),
+                         border=ft.Border.only(bottom=ft.BorderSide(1, "#EEF1F5")), ink=True,
+                         on_click=lambda e, rid=r["id"]: app.open_detail(kind, rid))
+            for r in lst.rows]
+    table = ft.Column([head, ft.ListView(rows, expand=True, spacing=0) if rows else
+                       empty(app.t("list.empty_search") if (lst.text or lst.commune or lst.year) else app.t("list.empty"))],
+                      spacing=0, expand=True)
+    pager = ft.Row([
+        ft.Text(lst.range_label(), size=13, color=MUTED),
+        ft.IconButton(ft.Icons.CHEVRON_LEFT, tooltip=app.t("list.prev"), on_click=lambda: lst.prev_page(),
+                      disabled=lst.page <= 1),
+        ft.Text(app.t("list.page", page=lst.page, pages=lst.pages), size=13),
+        ft.IconButton(ft.Icons.CHEVRON_RIGHT, tooltip=app.t("list.next"), on_click=lambda: lst.next_page(),
+                      disabled=lst.page >= lst.pages),
+    ], alignment=ft.MainAxisAlignment.END, spacing=4)
+
+    return ft.Column([
+        header(app.t(TITLES[kind]), app.t("list.subtitle"), actions=[
+            ft.FilledButton(app.t(NEW[kind]), icon=ft.Icons.ADD, on_click=lambda: app.open_form(kind),
+                            tooltip=app.t("list.new_tooltip"))]),
+        ft.Row([search, ft.OutlinedButton(app.t("list.search_button"), icon=ft.Icons.SEARCH,
+                                          on_click=lambda: lst.set_text()),
+                ft.TextButton(app.t("list.clear"), on_click=lambda: lst.clear_filters())], spacing=8),
+        ft.Row(filters, spacing=8, wrap=True),
+        card(table, padding=0, expand=True),
+        pager,
+    ], spacing=12, expand=True)

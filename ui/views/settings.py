@@ -1,0 +1,70 @@
+"""Settings: language (re-renders everything), officer profile and communes, server URL and account,
+data folder, backup and restore."""
+from __future__ import annotations
+
+import flet as ft
+
+from ui.views.common import MUTED, card, dropdown, header, section_title
+from ui.views.first_run import CommunePicker
+
+
+@ft.component
+def SettingsView(app, p):
+    restore_path, set_restore_path = ft.use_state("")
+
+    def save_profile():
+        if p.save():
+            app.say(app.t("settings.saved"))
+
+    async def backup():
+        await p.backup()
+
+    async def restore():
+        await p.restore(restore_path)
+
+    language = card(ft.Column([
+        section_title(app.t("settings.language")),
+        ft.RadioGroup(value=app.lang, on_change=lambda e: app.set_language(e.control.value),
+                      content=ft.Row([ft.Radio(value="vi", label="Tiếng Việt"), ft.Radio(value="en", label="English")])),
+    ], spacing=8))
+    profile = card(ft.Column([
+        section_title(app.t("settings.profile")),
+        ft.Row([ft.TextField(label=app.t("setup.full_name"), value=p.value("full_name"), expand=True,
+                             error=p.errors.get("full_name"), on_change=lambda e: p.set("full_name", e.control.value),
+                             on_submit=lambda: save_profile()),
+                dropdown(app.t("setup.role"), p.role_options(), p.role, p.set_role, expand=True, dense=False)], spacing=10),
+        ft.TextField(label=app.t("settings.title"), value=p.value("title"),
+                     on_change=lambda e: p.set("title", e.control.value)),
+        dropdown(app.t("setup.province"), p.province_options(), p.province, p.set_province, searchable=True,
+                 dense=False),
+        ft.Text(app.t("setup.communes"), weight=ft.FontWeight.W_500),
+        CommunePicker(app, p),
+        ft.Row([ft.FilledButton(app.t("settings.save_profile"), icon=ft.Icons.SAVE, on_click=save_profile)],
+               alignment=ft.MainAxisAlignment.END),
+    ], spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH), expand=True)
+    server = card(ft.Column([
+        section_title(app.t("settings.server")),
+        ft.TextField(label=app.t("settings.server_url"), value=p.value("server_url"), hint_text="https://…",
+                     on_change=lambda e: p.set("server_url", e.control.value)),
+        ft.TextField(label=app.t("settings.username"), value=p.value("username"),
+                     on_change=lambda e: p.set("username", e.control.value)),
+        ft.Row([ft.OutlinedButton(app.t("settings.save_server"), on_click=lambda: p.save_server())],
+               alignment=ft.MainAxisAlignment.END),
+    ], spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH))
+    data = card(ft.Column([
+        section_title(app.t("settings.data")),
+        ft.Text(app.t("settings.data_folder"), size=12, color=MUTED),
+        ft.Text(str(app.ctx.data_dir), selectable=True, size=13),
+        ft.Row([ft.OutlinedButton(app.t("settings.backup"), icon=ft.Icons.BACKUP, on_click=backup, disabled=p.busy)]),
+        ft.Row([ft.TextField(label=app.t("settings.restore_file"), value=restore_path, expand=True, dense=True,
+                             on_change=lambda e: set_restore_path(e.control.value)),
+                ft.OutlinedButton(app.t("settings.restore"), icon=ft.Icons.RESTORE, on_click=restore,
+                                  disabled=p.busy or not restore_path)]),
+        ft.Text(app.t("settings.backup_missing"), size=12, color=MUTED) if not p.backup_available else ft.Container(),
+    ], spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH))
+    return ft.Column([
+        header(app.t("nav.settings")),
+        ft.Row([ft.Column([language, profile], expand=3, spacing=14),
+                ft.Column([server, data], expand=2, spacing=14)],
+               vertical_alignment=ft.CrossAxisAlignment.START, spacing=14),
+    ], spacing=14, expand=True, scroll=ft.ScrollMode.AUTO)

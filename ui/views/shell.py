@@ -1,0 +1,126 @@
+"""The main window after setup: navigation rail on the left, the current screen on the right, a message bar
+(with Undo where it applies) and the unsaved-changes dialog."""
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+
+from ui.state import KINDS, SCREENS
+from ui.views.common import PRIMARY, SURFACE
+
+NAV = [("overview", ft.Icons.DASHBOARD_OUTLINED, ft.Icons.DASHBOARD, "nav.overview"),
+       ("legal-aid", ft.Icons.BALANCE_OUTLINED, ft.Icons.BALANCE, "nav.legal_aid"),
+       ("mediation", ft.Icons.HANDSHAKE_OUTLINED, ft.Icons.HANDSHAKE, "nav.mediation"),
+       ("dissemination", ft.Icons.CAMPAIGN_OUTLINED, ft.Icons.CAMPAIGN, "nav.dissemination"),
+       ("assessment", ft.Icons.FACT_CHECK_OUTLINED, ft.Icons.FACT_CHECK, "nav.assessment"),
+       ("reports", ft.Icons.DESCRIPTION_OUTLINED, ft.Icons.DESCRIPTION, "nav.reports"),
+       ("sync", ft.Icons.SYNC_OUTLINED, ft.Icons.SYNC, "nav.sync"),
+       ("settings", ft.Icons.SETTINGS_OUTLINED, ft.Icons.SETTINGS, "nav.settings")]
+
+
+@ft.component
+def MessageBar(app):
+    msg = app.message
+
+    async def auto_hide():
+        current = app.message
+        await asyncio.sleep(8)
+        if app.message is current:
+            app.clear_message()
+
+    ft.use_effect(auto_hide, [msg])
+    if not msg:
+        return ft.Container(visible=False)
+    text, undo = msg
+
+    def do_undo():
+        app.clear_message()
+        undo()
+
+    actions = []
+    if undo is not None:
+        actions.append(ft.TextButton(app.t("common.undo"), on_click=do_undo,
+                                     style=ft.ButtonStyle(color="#90CAF9")))
+    actions.append(ft.IconButton(ft.Icons.CLOSE, icon_color=ft.Colors.WHITE, tooltip=app.t("common.close"),
+                                 on_click=lambda: app.clear_message()))
+    return ft.Container(
+        ft.Row([ft.Text(text, color=ft.Colors.WHITE, expand=True), *actions],
+               vertical_alignment=ft.CrossAxisAlignment.CENTER),
+        bgcolor="#263238", border_radius=8, padding=ft.Padding.only(left=16, right=4, top=4, bottom=4),
+        width=720, shadow=ft.BoxShadow(blur_radius=12, color=ft.Colors.with_opacity(0.25, "#000000")))
+
+
+def _screen(app):
+    from ui.views.assessment import AssessmentView
+    from ui.views.dissemination_detail import DisseminationDetailView
+    from ui.views.legal_aid_detail import LegalAidDetailView
+    from ui.views.mediation_detail import MediationDetailView
+    from ui.views.overview import OverviewView
+    from ui.views.record_form import RecordFormView
+    from ui.views.record_list import RecordListView
+    from ui.views.reports import ReportsView
+    from ui.views.settings import SettingsView
+    from ui.views.sync import SyncView
+
+    s = app.screen
+    if s in KINDS:
+        if app.mode == "form" and app.form is not None:
+            return RecordFormView(app, app.form)
+        if app.mode == "detail" and app.detail is not None:
+            view = {"legal-aid": LegalAidDetailView, "mediation": MediationDetailView,
+                    "dissemination": DisseminationDetailView}[s]
+            return view(app, app.detail)
+        return RecordListView(app, app.list_state(s))
+    if s == "overview":
+        from ui.state.dashboard import DashboardState
+        return OverviewView(app, app.screen_state("overview", DashboardState))
+    if s == "sync":
+        from ui.state.sync import SyncState
+        return SyncView(app, app.screen_state("sync", SyncState))
+    if s == "reports":
+        from ui.state.reports import ReportsState
+        return ReportsView(app, app.screen_state("reports", ReportsState))
+    if s == "assessment":
+        from ui.state.assessment import AssessmentState
+        return AssessmentView(app, app.screen_state("assessment", AssessmentState))
+    from ui.state.profile import ProfileState
+    return SettingsView(app, app.screen_state("settings", ProfileState))
+
+
+@ft.component
+def Shell(app):
+    confirm = app.confirm
+    ft.use_dialog(ft.AlertDialog(
+        modal=True, title=ft.Text(confirm[0]), content=ft.Text(confirm[1]),
+        actions=[ft.TextButton(app.t("form.discard"), on_click=lambda: app.answer_confirm(True)),
+                 ft.FilledButton(app.t("form.keep_editing"), on_click=lambda: app.answer_confirm(False))],
+    ) if confirm else None)
+
+    index = SCREENS.index(app.screen) if app.screen in SCREENS else 0
+    profile = app.profile
+    rail = ft.NavigationRail(
+        selected_index=index, label_type=ft.NavigationRailLabelType.ALL, min_width=104, group_alignment=-0.9,
+        bgcolor=ft.Colors.WHITE, indicator_color=ft.Colors.with_opacity(0.14, PRIMARY),
+        leading=ft.Container(ft.Column([
+            ft.Image(src="icon.png", width=40, height=40),
+            ft.Text(app.t("app.short"), size=11, weight=ft.FontWeight.W_600, color=PRIMARY,
+                    text_align=ft.TextAlign.CENTER)], horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=4),
+            padding=ft.Padding.only(top=12, bottom=8)),
+        destinations=[ft.NavigationRailDestination(icon=icon, selected_icon=sel, label=app.t(key))
+                      for _, icon, sel, key in NAV],
+        on_change=lambda e: app.go(NAV[e.control.selected_index][0]),
+    )
+    user = ft.Container(ft.Row([
+        ft.Icon(ft.Icons.ACCOUNT_CIRCLE, color=PRIMARY, size=20),
+        ft.Text(profile.get("full_name", ""), size=13, weight=ft.FontWeight.W_500),
+        ft.Text("·", color="#9AA5B1"),
+        ft.Text(app.t("app.title"), size=13, color="#5F6B7A")], spacing=6),
+        padding=ft.Padding.only(left=24, right=24, top=10, bottom=0))
+    body = ft.Container(_screen(app), expand=True, padding=ft.Padding.only(left=24, right=24, top=8, bottom=16))
+    main = ft.Stack([
+        ft.Column([user, body], expand=True, spacing=0),
+        ft.Container(MessageBar(app), bottom=16, left=0, right=0, alignment=ft.Alignment.BOTTOM_CENTER),
+    ], expand=True)
+    return ft.Row([rail, ft.VerticalDivider(width=1, color="#E3E8EF"),
+                   ft.Container(main, expand=True, bgcolor=SURFACE)], expand=True, spacing=0)
