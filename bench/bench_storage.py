@@ -40,7 +40,7 @@ def _raw_connect(path):
 @benchmark("sqlite.baseline", area="storage", runs=(3, 5), timeout=(60, 300))
 def sqlite_baseline(ctx):
     """Raw sqlite3 with the app's pragmas: bulk insert, one row per transaction, FTS5 match (reference)."""
-    n = 20_000 if ctx.quick else 200_000
+    n = 10_000 if ctx.quick else 200_000
     path = ctx.workdir / f"raw-{ctx.run_index}.db"
     con = _raw_connect(path)
     con.execute("CREATE TABLE ev (id TEXT PRIMARY KEY, date TEXT, commune TEXT, topic TEXT, participants INT)")
@@ -220,11 +220,11 @@ def save_overhead(ctx):
 
 @benchmark("storage.import_csv", area="storage", runs=(1, 1), timeout=(150, 2400))
 def import_csv(ctx):
-    """All-or-nothing import of dissemination CSV rows (2,000 quick, 100,000 full) into an empty data folder."""
+    """All-or-nothing import of dissemination CSV rows (1,000 quick, 100,000 full) into an empty data folder."""
     require("services.importing:import_file", "services.exporting:export_file", "services.app:open_data_dir")
     from services.exporting import export_file
     from services.importing import import_file
-    n = 2_000 if ctx.quick else 100_000
+    n = 1_000 if ctx.quick else 100_000
     src = demo_data_dir(10_000 if ctx.quick else 100_000)
     if "csv" not in ctx.state:
         _open(working_copy(src, ctx.workdir, "export-src"))
