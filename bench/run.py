@@ -245,8 +245,8 @@ def markdown(report: dict) -> str:
              f"{' (dirty)' if report['git'].get('dirty') else ''} · {m.get('cpu_model', m.get('processor'))}, "
              f"{m.get('cpus')} CPUs, {m.get('memory_gb')} GB · Python {m.get('python')} · Node {m.get('node')} · "
              f"run took {report['duration_s']} s", "",
-             "Each value is the median of the runs shown; targets are from bench/targets.json (not enforced).", "",
-             "| Benchmark | Figure | Value | Target | Status | Peak RSS |", "|---|---|---:|---:|---|---:|"]
+             "Each value is the median of the runs shown; targets are from bench/targets.json (not enforced); "
+             "ratios are measured side by side in the same run (Kinto / PouchDB, services / raw SQLite).", ""]
 
     def fmt(v):
         if isinstance(v, float):
@@ -254,8 +254,21 @@ def markdown(report: dict) -> str:
         if isinstance(v, int):
             return f"{v:,}"
         return "—" if v is None else str(v)
+    targeted = [(b["name"], k, f) for b in report["benchmarks"] for k, f in b["figures"].items() if "target" in f]
+    if targeted:
+        lines += ["## Targets", "", "| Target | Benchmark / figure | Value | Status |", "|---|---|---:|---|"]
+        for name, key, f in targeted:
+            t = f["target"]
+            limit = f"≤ {fmt(t['max'])}" if "max" in t else f"≥ {fmt(t.get('min'))}"
+            lines.append(f"| {t.get('label', '')} ({limit} {f.get('unit', '')}) | {name} / {key} | "
+                         f"{fmt(f['value'])} {f.get('unit', '')} | {'pass' if f.get('pass') else '**miss**'} |")
+        lines.append("")
+    lines += ["## All figures", "", "| Benchmark | Figure | Value | Target | Status | Peak RSS |",
+              "|---|---|---:|---:|---|---:|"]
     for b in report["benchmarks"]:
         rss = f"{b['peak_rss_mb']:.0f} MB" if b.get("peak_rss_mb") else ""
+        if rss and b.get("peak_rss_children_mb"):
+            rss += f" (children {b['peak_rss_children_mb']:.0f} MB)"
         if b["status"] != "ok":
             label = {"not_available": "not available yet"}.get(b["status"], b["status"])
             reason = (b.get("reason") or "").replace("|", "/").replace("\n", " ")[:140]

@@ -27,6 +27,33 @@ def set_active(commune_code: str, name: str, active: bool) -> None:
                                         (Village.name_folded == fold(name))).execute()
 
 
-def rename(commune_code: str, old: str, new: str) -> None:
-    Village.update(name=nfc(new), name_folded=fold(new)).where(
-        (Village.commune_code == commune_code) & (Village.name_folded == fold(old))).execute()
+def entries(commune_code: str) -> list[tuple[str, bool]]:
+    """(name, active) of every village of a commune, in name order."""
+    q = Village.select(Village.name, Village.active).where(Village.commune_code == commune_code)
+    return [(v.name, v.active) for v in q.order_by(Village.name_folded)]
+
+
+def rename(commune_code: str, old: str, new: str, actor: str | None = None) -> int:
+    """Rename a village and every record that names it (through services.records: audited and synced).
+    Returns how many records changed. Merges into an existing village of the new name."""
+    from models.db import database
+    from models.records import DisseminationEvent, MediationCase, MediationTeam, Person
+    from services import records
+    new = nfc(new)
+    changed = 0
+    with database.atomic():
+        for model in (DisseminationEvent, MediationCase, MediationTeam, Person):
+            ids = [r.id for r in model.alive().select(model.id, model.village).where(model.commune_code == commune_code)
+                   if fold(r.village) == fold(old)]
+            for record_id in ids:
+                records.save(model.KIND, {"village": new}, record_id=record_id, actor=actor)
+                changed += 1
+        target = Village.get_or_none((Village.commune_code == commune_code) & (Village.name_folded == fold(new)))
+        source = Village.get_or_none((Village.commune_code == commune_code) & (Village.name_folded == fold(old)))
+        if source is not None and target is not None and source.id != target.id:
+            source.delete_instance()
+        elif source is not None:
+            Village.update(name=new, name_folded=fold(new)).where(Village.id == source.id).execute()
+        else:
+            remember(commune_code, new)
+    return changed

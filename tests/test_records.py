@@ -113,3 +113,23 @@ def test_list_filters_and_search(db):
     assert list_page(ListQuery(kind="legal-aid", year=2025)).total == 0
     assert list_page(ListQuery(kind="legal-aid", text="***")).total == 0
     assert list_page(ListQuery(kind="legal-aid", sort="number")).total == 2
+
+
+def test_village_rename_updates_records(db):
+    event = records.save("dissemination", f.dissemination(village="Thôn Khe Lanh"))
+    case = records.save("mediation", f.mediation(village="thôn khe lanh"))
+    assert villages.rename(f.COMMUNE, "Thôn Khe Lanh", "Thôn Khe Lánh") == 2
+    assert records.get("dissemination", event.id).village == "Thôn Khe Lánh"
+    assert records.get("mediation", case.id).village == "Thôn Khe Lánh"
+    assert villages.entries(f.COMMUNE) == [("Thôn Khe Lánh", True)]
+    assert audit.history(event.id)[-1].changes == {"village": ["Thôn Khe Lanh", "Thôn Khe Lánh"]}
+
+
+def test_officer_records(db):
+    officer = records.save("officer", {"full_name": "Hoàng Văn Nam", "role": "officer", "province_code": "22",
+                                       "communes": "06652; Hà Tu"})
+    assert officer.communes == ["06652"]
+    import pytest as _p
+    from services.errors import ValidationError
+    with _p.raises(ValidationError):
+        records.save("officer", {"full_name": "X", "role": "king"})

@@ -4,7 +4,8 @@
     from services.kinds import KIND_RULES
     KIND_RULES["legal-aid"].normalize(data, existing, ctx)
 """
-from services.kinds import dissemination, legal_aid, mediation, mediation_session, mediation_team, person
+from services.kinds import (dissemination, legal_aid, mediation, mediation_session, mediation_team, officer,
+                            person)
 
 KIND_RULES = {
     "person": person,
@@ -13,6 +14,7 @@ KIND_RULES = {
     "mediation-session": mediation_session,
     "mediation-team": mediation_team,
     "dissemination": dissemination,
+    "officer": officer,
 }
 
 # Kinds that have a human-readable number, with its prefix.
