@@ -288,7 +288,7 @@ def _documents_of_current_db() -> list[dict]:
     return docs
 
 
-@benchmark("sync.engine", area="sync", runs=(1, 3), timeout=(170, 1800))
+@benchmark("sync.engine", area="sync", modes=("full",), runs=(1, 3), timeout=(300, 1800))
 def sync_engine(ctx):
     """The project's sync engine (services.sync.sync_now) vs PouchDB on the same documents: first push, first
     pull, and the typical sync (100 pushed + 100 pulled) over loopback and the field link."""
@@ -375,6 +375,6 @@ def sync_engine(ctx):
                      f"{p}.pouchdb_gzip.pull_bytes_per_rec"))
     out.update(ratio(f"{p}.ratio.push_bytes", f"{p}.kinto_engine.push_bytes_per_rec",
                      f"{p}.pouchdb_gzip.push_bytes_per_rec"))
-    ctx.note(f"sync.engine: {len(docs):,} documents (demo of {n:,} records + persons, teams, sessions), "
+    ctx.note(f"{len(docs):,} documents (demo of {n:,} records + persons, teams, sessions), "
              f"role admin; PouchDB replicates the same documents (services.records.to_document)")
     return out

@@ -4,6 +4,7 @@
     main.py transfer export --out FILE [--all]       main.py transfer import FILE [--json]
     main.py passphrase set | change                  main.py recovery-key unlock | new
     main.py security status --json                   main.py security auto-lock MINUTES
+    main.py security restore-key-file BACKUP          (plcs.key lost: take it from a backup)
 
 Secrets come from the environment or, when there is a terminal, from a hidden prompt — never from arguments
 (they would end up in shell history and process lists), never written anywhere:
@@ -208,6 +209,17 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_restore_key_file(args) -> int:
+    path = _data_dir(args)
+    passphrase = os.environ.get(opening.ENV_PASSPHRASE) or None
+    recovery = os.environ.get(ENV_RECOVERY) or None
+    if passphrase is None and recovery is None:
+        passphrase = _secret(opening.ENV_PASSPHRASE, "security.prompt_passphrase", "security.passphrase_required")
+    vault.restore_key_file(path, args.backup, passphrase=passphrase, recovery_key=recovery)
+    _say("security.key_file_restored")
+    return 0
+
+
 def cmd_auto_lock(args) -> int:
     from services.security import policy
     opening.open_for_cli(getattr(args, "data_dir", None))
@@ -263,5 +275,7 @@ def register(sub, report_sub, common=None):
     ssub = sec.add_subparsers(dest="security_command", metavar="ACTION", required=True, parser_class=sub._parser_class)
     p = add(ssub, "status", cmd_status, "encryption status and backups")
     p.add_argument("--json", action="store_true")
+    p = add(ssub, "restore-key-file", cmd_restore_key_file, "plcs.key lost: take it back from a backup file")
+    p.add_argument("backup")
     p = add(ssub, "auto-lock", cmd_auto_lock, "show or set the idle minutes before the app locks")
     p.add_argument("minutes", nargs="?", type=int)

@@ -40,7 +40,7 @@ from services.security.fileio import fsync_dir, fsync_file, temp_path
 MAGIC = b"PLCSBAK1"
 BACKUP_DIR = "backups"
 SUFFIX = ".plcsbak"
-KEEP = {"daily": 7, "pre-migration": 5, "pre-restore": 5, "manual": 10, "pre-encryption": 2}
+KEEP = {"daily": 7, "pre-migration": 5, "pre-restore": 5, "pre-transfer": 3, "manual": 10}
 REQUIRED_TABLES = {"setting", "schema_migration"}
 
 

@@ -221,5 +221,20 @@ def warnings(kind: str, instance) -> list[tuple[str, str]]:
     return fn(instance) if fn else []
 
 
+def sessions(case_id: str) -> list:
+    """Sessions of a mediation case, oldest first."""
+    from models.records import MediationSession
+    return list(MediationSession.alive().where(MediationSession.case == case_id).order_by(MediationSession.date))
+
+
+def teams(communes: list[str] | None = None) -> list:
+    """Mediation teams (of some communes), by name."""
+    from models.records import MediationTeam
+    q = MediationTeam.alive()
+    if communes:
+        q = q.where(MediationTeam.commune_code.in_(communes))
+    return list(q.order_by(MediationTeam.commune_code, MediationTeam.name))
+
+
 def persons_by_id(ids: list[str]) -> dict[str, Person]:
     return {p.id: p for p in Person.select().where(Person.id.in_(ids))}

@@ -273,6 +273,7 @@ def import_file(path, password: str | None = None, actor: str | None = None, pro
     for n, item in enumerate(records):
         _check_item(n, item)
     records.sort(key=lambda r: KIND_ORDER.index(r["kind"]))
+    _safety_backup()
     result = {"total": len(records), "applied": 0, "merged": 0, "skipped": 0, "kept_local": 0, "conflicts": 0}
     try:
         with database.atomic():
@@ -304,6 +305,15 @@ def _prefetch(records: list[dict]) -> tuple[dict, dict]:
             for rid, base in _bases(kind, [i for i in ids if (kind, i) in locals_]).items():
                 bases_[(kind, rid)] = base
     return locals_, bases_
+
+
+def _safety_backup() -> None:
+    """A rotated "pre-transfer" backup of a file database before merging (last-writer-wins may replace
+    local versions by design; this keeps them recoverable)."""
+    if getattr(database.obj, "database", ":memory:") in (":memory:", ""):
+        return
+    from services import backup
+    backup.create_backup(reason="pre-transfer", data_dir=app.current().data_dir)
 
 
 def _import_one(item: dict, result: dict, locals_: dict, bases_: dict) -> None:

@@ -15,7 +15,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 
 from models.crypto_db import connect_raw
 from models.records import DisseminationEvent, LegalAidCase

@@ -324,3 +324,18 @@ def test_every_cli_command_honours_the_passphrase_contract(data_dir):
         assert r.returncode == 4 and "Traceback" not in r.stderr
     r = _cli(data_dir, "stats", "--json", env={"PLCS_PASSPHRASE": PASS})
     assert r.returncode == 0 and json.loads(r.stdout)["legal-aid"] == 0
+
+
+def test_lost_key_file_comes_back_from_a_backup(enc_dir, tmp_path):
+    from services import backup
+    path, recovery, case_id = enc_dir
+    opening.open_for_ui(path, passphrase=PASS)
+    out = backup.create_backup(tmp_path / "usb.plcsbak")
+    app.close()
+    (path / "plcs.key").unlink()
+    with pytest.raises(AuthError):
+        vault.restore_key_file(path, out, passphrase="sai")
+    r = _cli(path, "security", "restore-key-file", str(out), env={"PLCS_RECOVERY_KEY": recovery})
+    assert r.returncode == 0, r.stderr
+    opening.open_for_ui(path, passphrase=PASS)
+    assert records.get("legal-aid", case_id)

@@ -167,3 +167,15 @@ def test_garbage_never_crashes_a_form(db, value):
             rules.normalize(data, None, None)
         except ValidationError:
             pass
+
+
+def test_missing_required_keys_are_reported_not_left_to_the_database(db):
+    with pytest.raises(ValidationError) as err:
+        records.save("mediation-session", {"case_id": records.save("mediation", f.mediation()).id})
+    assert "date" in fields_of(err.value)
+    with pytest.raises(ValidationError) as err:
+        records.save("dissemination", {"commune_code": f.COMMUNE})
+    assert {"date", "form", "topic"} <= fields_of(err.value)
+    with pytest.raises(ValidationError) as err:
+        records.save("legal-aid", {"received_date": "2026-11-01"})
+    assert {"commune_code", "requester", "legal_field", "aid_form", "beneficiary_category"} <= fields_of(err.value)

@@ -13,10 +13,19 @@ from services.text import nfc
 MISSING = object()
 
 
+def _missing_required(c: Collector, name: str, required: bool, vi: str = "Không được để trống",
+                      en: str = "Required"):
+    """A required field absent from the input is reported like an empty one (never left to the database)."""
+    if required:
+        c.add(name, vi, en)
+    return MISSING
+
+
 def text(c: Collector, data: dict, name: str, *, required=False, max_len=2000, label_vi="", label_en=""):
     value = data.get(name, MISSING)
     if value is MISSING:
-        return MISSING
+        return _missing_required(c, name, required, f"{label_vi or name} không được để trống",
+                                 f"{label_en or name} is required")
     value = nfc("" if value is None else str(value))
     if required and not value:
         c.add(name, f"{label_vi or name} không được để trống", f"{label_en or name} is required")
@@ -28,7 +37,7 @@ def text(c: Collector, data: dict, name: str, *, required=False, max_len=2000, l
 def date(c: Collector, data: dict, name: str, *, required=False, not_future=True):
     value = data.get(name, MISSING)
     if value is MISSING:
-        return MISSING
+        return _missing_required(c, name, required, "Ngày không được để trống", "Date is required")
     if value in (None, ""):
         if required:
             c.add(name, "Ngày không được để trống", "Date is required")
@@ -50,7 +59,7 @@ def date(c: Collector, data: dict, name: str, *, required=False, not_future=True
 def integer(c: Collector, data: dict, name: str, *, minimum=0, maximum=10_000_000, required=False, nullable=False):
     value = data.get(name, MISSING)
     if value is MISSING:
-        return MISSING
+        return _missing_required(c, name, required)
     if value in (None, ""):
         if required:
             c.add(name, "Không được để trống", "Required")
@@ -72,7 +81,7 @@ def integer(c: Collector, data: dict, name: str, *, minimum=0, maximum=10_000_00
 def category(c: Collector, data: dict, name: str, catalog: str, *, required=True, on: dt.date | None = None):
     value = data.get(name, MISSING)
     if value is MISSING:
-        return MISSING
+        return _missing_required(c, name, required, "Chưa chọn giá trị", "No value chosen")
     if value in (None, ""):
         if required:
             c.add(name, "Chưa chọn giá trị", "No value chosen")
@@ -109,7 +118,7 @@ def category_list(c: Collector, data: dict, name: str, catalog: str):
 def commune_code(c: Collector, data: dict, name: str = "commune_code", *, required=True):
     value = data.get(name, MISSING)
     if value is MISSING:
-        return MISSING
+        return _missing_required(c, name, required, "Chưa chọn xã/phường", "No commune chosen")
     if value in (None, ""):
         if required:
             c.add(name, "Chưa chọn xã/phường", "No commune chosen")

@@ -41,8 +41,6 @@ def normalize(data: dict, existing, ctx) -> dict:
                   feedback_useful=integer(c, data, "feedback_useful", maximum=1_000_000, nullable=True),
                   questions_asked=integer(c, data, "questions_asked", maximum=1_000_000, nullable=True),
                   followup_requests=integer(c, data, "followup_requests", maximum=1_000_000, nullable=True))
-    if creating and "form" not in values and data.get("form", MISSING) is MISSING:
-        c.add("form", "Chưa chọn hình thức", "No form chosen")
     total = effective("participants", values, existing, 0) or 0
     for name, vi, en in (("participants_women", "Số nữ", "Women"),
                          ("participants_ethnic_minority", "Số người dân tộc thiểu số", "Ethnic-minority participants"),

@@ -41,9 +41,10 @@ def normalize(data: dict, existing, ctx) -> dict:
     values = keep({},
                   received_date=received,
                   commune_code=commune_code(c, data, required=creating),
-                  beneficiary_category=category(c, data, "beneficiary_category", "beneficiary_categories", on=on),
-                  legal_field=category(c, data, "legal_field", "legal_fields"),
-                  aid_form=category(c, data, "aid_form", "aid_forms"),
+                  beneficiary_category=category(c, data, "beneficiary_category", "beneficiary_categories",
+                                                required=creating, on=on),
+                  legal_field=category(c, data, "legal_field", "legal_fields", required=creating),
+                  aid_form=category(c, data, "aid_form", "aid_forms", required=creating),
                   request_content=text(c, data, "request_content", max_len=5000),
                   provider=text(c, data, "provider", max_len=200),
                   referred_to=text(c, data, "referred_to", max_len=200),
@@ -53,9 +54,6 @@ def normalize(data: dict, existing, ctx) -> dict:
                   outcome=category(c, data, "outcome", "legal_aid_outcomes", required=False),
                   closed_date=date(c, data, "closed_date"),
                   summary=text(c, data, "summary", max_len=10000))
-    for field_name in ("beneficiary_category", "legal_field", "aid_form"):
-        if creating and field_name not in values and data.get(field_name, MISSING) is MISSING:
-            c.add(field_name, "Chưa chọn giá trị", "No value chosen")
     requester = _person_ref(c, data, "requester", ctx, required=creating)
     if requester is not MISSING:
         values["requester"] = requester

@@ -72,8 +72,6 @@ def normalize(data: dict, existing, ctx) -> dict:
                   implementation=text(c, data, "implementation", max_len=5000),
                   referred_to=text(c, data, "referred_to", max_len=200),
                   closed_date=date(c, data, "closed_date"))
-    if creating and "dispute_field" not in values and data.get("dispute_field", MISSING) is MISSING:
-        c.add("dispute_field", "Chưa chọn lĩnh vực", "No dispute field chosen")
     parties = _parties(c, data, ctx)
     if parties is not MISSING:
         values["parties"] = parties

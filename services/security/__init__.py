@@ -11,6 +11,7 @@ API for the UI (all raise services.errors.* — AuthError, LockedOut(seconds), W
     security.change_passphrase(ctx.data_dir, old, new)
     new_key = security.replace_recovery_key(ctx.data_dir, passphrase)            # show ONCE
     security.lock()                                                              # auto-lock / "Khóa" button
+    security.restore_key_file(data_dir, "backup.plcsbak", passphrase=…)          # plcs.key lost
     security.auto_lock_minutes(); security.set_auto_lock_minutes(15); security.IdleLock(...)
     security.mask("022090001234") -> "0220******34";  security.show_identifiers(role, requested)
     security.audit_export(kind, path, rows, include_identifiers);  security.audit_print(doc, ids, path)
@@ -25,10 +26,11 @@ from services.security.policy import IdleLock, auto_lock_minutes, set_auto_lock_
 from services.security.roles import (ROLES, current_role, is_masked, mask, mask_id, mask_phone, mask_row,
                                      may_see_identifiers, may_write, role_label, scope_condition, show_identifiers)
 from services.security.vault import (LockedOut, WrongPassphrase, change_passphrase, replace_recovery_key,
-                                     reset_passphrase, status, validate_new_passphrase)
+                                     reset_passphrase, restore_key_file, status, validate_new_passphrase)
 
 __all__ = ["audit_export", "audit_print", "enable_encryption", "lock", "open_for_cli", "open_for_ui",
            "open_unlocked", "IdleLock", "auto_lock_minutes", "set_auto_lock_minutes", "ROLES", "current_role",
            "is_masked", "mask", "mask_id", "mask_phone", "mask_row", "may_see_identifiers", "may_write",
            "role_label", "scope_condition", "show_identifiers", "LockedOut", "WrongPassphrase",
-           "change_passphrase", "replace_recovery_key", "reset_passphrase", "status", "validate_new_passphrase"]
+           "change_passphrase", "replace_recovery_key", "reset_passphrase", "restore_key_file", "status",
+           "validate_new_passphrase"]

@@ -212,6 +212,23 @@ def replace_recovery_key(data_dir, passphrase: str) -> str:
     return recovery
 
 
+def restore_key_file(data_dir, backup_path, passphrase: str | None = None, recovery_key: str | None = None) -> None:
+    """plcs.key lost: take the key envelope from a backup (.plcsbak) if the passphrase or recovery key opens
+    it AND the key opens this folder's plcs.db; then write it back as plcs.key."""
+    from services import backup
+    data_dir = Path(data_dir)
+    header = backup.read_header(backup_path)
+    envelope = (header or {}).get("key_envelope")
+    if not envelope:
+        raise _auth_error("backup.other_key")
+    try:
+        key = keyfile.unwrap(envelope, passphrase=passphrase, recovery_key=recovery_key)
+    except keyfile.WrongSecret:
+        raise _auth_error("backup.wrong_secret") from None
+    verify_key(data_dir, key)
+    keyfile.save(data_dir, envelope)
+
+
 # ---- one-time migration of a plain database ------------------------------------------------------------------
 
 def _table_counts(conn) -> dict[str, int]:

@@ -57,10 +57,15 @@ def test_mediation_case_and_a_session_added_in_place(launch):
     page.get_by_text("Các buổi hòa giải").wait_for()
 
     page.get_by_role("button", name="Thêm buổi hòa giải").click()
+    page.get_by_role("textbox", name="Ngày hòa giải *").wait_for()
+    page.wait_for_timeout(500)
     from services.dates import today_local
     fill(page, "Ngày hòa giải *", today_local().strftime("%d/%m/%Y"))
     fill(page, "Địa điểm", "Nhà văn hóa thôn Khe Lánh")
+    page.wait_for_timeout(300)
     page.get_by_role("button", name="Lưu buổi hòa giải").click()
+    page.wait_for_timeout(500)
+    shot(page, "mediation-session-saved")
     page.get_by_text("Buổi 1").wait_for()
     page.get_by_text(re.compile("Nhà văn hóa thôn Khe Lánh")).first.wait_for()
     shot(page, "mediation-detail")

@@ -12,10 +12,11 @@ from tests.e2e.helpers import click_nav, create_legal_aid, fill, pick
 
 def test_first_run_asks_who_and_where_then_opens_the_overview(launch):
     page, srv = launch(profile=False)
-    shot(page, "first-run")
     fill(page, "Họ và tên cán bộ", "Nguyễn Thị Lan")
     fill(page, "Tìm xã / phường", "ha tu")                 # accent-insensitive commune search
     page.get_by_role("checkbox", name="Phường Hà Tu").click()
+    page.wait_for_timeout(1500)
+    shot(page, "first-run")
     page.get_by_role("button", name="Bắt đầu làm việc").click()
     page.get_by_text("Từ đầu năm đến").wait_for()
     page.get_by_text("Nguyễn Thị Lan").first.wait_for()

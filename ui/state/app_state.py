@@ -118,7 +118,6 @@ class AppState:
             self.screen = kind
             self.record_id = record_id
             self.mode = "form"
-            self.revision += 0
             self.notify()
         self._guard(action)
 
