@@ -95,6 +95,9 @@ def _remove_stale(records: int, keep: str) -> None:
     for old in CACHE_DIR.glob(f"demo-*-p{PROVINCE}-n{records}-s{SEED}"):
         if old.name != keep:
             shutil.rmtree(old, ignore_errors=True)
+    for old in CACHE_DIR.glob(f".demo-*-p{PROVINCE}-n{records}-s{SEED}.lock"):
+        if old.name != f".{keep}.lock":
+            old.unlink(missing_ok=True)
 
 
 def working_copy(src: Path, workdir: Path, name: str = "data") -> Path:

@@ -261,7 +261,7 @@ def markdown(report: dict) -> str:
             t = f["target"]
             limit = f"≤ {fmt(t['max'])}" if "max" in t else f"≥ {fmt(t.get('min'))}"
             lines.append(f"| {t.get('label', '')} ({limit} {f.get('unit', '')}) | {name} / {key} | "
-                         f"{fmt(f['value'])} {f.get('unit', '')} | {'pass' if f.get('pass') else '**miss**'} |")
+                         f"{fmt(f['value'])} {f.get('unit', '')} | {({True: 'pass', False: '**miss**'}).get(f.get('pass'), '—')} |")
         lines.append("")
     lines += ["## All figures", "", "| Benchmark | Figure | Value | Target | Status | Peak RSS |",
               "|---|---|---:|---:|---|---:|"]

@@ -109,3 +109,10 @@ def close() -> None:
 
 def in_transaction():
     return database.atomic()
+
+
+def open_data_dir_for_cli(data_dir=None) -> AppContext:
+    """CLI opening: PLCS_PASSPHRASE (or a hidden prompt on a terminal; exit 4 at once without either) for an
+    encrypted folder, backup before migrations, the daily backup (services/security/opening.py)."""
+    from services.security.opening import open_for_cli
+    return open_for_cli(data_dir)

@@ -284,3 +284,15 @@ def test_transfer_file_with_the_same_record_twice(tmp_path):
     assert result["applied"] == result["total"]
     assert LegalAidCase.select().count() == 1 and records.get("legal-aid", case.id).summary == "bản sau"
     app.close()
+
+
+def test_plain_folder_backup_and_restore(data_dir, tmp_path):
+    app.open_data_dir(data_dir)
+    case = records.save("legal-aid", factories.legal_aid())
+    out = backup.create_backup(tmp_path / "plain.plcsbak")
+    assert backup.read_header(out)["encrypted"] is False
+    records.delete("legal-aid", case.id)
+    backup.restore_backup(out)
+    assert records.get("legal-aid", case.id)
+    assert is_plain_sqlite(data_dir / "plcs.db")
+    app.close()

@@ -11,15 +11,13 @@ import os
 import socket
 import threading
 import time
-import uuid
 
 import pytest
 import requests
 
-from models.records import AuditEntry, Outbox, Person
+from models.records import Outbox, Person
 from services import app, outbox, records
 from services import sync
-from services.dates import utc_now
 from services.sync import SyncOptions
 from services.sync.documents import local_document
 from services.sync.merge import merge3
@@ -51,17 +49,16 @@ class Client:
                              options=options, **kw)
 
     def snapshot(self, kinds=("person", "legal-aid", "mediation", "audit")) -> dict:
-        """{(kind, id): (deleted, canonical document)} of every record of these kinds."""
+        """{(kind, id): (False, canonical document)} of every live record of these kinds. Deleted records are
+        left out: a tombstone, a record deleted before it ever reached the server and a record never seen are
+        the same state ("not there")."""
         self.use()
         from models.records import MODEL_BY_KIND
         out = {}
         for kind in kinds:
             model = MODEL_BY_KIND[kind]
-            for inst in model.select():
-                if inst.deleted and inst.last_modified is None and kind == "person" and not inst.full_name:
-                    continue   # placeholder of an unreadable reference
-                # a deleted record's leftover content is local only: compare the tombstone flag
-                out[(kind, inst.id)] = (True, None) if inst.deleted else (False, local_document(inst))
+            for inst in model.alive():
+                out[(kind, inst.id)] = (False, local_document(inst))
         return out
 
 
@@ -193,7 +190,7 @@ def assert_server_matches(site, client, collection="persons", kind="person", com
     on_server = server_records(site, collection, commune)
     ids = [r["id"] for r in on_server]
     assert len(ids) == len(set(ids))
-    alive_local = {rid for (k, rid), (deleted, _) in snap.items() if not deleted}
+    alive_local = {rid for (k, rid) in snap}
     assert set(ids) == alive_local
     return on_server
 
@@ -250,7 +247,7 @@ def test_two_clients_converge_after_offline_edits(clients, kinto_bucket):
     assert snap[("person", ids[3])][1]["notes"] == "B sửa"
     assert snap[("person", ids[1])][1]["address"] == "Thôn Nà Phặc"
     assert snap[("person", ids[1])][1]["village"] == "Bản Chang"
-    assert snap[("person", ids[2])][0] is True
+    assert ("person", ids[2]) not in snap
     assert ("person", a_new) in snap and ("person", b_new) in snap
     on_server = assert_server_matches(kinto_bucket, a)
     assert len(on_server) == 7
@@ -360,7 +357,7 @@ def test_edit_against_remote_delete_is_a_conflict_not_a_resurrection(clients, ki
     assert records.get("person", pid, include_deleted=True).deleted is True
     a.sync(); b.sync()
     snap = assert_converged(a, b)
-    assert snap[("person", pid)][0] is True                    # deleted everywhere, not resurrected
+    assert ("person", pid) not in snap                         # deleted everywhere, not resurrected
     assert pid not in {r["id"] for r in server_records(kinto_bucket)}
     # a third device that never saw the record gets the tombstone only
     c3 = Client(b.path.parent / "dev-late", kinto_bucket, name="late")
@@ -389,7 +386,7 @@ def test_local_delete_against_remote_edit_keeps_the_delete(clients, kinto_bucket
     assert c["document"]["notes"] == "A sửa trước"
     a.sync()
     snap = assert_converged(a, b)
-    assert snap[("person", pid)][0] is True
+    assert ("person", pid) not in snap
     assert pid not in {r["id"] for r in server_records(kinto_bucket)}
 
 
@@ -410,6 +407,8 @@ def test_connection_cut_mid_batch_resumes_without_loss_or_duplicates(clients, ki
         s = a.sync(url=proxy.url, progress=progress)
         assert proxy.cuts == 1
         assert s.errors == []
+        if direction == "down":
+            assert s.rounds >= 2       # the batch had landed; its re-send got 412 and the next pull matched it
         a.use()
         assert outbox.pending_total() == 0
         on_server = assert_server_matches(kinto_bucket, a)
@@ -460,12 +459,15 @@ def test_server_restart_mid_sync_resumes(clients, kinto_bucket, kinto_server):
         if phase == "push" and done >= 25 and not state["stopped"]:
             state["stopped"] = True
             kinto_server.stop(kill=True)                    # a crash in the middle of the push
-            threading.Timer(0.5, kinto_server.start).start()
+            state["timer"] = threading.Timer(0.5, kinto_server.start)
+            state["timer"].start()
 
     patient = SyncOptions(page_size=50, attempts=12, backoff=0.2, max_backoff=1.0)
     try:
         s = a.sync(progress=progress, options=patient)
     finally:
+        if "timer" in state:
+            state["timer"].join()
         kinto_server.start()
     assert state["stopped"] and s.errors == []
     a.use()
@@ -517,24 +519,111 @@ def test_pull_interrupted_mid_page_keeps_checkpoint_consistent(clients, kinto_bu
     assert_converged(a, b)
 
 
-def test_edit_made_during_sync_stays_queued(clients):
+def test_edit_made_during_sync_stays_queued(clients, monkeypatch):
+    """A record is read and sent; while its batch is on the wire the officer edits it again. The server's answer
+    acknowledges only the version that was sent (queued_before), so the new edit stays queued and travels next."""
+    from services.sync.http import KintoHTTP
     a, b = clients(2)
     a.use()
-    pid = new_person("Giàng Thị Dua").id
+    pid = new_person("Giàng Thị Dua", notes="trước").id
+    real_batch = KintoHTTP.batch
     state = {}
 
-    def progress(phase, done, total):
-        if phase == "push" and done == 0 and not state:
+    def batch_with_concurrent_edit(self, subrequests, defaults=None):
+        if not state and any(pid in sub["path"] and sub["method"] == "PUT" for sub in subrequests):
             state["edited"] = True
-            edit("person", pid, notes="sửa trong lúc đồng bộ")   # after the batch was read? no: before
+            edit("person", pid, notes="sửa trong lúc đồng bộ")
+        return real_batch(self, subrequests, defaults)
 
-    a.sync(progress=progress)
+    monkeypatch.setattr(KintoHTTP, "batch", batch_with_concurrent_edit)
+    s = a.sync()
+    assert state and s.errors == []
     a.use()
-    # the edit was made before the push read the record, so it was sent; nothing is lost either way
+    assert ("person", pid) in {(r.kind, r.record_id) for r in Outbox.select()}   # still queued
+    assert {r["id"]: r for r in server_records(a.site)}[pid]["notes"] == "trước"
+    monkeypatch.setattr(KintoHTTP, "batch", real_batch)
     a.sync(); b.sync()
     assert assert_converged(a, b)[("person", pid)][1]["notes"] == "sửa trong lúc đồng bộ"
     a.use()
     assert outbox.pending_total() == 0
+
+
+def test_batches_respect_server_limit_and_payloads_are_compact(clients, kinto_bucket, kinto_server, monkeypatch):
+    from services.sync.http import KintoHTTP
+    sizes, bodies = [], []
+    real_batch, real_request = KintoHTTP.batch, KintoHTTP.request
+
+    def spy_batch(self, subrequests, defaults=None):
+        sizes.append(len(subrequests))
+        return real_batch(self, subrequests, defaults)
+
+    def spy_request(self, method, path, **kw):
+        resp = real_request(self, method, path, **kw)
+        bodies.append((resp.request.headers, resp.request.body))
+        return resp
+
+    monkeypatch.setattr(KintoHTTP, "batch", spy_batch)
+    monkeypatch.setattr(KintoHTTP, "request", spy_request)
+    a, = clients(1)
+    a.use()
+    for i in range(40):
+        new_person(f"Người {i}")
+    s = a.sync()
+    assert s.sent == 80 and max(sizes) == kinto_server.batch_max_requests and len(sizes) >= 4
+    headers, body = next((h, b) for h, b in bodies if b and b'"PUT"' in b)
+    assert headers["Accept-Encoding"] == "gzip"
+    assert b", " not in body and b'": ' not in body and "Người".encode() in body     # compact UTF-8 JSON
+    rec = server_records(kinto_bucket)[0]
+    assert "gender" not in rec and "notes" not in rec and rec["full_name"].startswith("Người")   # defaults left out
+    assert s.bytes_sent > 0 and s.bytes_received > 0 and s.bytes_per_record > 0
+
+
+def test_cases_sessions_and_people_travel_to_their_commune(tmp_path, kinto_bucket_factory):
+    """Cases go to their commune's bucket; their people and sessions follow them (FKs resolve on the other
+    device); audit entries go with the record they describe; status histories of both sides are kept."""
+    import datetime as dt
+    site = kinto_bucket_factory(communes=2, officers=1)
+    c1, c2 = site.communes
+    officer = site.officers[c1][0]
+    site.server.admin_client().assign_officer(officer.user, [c2], province=site.province)
+    a = Client(tmp_path / "a", site, account=officer, communes=[c1, c2], name="a")
+    case = records.save("legal-aid", {"received_date": dt.date(2026, 11, 2), "commune_code": c2,
+                                      "requester": {"full_name": "Đặng Văn Đức"}, "beneficiary_category": "2",
+                                      "legal_field": "dat_dai", "aid_form": "tu_van"}, _validated=True)
+    med = records.save("mediation", {"received_date": dt.date(2026, 11, 3), "commune_code": c1,
+                                     "parties": [{"full_name": "Bên A"}, {"full_name": "Bên B"}],
+                                     "dispute_field": "dat_dai"}, _validated=True)
+    sess = records.save("mediation-session", {"case": med.id, "date": dt.date(2026, 11, 4), "content": "Buổi 1"},
+                        _validated=True)
+    assert a.sync().errors == []
+    in_bucket = lambda coll, commune: {r["id"] for r in server_records(site, coll, commune)}  # noqa: E731
+    assert case.id in in_bucket("legal_aid_cases", c2) and case.requester_id in in_bucket("persons", c2)
+    assert med.id in in_bucket("mediation_cases", c1) and set(med.parties) <= in_bucket("persons", c1)
+    assert sess.id in in_bucket("mediation_sessions", c1)
+    assert any(r["record_id"] == case.id for r in server_records(site, "audit_entries", c2))
+    kinds = ("person", "legal-aid", "mediation", "mediation-session")
+    b = Client(tmp_path / "b", site, account=officer, communes=[c1, c2], name="b")
+    assert b.sync().errors == []
+    assert_converged(a, b, kinds=kinds)
+    b.use()
+    assert records.get("legal-aid", case.number).requester.full_name == "Đặng Văn Đức"
+    # an officer of commune 1 only gets commune 1's records
+    only1 = Client(tmp_path / "c", site, account=site.add_officer(c1), communes=[c1], name="c")
+    assert only1.sync().errors == []
+    snap = only1.snapshot(kinds)
+    assert ("mediation-session", sess.id) in snap and ("legal-aid", case.id) not in snap
+    # concurrent status changes: one conflict on status, both history entries kept
+    a.use(); records.save("legal-aid", {"status": "referred", "summary": "A tóm tắt"}, record_id=case.id,
+                          _validated=True)
+    b.use(); records.save("legal-aid", {"status": "in_progress"}, record_id=case.id, _validated=True)
+    a.sync()
+    s = b.sync()
+    assert s.conflicts == 1
+    a.sync()
+    snap = assert_converged(a, b, kinds=kinds)
+    doc = snap[("legal-aid", case.id)][1]
+    assert doc["status"] == "referred" and doc["summary"] == "A tóm tắt"
+    assert [h["status"] for h in doc["status_history"]] == ["received", "referred", "in_progress"]
 
 
 # --- access and errors --------------------------------------------------------------------------------------------

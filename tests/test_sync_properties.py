@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 from models.records import Person
 from models.sync_state import SyncConflict
 from services import app, outbox, records
-from tests.test_sync import FAST, Client
+from tests.test_sync import Client
 
 FIELDS = ("notes", "address", "village")
 N_CLIENTS = 3
@@ -30,7 +30,7 @@ op = st.one_of(
 )
 
 
-@settings(settings.get_profile("ci"), max_examples=min(settings.get_profile("ci").max_examples, 30))
+@settings(settings.get_profile("ci"), max_examples=min(settings.get_profile("ci").max_examples, 20))
 @given(ops=st.lists(op, min_size=4, max_size=18))
 def test_random_interleavings_converge_without_losing_values(kinto_bucket_factory, ops):
     site = kinto_bucket_factory()
@@ -70,8 +70,8 @@ def test_random_interleavings_converge_without_losing_values(kinto_bucket_factor
                 superseded.update(getattr(person, f) for f in FIELDS)
                 deleted_ever.add(pid)
                 records.delete("person", pid)
-        # everyone syncs until quiet
-        for _ in range(3):
+        # two rounds: the first sends everything, the second brings everything to everyone
+        for _ in range(2):
             for c in clients:
                 c.sync()
         snaps = [c.snapshot(("person",)) for c in clients]
@@ -85,10 +85,9 @@ def test_random_interleavings_converge_without_losing_values(kinto_bucket_factor
                 kept.update(str(v) for v in (conflict.document or {}).values())
         final = snaps[0]
         for pid in deleted_ever:
-            assert final[("person", pid)][0] is True             # a delete never comes back
+            assert ("person", pid) not in final                  # a delete never comes back
         for value, (pid, field) in written.items():
-            deleted, doc = final.get(("person", pid), (True, None))
-            in_record = not deleted and doc[field] == value
+            in_record = ("person", pid) in final and final[("person", pid)][1][field] == value
             assert in_record or value in kept or value in superseded, (value, pid, field)
     finally:
         app.close()

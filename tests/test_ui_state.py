@@ -3,6 +3,7 @@ and undo, history labels), dashboard, sync, profile, language, unsaved-changes g
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +185,159 @@ def test_reports_state_computes_the_tally(app):
     r.set("start", "31/12/2026")
     r.set("end", "01/01/2026")
     assert not r.compute() and r.errors
+
+
+# ---- round 2: teams, import/export, assessment entry (a file database: the work runs in worker threads) ----
+
+EVENTS_CSV = (
+    "date,commune_code,village,form,topic,laws,target_groups,participants,participants_women,"
+    "participants_ethnic_minority,materials_distributed,language,presenter,notes\n"
+    "05/03/2026,{c},Thôn Khe Lánh,Hội nghị,Luật Đất đai 2024 cho bà con,Luật Đất đai 2024,,45,20,30,40,Tiếng Việt,"
+    "Nguyễn Thị Lan,\n"
+    "12/04/2026,{c},Bản Nà Lừa,Tuyên truyền miệng,Phòng chống bạo lực gia đình,,,30,{women},25,0,Tiếng Dao,"
+    "Bàn Văn Sài,\n")
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    from services import app as app_service
+    ctx = app_service.open_data_dir(tmp_path / "data")
+    communes = [c.code for c in admin_units.communes("22")[:2]]
+    app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
+                              "communes": communes})
+    state = AppState(ctx)
+    state.needs_setup = False
+    yield state
+    app_service.close()
+
+
+def _run(coro):
+    import asyncio
+    return asyncio.run(coro)
+
+
+def test_team_with_two_members_warns_and_the_case_form_picks_it(app):
+    from ui.state.details import DetailState
+    from ui.state.forms import FormState
+    from ui.state.teams import TeamsState
+    st = TeamsState(app)
+    st.open_new()
+    assert st.save() is None and "name" in st.errors          # name required, nothing stored
+    assert stats.counts().get("mediation-team", 0) == 0
+    st.set("name", "Tổ hòa giải thôn Khe Lánh")
+    st.set_member(0, "name", "Lý Văn Sài")
+    st.set_member(0, "gender", "nam")
+    st.set_member(0, "role", "leader")
+    st.set_member(1, "name", "Đặng Văn Tòng")
+    team = st.save()
+    assert team is not None and st.mode == "detail"
+    assert team.leader == "Lý Văn Sài" and [m["name"] for m in team.members] == ["Lý Văn Sài", "Đặng Văn Tòng"]
+    warnings = st.warnings()
+    assert any("ít nhất 3" in w for w in warnings) and any("nữ" in w for w in warnings)
+    st.back()
+    assert st.rows[0]["members"] == 2 and st.rows[0]["warnings"]
+
+    f = FormState(app, "mediation")
+    team_field = next(x for _, fs in f.fields() for x in fs if x.key == "team_id")
+    assert (team.id, f"Tổ hòa giải thôn Khe Lánh — {admin_units.commune_name(team.commune_code)}") in f.options(team_field)
+    f.choose("team_id", team.id)
+    assert f.value("mediators") == "Lý Văn Sài; Đặng Văn Tòng"          # prefilled from the team
+    f.set("dispute_field", "dat_dai")
+    f.set("parties[1].full_name", "Hoàng Văn Páo")
+    f.set("parties[2].full_name", "Triệu Thị Mai")
+    case = f.save()
+    assert case is not None and case.team_id == team.id
+    d = DetailState(app, "mediation", case.id)
+    assert dict(d.fields())["field.team"] == "Tổ hòa giải thôn Khe Lánh"
+    assert any("nữ" in w for w in d.warnings())
+    assert FormState(app, "mediation", case.id).value("team_id") == team.id
+
+
+def test_import_state_stores_a_good_file_and_lists_every_bad_row_storing_nothing(file_app, tmp_path):
+    from ui.state.importing import ImportState
+    c = file_app.communes[0]
+    imp = ImportState(file_app)
+    imp.show("dissemination")
+    imp.set_path(str(tmp_path / "missing.csv"))
+    assert _run(imp.run()) is False and "Không tìm thấy" in imp.error_text
+    bad = tmp_path / "bad.csv"
+    bad.write_text(EVENTS_CSV.format(c=c, women=99), encoding="utf-8")     # row 3: women > participants
+    imp.set_path(str(bad))
+    assert _run(imp.run()) is False
+    assert [e["row"] for e in imp.errors] == [3] and imp.errors[0]["field"] == "participants_women"
+    assert imp.open and stats.counts()["dissemination"] == 0
+    good = tmp_path / "good.csv"
+    good.write_text(EVENTS_CSV.format(c=c, women=18), encoding="utf-8")
+    imp.back_to_file()
+    imp.set_path(str(good))
+    revision = file_app.revision
+    assert _run(imp.run()) is True
+    assert stats.counts()["dissemination"] == 2 and not imp.open and file_app.revision > revision
+    assert "Đã nhập 2" in file_app.message[0]
+    template = Path(imp.template())
+    assert template.read_text(encoding="utf-8-sig").startswith("date,commune_code,village")
+    uploaded = imp.accept_upload("su kien.csv", good.read_bytes())
+    assert Path(uploaded).parent.name == "imports" and Path(uploaded).read_bytes() == good.read_bytes()
+
+
+def test_list_export_writes_masked_identifiers_under_exports(file_app):
+    from ui.state.forms import FormState
+    f = FormState(file_app, "legal-aid")
+    for k, v in {"beneficiary_category": "2", "legal_field": "dat_dai", "aid_form": "tu_van",
+                 "requester.full_name": "Đặng Văn Đức", "requester.id_number": "022090001234",
+                 "requester.phone": "0912345678"}.items():
+        f.set(k, v)
+    assert f.save() is not None
+    lst = file_app.list_state("legal-aid")
+    path = Path(_run(lst.export("csv")))
+    assert path.parent.name == "exports" and path.suffix == ".csv"
+    text = path.read_text(encoding="utf-8-sig")
+    assert "Đặng Văn Đức" in text and "022090001234" not in text and "0912345678" not in text
+    assert "0220******34" in text
+    assert Path(_run(lst.export("xlsx"))).suffix == ".xlsx"
+
+
+def test_assessment_entry_rejects_an_out_of_range_value_and_stores_good_ones(file_app, tmp_path):
+    from ui.state.assessment import AssessmentState
+    a = AssessmentState(file_app)
+    a.load()
+    assert a.card is not None and a.card.get("previous") is not None
+    a.open_entry()
+    ids = [r["indicator_id"] for r in a.entry_rows]
+    pct = next(r["indicator_id"] for r in a.entry_rows if r["type"] == "percent" and not r["auto"])
+    assert a.save_entry() is False                                   # nothing changed
+    a.set_entry(pct, "value", "150")
+    assert a.save_entry() is False
+    assert pct in a.entry_errors and pct in a.entry_error and "0–100%" in a.entry_error
+    assert a.card["assessment_id"] is None                           # nothing stored
+    a.set_entry(pct, "value", "95,5")
+    a.set_entry(pct, "evidence", "Báo cáo 12/BC-UBND")
+    assert a.save_entry() is True and not a.entry_open
+    ind = next(i for c in a.card["criteria"] for i in c["indicators"] if i["id"] == pct)
+    assert ind["value"] == 95.5 and ind["evidence"] == "Báo cáo 12/BC-UBND"
+    assert any(r.get("unverified") for r in a.entry_rows) and len(ids) > 5
+
+    values = tmp_path / "values.csv"
+    values.write_text(f"indicator_id,value,evidence\n{pct},80,\n{pct},90,\nC9.9,1,\n", encoding="utf-8")
+    a.show_import()
+    a.set_import_path(str(values))
+    assert _run(a.import_values()) is False and [e["row"] for e in a.import_errors] == [3]
+    values.write_text(f"indicator_id,value,evidence\n{pct},80,\nC9.9,1,\n", encoding="utf-8")
+    assert _run(a.import_values()) is False and [e["row"] for e in a.import_errors] == [3]
+    values.write_text(f"indicator_id,value,evidence\n{pct},80,Biên bản\n", encoding="utf-8")
+    assert _run(a.import_values()) is True
+    ind = next(i for c in a.card["criteria"] for i in c["indicators"] if i["id"] == pct)
+    assert ind["value"] == 80
+
+    pdf = Path(_run(a.export("scorecard", "pdf")))
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.parent.name == "exports"
+    a.set_view("province")
+    assert Path(_run(a.export("province", "xlsx"))).stat().st_size > 1000
+
+
+def test_coverage_is_on_the_navigation_rail_and_teams_highlight_mediation(app):
+    from ui.state import SCREENS, SUB_SCREENS
+    from ui.views.shell import NAV
+    assert [n[0] for n in NAV] == list(SCREENS) and "coverage" in SCREENS
+    assert app.t("nav.coverage") == "Phạm vi tiếp cận"
+    assert SUB_SCREENS["mediation-team"] == "mediation"

@@ -60,7 +60,10 @@ async def handle_key(app: AppState, key: str, ctrl: bool = False, shift: bool = 
         return
     k = (key or "").upper()
     kind = app.screen if app.screen in KINDS else None
-    if k == "N":
+    if k == "N" and app.screen == "mediation-team":
+        from ui.state.teams import TeamsState
+        app.screen_state("mediation-team", TeamsState).open_new()
+    elif k == "N":
         app.open_form(kind or "legal-aid")
     elif k == "F":
         if app.mode != "list" or kind is None:

@@ -31,7 +31,7 @@ from peewee import DateField, ForeignKeyField, IntegrityError
 
 from models.db import database
 from models.records import MODEL_BY_COLLECTION, MODEL_BY_KIND, SYNCED_MODELS, Outbox
-from services import outbox, records, search
+from services import outbox, records
 from services.dates import utc_now
 from services.errors import AppError
 from services.sync import documents, store
@@ -249,7 +249,7 @@ class SyncEngine:
             return True
         local = documents.local_document(instance)
         if remote_deleted:
-            if not instance.deleted:
+            if not instance.deleted and (base_doc is None or local != base_doc):
                 # An edit against a remote delete: a conflict, never a resurrection. The delete wins in the
                 # record; the edited version is kept in the conflict (resolve "local" restores it).
                 store.add_conflict(kind, rid, "deleted", local=False, remote=True, base=False, remote_ts=ts,
@@ -406,8 +406,17 @@ class SyncEngine:
         if meta["op"] == "delete" and status == 404:
             outbox.acknowledge(kind, [rid], queued_before=read_time)   # never reached the server
             return False
-        if status in (412, 404):
-            return True           # a newer server version: the next pull merges it, then it is sent again
+        if status == 412:
+            # A newer server version (or our own earlier write whose response was lost). Kinto puts the current
+            # record in the error; merge it now (it may equal ours: then it is simply acknowledged). Tombstones
+            # come without it and arrive with the next pull. Either way another round follows.
+            existing = ((sub.get("body") or {}).get("details") or {}).get("existing")
+            if isinstance(existing, dict) and existing.get("id") == rid and existing.get("last_modified"):
+                base = store.bases(kind, [rid]).get(rid)
+                self._apply_one(kind, meta["bucket"], existing, base, True, read_time)
+            return True
+        if status == 404:
+            return True           # gone on the server: the next pull brings its tombstone
         body = sub.get("body") or {}
         detail = f"{kind} {rid[:8]}: {body.get('message') or status}"
         self.failed.add((kind, rid))

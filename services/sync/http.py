@@ -21,6 +21,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import time
 from urllib.parse import urlsplit
 
 import requests
@@ -118,8 +119,8 @@ class KintoHTTP:
             return path                       # Next-Page URLs are absolute: follow them as they are
         return self.url + path
 
-    def request(self, method: str, path: str, *, body=None, headers: dict | None = None, params=None,
-                ok_statuses=None) -> requests.Response:
+    def request(self, method: str, path: str, *, body=None, headers: dict | None = None,
+                params=None) -> requests.Response:
         """One request with retries. Returns the response for 2xx/3xx and for 4xx other than 401/403 (the
         caller decides: 404, 412...). Raises WrongPasswordError (401), SyncPermissionError (403),
         OfflineError (no connection after retries), ServerError (5xx after retries)."""
@@ -129,11 +130,8 @@ class KintoHTTP:
             hdrs["Content-Type"] = "application/json"
 
         def attempt():
-            try:
-                resp = self.session.request(method, self._full(path), data=data, headers=hdrs, params=params,
-                                            timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                raise exc
+            resp = self.session.request(method, self._full(path), data=data, headers=hdrs, params=params,
+                                        timeout=self.timeout)
             if resp.status_code in RETRY_STATUSES:
                 raise _Retry(resp, _retry_after(resp))
             return resp
@@ -194,7 +192,6 @@ class KintoHTTP:
             retry = [r for r in responses if r.get("status") in RETRY_STATUSES]
             if not retry:
                 return responses
-            import time
             wait = _retry_after_sub(retry[0]) or min(self.backoff * 2 ** attempt, self.max_backoff)
             log.info("batch sub-request %s: retrying the batch in %.1fs", retry[0].get("status"), wait)
             time.sleep(wait)

@@ -14,7 +14,10 @@ from services import app as app_service
 from services import i18n, settings
 
 KINDS = ("legal-aid", "mediation", "dissemination")
-SCREENS = ("overview", "legal-aid", "mediation", "dissemination", "assessment", "reports", "sync", "settings")
+SCREENS = ("overview", "legal-aid", "mediation", "dissemination", "coverage", "assessment", "reports", "sync",
+           "settings")
+# Screens reached from inside another one (not on the navigation rail): screen -> the rail item to highlight.
+SUB_SCREENS = {"mediation-team": "mediation"}
 
 
 @ft.observable

@@ -3,14 +3,31 @@ services.assessment (another feature); shows a plain notice when that service is
 
     a = AssessmentState(app); a.load()
     a.card["result"]["recognised"];  a.set_view("province"); a.overview["counts"]
+    a.open_entry(); a.set_entry("C2.3", "value", "150"); a.save_entry() -> False, a.entry_error names C2.3
+    await a.export("scorecard", "pdf")   -> <data dir>/exports/danh-gia_06652_2026.pdf
 """
 from __future__ import annotations
 
 import flet as ft
 
+from pathlib import Path
+
 from services.dates import today_local
-from services.errors import AppError
+from services.errors import AppError, ValidationError
+from ui.state import exports
 from ui.state.runtime import optional
+
+
+def _show(row: dict) -> str:
+    """A stored manual value as the text the entry field shows."""
+    v = row.get("value")
+    if v is None:
+        return ""
+    if row.get("type") == "boolean" or isinstance(v, bool):
+        return "co" if v else "khong"
+    if isinstance(v, float):
+        return f"{v:g}".replace(".", ",")
+    return str(v)
 
 
 @ft.observable
@@ -24,6 +41,20 @@ class AssessmentState:
         self.overview = None
         self.error = ""
         self.loaded_key = None
+        # manual entry (commune view)
+        self.entry_open = False
+        self.entry_rows = []
+        self.entry_errors = {}
+        self.entry_error = ""
+        self._entry: dict = {}
+        self._entry_before: dict = {}
+        # import of values and printing
+        self.import_open = False
+        self.import_path = ""
+        self.import_errors = []
+        self.import_error = ""
+        self.running = False
+        self.last_file = ""
 
     @property
     def available(self) -> bool:
@@ -46,7 +77,7 @@ class AssessmentState:
                 if not self.commune:
                     self.card = None
                     return
-                self.card = mod.assess(self.commune, self.year, lang=self._app.lang, with_previous=False)
+                self.card = mod.assess(self.commune, self.year, lang=self._app.lang, with_previous=True)
             else:
                 province = self._app.profile.get("province_code") or "22"
                 self.overview = mod.province_overview(province, self.year, lang=self._app.lang)
@@ -56,15 +87,184 @@ class AssessmentState:
 
     def set_view(self, view: str) -> None:
         self.view = view
+        self.entry_open = False
         self.load()
 
     def set_commune(self, code: str) -> None:
         self.commune = code
+        self.entry_open = False
         self.load()
 
     def set_year(self, year) -> None:
         self.year = int(year)
+        self.entry_open = False
         self.load()
+
+    # ---- manual entry ------------------------------------------------------------------------------------
+    def open_entry(self) -> None:
+        """Every manual input of the framework with its allowed range and current value (auto ones included)."""
+        mod = optional("services.assessment")
+        try:
+            rows = mod.template_rows(self.commune, self.year, lang=self._app.lang)
+        except AppError as exc:
+            self._app.say(exc.message(self._app.lang))
+            return
+        self.entry_rows = rows
+        self._entry = {r["indicator_id"]: {"value": _show(r), "evidence": r.get("evidence") or ""} for r in rows}
+        self._entry_before = {k: dict(v) for k, v in self._entry.items()}
+        self.entry_errors, self.entry_error = {}, ""
+        self.entry_open = True
+
+    def close_entry(self) -> None:
+        self.entry_open = False
+        self.entry_errors, self.entry_error = {}, ""
+
+    def entry_value(self, iid: str, key: str = "value") -> str:
+        return (self._entry.get(iid) or {}).get(key, "")
+
+    def set_entry(self, iid: str, key: str, value: str) -> None:
+        self._entry.setdefault(iid, {"value": "", "evidence": ""})[key] = value
+
+    def changed_entries(self) -> dict:
+        out = {}
+        for iid, cur in self._entry.items():
+            if cur != self._entry_before.get(iid):
+                value = str(cur.get("value") or "").strip()
+                out[iid] = {"value": value or None, "evidence": str(cur.get("evidence") or "").strip()}
+        return out
+
+    def save_entry(self) -> bool:
+        """Store the changed values (services.assessment.set_values); a bad value names its indicator, stores nothing."""
+        lang = self._app.lang
+        entries = self.changed_entries()
+        if not entries:
+            self._app.say(self._app.t("assessment.no_changes"))
+            return False
+        mod = optional("services.assessment")
+        try:
+            card = mod.set_values(self.commune, self.year, entries, actor=self._app.ctx.actor, lang=lang)
+        except ValidationError as exc:
+            self.entry_errors = exc.by_field(lang)
+            self.entry_error = exc.message(lang)
+            return False
+        except AppError as exc:
+            self.entry_errors, self.entry_error = {}, exc.message(lang)
+            return False
+        self._app.changed()
+        self.entry_open = False
+        self.entry_errors, self.entry_error = {}, ""
+        self.load()
+        self._app.say(self._app.t("assessment.values_saved", n=len(entries)))
+        return True
+
+    # ---- import of values from a file --------------------------------------------------------------------
+    def show_import(self) -> None:
+        self.import_errors, self.import_error = [], ""
+        self.import_open = True
+
+    def close_import(self) -> None:
+        if not self.running:
+            self.import_open = False
+
+    def set_import_path(self, path: str) -> None:
+        self.import_path = path
+
+    def choose_import_path(self, path: str) -> None:
+        self.import_path = path
+        self.import_error = ""
+
+    def accept_upload(self, name: str, data: bytes) -> str:
+        from ui.state.importing import save_upload
+        self.choose_import_path(str(save_upload(self._app, name, data)))
+        return self.import_path
+
+    def import_template(self) -> str:
+        from services.assessment.importer import write_template
+        mod = optional("services.assessment")
+        out = exports.exports_dir(self._app) / f"mau-chi-tieu_{self.commune}_{self.year}.xlsx"
+        try:
+            write_template(mod.template_rows(self.commune, self.year, lang=self._app.lang), out)
+        except AppError as exc:
+            self._app.say(exc.message(self._app.lang))
+            return ""
+        self._app.say(self._app.t("import.template_saved", path=str(out)))
+        return str(out)
+
+    async def import_values(self) -> bool:
+        from ui.state.importing import error_rows, run_in_worker
+        lang = self._app.lang
+        path = Path((self.import_path or "").strip().strip('"')).expanduser()
+        self.import_errors, self.import_error = [], ""
+        if not str(self.import_path or "").strip() or not path.is_file():
+            self.import_error = self._app.t("import.not_found", path=self.import_path or "—")
+            return False
+        mod = optional("services.assessment")
+        commune, year, actor = self.commune, self.year, self._app.ctx.actor
+        self.running = True
+        try:
+            res = await run_in_worker(lambda progress: mod.import_values(commune, year, path, actor=actor, lang=lang))
+        except ValidationError as exc:
+            self.import_errors = error_rows(exc, lang)
+            return False
+        except AppError as exc:
+            self.import_error = exc.message(lang)
+            return False
+        except (OSError, ValueError, UnicodeError) as exc:
+            self.import_error = self._app.t("import.unreadable", error=str(exc))
+            return False
+        finally:
+            self.running = False
+        self._app.changed()
+        self.import_open = False
+        self.load()
+        self._app.say(self._app.t("assessment.values_imported", n=res["imported"]))
+        return True
+
+    # ---- printing ----------------------------------------------------------------------------------------
+    async def export(self, what: str, fmt: str) -> str:
+        """what: "scorecard" (this commune) or "province" (the province list); fmt: pdf | xlsx; under exports/."""
+        from ui.state.importing import run_in_worker
+        if self.running:
+            return ""
+        lang = self._app.lang
+        mod = optional("services.assessment")
+        province = self._app.profile.get("province_code") or "22"
+        if what == "scorecard":
+            name = f"danh-gia_{self.commune}_{self.year}.{fmt}"
+        else:
+            name = f"danh-gia-tinh_{province}_{self.year}.{fmt}"
+        out = exports.exports_dir(self._app) / name
+        commune, year, actor = self.commune, self.year, self._app.ctx.actor
+
+        def work(progress):
+            if what == "scorecard":
+                data = mod.assess(commune, year, lang=lang, with_previous=True)
+                kind_id = f"assessment:{commune}:{year}"
+            else:
+                data = mod.province_overview(province, year, lang=lang)
+                kind_id = f"assessment:{province}:{year}"
+            if fmt == "pdf":
+                from services.assessment import pdf
+                (pdf.scorecard_pdf if what == "scorecard" else pdf.province_pdf)(data, out)
+            else:
+                from services.assessment import xlsx
+                (xlsx.scorecard_xlsx if what == "scorecard" else xlsx.province_xlsx)(data, out)
+            from services import audit
+            audit.record("assessment", kind_id, "print", {"file": [None, out.name]}, actor)
+            return str(out)
+
+        self.running = True
+        try:
+            path = await run_in_worker(work)
+        except AppError as exc:
+            self._app.say(exc.message(lang))
+            return ""
+        finally:
+            self.running = False
+        self.last_file = path
+        opened = False if self._app.web else exports.open_file(path)
+        self._app.say(self._app.t("reports.opened" if opened else "reports.saved", path=path))
+        return path
 
     def commune_options(self) -> list[tuple[str, str]]:
         from services import admin_units

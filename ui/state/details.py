@@ -102,6 +102,7 @@ class DetailState:
         if self.kind == "mediation":
             return [("field.number", inst.number), ("field.received_date", fmt_date(inst.received_date)),
                     ("field.commune_code", commune), ("field.village", inst.village),
+                    ("field.team", inst.team.name if inst.team_id and inst.team else ""),
                     ("field.parties", " – ".join(self.party_names())),
                     ("field.dispute_field", L("dispute_fields", inst.dispute_field, lang)),
                     ("field.mediators", "; ".join(inst.mediators or [])),

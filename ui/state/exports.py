@@ -59,3 +59,19 @@ def open_file(path: str | Path) -> bool:
         return True
     except OSError:
         return False
+
+
+def export_records(app, kind: str, fmt: str, communes: list[str] | None = None, year: int | None = None,
+                   progress=None) -> tuple[Path, int]:
+    """One kind's records (of some communes / one year) to <data dir>/exports/<kind>_<date>.<fmt>; ID numbers
+    and phones masked (services.exporting audits the export)."""
+    import datetime as dt
+
+    from services import exporting
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = exports_dir(app) / f"{safe_name(kind)}_{year or 'all'}_{stamp}.{fmt}"
+    date_from = dt.date(year, 1, 1) if year else None
+    date_to = dt.date(year, 12, 31) if year else None
+    n = exporting.export_file(kind, out, include_identifiers=False, actor=app.ctx.actor, communes=communes or None,
+                              date_from=date_from, date_to=date_to, progress=progress)
+    return out, n

@@ -23,7 +23,7 @@ from services.formatting import fmt_date
 @dataclass(frozen=True)
 class Field:
     key: str                  # form key == the service's error field name (nested: "requester.full_name")
-    type: str = "text"        # text | multiline | date | int | choice | commune | multi | language | status
+    type: str = "text"        # text | multiline | date | int | choice | commune | multi | language | status | team
     catalog: str = ""
     required: bool = False
     width: int = 2            # grid columns out of 6
@@ -67,9 +67,10 @@ MEDIATION = [
         Field("received_date", "date", required=True, width=2),
         Field("commune_code", "commune", required=True, width=2),
         Field("village", width=2),
-        Field("dispute_field", "choice", "dispute_fields", required=True, width=2),
-        Field("basis", "choice", "mediation_bases", width=2),
-        Field("assigned_date", "date", width=2),
+        Field("team_id", "team", width=3),
+        Field("dispute_field", "choice", "dispute_fields", required=True, width=3),
+        Field("basis", "choice", "mediation_bases", width=3),
+        Field("assigned_date", "date", width=3),
         Field("mediators", width=6),
     ]),
     ("form.section.parties", [
@@ -168,6 +169,8 @@ class FormState:
     def choose(self, key: str, value) -> None:
         """Picking a value in a dropdown: re-render (status-dependent fields, cleared error)."""
         self.set(key, value)
+        if key == "team_id" and value and not str(self._values.get("mediators", "")).strip():
+            self._values["mediators"] = "; ".join(self._team_members(value))
         if key in self.errors:
             errors = dict(self.errors)
             errors.pop(key, None)
@@ -189,6 +192,13 @@ class FormState:
             return [(c, admin_units.commune_name(c)) for c in codes]
         if f.type == "language":
             return catalogs.language_options(lang)
+        if f.type == "team":
+            from ui.state.teams import team_options
+            opts = team_options(self._app)
+            current = self.value(f.key)
+            if current and current not in dict(opts):       # a team of another commune stays selectable
+                opts = [o for o in team_options(self._app, communes=[]) if o[0] == current] + opts
+            return opts
         if f.type == "status":
             current = self._stored_status or "received"
             allowed = [current, *(catalogs.get("legal_aid_statuses", current) or {}).get("next", [])]
@@ -224,6 +234,7 @@ class FormState:
             self._stored_status = inst.status
         elif self.kind == "mediation":
             values["mediators"] = "; ".join(inst.mediators or [])
+            values["team_id"] = inst.team_id or ""
             self._party_ids = [p for p in inst.parties if isinstance(p, str)]
             persons = records.persons_by_id(self._party_ids)
             for i, pid in enumerate(self._party_ids[:4]):
@@ -234,6 +245,13 @@ class FormState:
         self._values = values
 
     # ---- saving ------------------------------------------------------------------------------------------
+    def _team_members(self, team_id: str) -> list[str]:
+        try:
+            team = records.get("mediation-team", team_id)
+        except AppError:
+            return []
+        return [m.get("name", "") for m in team.members or [] if m.get("name")]
+
     def payload(self) -> dict:
         v = {k: (x.strip() if isinstance(x, str) else x) for k, x in self._values.items()}
         data: dict = {}
@@ -301,6 +319,8 @@ def _closest(key: str, known: set[str]) -> str | None:
     """Map a service error field to a form field ('requester' -> 'requester.full_name', 'parties' -> party 1)."""
     if key == "requester":
         return "requester.full_name"
+    if key == "team":
+        return "team_id" if "team_id" in known else None
     if key.startswith("parties"):
         return "parties[1].full_name" if key == "parties" else (key if key in known else None)
     base = key.split(".")[-1]

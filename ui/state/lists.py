@@ -41,6 +41,7 @@ class ListState:
         self.total = 0
         self.loaded = False
         self.stale = True
+        self.exporting = False
 
     # ---- query -------------------------------------------------------------------------------------------
     def query(self) -> listing.ListQuery:
@@ -122,6 +123,29 @@ class ListState:
         if self.page > 1:
             self.page -= 1
             self.load()
+
+    # ---- export ------------------------------------------------------------------------------------------
+    async def export(self, fmt: str) -> str:
+        """Export this kind (the commune and year filters apply) to CSV/XLSX under <data dir>/exports/, masked."""
+        from services.errors import AppError
+        from ui.state import exports
+        from ui.state.importing import run_in_worker
+        if self.exporting:
+            return ""
+        app, lang = self._app, self._app.lang
+        communes = [self.commune] if self.commune else (app.communes or None)
+        self.exporting = True
+        try:
+            path, n = await run_in_worker(lambda progress: exports.export_records(
+                app, self.kind, fmt, communes=communes, year=self.year, progress=progress))
+        except AppError as exc:
+            app.say(exc.message(lang))
+            return ""
+        finally:
+            self.exporting = False
+        opened = False if app.web else exports.open_file(path)
+        app.say(app.t("export.done_opened" if opened else "export.done", n=fmt_int(n, lang), path=str(path)))
+        return str(path)
 
     # ---- labels ------------------------------------------------------------------------------------------
     @property

@@ -81,10 +81,32 @@ def RecordListView(app, lst):
                       disabled=lst.page >= lst.pages),
     ], alignment=ft.MainAxisAlignment.END, spacing=4)
 
+    from ui.state.importing import ImportState
+    from ui.views.import_dialog import ImportDialog
+    imp = app.screen_state("import", ImportState)
+
+    async def export_csv():
+        await lst.export("csv")
+
+    async def export_xlsx():
+        await lst.export("xlsx")
+
+    tabs = []
+    if kind == "mediation":
+        from ui.views.teams import mediation_tabs
+        tabs.append(mediation_tabs(app, "mediation"))
     return ft.Column([
+        ImportDialog(app, imp),
         header(app.t(TITLES[kind]), app.t("list.subtitle"), actions=[
+            ft.OutlinedButton(app.t("import.open"), icon=ft.Icons.UPLOAD_FILE, on_click=lambda: imp.show(kind),
+                              tooltip=app.t("import.open_tooltip")),
+            ft.OutlinedButton(app.t("export.csv"), icon=ft.Icons.DOWNLOAD, on_click=export_csv,
+                              disabled=lst.exporting, tooltip=app.t("export.tooltip")),
+            ft.OutlinedButton(app.t("export.xlsx"), icon=ft.Icons.TABLE_VIEW, on_click=export_xlsx,
+                              disabled=lst.exporting, tooltip=app.t("export.tooltip")),
             ft.FilledButton(app.t(NEW[kind]), icon=ft.Icons.ADD, on_click=lambda: app.open_form(kind),
                             tooltip=app.t("list.new_tooltip"))]),
+        *tabs,
         ft.Row([search, ft.OutlinedButton(app.t("list.search_button"), icon=ft.Icons.SEARCH,
                                           on_click=lambda: lst.set_text()),
                 ft.TextButton(app.t("list.clear"), on_click=lambda: lst.clear_filters())], spacing=8),

@@ -6,13 +6,14 @@ import asyncio
 
 import flet as ft
 
-from ui.state import KINDS, SCREENS
+from ui.state import KINDS, SCREENS, SUB_SCREENS
 from ui.views.common import PRIMARY, SURFACE
 
 NAV = [("overview", ft.Icons.DASHBOARD_OUTLINED, ft.Icons.DASHBOARD, "nav.overview"),
        ("legal-aid", ft.Icons.BALANCE_OUTLINED, ft.Icons.BALANCE, "nav.legal_aid"),
        ("mediation", ft.Icons.HANDSHAKE_OUTLINED, ft.Icons.HANDSHAKE, "nav.mediation"),
        ("dissemination", ft.Icons.CAMPAIGN_OUTLINED, ft.Icons.CAMPAIGN, "nav.dissemination"),
+       ("coverage", ft.Icons.TRAVEL_EXPLORE_OUTLINED, ft.Icons.TRAVEL_EXPLORE, "nav.coverage"),
        ("assessment", ft.Icons.FACT_CHECK_OUTLINED, ft.Icons.FACT_CHECK, "nav.assessment"),
        ("reports", ft.Icons.DESCRIPTION_OUTLINED, ft.Icons.DESCRIPTION, "nav.reports"),
        ("sync", ft.Icons.SYNC_OUTLINED, ft.Icons.SYNC, "nav.sync"),
@@ -72,6 +73,13 @@ def _screen(app):
                     "dissemination": DisseminationDetailView}[s]
             return view(app, app.detail)
         return RecordListView(app, app.list_state(s))
+    if s == "coverage":
+        from ui.views.coverage_view import CoverageState, CoverageView
+        return CoverageView(app, app.screen_state("coverage", CoverageState))
+    if s == "mediation-team":
+        from ui.state.teams import TeamsState
+        from ui.views.teams import TeamsView
+        return TeamsView(app, app.screen_state("mediation-team", TeamsState))
     if s == "overview":
         from ui.state.dashboard import DashboardState
         return OverviewView(app, app.screen_state("overview", DashboardState))
@@ -97,7 +105,8 @@ def Shell(app):
                  ft.FilledButton(app.t("form.keep_editing"), on_click=lambda: app.answer_confirm(False))],
     ) if confirm else None)
 
-    index = SCREENS.index(app.screen) if app.screen in SCREENS else 0
+    current = SUB_SCREENS.get(app.screen, app.screen)
+    index = SCREENS.index(current) if current in SCREENS else 0
     profile = app.profile
     rail = ft.NavigationRail(
         selected_index=index, label_type=ft.NavigationRailLabelType.ALL, min_width=104, group_alignment=-0.9,
