@@ -626,6 +626,24 @@ def test_cases_sessions_and_people_travel_to_their_commune(tmp_path, kinto_bucke
     assert [h["status"] for h in doc["status_history"]] == ["received", "referred", "in_progress"]
 
 
+def test_create_of_a_record_the_server_already_has_is_acknowledged(clients, kinto_bucket):
+    """A record that reached this device outside sync (USB transfer, restored backup) and is queued without a
+    base: its create gets 412 with the server's copy, which is merged at once — no duplicate, no endless retry."""
+    from models.sync_state import SyncBase
+    a, b = clients(2)
+    a.use(); pid = new_person("Hờ A Chứ", notes="bản gốc").id
+    a.sync(); b.sync()
+    b.use()
+    SyncBase.delete().where(SyncBase.record_id == pid).execute()
+    outbox.queue("person", pid)
+    s = b.sync()
+    assert s.errors == [] and s.conflicts == 0
+    b.use()
+    assert outbox.pending_total() == 0
+    assert SyncBase.get(record_id=pid).last_modified == records.get("person", pid).last_modified
+    assert [r["id"] for r in server_records(kinto_bucket)] == [pid]
+
+
 # --- access and errors --------------------------------------------------------------------------------------------
 def test_officer_gets_403_for_another_commune(tmp_path, kinto_bucket_factory):
     site = kinto_bucket_factory(communes=2, officers=1)

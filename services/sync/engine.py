@@ -7,8 +7,8 @@ writes), repeated while the server reports newer versions (412). See services/sy
 Guarantees (tested in tests/test_sync.py against a real Kinto + PostgreSQL):
 - Ids are the client UUIDs. A create is `PUT If-None-Match: *` (full compact document), an update is
   `PATCH If-Match: "<base timestamp>"` with the changed fields only, a delete `DELETE If-Match`. A re-sent
-  write after a lost response gets 412; the following pull finds the server version equal to the local one and
-  acknowledges it — never a second record.
+  write after a lost response gets 412 carrying the server's copy (tombstones: the next pull brings it); it is
+  merged at once, found equal to the local version and acknowledged — never a second record.
 - Pull applies a page and saves the checkpoint in ONE local transaction (BEGIN IMMEDIATE, so that a UI edit
   cannot slip between reading a record and writing the merge); an interruption anywhere resumes from the last
   applied page.

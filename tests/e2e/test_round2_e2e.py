@@ -124,8 +124,8 @@ def test_import_with_a_bad_row_names_the_row_and_stores_nothing(launch):
     open_import(page, path)
     page.get_by_role("button", name="Nhập", exact=True).click()
     page.get_by_text("Tệp có lỗi ở 1 dòng").wait_for()
-    page.get_by_text("Dòng 3", exact=True).wait_for()
-    page.get_by_text("participants_women", exact=True).wait_for()
+    page.get_by_text("Dòng 3").first.wait_for()
+    page.get_by_text("participants_women").first.wait_for()
     page.get_by_text("Chưa lưu hồ sơ nào", exact=False).first.wait_for()
     doc_shot(page, "import-errors")
     assert services_stats(srv.data_dir)["dissemination"] == 0

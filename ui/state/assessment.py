@@ -50,7 +50,7 @@ class AssessmentState:
         self._entry_before: dict = {}
         # import of values and printing
         self.import_open = False
-        self.import_path = ""
+        self._typed = {"import_path": ""}   # typed text, kept without re-rendering the dialog
         self.import_errors = []
         self.import_error = ""
         self.running = False
@@ -166,12 +166,17 @@ class AssessmentState:
         if not self.running:
             self.import_open = False
 
+    @property
+    def import_path(self) -> str:
+        return self._typed["import_path"]
+
     def set_import_path(self, path: str) -> None:
-        self.import_path = path
+        self._typed["import_path"] = path
 
     def choose_import_path(self, path: str) -> None:
-        self.import_path = path
+        self._typed["import_path"] = path
         self.import_error = ""
+        self.notify()
 
     def accept_upload(self, name: str, data: bytes) -> str:
         from ui.state.importing import save_upload

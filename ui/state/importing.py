@@ -63,7 +63,7 @@ class ImportState:
         self._app = app
         self.open = False
         self.kind = "dissemination"
-        self.path = ""
+        self._typed = {"path": ""}    # typed text: kept without re-rendering (a re-render rebuilds the dialog)
         self.running = False
         self.progress = None
         self.status = ""
@@ -90,13 +90,19 @@ class ImportState:
         self.kind = kind
         self.back_to_file()
 
+    @property
+    def path(self) -> str:
+        return self._typed["path"]
+
     def set_path(self, path: str) -> None:
-        self.path = path
+        """Typing in the path field (no re-render)."""
+        self._typed["path"] = path
 
     def choose_path(self, path: str) -> None:
         """A file was picked: show its path in the field."""
-        self.path = path
+        self._typed["path"] = path
         self.error_text = ""
+        self.notify()
 
     def accept_upload(self, name: str, data: bytes) -> str:
         self.choose_path(str(save_upload(self._app, name, data)))
