@@ -306,13 +306,13 @@ def sync_engine(ctx):
     # full run inside its 45-minute budget; raise this when the engine gets faster
     n = 300 if ctx.quick else 1000
     link = "loopback" if ctx.quick else "field"     # the field link costs ~1 min per run: full mode only
-    server = kinto(ctx)
-    if "bootstrapped" not in ctx.state:
-        from services.admin_units import communes
-        ctx.state["communes"] = [c.code for c in communes("22")]
-        ServerAdmin(server.url, server.auth).bootstrap("22")
-        ctx.state["bootstrapped"] = True
-    codes = ctx.state["communes"]
+    # a fresh server per run: every run's first push and first pull start from an empty server
+    from bench.kinto_server import KintoServer
+    from services.admin_units import communes
+    codes = [c.code for c in communes("22")]
+    server = KintoServer().start()
+    ctx.state.setdefault("_cleanup", []).append(server.stop)
+    ServerAdmin(server.url, server.auth).bootstrap("22")
     user, pw = server.auth
     out = {}
     p = f"engine@{scale_label(n)}"
@@ -343,9 +343,7 @@ def sync_engine(ctx):
         _engine_device(ctx, "device-b", 0, codes)
         timed_sync("pull", "received")
         # the other device (A) edits 100 dissemination events and syncs; then B edits 100 and syncs over the link
-        from models.records import DisseminationEvent
-        ids = [r.id for r in DisseminationEvent.select(DisseminationEvent.id).order_by(DisseminationEvent.id)
-               .limit(200)]
+        ids = sorted(d["id"] for d in docs if d["kind"] == "dissemination")[:200]
         for rid in ids[100:200]:
             records.save("dissemination", {"notes": "Cập nhật bởi thiết bị B"}, record_id=rid)
         app.open_data_dir(ctx.workdir / f"device-a-{ctx.run_index}")
@@ -357,6 +355,7 @@ def sync_engine(ctx):
             proxy.shape(*FIELD)
         timed_sync(f"{link}_typical_sync", "sent")
     resolve("models.db:close_database")()
+    server.stop()
     # PouchDB on the same documents, same run
     by_id = {d["id"]: d for d in docs}
     changed = edits([by_id[i] for i in ids[100:200] if i in by_id], "device-b")

@@ -14,9 +14,10 @@ Enable it in tests/conftest.py with `pytest_plugins = ["tests.kinto_server"]` (o
 
 Fixtures:
 - `kinto_server` (session): KintoServer with .url (http://127.0.0.1:PORT/v1), .root, .port, .pg_port,
-  .admin (Account), .batch_max_requests, .dir, .stop(kill=False), .start(), .restart(), .running,
-  .admin_client() -> server.bootstrap.ServerAdmin, .log_tail(). Teardown stops Kinto and PostgreSQL and
-  deletes the folder (a temp folder directly under /tmp, owned by postgres, fsync off).
+  .database_url (Kinto's PostgreSQL, e.g. for bulk loads), .admin (Account), .batch_max_requests, .dir,
+  .stop(kill=False), .start(), .restart(), .running, .admin_client() -> server.bootstrap.ServerAdmin,
+  .log_tail(). Teardown stops Kinto and PostgreSQL and deletes the folder (a temp folder directly under
+  /tmp, owned by postgres, fsync off).
 - `kinto_bucket_factory` (function): make(communes=1, officers=1) -> KintoSite (unique commune codes
   9xxxx and a unique province code per test; see KintoSite).
 - `kinto_bucket` (function): kinto_bucket_factory() with one commune and one officer.
@@ -47,6 +48,11 @@ class KintoServer:
         self.batch_max_requests = local.batch_max_requests
         self.dir = local.dir
         self._admin_client: ServerAdmin | None = None
+
+    @property
+    def database_url(self) -> str:
+        """postgresql://kinto:…@127.0.0.1:PG_PORT/kinto — Kinto's own storage (tests bulk-load records here)."""
+        return self._local.database_url
 
     @property
     def running(self) -> bool:

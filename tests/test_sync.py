@@ -757,15 +757,11 @@ def test_background_syncer(tmp_path, kinto_bucket):
 
 
 # --- volume -------------------------------------------------------------------------------------------------------
-def _database_url(kinto_server) -> str:
-    return getattr(kinto_server, "database_url", None) or kinto_server._local.database_url
-
-
 def _bulk_create_on_server(kinto_server, bucket: str, n: int) -> None:
     """n person records created in bulk in Kinto's own PostgreSQL storage (one INSERT; Kinto's trigger gives each
     its timestamp) — the state a new device finds when the commune already has years of records."""
     import psycopg2
-    with psycopg2.connect(_database_url(kinto_server)) as conn, conn.cursor() as cur:
+    with psycopg2.connect(kinto_server.database_url) as conn, conn.cursor() as cur:
         cur.execute("""
             INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted)
             SELECT gen_random_uuid()::text, %s, 'record', NULL,

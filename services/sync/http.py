@@ -13,11 +13,16 @@ hides the session and logs every batch sub-request at WARNING; a thin layer is s
 
 Retries (tenacity): connection errors, timeouts, 5xx, 409 "please retry" and 429, with exponential backoff and
 the server's Retry-After; a batch is re-sent whole (its sub-requests are conditional, so a re-send is safe).
-The client asks for gzip (`Accept-Encoding: gzip`) so that a reverse proxy in front of Kinto can compress;
-Kinto itself never compresses and rejects gzip request bodies, so bodies go out as compact UTF-8 JSON.
+Compression: the client asks for gzip responses (`Accept-Encoding: gzip`; server/gzip_middleware.py or nginx
+compresses them). Kinto itself rejects gzip request bodies, so a request body (a batch POST) larger than
+GZIP_MIN_BYTES is gzipped only once the server has advertised `Accept-Encoding: gzip` on an earlier response
+(RFC 7694; the middleware does); a 415 to a gzip body turns request compression off for the session and
+re-sends the body plain. bytes_sent/bytes_received count what is on the wire: compressed bodies, response
+bodies as read from the socket (before requests decompresses them), plus headers.
 """
 from __future__ import annotations
 
+import gzip
 import ipaddress
 import json
 import logging
@@ -32,6 +37,8 @@ from services.sync.errors import OfflineError, ServerError, SyncPermissionError,
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {409, 429, 500, 502, 503, 504}
+GZIP_MIN_BYTES = 1024          # smaller request bodies are not worth compressing
+GZIP_LEVEL = 6
 
 
 def dumps(value) -> bytes:
@@ -84,6 +91,7 @@ class KintoHTTP:
         self.bytes_sent = 0
         self.bytes_received = 0
         self.requests = 0
+        self.gzip_requests = False     # set once a response advertises Accept-Encoding: gzip (RFC 7694)
         self._info: dict | None = None
 
     # --- accounting -------------------------------------------------------------------------------------------
@@ -93,15 +101,24 @@ class KintoHTTP:
         self.bytes_sent += (len(f"{req.method} {req.path_url} HTTP/1.1\r\n")
                             + sum(len(k) + len(str(v)) + 4 for k, v in req.headers.items()) + 2
                             + (len(body) if isinstance(body, (bytes, bytearray)) else len(str(body).encode())))
-        raw_headers = getattr(getattr(resp, "raw", None), "headers", None) or resp.headers
-        on_wire = resp.headers.get("Content-Length")
+        raw = getattr(resp, "raw", None)
+        raw_headers = getattr(raw, "headers", None) or resp.headers
+        _ = resp.content                 # read the body now: the raw stream then knows its wire size
+        size = None
         try:
-            size = int(on_wire) if on_wire is not None else len(resp.content)
-        except ValueError:
-            size = len(resp.content)
+            size = int(raw.tell()) if raw is not None else None   # bytes read from the socket (compressed)
+        except (AttributeError, TypeError, ValueError, OSError):
+            size = None
+        if not size:
+            try:
+                size = int(resp.headers.get("Content-Length"))
+            except (TypeError, ValueError):
+                size = len(resp.content)
         self.bytes_received += (len(f"HTTP/1.1 {resp.status_code} {resp.reason}\r\n")
                                 + sum(len(k) + len(str(v)) + 4 for k, v in raw_headers.items()) + 2 + size)
         self.requests += 1
+        if not self.gzip_requests and _accepts_gzip(resp.headers.get("Accept-Encoding")):
+            self.gzip_requests = True
         return resp
 
     def close(self) -> None:
@@ -124,14 +141,26 @@ class KintoHTTP:
         """One request with retries. Returns the response for 2xx/3xx and for 4xx other than 401/403 (the
         caller decides: 404, 412...). Raises WrongPasswordError (401), SyncPermissionError (403),
         OfflineError (no connection after retries), ServerError (5xx after retries)."""
-        data = dumps(body) if body is not None else None
+        plain = dumps(body) if body is not None else None
         hdrs = dict(headers or {})
-        if data is not None:
+        data = plain
+        if plain is not None:
             hdrs["Content-Type"] = "application/json"
+            if self.gzip_requests and len(plain) > GZIP_MIN_BYTES:
+                data = gzip.compress(plain, compresslevel=GZIP_LEVEL, mtime=0)
+                hdrs["Content-Encoding"] = "gzip"
 
         def attempt():
+            nonlocal data
             resp = self.session.request(method, self._full(path), data=data, headers=hdrs, params=params,
                                         timeout=self.timeout)
+            if resp.status_code == 415 and hdrs.get("Content-Encoding") == "gzip":
+                log.info("server refused a gzip body (415): sending plain bodies from now on")
+                self.gzip_requests = False
+                data = plain
+                del hdrs["Content-Encoding"]
+                resp = self.session.request(method, self._full(path), data=data, headers=hdrs, params=params,
+                                            timeout=self.timeout)
             if resp.status_code in RETRY_STATUSES:
                 raise _Retry(resp, _retry_after(resp))
             return resp
@@ -196,6 +225,16 @@ class KintoHTTP:
             log.info("batch sub-request %s: retrying the batch in %.1fs", retry[0].get("status"), wait)
             time.sleep(wait)
         raise ServerError.make(f"HTTP {retry[0].get('status')} in /batch")
+
+
+def _accepts_gzip(value: str | None) -> bool:
+    """True when an RFC 7694 `Accept-Encoding` response header lists gzip (with a q-value above 0)."""
+    for part in (value or "").split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip"):
+            q = params.strip().replace(" ", "")
+            return not (q.startswith("q=") and q[2:] in ("0", "0.0", "0.00", "0.000"))
+    return False
 
 
 def _retry_after_sub(sub: dict) -> float | None:

@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 from tests.e2e.conftest import ROOT, services_stats, shot
-from tests.e2e.helpers import click_nav, pick
-from tests.e2e.helpers import fill as fill_once
+from tests.e2e.helpers import click_nav, fill, pick
 
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
 
@@ -27,18 +26,6 @@ def events_csv(commune: str, women_row3: int = 18) -> str:
             "Tiếng Việt,Nguyễn Thị Lan,\n"
             f"12/04/2026,{commune},Bản Nà Lừa,Tuyên truyền miệng,Phòng chống bạo lực gia đình,,,30,{women_row3},25,0,"
             "Tiếng Dao,Bàn Văn Sài,\n")
-
-
-def fill(page, label: str, value: str) -> None:
-    """fill() and check that the text stayed: a re-render at that moment (e.g. the message bar hiding itself)
-    can drop what was typed, so type again when the field came back empty."""
-    field = page.get_by_role("textbox", name=label, exact=True)
-    for _ in range(4):
-        fill_once(page, label, value)
-        page.wait_for_timeout(200)
-        if field.input_value() == value:
-            return
-    raise AssertionError(f"could not type into {label!r}")
 
 
 def doc_shot(page, name: str) -> Path:
@@ -73,6 +60,7 @@ def test_team_with_two_members_shows_the_composition_warning(launch):
     doc_shot(page, "team-detail")
     assert services_stats(srv.data_dir)["mediation-team"] == 1
 
+    page.get_by_label("Đóng", exact=True).first.click()          # dismiss the message (its timer re-renders)
     page.get_by_label("Quay lại", exact=True).first.click()
     page.get_by_text("Tổ hòa giải thôn Khe Lánh").first.wait_for()
     doc_shot(page, "teams-list")

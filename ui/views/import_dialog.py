@@ -42,8 +42,8 @@ def error_list(app, rows: list[dict], height: int = 340) -> ft.Control:
     items = [ft.Container(ft.Row([
         ft.Text(app.t("import.row_n", row=r["row"]) if r["row"] is not None else "—", width=70, size=13,
                 weight=ft.FontWeight.W_600, color=ACCENT),
-        ft.Text(r["field"], width=190, size=13, selectable=True),
-        ft.Text(r["message"], expand=True, size=13, selectable=True)], vertical_alignment=ft.CrossAxisAlignment.START),
+        ft.Text(r["field"], width=190, size=13),
+        ft.Text(r["message"], expand=True, size=13)], vertical_alignment=ft.CrossAxisAlignment.START),
         padding=ft.Padding.symmetric(vertical=5), border=ft.Border.only(bottom=ft.BorderSide(1, "#EEF1F5")))
         for r in rows]
     return ft.Column([head, ft.Divider(height=1, color="#E3E8EF"),
