@@ -36,8 +36,13 @@ class SearchIndex(FTS5Model):
 
     @classmethod
     def match_expression(cls, terms: list[str]) -> str:
-        """AND of quoted prefix terms: user input can never inject FTS syntax (quotes, *, NEAR, …)."""
-        return " ".join(f'"{t}"*' for t in terms)
+        """AND of quoted terms, the last one as a prefix (search as you type: "dang van d" finds "Đặng Văn
+        Đức"). Whole words before it are matched exactly, which keeps a query of common words fast (a prefix
+        merges the lists of every word it starts). Quoting means user input never injects FTS syntax."""
+        quoted = [f'"{t}"' for t in terms]
+        if quoted:
+            quoted[-1] += "*"
+        return " ".join(quoted)
 
     @classmethod
     def matching(cls, terms: list[str]):

@@ -21,9 +21,10 @@ from models.search import SearchDoc, SearchIndex
 from services import admin_units, app, catalogs
 from services.dates import today_local, utc_now
 from services.errors import UsageError
+from services.search import index_text
 from services.text import fold
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 CHUNK = 5000
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
@@ -74,7 +75,7 @@ class _Writer:
             self.flush_all()     # in dependency order: foreign keys are checked immediately
 
     def index(self, row: dict, text: str):
-        self.search_rows.append((row, fold(text)))
+        self.search_rows.append((row, index_text(row["kind"], text)))
         if len(self.search_rows) >= CHUNK:
             self.flush_all()
 

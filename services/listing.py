@@ -18,6 +18,7 @@ from services import admin_units, catalogs
 from services.errors import UsageError
 from models.db import database
 from models.search import SearchDoc, SearchIndex
+from services.search import match_expression
 from services.text import search_terms
 
 
@@ -128,7 +129,7 @@ def _search_join(query, model, q: ListQuery, limit: int | None = None):
     # CROSS JOIN makes SQLite drive the loop from the FTS index (its rowid order), never from search_doc.
     matches = (SearchIndex.select(SearchDoc.record_id, SearchDoc.id.alias("doc_id"))
                .join(SearchDoc, JOIN.CROSS)
-               .where(SearchIndex.match(SearchIndex.match_expression(terms)) & (SearchDoc.id == SearchIndex.rowid)
+               .where(SearchIndex.match(match_expression(terms, q.kind)) & (SearchDoc.id == SearchIndex.rowid)
                       & (SearchDoc.kind == q.kind))
                .order_by(SearchIndex.rowid.desc()))
     if limit:

@@ -92,6 +92,130 @@ def apply_remote(kind: str, document: dict, last_modified: int | None = None) ->
             villages.remember(instance.commune_code, instance.village)
 
 
+_TOMBSTONE_KEYS = {"id", "deleted", "device_id"}
+_UPSERT_ROWS = 100          # rows per INSERT … ON CONFLICT statement (well under SQLite's variable limit)
+
+
+def apply_remote_many(kind: str, items: list[tuple[dict, int | None]]) -> int:
+    """Bulk apply_remote() for one page of one kind: [(document, last_modified), …] → how many were written.
+
+    Same result as calling apply_remote(kind, document, last_modified) for each item in order, with these
+    differences: the rows are written with INSERT … ON CONFLICT(id) DO UPDATE in groups, the search index
+    is updated in bulk (related persons of legal-aid / mediation titles fetched in one query per page), and
+    the village list in one statement; a bare tombstone ({"id", "deleted": True}) for a record that is not
+    stored here is skipped (apply_remote would fail on it). Runs in the caller's transaction (or its own).
+    Documents must have distinct ids."""
+    model = model_for(kind)
+    if not items:
+        return 0
+    now = utc_now()
+    rows = []
+    for document, last_modified in items:
+        row = {}
+        for name, field in model._meta.fields.items():
+            key = field.column_name if isinstance(field, ForeignKeyField) else name
+            if key in document and name not in ("created_at", "updated_at", "device_id", "last_modified"):
+                row[name] = _from_plain(field, document[key])
+        row["id"] = document["id"]
+        row["deleted"] = bool(document.get("deleted", False))
+        row["last_modified"] = last_modified
+        row["updated_at"] = now
+        row["device_id"] = document.get("device_id", "")
+        rows.append((row, set(document) <= _TOMBSTONE_KEYS))
+    ids = [r["id"] for r, _ in rows]
+    with database.atomic():
+        stored = set()
+        if any(bare for _, bare in rows):
+            for chunk in _chunks(ids, 500):
+                stored |= {m.id for m in model.select(model.id).where(model.id.in_(chunk))}
+        groups: dict[tuple, list[dict]] = {}
+        written = []
+        for row, bare in rows:
+            if bare and row["id"] not in stored:
+                continue
+            groups.setdefault(tuple(sorted(row)), []).append(row)
+            written.append(row["id"])
+        for keys, group in groups.items():
+            preserve = [model._meta.fields[k] for k in keys if k != "id"]
+            if all(k in _TOMBSTONE_KEYS | {"last_modified", "updated_at"} for k in keys):
+                for row in group:       # tombstones of stored records: plain updates, never an insert
+                    model.update(**{k: v for k, v in row.items() if k != "id"}).where(model.id == row["id"]).execute()
+                continue
+            for chunk in _chunks(group, _UPSERT_ROWS):
+                (model.insert_many(chunk)
+                 .on_conflict(conflict_target=[model.id], preserve=preserve)
+                 .execute())
+        instances = []
+        for chunk in _chunks(written, 500):
+            instances += list(model.select().where(model.id.in_(chunk)))
+        order = {rid: i for i, rid in enumerate(written)}
+        instances.sort(key=lambda m: order[m.id])
+        search.reindex_many(instances, _search_fields_prefetched(kind, instances))
+        pairs = [(i.commune_code, i.village) for i in instances
+                 if getattr(i, "village", "") and getattr(i, "commune_code", "")]
+        _remember_villages(pairs)
+    return len(written)
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _remember_villages(pairs) -> None:
+    """villages.remember() for many (commune, village) pairs, in order (the first spelling wins), in one
+    statement per 200."""
+    from models.records import Village
+    from services.text import fold, nfc
+    rows = {}
+    for commune, name in pairs:
+        name = nfc(name)
+        if commune and name:
+            rows.setdefault((commune, fold(name)), {"commune_code": commune, "name": name, "name_folded": fold(name)})
+    for chunk in _chunks(list(rows.values()), 200):
+        Village.insert_many(chunk).on_conflict_ignore().execute()
+
+
+def _search_fields_prefetched(kind: str, instances: list) -> dict:
+    """{record_id: search fields} for legal-aid and mediation cases with their persons fetched in one query
+    per 500 ids (the per-record rules would query them one case at a time). Other kinds: {} (the rules
+    need no other record)."""
+    from services.kinds import KIND_RULES
+    alive = [i for i in instances if not i.deleted]
+    if kind == "legal-aid":
+        wanted = {pid for c in alive for pid in (c.requester_id, c.beneficiary_id) if pid}
+        persons = _persons_in(wanted)
+        for case in alive:          # peewee then reads case.requester / case.beneficiary without a query
+            if case.requester_id in persons:
+                case.__rel__["requester"] = persons[case.requester_id]
+            if case.beneficiary_id in persons:
+                case.__rel__["beneficiary"] = persons[case.beneficiary_id]
+        return {case.id: KIND_RULES[kind].search_fields(case) for case in alive}
+    if kind == "mediation":
+        from services import catalogs
+        wanted = {pid for c in alive for pid in (c.parties or []) if isinstance(pid, str)}
+        names = {pid: p.full_name for pid, p in _persons_in(wanted).items()}
+        out = {}
+        for case in alive:
+            # mirrors services.kinds.mediation.search_fields with party_names() served from `names`
+            # (tests/test_sync.py checks that both give the same index entry)
+            party = [names.get(i, "?") for i in case.parties if isinstance(i, str)]
+            field_label = catalogs.label("dispute_fields", case.dispute_field)
+            parts = [case.number, *party, *case.mediators, case.village, field_label, case.summary, case.agreement]
+            out[case.id] = {"number": case.number, "title": f"{' – '.join(party)} — {field_label}",
+                            "text": " ".join(p for p in parts if p), "date": case.received_date,
+                            "commune_code": case.commune_code}
+        return out
+    return {}
+
+
+def _persons_in(ids) -> dict[str, Person]:
+    out = {}
+    for chunk in _chunks(sorted(ids), 500):
+        out.update(persons_by_id(chunk))
+    return out
+
+
 # ---- writes ----------------------------------------------------------------------------------------------
 
 def _save_person(values, actor: str) -> str:

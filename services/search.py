@@ -2,7 +2,7 @@
 
     search("dang van duc")                      -> [{"kind": "legal-aid", "id": "…", "number": "TG-…", "title": "…"}]
     search("hoa giai", kind="mediation", limit=5)
-    matching_ids_subquery(["hoa", "giai"])      -> SQL subquery of record ids (used by paged lists)
+    match_expression(["hoa", "giai"], "mediation") -> FTS expression (used by paged lists)
 
 Text is folded (services.text.fold) before indexing and before matching, so "hoà"/"hòa", NFC/NFD and
 "Đức"/"duc" all meet; user input is reduced to quoted prefix terms and never reaches MATCH raw.
@@ -15,6 +15,17 @@ from models.search import SearchDoc, SearchIndex
 from services.text import fold, search_terms
 
 SEARCHABLE_KINDS = ("legal-aid", "mediation", "dissemination")
+# First token of every index entry: a kind filter becomes one more FTS term (see migration 0005).
+KIND_TOKENS = {"legal-aid": "zzkindlegalaid", "mediation": "zzkindmediation", "dissemination": "zzkinddissemination"}
+
+
+def index_text(kind: str, text: str) -> str:
+    return f"{KIND_TOKENS[kind]} {fold(text)}"
+
+
+def match_expression(terms: list[str], kind: str | None = None) -> str:
+    expression = SearchIndex.match_expression(terms)
+    return f"{KIND_TOKENS[kind]} {expression}" if kind in KIND_TOKENS else expression
 
 
 def reindex(instance) -> None:
@@ -39,7 +50,59 @@ def reindex(instance) -> None:
         doc_id = doc.id
         SearchDoc.update(**row).where(SearchDoc.id == doc_id).execute()
         SearchIndex.delete().where(SearchIndex.rowid == doc_id).execute()
-    SearchIndex.insert({SearchIndex.rowid: doc_id, SearchIndex.text: fold(fields["text"])}).execute()
+    SearchIndex.insert({SearchIndex.rowid: doc_id, SearchIndex.text: index_text(kind, fields["text"])}).execute()
+
+
+def reindex_many(instances: list, fields: dict | None = None) -> None:
+    """Bulk reindex() of instances of ONE kind, with the same result as calling reindex() on each in order
+    (a few statements per call instead of several per record; used by records.apply_remote_many).
+    `fields` may give {record_id: search_fields dict} computed by the caller (e.g. with related persons
+    fetched in one query); missing entries are computed with the kind's rules."""
+    from services.kinds import KIND_RULES
+    if not instances:
+        return
+    kind = instances[0].KIND
+    rules = KIND_RULES.get(kind)
+    if rules is None or rules.search_fields is None:
+        return
+    fields = fields or {}
+    ids = [i.id for i in instances]
+    existing: dict[str, int] = {}
+    for chunk in _chunks(ids, 500):
+        existing.update({d.record_id: d.id for d in SearchDoc.select(SearchDoc.id, SearchDoc.record_id)
+                         .where(SearchDoc.record_id.in_(chunk))})
+    gone, stale, new_rows, texts = [], [], [], {}
+    for inst in instances:
+        doc_id = existing.get(inst.id)
+        if inst.deleted:
+            if doc_id is not None:
+                gone.append(doc_id)
+            continue
+        f = fields.get(inst.id) or rules.search_fields(inst)
+        row = {"kind": kind, "record_id": inst.id, "commune_code": f["commune_code"] or "", "date": f["date"],
+               "number": f["number"], "title": f["title"][:250]}
+        texts[inst.id] = index_text(kind, f["text"])
+        if doc_id is None:
+            new_rows.append(row)
+        else:
+            SearchDoc.update(**row).where(SearchDoc.id == doc_id).execute()
+            stale.append(doc_id)
+    for chunk in _chunks(gone + stale, 500):
+        SearchIndex.delete().where(SearchIndex.rowid.in_(chunk)).execute()
+    for chunk in _chunks(gone, 500):
+        SearchDoc.delete().where(SearchDoc.id.in_(chunk)).execute()
+    for chunk in _chunks(new_rows, 100):
+        SearchDoc.insert_many(chunk).execute()
+        existing.update({d.record_id: d.id for d in SearchDoc.select(SearchDoc.id, SearchDoc.record_id)
+                         .where(SearchDoc.record_id.in_([r["record_id"] for r in chunk]))})
+    fts = [{SearchIndex.rowid: existing[rid], SearchIndex.text: text} for rid, text in texts.items()]
+    for chunk in _chunks(fts, 200):
+        SearchIndex.insert_many(chunk).execute()
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def remove(record_id: str) -> None:
@@ -49,42 +112,32 @@ def remove(record_id: str) -> None:
         doc.delete_instance()
 
 
-def matching_doc_ids(terms: list[str]):
-    return SearchIndex.select(SearchIndex.rowid).where(SearchIndex.match(SearchIndex.match_expression(terms)))
-
-
-def matching_ids_subquery(text: str, kind: str | None = None):
-    """Subquery of record ids matching `text` (None when the text has no searchable word)."""
-    terms = search_terms(text)
-    if not terms:
-        return None
-    q = SearchDoc.select(SearchDoc.record_id).where(SearchDoc.id.in_(matching_doc_ids(terms)))
-    if kind:
-        q = q.where(SearchDoc.kind == kind)
-    return q
-
-
 CANDIDATES = 300
 
 
 def search(text: str, kind: str | None = None, limit: int = 20, communes: list[str] | None = None) -> list[dict]:
-    """Best matches first. Ranking every match of a common word ("nguyen") over a million records is slow,
-    so the newest CANDIDATES matches (the FTS index streams them in entry order) are ranked by BM25; an exact
-    case number always comes first."""
+    """Best matches first: an exact case number, then records whose title (names, topic) holds every word,
+    then the rest, newest entered first within each group. Ranking every match of a common word by BM25 over
+    a million records is slow (it reads whole posting lists), so the FTS index streams the newest CANDIDATES
+    matches in entry order and only those are ordered."""
     terms = search_terms(text)
     if not terms:
         return []
     limit = max(1, min(int(limit), 500))
-    q = (SearchIndex.select(SearchDoc.kind, SearchDoc.record_id, SearchDoc.number, SearchDoc.title,
-                            SearchIndex.bm25().alias("score"))
+    q = (SearchIndex.select(SearchDoc.kind, SearchDoc.record_id, SearchDoc.number, SearchDoc.title)
          .join(SearchDoc, JOIN.CROSS)
-         .where(SearchIndex.match(SearchIndex.match_expression(terms)) & (SearchDoc.id == SearchIndex.rowid)))
+         .where(SearchIndex.match(match_expression(terms, kind)) & (SearchDoc.id == SearchIndex.rowid)))
     q = q.where(SearchDoc.kind == kind) if kind else q.where(SearchDoc.kind.in_(SEARCHABLE_KINDS))
     if communes:
         q = q.where(SearchDoc.commune_code.in_(communes))
     rows = list(q.order_by(SearchIndex.rowid.desc()).limit(max(CANDIDATES, limit)).dicts())
     wanted = text.strip().upper()
-    rows.sort(key=lambda r: (r["number"] != wanted, r["score"]))
+
+    def in_title(row) -> bool:
+        title = search_terms(row["title"])
+        return all(any(w.startswith(t) for w in title) for t in terms)
+
+    rows.sort(key=lambda r: (r["number"] != wanted, not in_title(r)))
     return [{"kind": r["kind"], "id": r["record_id"], "number": r["number"], "title": r["title"]}
             for r in rows[:limit]]
 

@@ -796,3 +796,72 @@ def test_first_sync_of_10000_records(tmp_path, kinto_bucket, kinto_server):
     assert len(on_server) == 10_000 and all(on_server[pid]["notes"] == "đã gặp" for pid in some)
     print(f"\nfirst sync of 10,000 records: {t1 - t0:.1f}s, {s.bytes_per_record} B/record received "
           f"({s.bytes_received} B in {s.requests} requests); 20 edits: {s2.bytes_per_record} B/record")
+
+
+# --- bulk apply of pulled pages ---------------------------------------------------------------------------------
+def _local_state() -> dict:
+    """Every table apply_remote touches, without the wall-clock columns (created_at, updated_at)."""
+    from models.records import DisseminationEvent, LegalAidCase, MediationCase, Village
+    from models.search import SearchDoc, SearchIndex
+    out = {}
+    for model in (Person, LegalAidCase, MediationCase, DisseminationEvent):
+        out[model.__name__] = sorted(
+            (json.dumps({k: v for k, v in row.items() if k not in ("created_at", "updated_at")}, default=str,
+                        sort_keys=True) for row in model.select().dicts()))
+    texts = {r.rowid: r.text for r in SearchIndex.select(SearchIndex.rowid, SearchIndex.text)}
+    out["search"] = sorted((d.id, d.kind, d.record_id, d.commune_code, str(d.date), d.number, d.title, texts.get(d.id))
+                           for d in SearchDoc.select())
+    out["search_orphans"] = sorted(set(texts) - {d.id for d in SearchDoc.select(SearchDoc.id)})
+    out["villages"] = sorted((v.commune_code, v.name, v.name_folded) for v in Village.select())
+    return out
+
+
+def test_apply_remote_many_equals_apply_remote_per_record():
+    """records.apply_remote_many gives exactly the tables (records, search index with ids and texts, villages)
+    that apply_remote gives record by record: creates, updates, tombstones, unknown tombstones, persons named
+    in legal-aid and mediation titles."""
+    import datetime as dt
+    from services.sync.documents import local_document as doc_of
+    app.use_memory_database()
+    try:
+        p = [records.save("person", {"full_name": f"Lò Thị Mai {i}", "village": f"Bản Nà {i % 2}",
+                                     "commune_code": "90001", "phone": f"09{i:08d}"}, _validated=True)
+             for i in range(4)]
+        la = records.save("legal-aid", {"received_date": dt.date(2026, 11, 2), "commune_code": "90001",
+                                        "requester": p[0].id, "beneficiary": p[1].id, "beneficiary_category": "2",
+                                        "legal_field": "dat_dai", "aid_form": "tu_van",
+                                        "summary": "Tranh chấp ranh giới đất"}, _validated=True)
+        md = records.save("mediation", {"received_date": dt.date(2026, 11, 3), "commune_code": "90001",
+                                        "village": "Thôn Khe Lánh", "parties": [p[2].id, p[3].id],
+                                        "mediators": ["Hà Văn Sáng"], "dispute_field": "dat_dai"}, _validated=True)
+        ev = records.save("dissemination", {"date": dt.date(2026, 11, 4), "commune_code": "90001",
+                                            "village": "bản nà 0", "form": "hoi_nghi", "topic": "Luật Đất đai"},
+                          _validated=True)
+        first = [(k, [({**doc_of(i), "id": i.id, "deleted": False}, n + 1) for n, i in enumerate(items)])
+                 for k, items in (("person", p), ("legal-aid", [la]), ("mediation", [md]), ("dissemination", [ev]))]
+        second = [("person", [({**doc_of(p[0]), "id": p[0].id, "full_name": "Lò Thị Mai Anh", "deleted": False}, 10),
+                              ({"id": p[3].id, "deleted": True}, 11), ({"id": "not-here", "deleted": True}, 12)]),
+                  ("legal-aid", [({**doc_of(la), "id": la.id, "summary": "Đã hòa giải", "deleted": False}, 13)]),
+                  ("mediation", [({"id": md.id, "deleted": True}, 14)])]
+    finally:
+        app.close()
+    states = []
+    for bulk in (False, True):
+        app.use_memory_database()
+        try:
+            for rounds in (first, second):
+                for kind, items in rounds:
+                    if bulk:
+                        records.apply_remote_many(kind, items)
+                        continue
+                    for doc, ts in items:
+                        if doc["id"] == "not-here":
+                            continue          # apply_remote cannot store a bare tombstone of an unknown record
+                        records.apply_remote(kind, doc, last_modified=ts)
+            states.append(_local_state())
+        finally:
+            app.close()
+    per_record, bulk = states
+    assert bulk == per_record
+    assert any("lo thi mai anh" in (s[-1] or "") for s in bulk["search"])       # the update reached the index
+    assert ("90001", "Bản Nà 0", "ban na 0") in bulk["villages"]

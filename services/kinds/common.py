@@ -102,7 +102,16 @@ def category_list(c: Collector, data: dict, name: str, catalog: str):
     value = data.get(name, MISSING)
     if value is MISSING:
         return MISSING
-    items = value if isinstance(value, (list, tuple)) else [p for p in re.split(r"[;,]", str(value or ""))]
+    if isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        # ";" separates items; "," too, unless a whole piece is a label with a comma ("Học sinh, sinh viên").
+        items = []
+        for piece in str(value or "").split(";"):
+            if "," in piece and catalogs.resolve(catalog, piece) is None:
+                items.extend(piece.split(","))
+            else:
+                items.append(piece)
     codes = []
     for item in items:
         if str(item).strip() == "":

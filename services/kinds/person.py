@@ -64,11 +64,9 @@ def title(p) -> str:
     return p.full_name
 
 
-def search_fields(p) -> dict:
-    """Persons are indexed so that forms can pick an existing person; general search leaves them out."""
-    return {"number": None, "title": p.full_name,
-            "text": " ".join([p.full_name, p.phone, p.id_number, p.village]), "date": None,
-            "commune_code": p.commune_code}
+# Persons are found through the cases that name them (their names, phones and ID numbers are in the cases'
+# index entries, refreshed when a person changes): indexing them separately would only slow every save.
+search_fields = None
 
 
 def ethnicity_label(code: str) -> str:

@@ -2,6 +2,7 @@
 
     since = checkpoint("c-07090", "persons"); set_checkpoint("c-07090", "persons", 1795609593642)
     base = bases("person", [pid])[pid]; set_base("person", pid, "c-07090", ts, doc)   # doc None = tombstone
+    set_bases("person", [(pid, "c-07090", ts, doc), …])                                  # a page at once
     add_conflict("person", pid, "phone", local="0912…", remote="0987…", base="0901…", remote_ts=ts)
 """
 from __future__ import annotations
@@ -39,6 +40,17 @@ def set_base(kind: str, record_id: str, bucket: str, last_modified: int, documen
                   update={SyncBase.bucket: bucket, SyncBase.last_modified: last_modified,
                           SyncBase.deleted: deleted, SyncBase.document: document})
      .execute())
+
+
+def set_bases(kind: str, rows: list[tuple[str, str, int, dict | None]]) -> None:
+    """set_base() for many (record_id, bucket, last_modified, document) rows: one upsert per 100 rows."""
+    data = [{"kind": kind, "record_id": rid, "bucket": bucket, "last_modified": ts, "deleted": doc is None,
+             "document": doc} for rid, bucket, ts, doc in rows]
+    for i in range(0, len(data), 100):
+        (SyncBase.insert_many(data[i:i + 100])
+         .on_conflict(conflict_target=[SyncBase.kind, SyncBase.record_id],
+                      preserve=[SyncBase.bucket, SyncBase.last_modified, SyncBase.deleted, SyncBase.document])
+         .execute())
 
 
 def add_conflict(kind: str, record_id: str, field: str, local, remote, base, remote_ts: int | None,
