@@ -7,14 +7,16 @@ Audit entries are synced records too (append-only: never updated or deleted).
 """
 from __future__ import annotations
 
+from models import fastsql
 from models.records import AuditEntry
 from services import app, outbox
 
 
 def record(kind: str, record_id: str, action: str, changes: dict | None = None, actor: str | None = None) -> AuditEntry:
     ctx = app.current()
-    entry = AuditEntry.create(record_kind=kind, record_id=record_id, action=action,
-                              officer=actor or ctx.actor, changes=changes or {}, device_id=ctx.device_id)
+    entry = AuditEntry(record_kind=kind, record_id=record_id, action=action,
+                       officer=actor or ctx.actor, changes=changes or {}, device_id=ctx.device_id)
+    fastsql.insert(entry)
     outbox.queue(AuditEntry.KIND, entry.id)
     return entry
 

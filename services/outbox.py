@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from peewee import fn
 
+from models import fastsql
 from models.records import Outbox
 from services.dates import utc_now
 
 
 def queue(kind: str, record_id: str) -> None:
-    (Outbox.insert(kind=kind, record_id=record_id, queued_at=utc_now())
-     .on_conflict(conflict_target=[Outbox.kind, Outbox.record_id], update={Outbox.queued_at: utc_now()})
-     .execute())
+    fastsql.execute(fastsql.OUTBOX_UPSERT, (kind, record_id, Outbox.queued_at.db_value(utc_now())))
 
 
 def pending_counts() -> dict[str, int]:

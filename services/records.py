@@ -16,6 +16,7 @@ import datetime as dt
 
 from peewee import DateField, DateTimeField, ForeignKeyField
 
+from models import fastsql
 from models.base import new_uuid
 from models.db import database
 from models.records import MODEL_BY_KIND, LegalAidCase, MediationCase, Person
@@ -268,10 +269,13 @@ def save(kind: str, data: dict, record_id: str | None = None, actor: str | None 
         if not creating and not changes:
             return instance
         instance.updated_at = utc_now()
-        instance.save(force_insert=creating)
+        if creating:
+            fastsql.insert(instance)
+        else:
+            instance.save()
         audit.record(kind, instance.id, "create" if creating else "update", changes, actor)
         outbox.queue(kind, instance.id)
-        search.reindex(instance)
+        search.reindex(instance, created=creating)
         if getattr(instance, "village", ""):
             villages.remember(instance.commune_code, instance.village)
         if kind == "person" and not creating:

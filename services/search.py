@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from peewee import JOIN
 
+from models import fastsql
 from models.search import SearchDoc, SearchIndex
 from services.text import fold, search_terms
 
@@ -28,12 +29,20 @@ def match_expression(terms: list[str], kind: str | None = None) -> str:
     return f"{KIND_TOKENS[kind]} {expression}" if kind in KIND_TOKENS else expression
 
 
-def reindex(instance) -> None:
-    """Insert or replace the index entry of one record (removes it when soft-deleted)."""
+def reindex(instance, created: bool = False) -> None:
+    """Insert or replace the index entry of one record (removes it when soft-deleted). `created`: the record
+    was inserted in this transaction, so it has no entry yet (saves a look-up)."""
     from services.kinds import KIND_RULES
     kind = instance.KIND
     rules = KIND_RULES.get(kind)
     if rules is None or rules.search_fields is None:
+        return
+    if created and not instance.deleted:
+        fields = rules.search_fields(instance)
+        cursor = fastsql.execute(fastsql.SEARCH_DOC_INSERT, (
+            kind, instance.id, fields["commune_code"] or "", SearchDoc.date.db_value(fields["date"]),
+            fields["number"], fields["title"][:250]))
+        fastsql.execute(fastsql.SEARCH_INDEX_INSERT, (cursor.lastrowid, index_text(kind, fields["text"])))
         return
     doc = SearchDoc.get_or_none(SearchDoc.record_id == instance.id)
     if instance.deleted:

@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+from models import fastsql
 from models.records import Village
 from services.text import fold, nfc
 
@@ -12,7 +13,7 @@ def remember(commune_code: str, name: str) -> None:
     name = nfc(name)
     if not commune_code or not name:
         return
-    Village.insert(commune_code=commune_code, name=name, name_folded=fold(name)).on_conflict_ignore().execute()
+    fastsql.execute(fastsql.VILLAGE_REMEMBER, (commune_code, name, fold(name)))
 
 
 def names(commune_code: str, include_inactive: bool = False) -> list[str]:

@@ -55,7 +55,7 @@ def test_save_is_one_transaction(db, monkeypatch):
     """If anything fails after validation (here: the search index), nothing of the save remains."""
     from services import search
 
-    def broken(instance):
+    def broken(instance, **kwargs):
         raise RuntimeError("disk full")
     monkeypatch.setattr(search, "reindex", broken)
     with pytest.raises(RuntimeError):

@@ -251,3 +251,59 @@ def test_accounts_and_assignment_api(kinto_bucket_factory, http):
     assert http.get(site.records_url("persons", site.communes[1]), auth=user).status_code == 403
     admin.ensure_account(user.user, "a-new-password")                              # reset by the admin
     assert http.get(site.records_url("persons"), auth=(user.user, "a-new-password")).status_code == 200
+
+
+# --- gzip (server/gzip_middleware.py, wired in server/kinto.ini) -------------------------------------------------
+def _raw_get(url, auth, accept_encoding):
+    """GET without requests' transparent decompression: (response, bytes as they came over the wire)."""
+    with requests.Session() as s:
+        s.trust_env = False
+        r = s.get(url, auth=auth, headers={"Accept-Encoding": accept_encoding}, stream=True, timeout=30)
+        return r, r.raw.read(decode_content=False)
+
+
+def test_gzip_responses_and_request_bodies_round_trip(kinto_bucket, http):
+    import gzip
+    import json
+    url = kinto_bucket.records_url("persons")
+    batch = {"requests": [{"method": "PUT", "path": f"/buckets/{kinto_bucket.bucket}/collections/persons/records/"
+                                                   f"{uuid.uuid4()}", "body": {"data": person(f"Hà Thị Lan {i}",
+                                                                                             notes="Ghi chú " * 20)}}
+                          for i in range(20)]}
+    plain = json.dumps(batch, ensure_ascii=False).encode()
+    r = http.post(f"{kinto_bucket.url}/batch", data=gzip.compress(plain), auth=kinto_bucket.officer,
+                  headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    assert r.status_code == 200, r.text
+    assert [s["status"] for s in r.json()["responses"]] == [201] * 20
+    assert r.headers["Accept-Encoding"] == "gzip"                          # RFC 7694: gzip bodies welcome
+    # the list comes back gzipped on request, plain otherwise; same JSON, same ETag, Vary set on both
+    zipped, wire = _raw_get(url, kinto_bucket.officer, "gzip")
+    assert zipped.status_code == 200 and zipped.headers["Content-Encoding"] == "gzip"
+    assert int(zipped.headers["Content-Length"]) == len(wire) and "Accept-Encoding" in zipped.headers["Vary"]
+    ident, body = _raw_get(url, kinto_bucket.officer, "identity")
+    assert "Content-Encoding" not in ident.headers and "Accept-Encoding" in ident.headers["Vary"]
+    assert json.loads(gzip.decompress(wire)) == json.loads(body) and len(json.loads(body)["data"]) == 20
+    assert len(wire) < len(body) / 3
+    assert zipped.headers["ETag"] == ident.headers["ETag"]                 # Kinto's timestamp, kept as is
+    assert _raw_get(url, kinto_bucket.officer, "gzip;q=0")[0].headers.get("Content-Encoding") is None
+    # conditional requests still work with the (unchanged) ETag
+    r = http.get(url, auth=kinto_bucket.officer, headers={"If-None-Match": zipped.headers["ETag"]})
+    assert r.status_code == 304
+    # small responses are not worth compressing
+    small = http.get(f"{kinto_bucket.url}/__heartbeat__", headers={"Accept-Encoding": "gzip"}, stream=True)
+    assert small.headers.get("Content-Encoding") is None
+
+
+def test_gzip_request_body_limits(kinto_bucket, http):
+    import gzip
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    bomb = gzip.compress(b'{"requests": [], "pad": "' + b"0" * (11 * 1024 * 1024) + b'"}')
+    assert len(bomb) < 20_000                                              # 11 MB in 11 kB
+    r = http.post(f"{kinto_bucket.url}/batch", data=bomb, auth=kinto_bucket.officer, headers=headers)
+    assert r.status_code == 413 and r.json()["errno"] == 113
+    r = http.post(f"{kinto_bucket.url}/batch", data=b"\x1f\x8b not gzip", auth=kinto_bucket.officer, headers=headers)
+    assert r.status_code == 400
+    r = http.post(f"{kinto_bucket.url}/batch", data=b"{}", auth=kinto_bucket.officer,
+                  headers={"Content-Type": "application/json", "Content-Encoding": "br"})
+    assert r.status_code == 415 and r.headers["Accept-Encoding"] == "gzip"
+    assert http.get(f"{kinto_bucket.url}/__heartbeat__").status_code == 200   # the server is fine afterwards

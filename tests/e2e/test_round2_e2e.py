@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from tests.e2e.conftest import ROOT, services_stats, shot
-from tests.e2e.helpers import click_nav, fill, pick
+from tests.e2e.helpers import click_nav, pick
 
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
 
@@ -26,6 +26,16 @@ def events_csv(commune: str, women_row3: int = 18) -> str:
             "Tiếng Việt,Nguyễn Thị Lan,\n"
             f"12/04/2026,{commune},Bản Nà Lừa,Tuyên truyền miệng,Phòng chống bạo lực gia đình,,,30,{women_row3},25,0,"
             "Tiếng Dao,Bàn Văn Sài,\n")
+
+
+def fill(page, label: str, value: str) -> None:
+    """Focus the field, then type through the keyboard into whatever element has the focus: Flutter may swap
+    the DOM node behind a focused field, which makes Locator.fill wait for a node that is gone (busy machines)."""
+    page.get_by_role("textbox", name=label, exact=True).click()
+    page.wait_for_timeout(150)
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(value)
+    page.wait_for_timeout(150)
 
 
 def doc_shot(page, name: str) -> Path:
@@ -124,8 +134,9 @@ def _seed_events(data_dir: Path) -> None:
     commune = admin_units.communes("22")[0].code
     path = data_dir / "seed.csv"
     path.write_text(events_csv(commune), encoding="utf-8")
-    subprocess.run([sys.executable, "main.py", "import", "dissemination", str(path), "--data-dir", str(data_dir)],
-                   cwd=ROOT, check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "main.py", "import", "dissemination", str(path), "--data-dir",
+                           str(data_dir)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_coverage_view_is_on_the_navigation_rail(launch):
@@ -153,7 +164,11 @@ def test_out_of_range_assessment_value_gets_a_clear_error(launch):
     doc_shot(page, "assessment-entry-error")
     fill(page, "Giá trị C2.3", "95")
     page.get_by_role("button", name="Lưu giá trị").click()
-    page.get_by_text("Đã lưu 1 giá trị chỉ tiêu").first.wait_for()
+    try:
+        page.get_by_text("Đã lưu 1 giá trị chỉ tiêu").first.wait_for()
+    except Exception:
+        shot(page, "debug-assessment-save")
+        raise
     page.get_by_role("button", name="In phiếu (PDF)").click()
     page.get_by_text("danh-gia_").first.wait_for()
     assert list((srv.data_dir / "exports").glob("danh-gia_*.pdf"))
