@@ -2,7 +2,7 @@
 PY      := .venv/bin/python
 VENV_OK := .venv/.installed
 
-.PHONY: run web test test-fast server server-stop bench bench-quick system-deps clean
+.PHONY: run web test server server-stop bench bench-quick system-deps package clean
 
 $(VENV_OK): requirements.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -39,6 +39,12 @@ bench: $(VENV_OK) system-deps
 
 bench-quick: $(VENV_OK) system-deps
 	$(PY) -m bench.run --quick
+
+## make package: a standalone desktop build that starts offline (needs flet-cli, i.e. a machine with internet)
+package: $(VENV_OK)
+	$(PY) -m pip install -q flet-cli==1.0.5
+	.venv/bin/flet pack main.py --name phap-ly-co-so --icon assets/icon.png --add-data "assets:assets" \
+		--product-name "Pháp lý cơ sở" --onedir -y
 
 clean:
 	rm -rf .venv .pytest_cache

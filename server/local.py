@@ -6,6 +6,8 @@
     print(srv.url, srv.admin)             # http://127.0.0.1:PORT/v1  Account(user='admin', password=...)
     srv.stop_kinto(); srv.start_kinto()   # restart Kinto only (e.g. in the middle of a sync)
     srv.close()                           # stop both and delete the folder
+    LocalServer.create(fsync=True, pg_settings={"synchronous_commit": "off"},
+                       extra_env={"KINTO_CACHE_BACKEND": "kinto.core.cache.postgresql"})   # tuning experiments
 
 Works as root (initdb/postgres run through `runuser -u postgres`; the folder is chowned to postgres) and as an
 ordinary user. Only loopback is used. `server/dev.sh` does the same for the long-lived development server.
@@ -74,7 +76,7 @@ class LocalServer:
 
     def __init__(self, folder: Path, pg_port: int, kinto_port: int, admin_password: str,
                  pg_password: str, batch_max_requests: int = 25, fsync: bool = False,
-                 extra_env: dict[str, str] | None = None):
+                 extra_env: dict[str, str] | None = None, pg_settings: dict[str, str] | None = None):
         self.dir = Path(folder)
         self.pg_port, self.port = pg_port, kinto_port
         self.admin = Account("admin", admin_password)
@@ -82,6 +84,7 @@ class LocalServer:
         self.batch_max_requests = batch_max_requests
         self.fsync = fsync
         self.extra_env = dict(extra_env or {})
+        self.pg_settings = dict(pg_settings or {})     # extra PostgreSQL -c settings (e.g. synchronous_commit)
         self.kinto = kinto_command()
         self._proc: subprocess.Popen | None = None
         self._pg_started = False
@@ -134,6 +137,8 @@ class LocalServer:
                 f"-c max_connections=100 -c shared_buffers=128MB")
         if not self.fsync:
             opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        for name, value in self.pg_settings.items():
+            opts += f" -c {name}={value}"
         self._run(self._as_pg([str(PG_BIN / "pg_ctl"), "-D", str(pgdata), "-l", str(run / "pg.log"),
                                "-w", "-t", "60", "start", "-o", opts]))
         self._pg_started = True
@@ -176,6 +181,10 @@ class LocalServer:
                 return s.get(f"{self.url}/__heartbeat__", timeout=2).status_code == 200
         except requests.RequestException:
             return False
+
+    @property
+    def kinto_pid(self) -> int | None:
+        return self._proc.pid if self.kinto_running() else None
 
     def kinto_running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None

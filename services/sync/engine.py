@@ -11,7 +11,9 @@ Guarantees (tested in tests/test_sync.py against a real Kinto + PostgreSQL):
   merged at once, found equal to the local version and acknowledged — never a second record.
 - Pull applies a page and saves the checkpoint in ONE local transaction (BEGIN IMMEDIATE, so that a UI edit
   cannot slip between reading a record and writing the merge); an interruption anywhere resumes from the last
-  applied page.
+  applied page. Records of the page with no local change waiting (the common case, e.g. a first sync) are
+  written in bulk (records.apply_remote_many, store.set_bases); those with a queued local change go through the
+  per-record three-way merge (_apply_one).
 - Outbox rows are acknowledged per record with `queued_before` = the moment the sent version was read, so an
   edit made during the sync stays queued.
 - Ordering uses only server timestamps (SyncBase.last_modified, checkpoints); the device clock is used only to

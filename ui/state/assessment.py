@@ -145,7 +145,7 @@ class AssessmentState:
             card = mod.set_values(self.commune, self.year, entries, actor=self._app.ctx.actor, lang=lang)
         except ValidationError as exc:
             self.entry_errors = exc.by_field(lang)
-            self.entry_error = exc.message(lang)
+            self.entry_error = "\n".join(e.vi if lang == "vi" else e.en for e in exc.errors)
             return False
         except AppError as exc:
             self.entry_errors, self.entry_error = {}, exc.message(lang)

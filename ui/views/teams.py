@@ -55,7 +55,7 @@ def _list(app, st):
     ], spacing=12, expand=True)
 
 
-def _member_row(app, st, i, m, lang_opts, gender_opts, ethnic_opts, role_opts):
+def _member_row(app, st, i, m, gender_opts, ethnic_opts, role_opts):
     err = st.errors.get(f"members[{i + 1}].name")
     return ft.Row([
         ft.Text(str(i + 1), width=24, color=MUTED),
@@ -99,7 +99,7 @@ def _form(app, st):
                                   on_change=lambda ev: st.set("recognised_date", ev.control.value)),
                      col={"xs": 12, "md": 3}),
     ], spacing=12, run_spacing=14)
-    members = [_member_row(app, st, i, m, None, gender_opts, ethnic_opts, role_opts) for i, m in enumerate(st.members)]
+    members = [_member_row(app, st, i, m, gender_opts, ethnic_opts, role_opts) for i, m in enumerate(st.members)]
     banner = []
     if st.general_error:
         banner.append(ft.Container(ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=ACCENT),
