@@ -193,20 +193,9 @@ def _search_fields_prefetched(kind: str, instances: list) -> dict:
                 case.__rel__["beneficiary"] = persons[case.beneficiary_id]
         return {case.id: KIND_RULES[kind].search_fields(case) for case in alive}
     if kind == "mediation":
-        from services import catalogs
         wanted = {pid for c in alive for pid in (c.parties or []) if isinstance(pid, str)}
         names = {pid: p.full_name for pid, p in _persons_in(wanted).items()}
-        out = {}
-        for case in alive:
-            # mirrors services.kinds.mediation.search_fields with party_names() served from `names`
-            # (tests/test_sync.py checks that both give the same index entry)
-            party = [names.get(i, "?") for i in case.parties if isinstance(i, str)]
-            field_label = catalogs.label("dispute_fields", case.dispute_field)
-            parts = [case.number, *party, *case.mediators, case.village, field_label, case.summary, case.agreement]
-            out[case.id] = {"number": case.number, "title": f"{' – '.join(party)} — {field_label}",
-                            "text": " ".join(p for p in parts if p), "date": case.received_date,
-                            "commune_code": case.commune_code}
-        return out
+        return {case.id: KIND_RULES[kind].search_fields(case, names) for case in alive}
     return {}
 
 

@@ -30,3 +30,22 @@ def data_dir(tmp_path):
     path = tmp_path / "data"
     path.mkdir()
     return path
+
+
+def run_coroutine(coro):
+    """Run a coroutine to completion from a test, even while another event loop runs in this thread
+    (Playwright's sync API keeps one running for the whole session once the browser tests have started)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)          # the usual case: same thread, so an in-memory database is shared
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main thread from its first
+    use until the session ends, which would break tests that run coroutines themselves."""
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))

@@ -339,7 +339,7 @@ def test_cli_json_shape(data_dir, capsys):
 
 def test_coverage_screen_state_without_a_browser(scenario, tmp_path):
     """The state behind ui/views/coverage_view.py: compute, village-list maintenance, export."""
-    import asyncio
+    from tests.conftest import run_coroutine
 
     from ui.state import AppState
     from ui.views.coverage_view import PROVINCE, CoverageState
@@ -368,7 +368,7 @@ def test_coverage_screen_state_without_a_browser(scenario, tmp_path):
     st.set("end", "không phải ngày")
     assert not st.compute() and "to" in st.errors
     st.set("end", "31/12/2025")
-    path = asyncio.run(st.export("coverage", "pdf"))
+    path = run_coroutine(st.export("coverage", "pdf"))
     assert path.endswith("bao-phu_2025-01-01_2025-12-31.pdf") and open(path, "rb").read(4) == b"%PDF"
-    path = asyncio.run(st.export("plan", "xlsx"))
+    path = run_coroutine(st.export("plan", "xlsx"))
     assert path.endswith(".xlsx")

@@ -212,8 +212,8 @@ def file_app(tmp_path):
 
 
 def _run(coro):
-    import asyncio
-    return asyncio.run(coro)
+    from tests.conftest import run_coroutine
+    return run_coroutine(coro)
 
 
 def test_team_with_two_members_warns_and_the_case_form_picks_it(app):
@@ -341,3 +341,216 @@ def test_coverage_is_on_the_navigation_rail_and_teams_highlight_mediation(app):
     assert [n[0] for n in NAV] == list(SCREENS) and "coverage" in SCREENS
     assert app.t("nav.coverage") == "Phạm vi tiếp cận"
     assert SUB_SCREENS["mediation-team"] == "mediation"
+
+
+# ---- security: unlock, first-run protection, auto-lock, recovery key, backups, masking ----------------------
+
+PASSPHRASE = "một câu dài dễ nhớ"
+
+
+@pytest.fixture
+def enc_folder(tmp_path):
+    """An encrypted data folder with an officer profile (closed again: the app must unlock it)."""
+    from services import app as app_service, security
+    path = tmp_path / "enc"
+    app_service.open_data_dir(path)
+    app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
+                              "communes": [admin_units.communes("22")[0].code]})
+    security.enable_encryption(path, PASSPHRASE)
+    app_service.close()
+    yield path
+    app_service.close()
+
+
+def _age_last_failure(folder, seconds: float) -> None:
+    import json
+    f = folder / "plcs.unlock.json"
+    state = json.loads(f.read_text(encoding="utf-8"))
+    state["last_failure"] -= seconds
+    f.write_text(json.dumps(state), encoding="utf-8")
+
+
+def test_encrypted_folder_starts_locked_wrong_passphrase_counts_down_then_unlocks(enc_folder):
+    from ui.state.security import UnlockState
+    app = AppState.open(enc_folder)
+    assert app.locked and app.encrypted and app.ctx is None
+    u = UnlockState(app)
+    u.set("passphrase", "")
+    assert not u.unlock() and u.errors["passphrase"] == "Nhập mật khẩu."
+    for n in (1, 2, 3):
+        u.set("passphrase", "sai mật khẩu")
+        assert not u.unlock()
+        assert u.error.startswith("Mật khẩu không đúng.") and f"{n} lần" in u.error
+    assert u.wait == 2 and u.countdown_text() == "Có thể thử lại sau 2 giây"     # 3 free attempts, then 2 s
+    u.set("passphrase", PASSPHRASE)
+    assert not u.unlock() and app.locked                   # the delay runs: no attempt is even made
+    u.tick()
+    u.tick()
+    assert u.wait == 0 and u.countdown_text() == ""
+    assert UnlockState(app).wait > 0                       # a new screen reads the delay from plcs.unlock.json
+    _age_last_failure(enc_folder, 60)                      # (instead of sleeping: the delay is over)
+    assert UnlockState(app).wait == 0
+    assert u.unlock() and not app.locked
+    assert app.profile["full_name"] == "Nguyễn Thị Lan" and app.screen == "overview" and not app.needs_setup
+
+
+def test_locked_out_shows_the_delay_left_from_an_earlier_session(enc_folder):
+    from services.security import attempts
+    from ui.state.security import UnlockState
+    for _ in range(4):
+        attempts.record_failure(enc_folder)                # 4 failures: 4 s delay, just started
+    app = AppState.open(enc_folder)
+    u = UnlockState(app)
+    assert 3 <= u.wait <= 4 and "giây" in u.countdown_text()
+
+
+def test_forgotten_passphrase_recovery_key_sets_a_new_one(tmp_path):
+    from services import app as app_service, security
+    from ui.state.security import UnlockState
+    path = tmp_path / "enc"
+    _, recovery = security.enable_encryption(path, PASSPHRASE)
+    app_service.close()
+    app = AppState.open(path)
+    u = UnlockState(app)
+    u.show_recovery(True)
+    u.set("recovery_key", "AAAA-BBBB")
+    u.set("new_passphrase", "mật khẩu mới dài")
+    u.set("repeat", "khác")
+    assert not u.unlock() and "không giống" in u.errors["repeat"]
+    u.set("repeat", "mật khẩu mới dài")
+    assert not u.unlock() and "Mã khôi phục không đúng" in u.error
+    u.set("recovery_key", recovery.lower())
+    assert u.unlock() and not app.locked and "mã khôi phục" in app.message[0]
+    assert app.needs_setup                                 # no profile yet: first run continues after unlock
+    app_service.close()
+    security.open_for_ui(path, passphrase="mật khẩu mới dài")
+    app_service.close()
+
+
+def test_first_run_protects_a_plain_folder_and_shows_the_recovery_key_once(tmp_path):
+    from services import app as app_service, security
+    from ui.state.profile import ProfileState
+    from ui.state.security import ProtectState
+    path = tmp_path / "plain"
+    app = AppState.open(path)
+    assert app.needs_setup and not app.locked and not app.encrypted
+    p, protect = ProfileState(app), ProtectState(app)
+    p.set("full_name", "Lý Thị Sen")
+    p.toggle_commune(admin_units.communes("22")[0].code)
+    protect.set("passphrase", "ngắn")
+    assert not protect.enable() and "8 ký tự" in protect.errors["passphrase"]
+    protect.set("passphrase", PASSPHRASE)
+    protect.set("repeat", PASSPHRASE + "x")
+    assert not protect.enable() and "repeat" in protect.errors
+    assert not security.status(path).encrypted             # nothing changed on a bad passphrase
+    assert p.save()
+    app.finish_setup()
+    protect.set("repeat", PASSPHRASE)
+    assert protect.enable()
+    assert app.encrypted and app.recovery_key and len(app.recovery_key) > 20
+    assert security.status(path).encrypted and app.profile["full_name"] == "Lý Thị Sen"   # migrated, kept
+    key = app.recovery_key
+    app.recovery_key_saved()
+    assert app.recovery_key is None and "mã hóa" in app.message[0]
+    app_service.close()
+    security.open_for_ui(path, recovery_key=key)          # the key shown really opens the data
+    app_service.close()
+
+
+def test_auto_lock_keeps_an_unsaved_form_and_settings_actions(enc_folder):
+    from services import app as app_service, security
+    from ui.state.security import SecuritySettingsState, UnlockState
+    clock = [0.0]
+    app = AppState.open(enc_folder)
+    UnlockState(app).set("passphrase", PASSPHRASE)
+    u = app.screen_state("unlock", UnlockState)
+    u.set("passphrase", PASSPHRASE)
+    assert u.unlock()
+    app._idle = security.IdleLock(1, on_lock=app.lock, clock=lambda: clock[0])
+    app.open_form("legal-aid")
+    app.form.set("requester.full_name", "Đặng Văn Đức")
+    clock[0] = 30
+    app.touch()                                            # activity resets the idle time
+    clock[0] = 80
+    assert not app.check_idle() and not app.locked
+    clock[0] = 200
+    assert app.check_idle() and app.locked
+    with pytest.raises(RuntimeError):
+        app_service.current()                              # the database is closed while locked
+    assert u.value("passphrase") == ""                    # the unlock screen starts empty again
+    u.set("passphrase", PASSPHRASE)
+    assert u.unlock() and app.mode == "form"
+    assert app.form.value("requester.full_name") == "Đặng Văn Đức" and "Biểu mẫu" in app.message[0]
+
+    s = SecuritySettingsState(app)
+    s.set_auto_lock("0")
+    assert not s.save_auto_lock() and "từ 1 đến 240" in s.errors["auto_lock"]
+    s.set_auto_lock("15")
+    assert s.save_auto_lock() and security.auto_lock_minutes() == 15 and app._idle.minutes == 15
+    s.open_panel("change")
+    s.set("old", "sai mật khẩu")
+    s.set("new", "mật khẩu mới dài")
+    s.set("repeat", "mật khẩu mới dài")
+    assert not s.change_passphrase() and "không đúng" in s.errors["old"]
+    s.set("old", PASSPHRASE)
+    assert s.change_passphrase() and s.panel == ""
+    s.open_panel("recovery")
+    s.set("passphrase", "mật khẩu mới dài")
+    assert s.new_recovery_key() and app.recovery_key
+    recovery = app.recovery_key
+    app.recovery_key_saved()
+    app.lock()
+    assert app.locked
+    security.open_for_ui(enc_folder, recovery_key=recovery)
+
+
+def test_backup_now_lists_it_and_restore_brings_the_data_back(enc_folder):
+    from ui.state.backups import BackupState
+    from ui.state.security import UnlockState
+    app = AppState.open(enc_folder)
+    u = UnlockState(app)
+    u.set("passphrase", PASSPHRASE)
+    assert u.unlock()
+    b = BackupState(app)
+    path = Path(_run(b.backup_now()))
+    assert path.is_file() and path.parent.name == "backups" and path.name.endswith("-manual.plcsbak")
+    row = next(r for r in b.rows if r["path"] == str(path))
+    assert row["reason"] == "Sao lưu thủ công" and row["size"].endswith("KB") and row["date"][2] == "/"
+    f = _legal_aid_form(app)
+    assert f.save() is not None and stats.counts()["legal-aid"] == 1
+    b.ask_restore(str(path))
+    assert b.pending == str(path)
+    assert _run(b.restore())
+    assert stats.counts()["legal-aid"] == 0 and b.pending is None and not app.locked
+    assert "Đã khôi phục" in app.message[0] and app.profile["full_name"] == "Nguyễn Thị Lan"
+    assert any(r["reason"] == "Trước khi khôi phục" for r in b.rows)
+    f = _legal_aid_form(app)                               # the reopened database takes writes
+    assert f.save() is not None and stats.counts()["legal-aid"] == 1
+    bad = enc_folder / "hong.plcsbak"
+    bad.write_bytes(b"PLCSBAK1 not a backup")
+    b.ask_restore(str(bad))
+    assert not _run(b.restore()) and "hỏng" in b.error and stats.counts()["legal-aid"] == 1
+
+
+def test_detail_masks_identifiers_unless_the_role_may_see_them_and_asks(app):
+    from services import app as app_service
+    from ui.state.details import DetailState
+    f = _legal_aid_form(app)
+    f.set("requester.phone", "0912345678")
+    case = f.save()
+    d = DetailState(app, "legal-aid", case.id)
+    fields = dict(d.fields())
+    assert fields["field.requester.id_number"] == "0220******34" and fields["field.requester.phone"] == "0912****78"
+    assert d.has_identifiers and d.can_reveal
+    d.toggle_reveal(True)
+    fields = dict(d.fields())
+    assert fields["field.requester.id_number"] == "022090001234" and fields["field.requester.phone"] == "0912345678"
+    assert any(h["action"] == "Xem số CCCD / điện thoại" for h in d.history())
+    app_service.save_profile({**app.profile, "role": "supervisor"})
+    d = DetailState(app, "legal-aid", case.id)
+    assert not d.can_reveal and not app.may_write("legal-aid")
+    d.toggle_reveal(True)
+    assert not d.reveal and dict(d.fields())["field.requester.id_number"] == "0220******34"
+    lst = app.list_state("legal-aid")
+    lst.load()
+    assert "022090001234" not in str(lst.rows)

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from pathlib import Path
@@ -20,14 +21,50 @@ from ui.views.common import PRIMARY
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 
 
+IDLE_CHECK_SECONDS = 15
+# Flet events that are not the officer's doing (they must not keep an idle app unlocked)
+PASSIVE_EVENTS = {"connect", "disconnect", "close", "resize", "app_lifecycle_state_change", "media_change",
+                  "platform_brightness_change", "route_change", "window_event"}
+
+
 @ft.component
 def Root(app: AppState):
     from ui.views.first_run import FirstRunView
     from ui.views.shell import Shell
+    from ui.views.unlock import RecoveryKeyView, UnlockView
+
+    async def idle_watch():
+        while True:
+            await asyncio.sleep(IDLE_CHECK_SECONDS)
+            app.check_idle()
+
+    ft.use_effect(idle_watch, [])
+    if app.locked:
+        from ui.state.security import UnlockState
+        return UnlockView(app, app.screen_state("unlock", UnlockState))
+    if app.recovery_key:
+        return RecoveryKeyView(app)
     if app.needs_setup:
         from ui.state.profile import ProfileState
-        return FirstRunView(app, app.screen_state("first_run", ProfileState))
+        from ui.state.security import ProtectState
+        return FirstRunView(app, app.screen_state("first_run", ProfileState), app.screen_state("protect", ProtectState))
     return Shell(app)
+
+
+def watch_activity(page: ft.Page, app: AppState) -> None:
+    """Every event the browser/desktop client sends for a control (clicks, typing, selections) counts as
+    activity for the auto-lock; keyboard shortcuts are touched in on_key."""
+    session = getattr(page, "session", None)
+    dispatch = getattr(session, "dispatch_event", None)
+    if dispatch is None:
+        return
+
+    async def dispatch_and_touch(control_id, event_name, event_data, *args, **kwargs):
+        if event_name not in PASSIVE_EVENTS:
+            app.touch()
+        return await dispatch(control_id, event_name, event_data, *args, **kwargs)
+
+    session.dispatch_event = dispatch_and_touch
 
 
 def make_main(data_dir=None, web: bool = False):
@@ -46,9 +83,11 @@ def make_main(data_dir=None, web: bool = False):
             pass
 
         async def on_key(e: ft.KeyboardEvent):
+            app.touch()
             await handle_key(app, e.key, ctrl=e.ctrl or e.meta, shift=e.shift)
 
         page.on_keyboard_event = on_key
+        watch_activity(page, app)
         page.render(Root, app)
 
     return main
@@ -56,14 +95,14 @@ def make_main(data_dir=None, web: bool = False):
 
 async def handle_key(app: AppState, key: str, ctrl: bool = False, shift: bool = False) -> None:
     """Ctrl+N new record, Ctrl+F search box, Ctrl+P print (case slip) — on the record screens."""
-    if not ctrl or app.needs_setup:
+    if not ctrl or app.needs_setup or app.locked or app.recovery_key:
         return
     k = (key or "").upper()
     kind = app.screen if app.screen in KINDS else None
     if k == "N" and app.screen == "mediation-team":
         from ui.state.teams import TeamsState
         app.screen_state("mediation-team", TeamsState).open_new()
-    elif k == "N":
+    elif k == "N" and app.may_write(kind or "legal-aid"):
         app.open_form(kind or "legal-aid")
     elif k == "F":
         if app.mode != "list" or kind is None:

@@ -112,9 +112,11 @@ def warnings(case, today: dt.date | None = None) -> list[tuple[str, str]]:
     return out
 
 
-def party_names(case) -> list[str]:
+def party_names(case, names: dict[str, str] | None = None) -> list[str]:
+    """Names of the parties, in order; `names` (id → name) spares the query when a caller prefetched them."""
     ids = [p for p in case.parties if isinstance(p, str)]
-    names = {p.id: p.full_name for p in Person.select(Person.id, Person.full_name).where(Person.id.in_(ids))}
+    if names is None:
+        names = {p.id: p.full_name for p in Person.select(Person.id, Person.full_name).where(Person.id.in_(ids))}
     return [names.get(i, "?") for i in ids]
 
 
@@ -122,8 +124,8 @@ def title(case) -> str:
     return f"{' – '.join(party_names(case))} — {catalogs.label('dispute_fields', case.dispute_field)}"
 
 
-def search_fields(case) -> dict:
-    names = party_names(case)
+def search_fields(case, prefetched_names: dict[str, str] | None = None) -> dict:
+    names = party_names(case, prefetched_names)
     parts = [case.number, *names, *case.mediators, case.village, catalogs.label("dispute_fields", case.dispute_field),
              case.summary, case.agreement]
     return {"number": case.number, "title": f"{' – '.join(names)} — {catalogs.label('dispute_fields', case.dispute_field)}",

@@ -1,6 +1,10 @@
 """The application state: language, current screen, profile, messages; owns one state object per screen.
+It also owns the lock: an encrypted folder starts locked (unlock screen), auto-locks after idle minutes, and
+shows a new recovery key once.
 
-    app = AppState.open(data_dir)
+    app = AppState.open(data_dir)       # security.status(): encrypted -> app.locked (unlock screen first)
+    app.unlocked(ctx)                   # after security.open_for_ui(...) succeeded
+    app.touch(); app.check_idle()       # user activity / periodic timer -> app.lock() after idle minutes
     app.t("nav.overview")               -> "Tổng quan"
     app.go("mediation")                 # list of mediation cases
     app.open_form("legal-aid")          # new legal-aid case
@@ -11,7 +15,7 @@ from __future__ import annotations
 import flet as ft
 
 from services import app as app_service
-from services import i18n, settings
+from services import i18n, security, settings
 
 KINDS = ("legal-aid", "mediation", "dissemination")
 SCREENS = ("overview", "legal-aid", "mediation", "dissemination", "coverage", "assessment", "reports", "sync",
@@ -37,19 +41,152 @@ class AppState:
         self._form = None
         self._detail = None
         self._screens = {}
+        self._data_dir = ctx.data_dir if ctx is not None else None
+        self.locked = False           # encrypted folder not (or no longer) unlocked: the unlock screen shows
+        self.encrypted = False
+        self.recovery_key = None      # shown ONCE on its own screen until "Tôi đã lưu"
+        self.kept_form = False        # an unsaved form survived an auto-lock
+        self._idle = None
 
     # ---- setup -------------------------------------------------------------------------------------------
     @classmethod
     def open(cls, data_dir=None) -> "AppState":
-        ctx = app_service.open_data_dir(data_dir)
-        state = cls(ctx)
-        state.lang = settings.get("language", "vi") or "vi"
-        state.needs_setup = not (ctx.profile or {}).get("full_name")
+        """Open the data folder through the security layer: encrypted -> locked until the passphrase."""
+        path = app_service.resolve_data_dir(str(data_dir) if data_dir else None)
+        st = security.status(path)
+        if st.needs_unlock:
+            state = cls(None)
+            state._data_dir = path
+            state.encrypted = True
+            state.needs_setup = False
+            state.locked = True
+            return state
+        state = cls(None)
+        state._data_dir = path
+        if not st.db_exists:
+            # a brand-new folder: nothing to back up before the first migration (the security layer would
+            # otherwise keep a "pre-migration" backup of an empty file, which later blocks turning encryption on)
+            state.adopt(app_service.open_data_dir(path))
+        else:
+            state.adopt(security.open_for_ui(path))
         return state
+
+    def adopt(self, ctx) -> None:
+        """Take an opened context (after start, unlock, encryption or restore)."""
+        self._ctx = ctx
+        self._data_dir = ctx.data_dir
+        self.lang = settings.get("language", "vi") or "vi"
+        self.needs_setup = not (ctx.profile or {}).get("full_name")
+        self.encrypted = security.status(ctx.data_dir).encrypted
+        self.set_idle_minutes(security.auto_lock_minutes())
 
     @property
     def ctx(self):
         return self._ctx
+
+    @property
+    def data_dir(self):
+        return self._data_dir if self._data_dir is not None else (self._ctx.data_dir if self._ctx else None)
+
+    def t_raw(self, key: str, **kw) -> str:
+        """A message of another feature's catalog (e.g. "security.passphrase_mismatch")."""
+        return i18n.t(key, self.lang, **kw)
+
+    # ---- roles -------------------------------------------------------------------------------------------
+    @property
+    def role(self) -> str:
+        return security.roles.normalize_role(self.profile.get("role"))
+
+    def may_write(self, kind: str | None = None) -> bool:
+        return security.may_write(self.role, kind)
+
+    def may_reveal(self) -> bool:
+        return security.may_see_identifiers(self.role)
+
+    # ---- lock, unlock, encryption ------------------------------------------------------------------------
+    def unlocked(self, ctx) -> None:
+        """The unlock screen opened the folder: back to where the officer was (forms kept in memory)."""
+        first = self._ctx is None
+        self.adopt(ctx)
+        for lst in self._lists.values():
+            lst.stale = True
+        self.locked = False
+        if self.kept_form and not first:
+            self.say(self.t("lock.form_kept"))
+        self.kept_form = False
+        if first:
+            self.screen = "overview"
+        self.notify()
+
+    def lock(self) -> None:
+        """Close the database and show the unlock screen. An unsaved form stays in memory and comes back after
+        the unlock (it is never written while locked)."""
+        if self.locked or not self.encrypted:
+            return
+        self.kept_form = self.mode == "form" and self._form is not None and self._form.dirty
+        self.confirm = None
+        self.message = None
+        security.lock()
+        unlock = self._screens.get("unlock")
+        if unlock is not None:
+            unlock.reset()
+        self.locked = True
+
+    def ensure_open(self) -> None:
+        """After a failure that may have closed the database (restore): reopen, or lock if a key is needed."""
+        try:
+            app_service.current()
+            return
+        except RuntimeError:
+            pass
+        st = security.status(self.data_dir)
+        if st.needs_unlock:
+            self.encrypted = True
+            self.locked = True
+        else:
+            self.adopt(security.open_for_ui(self.data_dir))
+
+    def encryption_enabled(self, ctx, recovery_key: str) -> None:
+        self.adopt(ctx)
+        self.show_recovery_key(recovery_key)
+
+    def show_recovery_key(self, recovery_key: str) -> None:
+        self.recovery_key = recovery_key
+
+    def recovery_key_saved(self) -> None:
+        """"Tôi đã lưu": the key is never shown again."""
+        self.recovery_key = None
+        self.say(self.t_raw("security.encryption_enabled") if self.encrypted else self.t("settings.saved"))
+
+    def reopened(self) -> None:
+        """The database was replaced (restore): rebuild every screen from the current context."""
+        self.adopt(app_service.current())
+        self._lists = {}
+        self._form = None
+        self._detail = None
+        self._screens = {k: v for k, v in self._screens.items() if k in ("settings-backups", "unlock")}
+        self.mode = "list"
+        self.record_id = None
+        self.changed()
+
+    # ---- idle --------------------------------------------------------------------------------------------
+    def set_idle_minutes(self, minutes: int) -> None:
+        if self._idle is None:
+            self._idle = security.IdleLock(minutes, on_lock=self.lock)
+        else:
+            self._idle.minutes = minutes
+            self._idle.touch()
+
+    def touch(self) -> None:
+        """User activity (a key, a click, typing)."""
+        if self._idle is not None and not self.locked:
+            self._idle.touch()
+
+    def check_idle(self) -> bool:
+        """From a periodic timer: lock when idle too long (encrypted folders only). True when it locked."""
+        if self._idle is None or self.locked or not self.encrypted or self._ctx is None:
+            return False
+        return self._idle.check()
 
     @property
     def profile(self) -> dict:
@@ -67,6 +204,10 @@ class AppState:
         self.lang = lang
         for lst in self._lists.values():
             lst.relabel()
+
+    def set_display_language(self, lang: str) -> None:
+        """Language of the unlock screen (the setting itself lives in the locked database)."""
+        self.lang = lang if lang in i18n.LANGS else "vi"
 
     def finish_setup(self) -> None:
         self.needs_setup = False

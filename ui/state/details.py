@@ -6,6 +6,7 @@ sessions and team warnings, a dissemination event; soft delete with undo; printi
     d.add_session({"date": "24/11/2026", "place": "Nhà văn hóa thôn"})   # mediation only
     d.delete(); d.undo_delete()
     path = d.print_slip()
+    d.can_reveal; d.toggle_reveal(True)   # ID / phone numbers are masked unless the role may see them and asks
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import datetime as dt
 
 import flet as ft
 
-from services import admin_units, audit, catalogs, records
+from services import admin_units, audit, catalogs, records, security
 from services.errors import AppError, ValidationError
 from services.formatting import fmt_date, fmt_int
 from ui.state import exports
@@ -40,6 +41,7 @@ class DetailState:
         self.error = ""
         self._session_values: dict = {}
         self._inst = None
+        self.reveal = False           # "Hiện số CCCD": only honoured when the role may see identifiers
         self.load()
 
     def load(self) -> None:
@@ -90,7 +92,8 @@ class DetailState:
                                            str(req.birth_year or ""), L("ethnic_groups", req.ethnicity, lang)] if x)
             return [("field.number", inst.number), ("field.received_date", fmt_date(inst.received_date)),
                     ("field.commune_code", commune), ("field.requester", person),
-                    ("field.requester.id_number", _mask(req.id_number)), ("field.requester.phone", req.phone),
+                    ("field.requester.id_number", self._identifier(req.id_number)),
+                    ("field.requester.phone", self._identifier(req.phone)),
                     ("field.beneficiary_category", L("beneficiary_categories", inst.beneficiary_category, lang)),
                     ("field.legal_field", L("legal_fields", inst.legal_field, lang)),
                     ("field.aid_form", L("aid_forms", inst.aid_form, lang)),
@@ -120,6 +123,41 @@ class DetailState:
                 ("field.participants_ethnic_minority", fmt_int(inst.participants_ethnic_minority, lang)),
                 ("field.materials_distributed", fmt_int(inst.materials_distributed, lang)),
                 ("field.presenter", inst.presenter), ("field.notes", inst.notes)]
+
+    # ---- identifiers ---------------------------------------------------------------------------------------
+    @property
+    def can_reveal(self) -> bool:
+        return security.may_see_identifiers(self._app.role)
+
+    @property
+    def has_identifiers(self) -> bool:
+        inst = self._inst
+        if inst is None or self.kind != "legal-aid":
+            return False
+        return bool(inst.requester.id_number or inst.requester.phone)
+
+    @property
+    def showing_identifiers(self) -> bool:
+        return security.show_identifiers(self._app.role, self.reveal)
+
+    def toggle_reveal(self, on: bool | None = None) -> None:
+        """Show full ID/phone numbers (audited as a 'reveal' on the record); refused for roles that may not."""
+        on = (not self.reveal) if on is None else bool(on)
+        if on and not self.can_reveal:
+            self.reveal = False
+            return
+        if on and not self.reveal and self._inst is not None:
+            try:
+                audit.record(self.kind, self.record_id, "reveal", {"fields": ["id_number", "phone"]},
+                             actor=self._app.profile.get("full_name"))
+            except Exception:  # noqa: BLE001 — showing must not fail because the audit could not be written
+                pass
+        self.reveal = on
+
+    def _identifier(self, value) -> str:
+        if not value:
+            return ""
+        return str(value) if self.showing_identifiers else security.mask(value)
 
     def timeline(self) -> list[dict]:
         """Legal-aid status history, oldest first: status label, date, reason, who."""
@@ -237,10 +275,6 @@ _HISTORY_CATALOGS = {
     ("*", "basis"): "mediation_bases", ("dissemination", "form"): "dissemination_forms",
     ("*", "target_groups"): "target_groups", ("*", "language"): "language",
 }
-
-
-def _mask(value: str) -> str:
-    return value[:3] + "•" * 6 + value[-3:] if value and len(value) == 12 else (value or "")
 
 
 def _short(value) -> str:

@@ -54,7 +54,8 @@ async def run_in_worker(work, on_progress=None):
         if on_progress is not None:
             loop.call_soon_threadsafe(on_progress, done, total)
 
-    return await asyncio.to_thread(work, progress)
+    from ui.state.runtime import in_worker
+    return await in_worker(work, progress)
 
 
 @ft.observable

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from services import admin_units, catalogs, listing
+from services import admin_units, catalogs, listing, security
 from services.dates import today_local
 from services.formatting import fmt_date, fmt_int
 
@@ -69,6 +69,7 @@ class ListState:
 
     def _row(self, r: dict) -> dict:
         lang = self._app.lang
+        r = security.mask_row(r, reveal=False)          # lists never show full ID / phone numbers
         out = {"id": r["id"], "number": r.get("number") or "", "date": fmt_date(r.get("date")),
                "commune": r.get("commune", ""), "title": r.get("title") or ""}
         if self.kind == "legal-aid":

@@ -12,7 +12,7 @@ import flet as ft
 from services import admin_units, app as app_service, catalogs, settings
 from services.errors import AppError
 from services.text import fold
-from ui.state.runtime import optional_attr
+from ui.state.runtime import in_worker, optional_attr
 
 
 @ft.observable
@@ -111,7 +111,7 @@ class ProfileState:
             return ""
         self.busy = True
         try:
-            path = await asyncio.to_thread(fn)
+            path = await in_worker(fn)
             self._app.say(self._app.t("settings.backup_done", path=str(path)))
             return str(path)
         except AppError as exc:
@@ -127,7 +127,7 @@ class ProfileState:
             return False
         self.busy = True
         try:
-            await asyncio.to_thread(fn, path)
+            await in_worker(fn, path)
             self._app.say(self._app.t("settings.restore_done"))
             self._app.changed()
             return True

@@ -18,7 +18,7 @@ from services.dates import today_local
 from services.errors import AppError
 from services.formatting import fmt_date, fmt_int
 from ui.state import exports
-from ui.state.runtime import optional
+from ui.state.runtime import in_worker, optional
 
 
 @ft.observable
@@ -124,7 +124,7 @@ class ReportsState:
 
         self.running, self.progress, self.status = True, None, self._app.t("reports.working")
         try:
-            path = await asyncio.to_thread(work, progress)
+            path = await in_worker(work, progress)
         except AppError as exc:
             self._app.say(exc.message(self._app.lang))
             path = ""

@@ -25,3 +25,28 @@ def optional_attr(module: str, *names: str):
         if fn is not None:
             return fn
     return None
+
+
+def release_connection() -> None:
+    """Close THIS thread's database connection (peewee keeps one per thread). Worker threads call it when their
+    job ends so that no idle connection outlives a restore or an encryption swap of plcs.db: an orphaned
+    connection to a replaced file could later delete the new file's WAL when it is garbage-collected."""
+    from models.db import database
+    try:
+        if database.obj is not None and not database.is_closed():
+            database.close()
+    except Exception:  # noqa: BLE001 — best effort: a closed or uninitialised database is fine
+        pass
+
+
+async def in_worker(fn, *args, **kwargs):
+    """asyncio.to_thread(fn, …) that releases the worker thread's database connection afterwards."""
+    import asyncio
+
+    def job():
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            release_connection()
+
+    return await asyncio.to_thread(job)

@@ -15,7 +15,7 @@ import flet as ft
 from services import outbox, settings
 from services.errors import AppError
 from ui.state.dashboard import _when
-from ui.state.runtime import optional, optional_attr
+from ui.state.runtime import in_worker, optional, optional_attr
 
 SHOWN_KINDS = ("legal-aid", "mediation", "mediation-session", "dissemination", "person", "mediation-team",
                "assessment", "audit", "officer")
@@ -85,7 +85,7 @@ class SyncState:
 
         self.running, self.progress, self.progress_text = True, None, self._app.t("sync.running")
         try:
-            await asyncio.to_thread(_call_with_progress, fn, progress)
+            await in_worker(_call_with_progress, fn, progress)
             self._app.say(self._app.t("sync.done"))
         except AppError as exc:
             settings.put("last_sync_error", {"vi": exc.message("vi"), "en": exc.message("en")})

@@ -23,6 +23,7 @@ from services import admin_units, coverage, i18n, plan_suggestion, villages
 from services.dates import today_local
 from services.errors import AppError
 from services.formatting import fmt_date, fmt_decimal, fmt_int
+from ui.state.runtime import in_worker
 from ui.views.common import ACCENT, MUTED, OK, PRIMARY, card, dropdown, empty, header, pill, section_title
 
 AMBER = "#F9A825"
@@ -135,7 +136,7 @@ class CoverageState:
         lang = self._app.lang
         self.running = True
         try:
-            await asyncio.to_thread(coverage_report.write, what, data, fmt, str(out), lang=lang)
+            await in_worker(coverage_report.write, what, data, fmt, str(out), lang=lang)
         except AppError as exc:
             self._app.say(exc.message(lang))
             return ""

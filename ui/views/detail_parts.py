@@ -32,12 +32,13 @@ def detail_header(app, d, title: str, subtitle: str, confirm_delete, extra_actio
                 icon=ft.Icons.MORE_VERT, tooltip=app.t("detail.print_more"),
                 items=[ft.PopupMenuItem(content=ft.Text(label), on_click=lambda e, t=tok: do_print(t))
                        for tok, label in others]))
-    if not d.deleted:
+    writable = app.may_write(d.kind) if hasattr(app, "may_write") else True
+    if not d.deleted and writable:
         actions.append(ft.OutlinedButton(app.t("common.edit"), icon=ft.Icons.EDIT,
                                          on_click=lambda: app.open_form(d.kind, d.record_id)))
         actions.append(ft.OutlinedButton(app.t("common.delete"), icon=ft.Icons.DELETE_OUTLINE,
                                          on_click=confirm_delete, style=ft.ButtonStyle(color=ACCENT)))
-    else:
+    elif d.deleted and writable:
         actions.append(ft.FilledButton(app.t("detail.restore"), icon=ft.Icons.RESTORE,
                                        on_click=lambda: d.undo_delete()))
     head = header(title, subtitle, actions=actions, back=app.back_to_list, back_label=app.t("common.back"))
@@ -85,10 +86,20 @@ def fields_card(app, d, title_key="detail.info"):
     for key, value in d.fields():
         if value in (None, ""):
             continue
-        rows.append(ft.Row([ft.Text(app.t(key), width=190, color=MUTED, size=13),
-                            ft.Text(value, expand=True, size=14, selectable=True)],
+        identifier = key.endswith(("id_number", "phone"))    # not selectable: readable by screen readers/tests,
+        rows.append(ft.Row([ft.Text(app.t(key), width=190, color=MUTED, size=13),   # and not copied by accident
+                            ft.Text(value, expand=True, size=14, selectable=not identifier)],
                            vertical_alignment=ft.CrossAxisAlignment.START))
-    return card(ft.Column([section_title(app.t(title_key)), *rows], spacing=8))
+    title = section_title(app.t(title_key))
+    if getattr(d, "has_identifiers", False):
+        if d.can_reveal:
+            toggle = ft.Switch(label=app.t("detail.show_ids"), value=d.showing_identifiers,
+                               on_change=lambda e: d.toggle_reveal(bool(e.control.value)))
+        else:
+            toggle = ft.Row([ft.Icon(ft.Icons.VISIBILITY_OFF_OUTLINED, size=16, color=MUTED),
+                             ft.Text(app.t("detail.ids_masked"), size=12, color=MUTED)], spacing=4)
+        title = ft.Row([title, toggle], alignment=ft.MainAxisAlignment.SPACE_BETWEEN)
+    return card(ft.Column([title, *rows], spacing=8))
 
 
 def status_pill(text):

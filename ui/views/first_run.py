@@ -1,4 +1,5 @@
-"""First run: province, the communes this officer works in, name and role; then straight into work."""
+"""First run: province, the communes this officer works in, name and role, and (strongly recommended) a
+passphrase that encrypts the data — then the recovery key once, then straight into work."""
 from __future__ import annotations
 
 import flet as ft
@@ -25,11 +26,39 @@ def CommunePicker(app, p):
     ], spacing=8)
 
 
+def protection_section(app, protect, on_submit):
+    from ui.views.unlock import secret_field
+    return ft.Container(ft.Column([
+        ft.Row([ft.Icon(ft.Icons.SHIELD_OUTLINED, color=PRIMARY, size=20),
+                ft.Text(app.t("setup.protect_title"), weight=ft.FontWeight.W_600, color=PRIMARY),
+                ft.Container(ft.Text(app.t("setup.protect_badge"), size=11, color="#1E5E22",
+                                     weight=ft.FontWeight.W_600),
+                             bgcolor="#E8F5E9", border_radius=10, padding=ft.Padding.symmetric(horizontal=8, vertical=2))],
+               spacing=8),
+        ft.Text(app.t("setup.protect_why"), size=13, color=MUTED),
+        ft.Row([secret_field(app.t_raw("security.prompt_new_passphrase"), protect, "passphrase",
+                             error=protect.errors.get("passphrase"), hint=app.t("security.passphrase_hint")),
+                secret_field(app.t_raw("security.prompt_repeat_passphrase"), protect, "repeat",
+                             error=protect.errors.get("repeat"), on_submit=on_submit)], spacing=12),
+        ft.Text(app.t("setup.protect_skip"), size=12, color=MUTED, italic=True),
+    ], spacing=8), bgcolor="#F3F8FC", border=ft.Border.all(1, "#CFE0EE"), border_radius=10, padding=14)
+
+
 @ft.component
-def FirstRunView(app, p):
+def FirstRunView(app, p, protect=None):
     def save():
-        if p.save():
-            app.finish_setup()
+        wants = protect is not None and bool(protect.value("passphrase") or protect.value("repeat"))
+        protect_errors = protect.validate() if wants else {}
+        if protect is not None:
+            protect.errors = protect_errors
+        if protect_errors:
+            p.errors = p.validate()
+            return
+        if not p.save():
+            return
+        app.finish_setup()
+        if wants and not protect.enable() and protect.error:
+            app.say(protect.error)
 
     form = ft.Column([
         ft.Row([ft.Image(src="icon.png", width=48, height=48),
@@ -46,6 +75,7 @@ def FirstRunView(app, p):
                  error=p.errors.get("province"), width=560),
         ft.Text(app.t("setup.communes"), weight=ft.FontWeight.W_500),
         CommunePicker(app, p),
+        *([protection_section(app, protect, save)] if protect is not None and not app.encrypted else []),
         ft.Row([ft.FilledButton(app.t("setup.start"), icon=ft.Icons.ARROW_FORWARD, on_click=save)],
                alignment=ft.MainAxisAlignment.END),
     ], spacing=12, width=600)

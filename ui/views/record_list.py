@@ -105,7 +105,7 @@ def RecordListView(app, lst):
             ft.OutlinedButton(app.t("export.xlsx"), icon=ft.Icons.TABLE_VIEW, on_click=export_xlsx,
                               disabled=lst.exporting, tooltip=app.t("export.tooltip")),
             ft.FilledButton(app.t(NEW[kind]), icon=ft.Icons.ADD, on_click=lambda: app.open_form(kind),
-                            tooltip=app.t("list.new_tooltip"))]),
+                            tooltip=app.t("list.new_tooltip"), visible=app.may_write(kind))]),
         *tabs,
         ft.Row([search, ft.OutlinedButton(app.t("list.search_button"), icon=ft.Icons.SEARCH,
                                           on_click=lambda: lst.set_text()),

@@ -1,26 +1,22 @@
 """Settings: language (re-renders everything), officer profile and communes, server URL and account,
-data folder, backup and restore."""
+security (encryption, passphrase, recovery key, auto-lock), data folder, backups and restore."""
 from __future__ import annotations
 
 import flet as ft
 
 from ui.views.common import MUTED, card, dropdown, header, section_title
 from ui.views.first_run import CommunePicker
+from ui.views.security_settings import BackupsCard, SecurityCard
 
 
 @ft.component
 def SettingsView(app, p):
-    restore_path, set_restore_path = ft.use_state("")
+    from ui.state.backups import BackupState
+    from ui.state.security import ProtectState, SecuritySettingsState
 
     def save_profile():
         if p.save():
             app.say(app.t("settings.saved"))
-
-    async def backup():
-        await p.backup()
-
-    async def restore():
-        await p.restore(restore_path)
 
     language = card(ft.Column([
         section_title(app.t("settings.language")),
@@ -51,20 +47,12 @@ def SettingsView(app, p):
         ft.Row([ft.OutlinedButton(app.t("settings.save_server"), on_click=lambda: p.save_server())],
                alignment=ft.MainAxisAlignment.END),
     ], spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH))
-    data = card(ft.Column([
-        section_title(app.t("settings.data")),
-        ft.Text(app.t("settings.data_folder"), size=12, color=MUTED),
-        ft.Text(str(app.ctx.data_dir), selectable=True, size=13),
-        ft.Row([ft.OutlinedButton(app.t("settings.backup"), icon=ft.Icons.BACKUP, on_click=backup, disabled=p.busy)]),
-        ft.Row([ft.TextField(label=app.t("settings.restore_file"), value=restore_path, expand=True, dense=True,
-                             on_change=lambda e: set_restore_path(e.control.value)),
-                ft.OutlinedButton(app.t("settings.restore"), icon=ft.Icons.RESTORE, on_click=restore,
-                                  disabled=p.busy or not restore_path)]),
-        ft.Text(app.t("settings.backup_missing"), size=12, color=MUTED) if not p.backup_available else ft.Container(),
-    ], spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH))
+    security = SecurityCard(app, app.screen_state("settings-security", SecuritySettingsState),
+                            app.screen_state("settings-protect", ProtectState))
+    data = BackupsCard(app, app.screen_state("settings-backups", BackupState))
     return ft.Column([
         header(app.t("nav.settings")),
         ft.Row([ft.Column([language, profile], expand=3, spacing=14),
-                ft.Column([server, data], expand=2, spacing=14)],
+                ft.Column([security, data, server], expand=2, spacing=14)],
                vertical_alignment=ft.CrossAxisAlignment.START, spacing=14),
     ], spacing=14, expand=True, scroll=ft.ScrollMode.AUTO)

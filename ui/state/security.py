@@ -1,0 +1,273 @@
+"""Security screens' state: unlock (passphrase, growing delays, forgotten passphrase), turning encryption on
+(first run and settings), changing the passphrase, a new recovery key, the auto-lock minutes.
+
+    u = UnlockState(app); u.set("passphrase", "…"); u.unlock()          # True, or u.error / u.wait set
+    u.tick()                                                           # once a second: the countdown
+    p = ProtectState(app); p.set("passphrase", "…"); p.set("repeat", "…"); p.enable()   # app.recovery_key set
+    s = SecuritySettingsState(app); s.change_passphrase(); s.new_recovery_key(); s.save_auto_lock()
+
+Secrets live only in private attributes (never re-rendered, never logged) and are cleared after use.
+"""
+from __future__ import annotations
+
+import math
+
+import flet as ft
+
+from services import security
+from services.errors import AppError, ValidationError
+
+
+def _message(app, exc: AppError) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.by_field(app.lang).values())
+    return exc.message(app.lang)
+
+
+@ft.observable
+class UnlockState:
+    """The unlock screen: passphrase mode, or 'forgot' mode (recovery key + new passphrase twice)."""
+
+    def __init__(self, app):
+        self._app = app
+        self._secrets: dict[str, str] = {}
+        self.mode = "passphrase"          # passphrase | recovery
+        self.error = ""
+        self.errors = {}
+        self.wait = 0                     # seconds before the next attempt is allowed (countdown)
+        self.busy = False
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the delay still running from an earlier session (plcs.unlock.json) and any folder problem."""
+        try:
+            st = security.status(self._app.data_dir)
+        except Exception:  # noqa: BLE001 — the screen must always show
+            return
+        self.wait = int(math.ceil(st.wait_seconds))
+        if st.key_file_missing:
+            self.error = self._app.t_raw("security.key_file_missing")
+
+    def reset(self) -> None:
+        self._secrets = {}
+        self.mode = "passphrase"
+        self.error = ""
+        self.errors = {}
+        self.refresh()
+
+    def set(self, key: str, value: str) -> None:
+        self._secrets[key] = value
+
+    def value(self, key: str) -> str:
+        return self._secrets.get(key, "")
+
+    def show_recovery(self, on: bool = True) -> None:
+        self.mode = "recovery" if on else "passphrase"
+        self.error = ""
+        self.errors = {}
+
+    def tick(self) -> None:
+        """One second of the countdown passed (the view calls this while `wait` > 0)."""
+        if self.wait > 0:
+            self.wait -= 1
+
+    def countdown_text(self) -> str:
+        return self._app.t("unlock.wait", seconds=self.wait) if self.wait > 0 else ""
+
+    def unlock(self) -> bool:
+        if self.busy:
+            return False
+        if self.wait > 0:
+            return False
+        if self.mode == "recovery":
+            return self._recover()
+        passphrase = self._secrets.get("passphrase", "")
+        if not passphrase:
+            self.errors = {"passphrase": self._app.t("unlock.empty")}
+            return False
+        return self._open(passphrase=passphrase)
+
+    def _recover(self) -> bool:
+        key = self._secrets.get("recovery_key", "").strip()
+        new, repeat = self._secrets.get("new_passphrase", ""), self._secrets.get("repeat", "")
+        errors = {}
+        if not key:
+            errors["recovery_key"] = self._app.t("unlock.recovery_empty")
+        try:
+            security.validate_new_passphrase(new)
+        except ValidationError as exc:
+            errors["new_passphrase"] = " ".join(exc.by_field(self._app.lang).values())
+        if not errors.get("new_passphrase") and new != repeat:
+            errors["repeat"] = self._app.t_raw("security.passphrase_mismatch")
+        self.errors = errors
+        if errors:
+            return False
+        return self._open(recovery_key=key, new_passphrase=new)
+
+    def _open(self, **secrets) -> bool:
+        self.busy = True
+        self.errors = {}
+        try:
+            ctx = security.open_for_ui(self._app.data_dir, **secrets)
+        except security.LockedOut as exc:
+            self.wait = exc.seconds
+            self.error = self._app.t("unlock.too_many")
+            return False
+        except security.WrongPassphrase as exc:
+            self.wait = int(exc.next_delay)
+            wrong = "security.wrong_recovery_key" if "recovery_key" in secrets else "security.wrong_passphrase"
+            self.error = self._app.t_raw(wrong) + " " + self._app.t("unlock.failures", n=exc.failures)
+            return False
+        except AppError as exc:
+            self.error = _message(self._app, exc)
+            return False
+        finally:
+            self.busy = False
+        recovered = "recovery_key" in secrets
+        self._secrets = {}
+        self.error = ""
+        self.mode = "passphrase"
+        self._app.unlocked(ctx)
+        if recovered:
+            self._app.say(self._app.t("unlock.recovered"))
+        return True
+
+
+@ft.observable
+class ProtectState:
+    """Turn encryption on: a new passphrase typed twice. On success the app shows the recovery key once."""
+
+    def __init__(self, app):
+        self._app = app
+        self._secrets: dict[str, str] = {}
+        self.errors = {}
+        self.error = ""
+        self.busy = False
+
+    def set(self, key: str, value: str) -> None:
+        self._secrets[key] = value
+
+    def value(self, key: str) -> str:
+        return self._secrets.get(key, "")
+
+    def validate(self) -> dict:
+        new, repeat = self._secrets.get("passphrase", ""), self._secrets.get("repeat", "")
+        errors = {}
+        try:
+            security.validate_new_passphrase(new)
+        except ValidationError as exc:
+            errors["passphrase"] = " ".join(exc.by_field(self._app.lang).values())
+        if "passphrase" not in errors and new != repeat:
+            errors["repeat"] = self._app.t_raw("security.passphrase_mismatch")
+        return errors
+
+    def enable(self) -> bool:
+        """Encrypt the folder (a plain database is migrated once, checked, then the plain copy wiped)."""
+        if self.busy:
+            return False
+        self.errors = self.validate()
+        if self.errors:
+            return False
+        self.busy = True
+        try:
+            ctx, recovery = security.enable_encryption(self._app.data_dir, self._secrets["passphrase"])
+        except AppError as exc:
+            self.error = _message(self._app, exc)
+            self._reopen_after_failure()
+            return False
+        finally:
+            self.busy = False
+        self._secrets = {}
+        self.error = ""
+        self._app.encryption_enabled(ctx, recovery)
+        return True
+
+    def _reopen_after_failure(self) -> None:
+        """enable_encryption closes the database first: make sure the app has an open one again."""
+        from services import app as app_service
+        try:
+            app_service.current()
+        except RuntimeError:
+            try:
+                self._app.adopt(security.open_for_ui(self._app.data_dir))
+            except AppError:
+                pass
+
+
+@ft.observable
+class SecuritySettingsState:
+    """Settings → Bảo mật: change passphrase, new recovery key, auto-lock minutes."""
+
+    def __init__(self, app):
+        self._app = app
+        self._secrets: dict[str, str] = {}
+        self.errors = {}
+        self.panel = ""                   # "" | "change" | "recovery" | "enable"
+        self.auto_lock = str(security.auto_lock_minutes())
+        self.busy = False
+
+    def set(self, key: str, value: str) -> None:
+        self._secrets[key] = value
+
+    def value(self, key: str) -> str:
+        return self._secrets.get(key, "")
+
+    def open_panel(self, name: str) -> None:
+        self._secrets = {}
+        self.errors = {}
+        self.panel = "" if self.panel == name else name
+
+    def change_passphrase(self) -> bool:
+        old, new, repeat = (self._secrets.get(k, "") for k in ("old", "new", "repeat"))
+        errors = {}
+        if not old:
+            errors["old"] = self._app.t("unlock.empty")
+        try:
+            security.validate_new_passphrase(new)
+        except ValidationError as exc:
+            errors["new"] = " ".join(exc.by_field(self._app.lang).values())
+        if "new" not in errors and new != repeat:
+            errors["repeat"] = self._app.t_raw("security.passphrase_mismatch")
+        self.errors = errors
+        if errors:
+            return False
+        try:
+            security.change_passphrase(self._app.data_dir, old, new)
+        except AppError as exc:
+            self.errors = {"old": _message(self._app, exc)}
+            return False
+        self._secrets = {}
+        self.panel = ""
+        self._app.say(self._app.t_raw("security.passphrase_changed"))
+        return True
+
+    def new_recovery_key(self) -> bool:
+        passphrase = self._secrets.get("passphrase", "")
+        if not passphrase:
+            self.errors = {"passphrase": self._app.t("unlock.empty")}
+            return False
+        try:
+            recovery = security.replace_recovery_key(self._app.data_dir, passphrase)
+        except AppError as exc:
+            self.errors = {"passphrase": _message(self._app, exc)}
+            return False
+        self._secrets = {}
+        self.errors = {}
+        self.panel = ""
+        self._app.show_recovery_key(recovery)
+        return True
+
+    def set_auto_lock(self, value: str) -> None:
+        self.auto_lock = value
+
+    def save_auto_lock(self) -> bool:
+        try:
+            minutes = security.set_auto_lock_minutes(self.auto_lock)
+        except ValidationError as exc:
+            self.errors = {"auto_lock": " ".join(exc.by_field(self._app.lang).values())}
+            return False
+        self.errors = {}
+        self.auto_lock = str(minutes)
+        self._app.set_idle_minutes(minutes)
+        self._app.say(self._app.t("security.auto_lock_saved", n=minutes))
+        return True
