@@ -68,10 +68,8 @@ def _from_plain(field, value):
     return value
 
 
-def apply_remote(kind: str, document: dict, last_modified: int | None = None) -> None:
-    """Write a version that came from the server or a transfer file: no validation, no outbox, no audit;
-    keeps the search index and village list in step. Unknown keys (newer clients) are ignored."""
-    model = model_for(kind)
+def _remote_row(model, document: dict, last_modified: int | None, now) -> dict:
+    """Column values of a server/transfer document (unknown keys ignored; bookkeeping set here)."""
     row = {}
     for name, field in model._meta.fields.items():
         key = field.column_name if isinstance(field, ForeignKeyField) else name
@@ -80,8 +78,16 @@ def apply_remote(kind: str, document: dict, last_modified: int | None = None) ->
     row["id"] = document["id"]
     row["deleted"] = bool(document.get("deleted", False))
     row["last_modified"] = last_modified
-    row["updated_at"] = utc_now()
-    row.setdefault("device_id", document.get("device_id", ""))
+    row["updated_at"] = now
+    row["device_id"] = document.get("device_id", "")
+    return row
+
+
+def apply_remote(kind: str, document: dict, last_modified: int | None = None) -> None:
+    """Write a version that came from the server or a transfer file: no validation, no outbox, no audit;
+    keeps the search index and village list in step. Unknown keys (newer clients) are ignored."""
+    model = model_for(kind)
+    row = _remote_row(model, document, last_modified, utc_now())
     with database.atomic():
         if model.select().where(model.id == row["id"]).exists():
             model.update(**{k: v for k, v in row.items() if k != "id"}).where(model.id == row["id"]).execute()
@@ -112,16 +118,7 @@ def apply_remote_many(kind: str, items: list[tuple[dict, int | None]]) -> int:
     now = utc_now()
     rows = []
     for document, last_modified in items:
-        row = {}
-        for name, field in model._meta.fields.items():
-            key = field.column_name if isinstance(field, ForeignKeyField) else name
-            if key in document and name not in ("created_at", "updated_at", "device_id", "last_modified"):
-                row[name] = _from_plain(field, document[key])
-        row["id"] = document["id"]
-        row["deleted"] = bool(document.get("deleted", False))
-        row["last_modified"] = last_modified
-        row["updated_at"] = now
-        row["device_id"] = document.get("device_id", "")
+        row = _remote_row(model, document, last_modified, now)
         rows.append((row, set(document) <= _TOMBSTONE_KEYS))
     ids = [r["id"] for r, _ in rows]
     with database.atomic():
