@@ -107,6 +107,13 @@ def close() -> None:
     _current = None
 
 
+def release_thread_connection() -> None:
+    """Close this thread's database connection (background jobs call it when they finish, so that no thread
+    keeps a connection to a file that a restore is about to replace)."""
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
 def in_transaction():
     return database.atomic()
 

@@ -143,7 +143,10 @@ def list_backups(data_dir=None) -> list[dict]:
 
 
 def before_migrate(data_dir, pending: list[str]) -> None:
-    """services.app.open_data_dir(before_migrate=…) hook: a backup before any schema change."""
+    """services.app.open_data_dir(before_migrate=…) hook: a backup before any schema change — not for a
+    database being created now (nothing to save, and an empty file is not an app database)."""
+    if "0001_initial" in pending:
+        return
     create_backup(reason="pre-migration", data_dir=data_dir)
 
 

@@ -63,12 +63,7 @@ class AppState:
             return state
         state = cls(None)
         state._data_dir = path
-        if not st.db_exists:
-            # a brand-new folder: nothing to back up before the first migration (the security layer would
-            # otherwise keep a "pre-migration" backup of an empty file, which later blocks turning encryption on)
-            state.adopt(app_service.open_data_dir(path))
-        else:
-            state.adopt(security.open_for_ui(path))
+        state.adopt(security.open_for_ui(path))
         return state
 
     def adopt(self, ctx) -> None:

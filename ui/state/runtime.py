@@ -31,10 +31,9 @@ def release_connection() -> None:
     """Close THIS thread's database connection (peewee keeps one per thread). Worker threads call it when their
     job ends so that no idle connection outlives a restore or an encryption swap of plcs.db: an orphaned
     connection to a replaced file could later delete the new file's WAL when it is garbage-collected."""
-    from models.db import database
+    from services import app
     try:
-        if database.obj is not None and not database.is_closed():
-            database.close()
+        app.release_thread_connection()
     except Exception:  # noqa: BLE001 — best effort: a closed or uninitialised database is fine
         pass
 

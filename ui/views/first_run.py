@@ -36,10 +36,12 @@ def protection_section(app, protect, on_submit):
                              bgcolor="#E8F5E9", border_radius=10, padding=ft.Padding.symmetric(horizontal=8, vertical=2))],
                spacing=8),
         ft.Text(app.t("setup.protect_why"), size=13, color=MUTED),
-        ft.Row([secret_field(app.t_raw("security.prompt_new_passphrase"), protect, "passphrase",
-                             error=protect.errors.get("passphrase"), hint=app.t("security.passphrase_hint")),
-                secret_field(app.t_raw("security.prompt_repeat_passphrase"), protect, "repeat",
-                             error=protect.errors.get("repeat"), on_submit=on_submit)], spacing=12),
+        ft.Row([ft.Container(secret_field(app.t_raw("security.prompt_new_passphrase"), protect, "passphrase",
+                                          error=protect.errors.get("passphrase"),
+                                          hint=app.t("security.passphrase_hint")), expand=True),
+                ft.Container(secret_field(app.t_raw("security.prompt_repeat_passphrase"), protect, "repeat",
+                                          error=protect.errors.get("repeat"), on_submit=on_submit), expand=True)],
+               spacing=12),
         ft.Text(app.t("setup.protect_skip"), size=12, color=MUTED, italic=True),
     ], spacing=8), bgcolor="#F3F8FC", border=ft.Border.all(1, "#CFE0EE"), border_radius=10, padding=14)
 
