@@ -268,117 +268,262 @@ def kinto_tuning(ctx):
     return out
 
 
-def _engine_device(ctx, name: str, records: int, communes: list[str]):
-    """A data folder for one device (optionally with demo records queued for sync), made current."""
+# --- the project's engine (services.sync.sync_now): what the targets are judged on --------------------------------
+
+ENGINE_PW = "bench-officer-pw-2026"
+
+
+def engine_site(ctx, pairs: int):
+    """One project server per child (server/local.py: server/kinto.ini, gzip filter, guard plugin), province 22
+    bootstrapped for `pairs` pairs of communes; officers officer-a-<r>/officer-b-<r> (both communes of pair r)
+    and a supervisor. Each run uses its own pair, so every run's first push and first pull start empty."""
+    if "engine_site" not in ctx.state:
+        require("services.sync:sync_now", "services.demo:generate", "server.bootstrap:ServerAdmin",
+                "server.local:LocalServer", "services.app:save_profile")
+        from server.bootstrap import ServerAdmin
+        from server.local import LocalServer
+        from services.admin_units import communes
+        codes = [c.code for c in communes("22")][:2 * pairs]
+        srv = LocalServer.create()
+        ctx.state.setdefault("_cleanup", []).append(srv.close)
+        srv.start()
+        admin = ServerAdmin(srv.url, srv.admin)
+        admin.bootstrap("22", communes=codes)
+        for r in range(pairs):
+            for dev in ("a", "b"):
+                admin.ensure_account(f"officer-{dev}-{r}", ENGINE_PW)
+                admin.assign_officer(f"officer-{dev}-{r}", codes[2 * r:2 * r + 2], province="22")
+        admin.ensure_account("supervisor", ENGINE_PW)
+        admin.add_supervisor("supervisor", "22")
+        ctx.state["engine_site"] = {"server": srv, "codes": codes}
+    return ctx.state["engine_site"]
+
+
+def _device(ctx, name: str, communes: list[str], role: str = "officer"):
     from services import app
     path = ctx.workdir / f"{name}-{ctx.run_index}"
     app.open_data_dir(path)
-    app.save_profile({"full_name": f"Bench {name}", "role": "admin", "communes": communes, "province_code": "22"})
-    if records:
-        resolve("services.demo:generate")("22", records, seed=1, queue_for_sync=True)
+    app.save_profile({"full_name": f"Bench {name}", "role": role, "communes": communes, "province_code": "22"})
     return path
 
 
-def _documents_of_current_db() -> list[dict]:
-    from models.records import SYNCED_MODELS
-    from services.records import to_document
-    docs = []
+def _move_to_communes(communes: list[str]) -> None:
+    """Demo records are spread over the whole province; an officer's device holds its own communes only."""
+    from models.records import SYNCED_MODELS, Officer
     for model in SYNCED_MODELS:
-        for inst in model.select():
-            d = to_document(inst)
-            d["id"], d["kind"] = inst.id, model.KIND
-            docs.append(d)
-    return docs
+        if "commune_code" in model._meta.fields:
+            model.update(commune_code=communes[0]).where(model.id < "8").execute()
+            model.update(commune_code=communes[-1]).where(model.id >= "8").execute()
+    Officer.update(communes=communes).execute()
 
 
-@benchmark("sync.engine", area="sync", modes=("full",), runs=(1, 3), timeout=(300, 1500))
-def sync_engine(ctx):
-    """The project's sync engine (services.sync.sync_now) vs PouchDB on the same documents: first push, first
-    pull, and the typical sync (100 pushed + 100 pulled) over loopback and the field link."""
-    require("services.sync:sync_now", "services.demo:generate", "services.records:to_document",
-            "server.bootstrap:ServerAdmin", "services.app:save_profile")
+def _docs_of(instances) -> list[dict]:
+    from services.records import to_document
+    out = []
+    for inst in instances:
+        d = to_document(inst)
+        d["id"], d["kind"] = inst.id, inst.KIND
+        out.append(d)
+    return out
+
+
+def _all_docs() -> list[dict]:
+    from models.records import SYNCED_MODELS
+    return _docs_of(inst for model in SYNCED_MODELS for inst in model.select())
+
+
+def _queued_docs() -> list[dict]:
+    """The documents waiting in the outbox (what the next sync pushes), for PouchDB's side."""
+    from models.records import MODEL_BY_KIND, Outbox
+    out = []
+    for row in Outbox.select():
+        model = MODEL_BY_KIND.get(row.kind)
+        inst = model.get_or_none(model.id == row.record_id) if model else None
+        if inst is not None:
+            out.extend(_docs_of([inst]))
+    return out
+
+
+class _Timed:
+    """Runs sync_now through the byte-counting proxy and records seconds, records, requests, bytes."""
+
+    def __init__(self, proxy, prefix: str, out: dict):
+        self.proxy, self.prefix, self.out = proxy, prefix, out
+
+    def __call__(self, label: str, user: str, direction: str | None = None):
+        from services.sync import sync_now
+        self.proxy.reset()
+        t0 = time.perf_counter()
+        s = sync_now(f"http://127.0.0.1:{self.proxy.port}/v1", user, ENGINE_PW)
+        sec = time.perf_counter() - t0
+        st = self.proxy.stats()
+        moved = s.sent if direction == "push" else s.received if direction == "pull" else s.sent + s.received
+        p, o = self.prefix, self.out
+        o[f"{p}.engine.{label}_s"] = fig(round(sec, 4), "s")
+        o[f"{p}.engine.{label}_records"] = fig(moved, "rec")
+        o[f"{p}.engine.{label}_requests"] = fig(s.requests, "req")
+        o[f"{p}.engine.{label}_bytes_per_rec"] = fig(round((st["up_bytes"] + st["down_bytes"]) / max(1, moved), 1), "B")
+        if s.errors:
+            raise RuntimeError(f"{label}: {len(s.errors)} sync errors, first: {s.errors[0]}")
+        return s
+
+
+def _engine_officer(ctx, n: int):
+    """Officer devices A and B share two communes (9 collections each). A's first push of a demo database of n
+    records, B's first pull (loopback), then the typical sync: A and B each edit 100 dissemination events (each
+    edit also makes an audit entry), A syncs, then B syncs over the field link — pushing its 200 documents and
+    pulling A's 200. PouchDB replicates the same documents (same edits and audit entries) in the same run."""
     from bench.netem_proxy import ProxyProcess
-    from server.bootstrap import ServerAdmin
-    from services import app, records
+    from services import records
     from services.sync import sync_now
-    ensure_node_modules()
-    # the engine moves ~50 ms per document today (see the report): 1,000 demo records (~1,600 documents) keep the
-    # full run inside its 45-minute budget; raise this when the engine gets faster
-    n = 300 if ctx.quick else 1000
-    link = "loopback" if ctx.quick else "field"     # the field link costs ~1 min per run: full mode only
-    # a fresh server per run: every run's first push and first pull start from an empty server
-    from bench.kinto_server import KintoServer
-    from services.admin_units import communes
-    codes = [c.code for c in communes("22")]
-    server = KintoServer().start()
-    ctx.state.setdefault("_cleanup", []).append(server.stop)
-    ServerAdmin(server.url, server.auth).bootstrap("22")
-    user, pw = server.auth
-    out = {}
+    runs = ctx.params.get("runs_hint", 3)
+    site = engine_site(ctx, runs)
+    srv, r = site["server"], ctx.run_index % runs
+    communes = site["codes"][2 * r:2 * r + 2]
+    user_a, user_b = f"officer-a-{r}", f"officer-b-{r}"
     p = f"engine@{scale_label(n)}"
-    with ProxyProcess(server.port) as proxy:
-        via = f"http://127.0.0.1:{proxy.port}/v1"
-
-        def timed_sync(label, count_label):
-            proxy.reset()
-            t0 = time.perf_counter()
-            summary = sync_now(via, user, pw)
-            sec = time.perf_counter() - t0
-            st = proxy.stats()
-            moved = max(1, summary.sent + summary.received)
-            out[f"{p}.kinto_engine.{label}_s"] = fig(round(sec, 4), "s")
-            out[f"{p}.kinto_engine.{label}_records"] = fig(summary.sent + summary.received, "rec")
-            out[f"{p}.kinto_engine.{label}_requests"] = fig(summary.requests, "req")
-            out[f"{p}.kinto_engine.{label}_bytes_per_rec"] = fig(
-                round((st["up_bytes"] + st["down_bytes"]) / moved, 1), "B")
-            if summary.errors:
-                ctx.note(f"{label}: {len(summary.errors)} sync errors, first: {summary.errors[0]}")
-            return summary
-
-        # device A: the demo records, first push (before it, collect the same documents for PouchDB)
-        _engine_device(ctx, "device-a", n, codes)
-        docs = _documents_of_current_db()
-        timed_sync("push", "sent")
-        # device B: a new province desktop, first pull
-        _engine_device(ctx, "device-b", 0, codes)
-        timed_sync("pull", "received")
-        # the other device (A) edits 100 dissemination events and syncs; then B edits 100 and syncs over the link
-        ids = sorted(d["id"] for d in docs if d["kind"] == "dissemination")[:200]
-        for rid in ids[100:200]:
+    out: dict = {}
+    _device(ctx, "device-a", communes)
+    resolve("services.demo:generate")("22", n, seed=1, queue_for_sync=True)
+    _move_to_communes(communes)
+    docs = _all_docs()
+    with ProxyProcess(srv.port) as proxy:
+        timed = _Timed(proxy, p, out)
+        timed("push", user_a, "push")                       # A: first push
+        _device(ctx, "device-b", communes)
+        timed("pull", user_b, "pull")                       # B: first pull (a new device)
+        ids = sorted(d["id"] for d in docs if d["kind"] == "dissemination")
+        k = min(100, len(ids) // 2)
+        for rid in ids[k:2 * k]:
             records.save("dissemination", {"notes": "Cập nhật bởi thiết bị B"}, record_id=rid)
+        changed = _queued_docs()
+        from services import app
         app.open_data_dir(ctx.workdir / f"device-a-{ctx.run_index}")
-        for rid in ids[:100]:
+        for rid in ids[:k]:
             records.save("dissemination", {"notes": "Cập nhật bởi thiết bị A"}, record_id=rid)
-        sync_now(server.url, user, pw)
+        others = _queued_docs()
+        sync_now(srv.url, user_a, ENGINE_PW)                # A: its edits reach the server (direct)
         app.open_data_dir(ctx.workdir / f"device-b-{ctx.run_index}")
-        if link == "field":
-            proxy.shape(*FIELD)
-        timed_sync(f"{link}_typical_sync", "sent")
+        proxy.shape(*FIELD)
+        s = timed("field_typical_sync", user_b)            # B: 200 up, 200 down over the field link
+        proxy.shape(0, 0)
+        out[f"{p}.engine.field_typical_sync_sent"] = fig(s.sent, "rec")
+        out[f"{p}.engine.field_typical_sync_received"] = fig(s.received, "rec")
     resolve("models.db:close_database")()
-    server.stop()
-    # PouchDB on the same documents, same run
-    by_id = {d["id"]: d for d in docs}
-    changed = edits([by_id[i] for i in ids[100:200] if i in by_id], "device-b")
-    others = edits([by_id[i] for i in ids[:100] if i in by_id], "device-a")
+    # PouchDB: same documents, same edits (and audit entries), same proxy
     d = ctx.workdir / f"pouch-{ctx.run_index}"
     d.mkdir()
-    data = {"docs": docs, "changed": changed, "others": others,
-            "files": {"docs": write_jsonl(d / "docs.jsonl", docs), "changed": write_jsonl(d / "changed.jsonl", changed),
-                      "others": write_jsonl(d / "others.jsonl", others)}}
-    pl = pouch_round(ctx, data, "loopback", True, False)
-    pf = pouch_round(ctx, data, "field", True, True) if link == "field" else pl
-    out.update({k: v for k, v in figures_for(p, "pouchdb_gzip", pl, len(docs), len(changed)).items()
-                if k.endswith((".push_s", ".pull_s", "push_bytes_per_rec", ".pull_bytes_per_rec"))})
-    out[f"{p}.pouchdb_gzip.{link}_typical_sync_s"] = fig(
-        round(pf["incr_push"]["seconds"] + pf["incr_pull"]["seconds"], 4), "s")
-    out.update(ratio(f"{p}.ratio.push_time", f"{p}.kinto_engine.push_s", f"{p}.pouchdb_gzip.push_s"))
-    out.update(ratio(f"{p}.ratio.pull_time", f"{p}.kinto_engine.pull_s", f"{p}.pouchdb_gzip.pull_s"))
-    out.update(ratio(f"{p}.ratio.{link}_typical_sync_time", f"{p}.kinto_engine.{link}_typical_sync_s",
-                     f"{p}.pouchdb_gzip.{link}_typical_sync_s"))
-    out.update(ratio(f"{p}.ratio.pull_bytes", f"{p}.kinto_engine.pull_bytes_per_rec",
-                     f"{p}.pouchdb_gzip.pull_bytes_per_rec"))
-    out.update(ratio(f"{p}.ratio.push_bytes", f"{p}.kinto_engine.push_bytes_per_rec",
-                     f"{p}.pouchdb_gzip.push_bytes_per_rec"))
-    ctx.note(f"{len(docs):,} documents (demo of {n:,} records + persons, teams, sessions), "
-             f"role admin; PouchDB replicates the same documents (services.records.to_document)")
+    data = {"docs": docs, "files": {"docs": write_jsonl(d / "docs.jsonl", docs),
+                                    "changed": write_jsonl(d / "changed.jsonl", changed),
+                                    "others": write_jsonl(d / "others.jsonl", others)}}
+    ph = pouch_round(ctx, data, "field", True, False)
+    q = f"{p}.pouchdb_gzip"
+    for phase, count in (("push", len(docs)), ("pull", len(docs))):
+        out[f"{q}.{phase}_s"] = fig(round(ph[phase]["seconds"], 4), "s")
+        out[f"{q}.{phase}_requests"] = fig(ph[phase]["requests"], "req")
+        out[f"{q}.{phase}_bytes_per_rec"] = fig(
+            round((ph[phase]["bytes_in"] + ph[phase]["bytes_out"]) / count, 1), "B")
+    inc = [ph["incr_push"], ph["incr_pull"]]
+    out[f"{q}.field_typical_sync_s"] = fig(round(sum(x["seconds"] for x in inc), 4), "s")
+    out[f"{q}.field_typical_sync_requests"] = fig(sum(x["requests"] for x in inc), "req")
+    out[f"{q}.field_typical_sync_bytes_per_rec"] = fig(
+        round(sum(x["bytes_in"] + x["bytes_out"] for x in inc) / (len(changed) + len(others)), 1), "B")
+    for ph_name in ("push", "pull", "field_typical_sync"):
+        out.update(ratio(f"{p}.ratio.{ph_name}_time", f"{p}.engine.{ph_name}_s", f"{q}.{ph_name}_s"))
+        out.update(ratio(f"{p}.ratio.{ph_name}_bytes", f"{p}.engine.{ph_name}_bytes_per_rec",
+                         f"{q}.{ph_name}_bytes_per_rec"))
+    out[f"{p}.engine.push_ms_per_rec"] = fig(round(out[f"{p}.engine.push_s"]["value"] * 1000 / len(docs), 3), "ms")
+    ctx.note(f"{len(docs):,} documents (demo of {n:,} records: cases, persons, teams, sessions, events, audit) in "
+             f"two communes; typical sync: officer B pushes {len(changed)} documents ({k} edited events + their "
+             f"audit entries) and pulls the {len(others)} of officer A; PouchDB replicates the same documents; "
+             f"field link {FIELD[0]} ms RTT, {FIELD[1]} kbit/s (bench/netem_proxy.py); push and pull on loopback "
+             f"through the same proxy (byte counts); Kinto = server/kinto.ini (gzip filter on)")
+    return out
+
+
+@benchmark("sync.engine@300", area="sync", modes=("quick",), runs=(1, 3), timeout=(150, 900), runs_hint=3)
+def sync_engine_quick(ctx):
+    """services.sync vs PouchDB, same documents: first push, first pull (loopback) and an officer's typical
+    sync (100 edits up + 100 down, with audit entries) over the 300 ms / 1 Mbit/s field link."""
+    ensure_node_modules()
+    return _engine_officer(ctx, 300)
+
+
+@benchmark("sync.engine@10k", area="sync", modes=("full",), runs=(1, 3), timeout=(600, 1800), runs_hint=3)
+def sync_engine_10k(ctx):
+    """services.sync vs PouchDB at 10,000 demo records: first push, first pull, typical sync over the field link."""
+    ensure_node_modules()
+    return _engine_officer(ctx, 10_000)
+
+
+def _bulk_docs(n: int) -> list[dict]:
+    """n documents (persons and dissemination events, no foreign keys) cloned from the cached 10k demo database
+    with fresh ids: what a province's server holds after years of work."""
+    import uuid
+    from bench.datasets import demo_data_dir
+    from models.records import DisseminationEvent, Person
+    from services import app
+    app.open_data_dir(demo_data_dir(10_000))
+    base = _docs_of(list(Person.select()) + list(DisseminationEvent.select()))
+    resolve("models.db:close_database")()
+    out = []
+    for i in range(n):
+        d = dict(base[i % len(base)])
+        d["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"plcs-bench/{i}"))
+        out.append(d)
+    return out
+
+
+def _bulk_load_engine(srv, docs: list[dict], communes: list[str]) -> None:
+    """The documents into Kinto's PostgreSQL storage in one COPY (wire form, as the engine would send them);
+    Kinto's trigger gives each row its timestamp, as tests/test_sync.py does."""
+    import io
+    import psycopg2
+    from models.records import MODEL_BY_KIND
+    from services.sync.documents import local_document, wire_document, user_fields  # noqa: F401
+    buf = io.StringIO()
+    for i, d in enumerate(docs):
+        kind = d["kind"]
+        doc = {key: d.get(key if key in d else fld.name) for key, fld in user_fields(kind)}
+        doc = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in doc.items()}
+        data = json.dumps(wire_document(kind, doc), ensure_ascii=False, separators=(",", ":"), default=str)
+        data = data.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+        parent = f"/buckets/c-{communes[i % len(communes)]}/collections/{MODEL_BY_KIND[kind].COLLECTION}"
+        buf.write(f"{d['id']}\t{parent}\trecord\t{data}\tf\n")
+    buf.seek(0)
+    with psycopg2.connect(srv.database_url) as conn, conn.cursor() as cur:
+        cur.copy_expert("COPY objects (id, parent_id, resource_name, data, deleted) FROM STDIN", buf)
+    conn.close()
+
+
+@benchmark("sync.engine_pull@100k", area="sync", modes=("full",), runs=(1, 3), timeout=(600, 1800))
+def sync_engine_pull_100k(ctx):
+    """A province desktop's first pull of 100,000 records with services.sync (server loaded in bulk through
+    PostgreSQL) vs PouchDB's first pull of the same documents, both over loopback."""
+    ensure_node_modules()
+    from bench.netem_proxy import ProxyProcess
+    n = 100_000
+    site = engine_site(ctx, 3)
+    if "bulk100k" not in ctx.state:
+        docs = _bulk_docs(n)
+        _bulk_load_engine(site["server"], docs, site["codes"])
+        d = ctx.workdir / "bulk100k"
+        d.mkdir()
+        ctx.state["bulk100k"] = {"docs": docs, "files": {"docs": write_jsonl(d / "docs.jsonl", docs),
+                                                          "changed": write_jsonl(d / "c.jsonl", []),
+                                                          "others": write_jsonl(d / "o.jsonl", [])}}
+    data = ctx.state["bulk100k"]
+    p, out = "pull@100k", {}
+    with ProxyProcess(site["server"].port) as proxy:
+        _device(ctx, "province", site["codes"], role="supervisor")
+        _Timed(proxy, p, out)("pull", "supervisor", "pull")
+    resolve("models.db:close_database")()
+    ph = pouch_round(ctx, data, "loopback", True, True)["pull"]
+    out[f"{p}.pouchdb_gzip.pull_s"] = fig(round(ph["seconds"], 4), "s")
+    out[f"{p}.pouchdb_gzip.pull_requests"] = fig(ph["requests"], "req")
+    out[f"{p}.pouchdb_gzip.pull_bytes_per_rec"] = fig(round((ph["bytes_in"] + ph["bytes_out"]) / n, 1), "B")
+    out.update(ratio(f"{p}.ratio.pull_time", f"{p}.engine.pull_s", f"{p}.pouchdb_gzip.pull_s"))
+    out.update(ratio(f"{p}.ratio.pull_bytes", f"{p}.engine.pull_bytes_per_rec", f"{p}.pouchdb_gzip.pull_bytes_per_rec"))
+    ctx.note(f"{n:,} persons and dissemination events (cloned from the 10k demo database) in {len(site['codes'])} "
+             f"commune buckets; supervisor account; engine and PouchDB both through the byte-counting proxy")
     return out

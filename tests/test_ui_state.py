@@ -554,3 +554,81 @@ def test_detail_masks_identifiers_unless_the_role_may_see_them_and_asks(app):
     lst = app.list_state("legal-aid")
     lst.load()
     assert "022090001234" not in str(lst.rows)
+
+
+# --- sync screen state against the real Kinto (tests/kinto_server.py) --------------------------------------------
+def _sync_app(path, site, name="ui"):
+    """A file data folder (the sync runs in a worker thread: an in-memory database would not be shared)."""
+    from services import app as app_service
+    from tests.test_sync import Client
+    client = Client(path, site, name=name)
+    state = AppState(app_service.current())
+    state.needs_setup = False
+    return client, state
+
+
+def test_sync_state_saves_the_server_and_never_the_password(tmp_path, kinto_bucket):
+    from services import settings
+    from tests.conftest import run_coroutine
+    from ui.state.sync import SyncState
+    site = kinto_bucket
+    _, state = _sync_app(tmp_path / "a", site)
+    s = SyncState(state)
+    assert not s.save_server("sync.example", site.officer.user)          # not a URL: refused, nothing saved
+    assert settings.get("sync.server_url") is None
+    assert s.save_server(site.url, site.officer.user)
+    s.load()
+    assert (s.server_url, s.user, s.configured) == (site.url, site.officer.user, True)
+    run_coroutine(s.sync_clicked())                                      # first time: the password dialog
+    assert s.asking_password and not s.running
+    s.set_password("not-the-password")
+    run_coroutine(s.submit_password())
+    assert "Sai tên đăng nhập hoặc mật khẩu" in s.last_error and not s.has_password and not s.summary
+    s.set_password(site.officer.password)
+    run_coroutine(s.submit_password())
+    assert s.last_error == "" and s.has_password and s.summary.startswith("gửi ")
+    assert s.last_ok and s.total == 0
+    raw = (tmp_path / "a" / "plcs.db").read_bytes()
+    assert site.officer.password.encode() not in raw
+    assert s.background_on                                               # started after the successful sync
+    s.apply_background(locked=True)                                      # the app locked: forget and stop
+    assert not s.has_password and not s.background_on
+    from services import app as app_service
+    app_service.close()
+
+
+def test_sync_state_lists_a_conflict_and_keeps_the_local_value(tmp_path, kinto_bucket):
+    from services import app as app_service
+    from tests.conftest import run_coroutine
+    from tests.test_sync import Client, edit, new_person, server_records
+    from ui.state.sync import SyncState
+    site = kinto_bucket
+    a, state = _sync_app(tmp_path / "a", site, name="a")
+    pid = new_person("Lò Văn Pọm", phone="0912000001").id
+    a.sync()
+    b = Client(tmp_path / "b", site, name="b")
+    b.sync()
+    edit("person", pid, phone="0912000002")
+    b.sync()
+    a.use()
+    edit("person", pid, phone="0912000003")
+    state = AppState(app_service.current())
+    state.needs_setup = False
+    s = SyncState(state)
+    s.save_server(site.url, site.officer.user)
+    s.set_password(site.officer.password)
+    run_coroutine(s.submit_password())
+    s.stop_background()
+    assert "xung đột 1" in s.summary
+    [c] = s.conflicts
+    assert (c["field"], c["local"], c["remote"], c["base"]) == ("phone", "0912000003", "0912000002", "0912000001")
+    assert c["title"] == "Lò Văn Pọm" and c["field_label"]
+    s.start_edit(c)
+    assert s.edit_value == "0912000003"
+    s.cancel_edit()
+    assert s.resolve(c["conflict_id"], "local")
+    assert s.conflicts == []
+    run_coroutine(s.run(site.officer.password))
+    s.stop_background()
+    assert [r["phone"] for r in server_records(site) if r["id"] == pid] == ["0912000003"]
+    app_service.close()

@@ -39,6 +39,10 @@ def Root(app: AppState):
             app.check_idle()
 
     ft.use_effect(idle_watch, [])
+    # background sync while the session knows the sync password; stopped (password forgotten) on lock/unmount
+    from ui.state.sync import SyncState
+    sync_state = app.screen_state("sync", SyncState)
+    ft.use_effect(lambda: sync_state.apply_background(app.locked), [app.locked], cleanup=sync_state.stop_background)
     if app.locked:
         from ui.state.security import UnlockState
         return UnlockView(app, app.screen_state("unlock", UnlockState))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+import threading
 from pathlib import Path
 
 from models.crypto_db import RawKey
@@ -25,16 +26,29 @@ from services.security import vault
 ENV_PASSPHRASE = "PLCS_PASSPHRASE"
 
 
-def open_unlocked(data_dir, key: RawKey | None, daily: bool = True):
+def _daily_backup(ctx, in_thread: bool) -> None:
+    from services import app, backup
+    try:
+        backup.maybe_daily(ctx)
+    except Exception as exc:          # a failed backup must never stop the officer from working
+        sys.stderr.write(f"{t('backup.daily_failed', 'vi')} / {t('backup.daily_failed', 'en')}: {type(exc).__name__}\n")
+    finally:
+        if in_thread:
+            app.release_thread_connection()
+
+
+def open_unlocked(data_dir, key: RawKey | None, daily: bool = True, daily_in_background: bool = False):
+    """Open an unlocked folder. The app runs the day's backup in a background thread (a province database
+    of a million records takes many seconds to copy and the officer must not wait); the CLI runs it in line,
+    since a process that exits would cut a background copy short."""
     from services import app, backup
     if key is not None:
         vault.verify_key(data_dir, key)
     ctx = app.open_data_dir(data_dir, key, before_migrate=backup.before_migrate)
-    if daily:
-        try:
-            backup.maybe_daily(ctx)
-        except Exception as exc:          # a failed backup must never stop the officer from working
-            sys.stderr.write(f"{t('backup.daily_failed', 'vi')} / {t('backup.daily_failed', 'en')}: {type(exc).__name__}\n")
+    if daily and daily_in_background:
+        threading.Thread(target=_daily_backup, args=(ctx, True), name="daily-backup", daemon=True).start()
+    elif daily:
+        _daily_backup(ctx, False)
     return ctx
 
 
@@ -45,7 +59,7 @@ def open_for_ui(data_dir=None, passphrase: str | None = None, recovery_key: str 
     path = app.resolve_data_dir(str(data_dir) if data_dir else None)
     st = vault.status(path)
     if not st.encrypted:
-        return open_unlocked(path, None)
+        return open_unlocked(path, None, daily_in_background=True)
     if recovery_key is not None:
         key = (vault.reset_passphrase(path, recovery_key, new_passphrase) if new_passphrase
                else vault.unlock_key(path, recovery_key=recovery_key))
@@ -53,7 +67,7 @@ def open_for_ui(data_dir=None, passphrase: str | None = None, recovery_key: str 
         key = vault.unlock_key(path, passphrase=passphrase, wait=False)
     if st.db_plain:
         vault.migrate_plain(path, key)          # finish an interrupted one-time migration
-    return open_unlocked(path, key)
+    return open_unlocked(path, key, daily_in_background=True)
 
 
 def enable_encryption(data_dir, passphrase: str, strict: bool = True):

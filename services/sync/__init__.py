@@ -34,6 +34,7 @@ from services.sync import store
 
 SERVER_KEY, USER_KEY = "sync.server_url", "sync.user"
 LAST_SUCCESS_KEY, LAST_ERROR_KEY = "sync.last_success", "sync.last_error"
+SERVER_INFO_KEY = "sync.server_info"    # {"url", "settings": {"batch_max_requests"}, "gzip_requests"}: skips GET /v1/
 MAX_PASSWORD_BYTES = 72          # bcrypt limit on the server (longer gives a 500, not an error)
 
 _lock = threading.Lock()
@@ -73,8 +74,10 @@ def sync_now(server_url: str | None = None, user: str | None = None, password: s
     if not _lock.acquire(blocking=False):
         raise SyncConfigError.make("sync.error.busy")
     options = options or SyncOptions()
+    known = settings.get(SERVER_INFO_KEY) or {}
     http = KintoHTTP(server_url, (user, password), timeout=options.timeout, attempts=options.attempts,
-                     backoff=options.backoff, max_backoff=options.max_backoff)
+                     backoff=options.backoff, max_backoff=options.max_backoff,
+                     server_info=known if known.get("url") == server_url else None)
     try:
         engine = SyncEngine(http, app.current().profile, progress=progress, options=options)
         try:
@@ -83,6 +86,7 @@ def sync_now(server_url: str | None = None, user: str | None = None, password: s
             settings.put(LAST_ERROR_KEY, {**describe(err), "at": utc_now().isoformat()})
             raise
         remember(server_url, user)
+        settings.put(SERVER_INFO_KEY, {"url": server_url, **http.remembered_info()})
         settings.put(LAST_SUCCESS_KEY, summary.finished_at)
         settings.put(LAST_ERROR_KEY, {**summary.errors[0], "at": summary.finished_at} if summary.errors else None)
         return summary

@@ -18,8 +18,12 @@ Guarantees (tested in tests/test_sync.py against a real Kinto + PostgreSQL):
   edit made during the sync stays queued.
 - Ordering uses only server timestamps (SyncBase.last_modified, checkpoints); the device clock is used only to
   compare local outbox rows with each other.
-- After a push, a light listing (`_fields=id`) moves the checkpoint over this device's own writes, so they are
-  not downloaded again (only changed records travel).
+- Round trips (an officer's typical sync is 1 + ceil(writes / 24) requests): GET /v1/ only on the first run
+  against a server (its settings are remembered; the login check then rides the first pull batch as `GET /`);
+  the first page of every collection of every bucket in one batch per batch_limit; Next-Page chains fetched one
+  page ahead; pushes in batches of batch_limit whose last one for a collection also lists it (`_fields=id`, after
+  the writes) to move the checkpoint over this device's own writes, so they are not downloaded again; on a slow
+  link several push batches are on the wire at once (SyncOptions.push_parallel).
 - Pull order is by kind (persons before cases before sessions), all buckets per kind, so foreign keys resolve;
   a reference to a record this account cannot read gets a deleted placeholder row (replaced if it arrives).
 """
@@ -27,6 +31,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 from peewee import DateField, ForeignKeyField, IntegrityError
@@ -39,6 +46,7 @@ from services.errors import AppError
 from services.sync import documents, store
 from services.sync.errors import (OfflineError, RejectedError, ServerError, SyncConfigError, SyncPermissionError,
                                   describe)
+from services.sync.http import StaleServerInfo
 from services.sync.merge import merge3
 from services.sync.routing import Router
 
@@ -76,7 +84,9 @@ class SyncSummary:
 
 @dataclass
 class SyncOptions:
-    page_size: int = 250          # records per pull page (one local transaction each)
+    page_size: int = 1000         # records per pull page (one local transaction each)
+    push_parallel: int = 3        # push batches on the wire at once on a slow link (1 = one at a time)
+    pipeline_min_rtt: float = 0.25   # ...when the run's fastest pull batch took at least this long (seconds)
     max_rounds: int = 6           # pull/push rounds while the server reports newer versions
     attempts: int = 6             # HTTP attempts per request (retries with exponential backoff)
     backoff: float = 0.5
@@ -107,12 +117,14 @@ class SyncEngine:
         self.failed: set[tuple[str, str]] = set()
         self.forbidden: set[tuple[str, str]] = set()
         self._errors_seen: set[tuple] = set()
+        self.latency: float | None = None      # fastest pull batch of this run (seconds): the link's round trip
 
     # --- entry -------------------------------------------------------------------------------------------------
     def run(self) -> SyncSummary:
         self.summary.started_at = utc_now().isoformat()
         try:
-            self.http.check_login()
+            if not self.http.info_cached or self.role in READER_ROLES:
+                self.http.check_login()      # officers with remembered settings: GET / rides the first batch
             self.buckets = self._buckets()
             for _ in range(self.options.max_rounds):
                 self.summary.rounds += 1
@@ -167,15 +179,34 @@ class SyncEngine:
 
     # --- pull --------------------------------------------------------------------------------------------------
     def pull(self) -> None:
+        try:
+            self._pull()
+        except StaleServerInfo:          # the remembered batch limit is too high now: ask GET /v1/, pull again
+            self.http.check_login()
+            self._pull()
+
+    def _pull(self) -> None:
         pairs = [(b, m.COLLECTION) for m in SYNCED_MODELS for b in self.buckets
                  if (b, m.COLLECTION) not in self.forbidden]
         received = 0
-        # First pages of every pair in as few round trips as the batch limit allows; then Next-Page chains.
-        for i in range(0, len(pairs), self.http.batch_limit):
-            chunk = pairs[i:i + self.http.batch_limit]
+        # First pages of every pair in as few round trips as the batch limit allows (an empty collection costs
+        # nothing more); the login check rides along when GET /v1/ was skipped; then Next-Page chains.
+        hello = self.http.info_cached
+        i = 0
+        while i < len(pairs) or hello:
+            room = self.http.batch_limit - (1 if hello else 0)
+            chunk = pairs[i:i + room]
+            i += len(chunk)
             subs = [{"method": "GET", "path": self._records_path(b, c) + "?" + self._since_query(b, c)}
                     for b, c in chunk]
+            if hello:
+                subs.insert(0, {"method": "GET", "path": "/"})
+            t0 = time.perf_counter()
             responses = self.http.batch(subs)
+            self._note_latency(time.perf_counter() - t0)
+            if hello:
+                self._check_hello(responses.pop(0))
+                hello = False
             for (bucket, coll), sub in zip(chunk, responses):
                 status = sub.get("status")
                 if status == 403 or status == 401:
@@ -188,13 +219,40 @@ class SyncEngine:
                 next_page = (sub.get("headers") or {}).get("Next-Page")
                 received += self._apply_page(bucket, coll, body.get("data", []))
                 self.progress("pull", received, None)
-                while next_page:
-                    resp = self.http.request("GET", next_page)
-                    if resp.status_code != 200:
-                        raise ServerError.make(f"HTTP {resp.status_code} GET {bucket}/{coll}")
+                if next_page:
+                    received = self._follow(bucket, coll, next_page, received)
+
+    def _follow(self, bucket: str, coll: str, next_page: str, received: int) -> int:
+        """Apply a Next-Page chain, fetching page n+1 while page n is written locally (one page ahead only, so
+        an interruption still resumes from the last applied page)."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
+            pending = pool.submit(self.http.request, "GET", next_page)
+            while pending is not None:
+                resp = pending.result()
+                if resp.status_code != 200:
+                    raise ServerError.make(f"HTTP {resp.status_code} GET {bucket}/{coll}")
+                nxt = resp.headers.get("Next-Page")
+                pending = pool.submit(self.http.request, "GET", nxt) if nxt else None
+                try:
                     received += self._apply_page(bucket, coll, resp.json().get("data", []))
-                    self.progress("pull", received, None)
-                    next_page = resp.headers.get("Next-Page")
+                except BaseException:
+                    if pending is not None:
+                        pending.cancel()
+                    raise
+                self.progress("pull", received, None)
+        return received
+
+    def _check_hello(self, sub: dict) -> None:
+        body = sub.get("body") or {}
+        if sub.get("status") != 200:
+            raise ServerError.make(f"HTTP {sub.get('status')} GET /")
+        if not (body.get("user") or {}).get("id"):
+            from services.sync.errors import WrongPasswordError
+            raise WrongPasswordError.make()
+        self.http.learned_info(body)
+
+    def _note_latency(self, seconds: float) -> None:
+        self.latency = seconds if self.latency is None else min(self.latency, seconds)
 
     def _forbidden(self, bucket: str, coll: str, status: int) -> None:
         self.forbidden.add((bucket, coll))
@@ -369,30 +427,136 @@ class SyncEngine:
 
     # --- push --------------------------------------------------------------------------------------------------
     def push(self) -> bool:
-        """Send the outbox. Returns True when another pull/push round is needed (412: newer server version)."""
+        """Send the outbox. Returns True when another pull/push round is needed (412: newer server version).
+
+        Batches of batch_limit sub-requests, one server transaction each. The last batch that writes a
+        (bucket, collection) also lists that collection `_since` its checkpoint (`_fields=id`, after the writes:
+        the writes hold the collection's timestamp lock, so the listing shows every version older than ours);
+        the checkpoint then moves over the run of versions this device holds, without a round trip of its own.
+        On a slow link (the run's fastest pull batch took >= options.pipeline_min_rtt) up to
+        options.push_parallel batches are on the wire at once; responses are still handled in order."""
         todo = [(r.kind, r.record_id) for r in Outbox.select(Outbox.kind, Outbox.record_id).order_by(Outbox.queued_at)
                 if (r.kind, r.record_id) not in self.failed]
         todo.sort(key=lambda kr: KIND_ORDER.index(kr[0]) if kr[0] in KIND_ORDER else len(KIND_ORDER))
         total, done, again = len(todo), 0, False
         self.progress("push", 0, total)
-        written: set[tuple[str, str]] = set()
+        if not todo:
+            return False
         limit = self.http.batch_limit
-        i = 0
-        while i < len(todo):
-            chunk = todo[i:i + limit]
-            i += len(chunk)
-            read_time = utc_now()
-            subs, metas = self._build(chunk, read_time)
-            if subs:
-                responses = self.http.batch(subs, defaults={"headers": {"Response-Behavior": "diff"}})
-                with database.atomic():
-                    for meta, sub in zip(metas, responses):
-                        again |= self._handle(meta, sub, read_time, written)
-            done += len(chunk)
-            self.progress("push", done, total)
-        if written:
-            self._skip_own_writes(written)
+        remaining: dict[str, int] = {}
+        queues: dict[str, deque] = {}
+        for kind, rid in todo:
+            remaining[kind] = remaining.get(kind, 0) + 1
+            queues.setdefault(kind, deque()).append((kind, rid))
+        slots = min(2, max(1, len(self.buckets)))      # listing sub-requests kept free per kind that ends
+        buckets_of_kind: dict[str, set[str]] = {}
+        written: set[tuple[str, str]] = set()
+        listed: set[tuple[str, str]] = set()
+        depth = self._push_depth()
+        pool = ThreadPoolExecutor(max_workers=depth, thread_name_prefix="sync-push") if depth > 1 else None
+        inflight: deque = deque()
+        flat = deque(todo)
+
+        def next_chunk() -> list | None:
+            if pool is None:      # one batch at a time: fill it across kinds
+                w = limit
+                for _ in range(4):
+                    head = list(flat)[:w] if len(flat) <= w else [flat[x] for x in range(w)]
+                    counts: dict[str, int] = {}
+                    for k, _ in head:
+                        counts[k] = counts.get(k, 0) + 1
+                    ends = [k for k, c in counts.items() if c == remaining[k]]
+                    w2 = max(1, limit - slots * len(ends))
+                    if w2 == w:
+                        break
+                    w = w2
+                return [flat.popleft() for _ in range(min(w, len(flat)))]
+            # several batches on the wire: one kind per batch and never two batches of one collection at once
+            # (concurrent writes to one collection make Kinto answer 409 and re-sends follow)
+            busy = {k for item in inflight for k in item[6]}
+            for kind, q in queues.items():
+                if q and kind not in busy:
+                    n = len(q)
+                    w = n if n <= limit - slots else (limit - slots if n <= limit else limit)
+                    return [q.popleft() for _ in range(w)]
+            return None
+
+        try:
+            while flat if pool is None else (any(queues.values()) or inflight):
+                while len(inflight) < depth:
+                    chunk = next_chunk() if (flat if pool is None else any(queues.values())) else None
+                    if not chunk:
+                        break
+                    read_time = utc_now()
+                    subs, metas = self._build(chunk, read_time)
+                    kinds = set()
+                    for k, _ in chunk:
+                        remaining[k] -= 1
+                        kinds.add(k)
+                    for meta in metas:
+                        buckets_of_kind.setdefault(meta["kind"], set()).add(meta["bucket"])
+                    listings = []
+                    for kind in sorted(k for k in kinds if remaining[k] == 0):
+                        coll = MODEL_BY_KIND[kind].COLLECTION if kind in MODEL_BY_KIND else None
+                        for bucket in sorted(buckets_of_kind.get(kind, ())):
+                            if coll and len(subs) + len(listings) < limit:
+                                listings.append((bucket, coll, store.checkpoint(bucket, coll)))
+                    lsubs = [{"method": "GET", "path": f"{self._records_path(b, c)}?_since={since}"
+                              f"&_sort=last_modified&_fields=id&_limit=10000"} for b, c, since in listings]
+                    payload = subs + lsubs
+                    fut = pool.submit(self._send_push, payload) if (pool is not None and subs) else None
+                    inflight.append((chunk, payload, metas, listings, read_time, fut, kinds))
+                if not inflight:
+                    break
+                chunk, payload, metas, listings, read_time, fut, _ = inflight.popleft()
+                if metas:
+                    responses = fut.result() if fut is not None else self._send_push(payload)
+                    with database.atomic():
+                        for meta, sub in zip(metas, responses):
+                            again |= self._handle(meta, sub, read_time, written)
+                    for (bucket, coll, since), sub in zip(listings, responses[len(metas):]):
+                        if (bucket, coll) in written and self._skip_listed(bucket, coll, since, sub):
+                            listed.add((bucket, coll))
+                done += len(chunk)
+                self.progress("push", done, total)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        rest = written - listed
+        if rest:
+            self._skip_own_writes(rest)
         return again
+
+    def _send_push(self, subs: list[dict]) -> list[dict]:
+        return self.http.batch(subs, defaults={"headers": {"Response-Behavior": "diff"}})
+
+    def _push_depth(self) -> int:
+        if self.options.push_parallel <= 1 or self.latency is None:
+            return 1
+        return self.options.push_parallel if self.latency >= self.options.pipeline_min_rtt else 1
+
+    def _skip_listed(self, bucket: str, coll: str, since: int, sub: dict) -> bool:
+        """Move the checkpoint over the listed versions this device holds. True when that settled it (else the
+        caller lists the rest with _skip_own_writes)."""
+        if sub.get("status") != 200:
+            return False
+        kind = MODEL_BY_COLLECTION[coll].KIND
+        page = (sub.get("body") or {}).get("data") or []
+        known = store.bases(kind, [r["id"] for r in page])
+        at = since
+        for r in page:
+            b = known.get(r["id"])
+            if b is None or b.last_modified != r["last_modified"]:
+                break
+            at = r["last_modified"]
+        else:
+            if (sub.get("headers") or {}).get("Next-Page"):
+                if at > since:
+                    store.set_checkpoint(bucket, coll, at)
+                return False               # more than one page of own writes: the listing loop goes on
+        if at > since and at > store.checkpoint(bucket, coll):
+            store.set_checkpoint(bucket, coll, at)
+        return True
 
     def _build(self, chunk, read_time):
         by_kind: dict[str, list[str]] = {}

@@ -26,6 +26,7 @@ import gzip
 import ipaddress
 import json
 import logging
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -74,7 +75,8 @@ class KintoHTTP:
     """One sync's HTTP session. Counts bytes; raises services.sync.errors types."""
 
     def __init__(self, server_url: str, auth: tuple[str, str] | None, *, timeout: tuple[float, float] = (10, 120),
-                 attempts: int = 6, backoff: float = 0.5, max_backoff: float = 8.0):
+                 attempts: int = 6, backoff: float = 0.5, max_backoff: float = 8.0,
+                 server_info: dict | None = None):
         url = server_url.rstrip("/")
         if not url.endswith("/v1"):
             url += "/v1"
@@ -93,14 +95,22 @@ class KintoHTTP:
         self.requests = 0
         self.gzip_requests = False     # set once a response advertises Accept-Encoding: gzip (RFC 7694)
         self._info: dict | None = None
+        self._lock = threading.Lock()  # the byte counters are updated from the push pipeline's threads too
+        # Settings remembered from an earlier sync (batch_max_requests, gzip uploads): GET /v1/ is skipped and
+        # the login is checked by a `GET /` sub-request of the first batch instead (engine.pull).
+        self.info_cached = False
+        if server_info and (server_info.get("settings") or {}).get("batch_max_requests"):
+            self._info = {"settings": dict(server_info["settings"])}
+            self.info_cached = True
+            self.gzip_requests = bool(server_info.get("gzip_requests"))
 
     # --- accounting -------------------------------------------------------------------------------------------
     def _count(self, resp: requests.Response, *args, **kwargs):
         req = resp.request
         body = req.body or b""
-        self.bytes_sent += (len(f"{req.method} {req.path_url} HTTP/1.1\r\n")
-                            + sum(len(k) + len(str(v)) + 4 for k, v in req.headers.items()) + 2
-                            + (len(body) if isinstance(body, (bytes, bytearray)) else len(str(body).encode())))
+        sent = (len(f"{req.method} {req.path_url} HTTP/1.1\r\n")
+                + sum(len(k) + len(str(v)) + 4 for k, v in req.headers.items()) + 2
+                + (len(body) if isinstance(body, (bytes, bytearray)) else len(str(body).encode())))
         raw = getattr(resp, "raw", None)
         raw_headers = getattr(raw, "headers", None) or resp.headers
         _ = resp.content                 # read the body now: the raw stream then knows its wire size
@@ -114,9 +124,12 @@ class KintoHTTP:
                 size = int(resp.headers.get("Content-Length"))
             except (TypeError, ValueError):
                 size = len(resp.content)
-        self.bytes_received += (len(f"HTTP/1.1 {resp.status_code} {resp.reason}\r\n")
-                                + sum(len(k) + len(str(v)) + 4 for k, v in raw_headers.items()) + 2 + size)
-        self.requests += 1
+        received = (len(f"HTTP/1.1 {resp.status_code} {resp.reason}\r\n")
+                    + sum(len(k) + len(str(v)) + 4 for k, v in raw_headers.items()) + 2 + size)
+        with self._lock:
+            self.bytes_sent += sent
+            self.bytes_received += received
+            self.requests += 1
         if not self.gzip_requests and _accepts_gzip(resp.headers.get("Accept-Encoding")):
             self.gzip_requests = True
         return resp
@@ -192,7 +205,24 @@ class KintoHTTP:
         """GET /v1/ once: settings (batch_max_requests) and the authenticated user (absent when anonymous)."""
         if self._info is None:
             self._info = self.json("GET", "/")
+            self.info_cached = False
         return self._info
+
+    def learned_info(self, hello: dict) -> None:
+        """The body of a `GET /` sub-request (the login check of a run that skipped GET /v1/)."""
+        self._info = hello
+        self.info_cached = False
+
+    def forget_info(self) -> None:
+        """Drop remembered settings (e.g. the server's batch limit went down): the next call asks GET /v1/."""
+        self._info = None
+        self.info_cached = False
+
+    def remembered_info(self) -> dict:
+        """What is worth keeping for the next run (services.sync stores it in settings)."""
+        settings = (self._info or {}).get("settings") or {}
+        return {"settings": {"batch_max_requests": settings.get("batch_max_requests")},
+                "gzip_requests": self.gzip_requests}
 
     @property
     def batch_limit(self) -> int:
@@ -200,6 +230,8 @@ class KintoHTTP:
 
     def check_login(self) -> str:
         """The authenticated user id, or WrongPasswordError (Kinto answers the root anonymously)."""
+        if self.info_cached:
+            self.forget_info()           # remembered settings carry no login: ask the server
         user = (self.server_info().get("user") or {}).get("id")
         if not user:
             raise WrongPasswordError.make()
@@ -215,6 +247,9 @@ class KintoHTTP:
             payload["defaults"] = defaults
         for attempt in range(self.attempts):
             resp = self.request("POST", "/batch", body=payload)
+            if resp.status_code == 400 and self.info_cached:
+                self.forget_info()       # remembered batch limit too high now: the caller asks again
+                raise StaleServerInfo(resp.text[:200])
             if resp.status_code != 200:
                 raise ServerError.make(f"HTTP {resp.status_code} POST /batch: {resp.text[:200]}")
             responses = resp.json()["responses"]
@@ -225,6 +260,10 @@ class KintoHTTP:
             log.info("batch sub-request %s: retrying the batch in %.1fs", retry[0].get("status"), wait)
             time.sleep(wait)
         raise ServerError.make(f"HTTP {retry[0].get('status')} in /batch")
+
+
+class StaleServerInfo(Exception):
+    """A batch built from remembered server settings was refused (400): fetch GET /v1/ and build it again."""
 
 
 def _accepts_gzip(value: str | None) -> bool:

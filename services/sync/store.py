@@ -7,6 +7,9 @@
 """
 from __future__ import annotations
 
+import json
+
+from models.db import database
 from models.sync_state import SyncBase, SyncCheckpoint, SyncConflict
 from services.dates import utc_now
 
@@ -43,14 +46,21 @@ def set_base(kind: str, record_id: str, bucket: str, last_modified: int, documen
 
 
 def set_bases(kind: str, rows: list[tuple[str, str, int, dict | None]]) -> None:
-    """set_base() for many (record_id, bucket, last_modified, document) rows: one upsert per 100 rows."""
-    data = [{"kind": kind, "record_id": rid, "bucket": bucket, "last_modified": ts, "deleted": doc is None,
-             "document": doc} for rid, bucket, ts, doc in rows]
-    for i in range(0, len(data), 100):
-        (SyncBase.insert_many(data[i:i + 100])
-         .on_conflict(conflict_target=[SyncBase.kind, SyncBase.record_id],
-                      preserve=[SyncBase.bucket, SyncBase.last_modified, SyncBase.deleted, SyncBase.document])
-         .execute())
+    """set_base() for many (record_id, bucket, last_modified, document) rows: one prepared upsert run with
+    executemany (a first pull writes one base per record; peewee's per-row SQL building would cost more than
+    SQLite's work)."""
+    if not rows:
+        return
+    meta = SyncBase._meta
+    f = meta.fields
+    cols = [f[n].column_name for n in ("kind", "record_id", "bucket", "last_modified", "deleted", "document")]
+    sql = (f'INSERT INTO "{meta.table_name}" ({", ".join(cols)}) VALUES (?, ?, ?, ?, ?, json(?)) '
+           f'ON CONFLICT ({cols[0]}, {cols[1]}) DO UPDATE SET {cols[2]} = excluded.{cols[2]}, '
+           f'{cols[3]} = excluded.{cols[3]}, {cols[4]} = excluded.{cols[4]}, {cols[5]} = excluded.{cols[5]}')
+    params = [(kind, rid, bucket, ts, doc is None, None if doc is None else json.dumps(doc))
+              for rid, bucket, ts, doc in rows]
+    with database.atomic():
+        database.cursor().executemany(sql, params)
 
 
 def add_conflict(kind: str, record_id: str, field: str, local, remote, base, remote_ts: int | None,

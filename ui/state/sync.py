@@ -1,24 +1,39 @@
-"""Sync screen: unsent records per kind (the local outbox), last success, last failure in plain words, a
-progress bar while syncing, and conflicts to review. Uses services.sync when that feature is installed.
+"""Sync screen state: the local outbox per kind, last success, the last failure in plain words, a progress bar
+while syncing, the summary of the last run, conflicts to review, the server settings and the background syncer.
 
     s = SyncState(app); s.load()
-    s.available            -> False until services.sync offers sync_now()
-    await s.sync()         # runs off the UI thread, updates s.progress
-    s.conflicts; s.resolve(conflict_id, "local" | "remote")
+    await s.sync_clicked()         # asks for the password (dialog) unless this session already has one
+    s.set_password("…"); await s.submit_password()   # runs services.sync.sync_now in a worker thread
+    s.summary                      # "Gửi 3 · Nhận 1 · Gộp 0 · Xung đột 0"
+    s.conflicts                    # [{"conflict_id", "kind", "id", "field", "local", "remote", "base", …}]
+    s.resolve(3, "local");  s.start_edit(c); s.set_edit_value("…"); s.save_edit()
+    s.apply_background(locked=False)   # the app root: BackgroundSyncer while a session password is known
+    s.stop_background()
+
+The password is kept in memory for the session only (never written to disk); a lock of the app forgets it.
 """
 from __future__ import annotations
 
 import asyncio
+import time
 
 import flet as ft
 
 from services import outbox, settings
 from services.errors import AppError
+from services.i18n import t as t_any
 from ui.state.dashboard import _when
-from ui.state.runtime import in_worker, optional, optional_attr
+from ui.state.runtime import in_worker, optional
 
 SHOWN_KINDS = ("legal-aid", "mediation", "mediation-session", "dissemination", "person", "mediation-team",
                "assessment", "audit", "officer")
+REASONS = ("offline", "auth", "permission", "server", "config", "rejected")
+BACKGROUND_INTERVAL = 300       # seconds between background syncs
+BUSY_WAIT = 60                  # a manual sync waits this long for a background run to finish
+
+
+def sync_module():
+    return optional("services.sync")
 
 
 @ft.observable
@@ -28,104 +43,315 @@ class SyncState:
         self.counts = []
         self.total = 0
         self.last_ok = ""
-        self.last_error = ""
+        self.last_error = ""          # plain words: "Sai mật khẩu …"
+        self.last_error_detail = ""   # the service's own message (with technical detail)
         self.running = False
-        self.progress = None          # 0..1 or None
+        self.progress = None          # 0..1 or None (indeterminate)
         self.progress_text = ""
+        self.summary = ""             # result of the last run in this session
         self.conflicts = []
         self.server_url = ""
+        self.user = ""
+        self.asking_password = False
+        self.password_input = ""
+        self.editing = None           # conflict id whose value is being typed
+        self.edit_value = ""
+        self.background_on = False
         self.loaded_revision = -1
+        self._password = None         # this session only, memory only
+        self._syncer = None
+        self._loop = None
 
+    # ---- reading -----------------------------------------------------------------------------------------
     @property
     def available(self) -> bool:
-        return optional_attr("services.sync", "sync_now") is not None
+        return getattr(sync_module(), "sync_now", None) is not None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.server_url and self.user)
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self._password)
 
     def ensure_loaded(self) -> None:
         if self.loaded_revision != self._app.revision:
             self.load()
 
     def load(self) -> None:
-        counts = outbox.pending_counts()
+        mod = sync_module()
+        st = mod.status() if mod is not None else {"pending": outbox.pending_counts()}
+        counts = st.get("pending") or {}
         self.counts = [(k, counts.get(k, 0)) for k in SHOWN_KINDS if counts.get(k)] + \
                       [(k, n) for k, n in counts.items() if k not in SHOWN_KINDS and n]
         self.total = sum(counts.values())
-        ok = settings.get("last_sync_ok")
+        ok = st.get("last_success")
         self.last_ok = _when(ok) if ok else ""
-        err = settings.get("last_sync_error")
-        self.last_error = _plain_error(err, self._app.lang) if err else ""
-        self.server_url = settings.get("server_url", "") or ""
-        self.conflicts = self._conflicts()
+        err = st.get("last_error")
+        if not self.running:
+            self.last_error, self.last_error_detail = self._plain(err) if err else ("", "")
+        self.server_url = st.get("server_url") or ""
+        self.user = st.get("user") or ""
+        self.conflicts = self._conflicts(mod)
         self.loaded_revision = self._app.revision
 
-    def _conflicts(self) -> list[dict]:
-        fn = optional_attr("services.sync", "list_conflicts")
+    def _plain(self, err) -> tuple[str, str]:
+        """(reason in plain words, the service's message) from an exception or the stored {"category", vi, en}."""
+        lang = self._app.lang
+        if isinstance(err, AppError):
+            category, detail = getattr(err, "category", "error"), err.message(lang)
+        elif isinstance(err, dict):
+            category, detail = err.get("category", "error"), err.get(lang) or err.get("vi") or ""
+        else:
+            category, detail = "error", str(err)
+        if category == "auth":
+            return (detail if "72" in detail else self._app.t("sync.reason.auth")), ""
+        head = self._app.t("sync.reason." + (category if category in REASONS else "error"))
+        return head, ("" if detail == head else detail)
+
+    def _conflicts(self, mod) -> list[dict]:
+        fn = getattr(mod, "list_conflicts", None)
         if fn is None:
             return []
         try:
-            items = fn() or []
+            items = list(fn() or [])
         except AppError:
             return []
-        out = []
         for c in items:
-            c = c if isinstance(c, dict) else getattr(c, "__dict__", {})
-            out.append({"id": c.get("id"), "kind": c.get("kind", ""), "record_id": c.get("record_id", ""),
-                        "local": c.get("local") or {}, "remote": c.get("remote") or {},
-                        "fields": c.get("fields") or sorted(set(c.get("local") or {}) | set(c.get("remote") or {}))})
-        return out
+            c["title"] = _record_title(c.get("kind", ""), c.get("id", ""))
+            c["field_label"] = self._field_label(c.get("field", ""))
+        return items
 
-    async def sync(self) -> None:
-        """Run one sync in a worker thread; progress arrives through the event loop."""
-        fn = optional_attr("services.sync", "sync_now")
-        if fn is None or self.running:
+    def _field_label(self, key: str) -> str:
+        if key == "deleted":
+            return self._app.t("sync.field_deleted")
+        label = self._app.t("field." + key)
+        return key if label == "ui.field." + key else label
+
+    # ---- server settings ---------------------------------------------------------------------------------
+    def save_server(self, url: str, user: str) -> bool:
+        url, user = (url or "").strip(), (user or "").strip()
+        if not url.startswith(("http://", "https://")) or not user:
+            self._app.say(self._app.t("sync.server_invalid"))
+            return False
+        if (url, user) != (self.server_url, self.user):
+            self.forget_password()          # another server or account: ask again
+        settings.put("sync.server_url", url)
+        settings.put("sync.user", user)
+        self.server_url, self.user = url, user
+        self._app.say(self._app.t("settings.saved"))
+        return True
+
+    # ---- running a sync ----------------------------------------------------------------------------------
+    async def sync_clicked(self) -> None:
+        """"Đồng bộ ngay": ask for the password the first time in a session, then sync."""
+        if self.running:
+            return
+        if not self.configured:
+            self._app.say(self._app.t("sync.no_server"))
+            return
+        if self._password:
+            await self.run(self._password)
+        else:
+            self.password_input = ""
+            self.asking_password = True
+
+    def set_password(self, value: str) -> None:
+        self.password_input = value or ""
+
+    def cancel_password(self) -> None:
+        self.asking_password, self.password_input = False, ""
+
+    async def submit_password(self) -> None:
+        pw, self.password_input, self.asking_password = self.password_input, "", False
+        if not pw:
+            return
+        await self.run(pw)
+
+    async def run(self, password: str) -> None:
+        """One sync in a worker thread; progress arrives through the event loop; never raises."""
+        mod = sync_module()
+        if mod is None or self.running:
             return
         loop = asyncio.get_running_loop()
+        self._loop = loop
 
-        def progress(done=0, total=0, text=""):
-            loop.call_soon_threadsafe(self._set_progress, done, total, text)
+        def progress(phase=None, done=0, total=None):
+            loop.call_soon_threadsafe(self._set_progress, phase, done, total)
 
-        self.running, self.progress, self.progress_text = True, None, self._app.t("sync.running")
+        self.running, self.progress, self.summary = True, None, ""
+        self.progress_text = self._app.t("sync.running")
+        self.last_error = self.last_error_detail = ""
         try:
-            await in_worker(_call_with_progress, fn, progress)
-            self._app.say(self._app.t("sync.done"))
+            summary = await in_worker(_sync_waiting, mod, self.server_url, self.user, password, progress)
         except AppError as exc:
-            settings.put("last_sync_error", {"vi": exc.message("vi"), "en": exc.message("en")})
-            self._app.say(exc.message(self._app.lang))
+            if getattr(exc, "category", "") == "auth":
+                self.forget_password()
+            self.last_error, self.last_error_detail = self._plain(exc)
+            self._app.say(self.last_error)
         except Exception as exc:   # noqa: BLE001 — shown to the user, never a crash of the window
-            settings.put("last_sync_error", {"vi": str(exc), "en": str(exc)})
-            self._app.say(self._app.t("sync.failed"))
+            self.last_error, self.last_error_detail = self._app.t("sync.reason.error"), str(exc)
+            self._app.say(self.last_error)
+        else:
+            self._password = password
+            self.summary = self.describe(summary)
+            settings.put("last_sync_ok", summary.finished_at)     # the overview card reads this key
+            self._app.say(self._app.t("sync.done_summary", summary=self.summary))
+            self.apply_background(self._app.locked)
         finally:
             self.running, self.progress, self.progress_text = False, None, ""
             self._app.changed()
             self.load()
 
-    def _set_progress(self, done, total, text) -> None:
-        self.progress = (done / total) if total else None
-        self.progress_text = text or (f"{done}/{total}" if total else "")
+    def describe(self, summary) -> str:
+        return self._app.t("sync.summary", sent=summary.sent, received=summary.received, merged=summary.merged,
+                           conflicts=summary.open_conflicts or summary.conflicts)
 
-    def resolve(self, conflict_id, keep: str, edited: dict | None = None) -> None:
-        fn = optional_attr("services.sync", "resolve_conflict")
+    def _set_progress(self, phase, done, total) -> None:
+        name = self._app.t("sync.phase." + (phase or "pull"))
+        if total:
+            self.progress = min(1.0, (done or 0) / total)
+            self.progress_text = f"{name}: {done}/{total}"
+        else:
+            self.progress = None
+            self.progress_text = f"{name}: {done or 0}"
+
+    # ---- conflicts ---------------------------------------------------------------------------------------
+    def resolve(self, conflict_id, choice: str, value=None) -> bool:
+        fn = getattr(sync_module(), "resolve_conflict", None)
         if fn is None:
-            return
+            return False
         try:
-            fn(conflict_id, keep, edited) if edited is not None else fn(conflict_id, keep)
+            fn(conflict_id, choice, value=value)
         except AppError as exc:
             self._app.say(exc.message(self._app.lang))
+            return False
+        self.editing, self.edit_value = None, ""
+        self._app.say(self._app.t("sync.resolved"))
         self._app.changed()
         self.load()
+        return True
+
+    def start_edit(self, conflict: dict) -> None:
+        self.editing = conflict["conflict_id"]
+        local = conflict.get("local")
+        self.edit_value = "" if local is None else str(local)
+
+    def set_edit_value(self, value: str) -> None:
+        self.edit_value = value or ""
+
+    def cancel_edit(self) -> None:
+        self.editing, self.edit_value = None, ""
+
+    def save_edit(self) -> bool:
+        if self.editing is None:
+            return False
+        conflict = next((c for c in self.conflicts if c["conflict_id"] == self.editing), None)
+        value = _typed(self.edit_value, conflict)
+        return self.resolve(self.editing, "value", value=value)
+
+    # ---- password and background sync --------------------------------------------------------------------
+    def forget_password(self) -> None:
+        self._password = None
+        self.stop_background()
+
+    def apply_background(self, locked: bool) -> None:
+        """Run the BackgroundSyncer while a server is configured and this session knows the password."""
+        mod = sync_module()
+        if locked:
+            self.forget_password()
+            return
+        if mod is None or not self._password or not self.configured:
+            self.stop_background()
+            return
+        if self._syncer is not None and self._syncer.running:
+            return
+        self._syncer = _after_first_wait(mod.BackgroundSyncer)(
+            password_provider=lambda: self._password, interval=BACKGROUND_INTERVAL,
+            on_result=self._background_result, server_url=self.server_url, user=self.user)
+        self._syncer.start()
+        self.background_on = True
+
+    def stop_background(self) -> None:
+        syncer, self._syncer = self._syncer, None
+        if syncer is not None:
+            syncer.stop(timeout=5)
+        self.background_on = False
+
+    def _background_result(self, summary, error) -> None:
+        """From the syncer's thread: refresh the screen on the event loop."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+
+        def apply():
+            if summary is not None:
+                self.summary = self.describe(summary)
+                settings.put("last_sync_ok", summary.finished_at)
+            if error is not None and getattr(error, "category", "") == "auth":
+                self.forget_password()
+            self._app.changed()
+            self.load()
+        loop.call_soon_threadsafe(apply)
 
 
-def _call_with_progress(fn, progress):
-    try:
-        return fn(progress=progress)
-    except TypeError:
-        return fn()
+def _sync_waiting(mod, url, user, password, progress):
+    """sync_now, waiting (a bounded time) while a background run holds the sync lock."""
+    busy = t_any("sync.error.busy", "en")
+    deadline = time.monotonic() + BUSY_WAIT
+    while True:
+        try:
+            return mod.sync_now(url, user, password, progress=progress)
+        except AppError as exc:
+            if exc.message("en") != busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
-def _plain_error(err, lang: str) -> str:
-    if isinstance(err, dict):
-        return err.get(lang) or err.get("vi") or err.get("message") or str(err)
-    return str(err)
+def _after_first_wait(base):
+    """A BackgroundSyncer whose first run waits one interval: it starts right after a manual sync."""
+    class UISyncer(base):
+        _skipped = False
+
+        def run_once(self):
+            if not self._skipped:
+                self._skipped = True
+                return None, None
+            return super().run_once()
+    return UISyncer
 
 
-def sync_module():
-    return optional("services.sync")
+def _typed(text: str, conflict: dict | None):
+    """The edited value in the type of the conflicting values (numbers stay numbers)."""
+    text = (text or "").strip()
+    sample = None
+    if conflict is not None:
+        sample = conflict.get("local") if conflict.get("local") is not None else conflict.get("remote")
+    if isinstance(sample, bool):
+        return text.lower() in ("1", "true", "có", "yes")
+    if isinstance(sample, int):
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    if isinstance(sample, float):
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            return text
+    return text
+
+
+def _record_title(kind: str, record_id: str) -> str:
+    """Case number or name of the record a conflict is about (its id when it cannot be read)."""
+    from models.records import MODEL_BY_KIND
+    model = MODEL_BY_KIND.get(kind)
+    inst = model.get_or_none(model.id == record_id) if model is not None else None
+    if inst is None:
+        return record_id[:8]
+    for attr in ("number", "full_name", "name", "topic"):
+        value = getattr(inst, attr, None)
+        if value:
+            return str(value)
+    return record_id[:8]

@@ -38,21 +38,33 @@ def SettingsView(app, p):
         ft.Row([ft.FilledButton(app.t("settings.save_profile"), icon=ft.Icons.SAVE, on_click=save_profile)],
                alignment=ft.MainAxisAlignment.END),
     ], spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH), expand=True)
-    server = card(ft.Column([
-        section_title(app.t("settings.server")),
-        ft.TextField(label=app.t("settings.server_url"), value=p.value("server_url"), hint_text="https://…",
-                     on_change=lambda e: p.set("server_url", e.control.value)),
-        ft.TextField(label=app.t("settings.username"), value=p.value("username"),
-                     on_change=lambda e: p.set("username", e.control.value)),
-        ft.Row([ft.OutlinedButton(app.t("settings.save_server"), on_click=lambda: p.save_server())],
-               alignment=ft.MainAxisAlignment.END),
-    ], spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH))
+    from ui.state.sync import SyncState
+    server = ServerCard(app, app.screen_state("sync", SyncState))
     security = SecurityCard(app, app.screen_state("settings-security", SecuritySettingsState),
                             app.screen_state("settings-protect", ProtectState))
     data = BackupsCard(app, app.screen_state("settings-backups", BackupState))
     return ft.Column([
         header(app.t("nav.settings")),
         ft.Row([ft.Column([language, profile], expand=3, spacing=14),
-                ft.Column([security, data, server], expand=2, spacing=14)],
+                ft.Column([server, security, data], expand=2, spacing=14)],
                vertical_alignment=ft.CrossAxisAlignment.START, spacing=14),
     ], spacing=14, expand=True, scroll=ft.ScrollMode.AUTO)
+
+
+@ft.component
+def ServerCard(app, s):
+    """Sync server URL and user name (kept in settings); the password is asked at sync time, never stored."""
+    s.ensure_loaded()
+    url, set_url = ft.use_state(s.server_url)
+    user, set_user = ft.use_state(s.user)
+    return card(ft.Column([
+        section_title(app.t("settings.server")),
+        ft.TextField(label=app.t("settings.server_url"), value=url, hint_text="https://…/v1",
+                     on_change=lambda e: set_url(e.control.value)),
+        ft.TextField(label=app.t("settings.username"), value=user, on_change=lambda e: set_user(e.control.value),
+                     on_submit=lambda: s.save_server(url, user)),
+        ft.Text(app.t("settings.password_note"), size=12, color=MUTED),
+        ft.Row([ft.OutlinedButton(app.t("settings.save_server"), icon=ft.Icons.SAVE,
+                                  on_click=lambda: s.save_server(url, user))],
+               alignment=ft.MainAxisAlignment.END),
+    ], spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH))

@@ -1,0 +1,170 @@
+"""End-to-end sync (real Chromium + the real Kinto/PostgreSQL of tests/kinto_server.py): a case made in the UI
+reaches the server from the sync screen; a wrong password is named as such; a conflict with a second device is
+shown with both values (and the base) and resolved "keep this one" from the UI. Screenshots of the sync screen
+after a sync and with a conflict go to test-artifacts/ and docs/screenshots/.
+
+The commune: the fixture's test communes (9xxxx) are not in the national catalog, so the UI's forms refuse them
+(services.kinds.common.commune_code). The test therefore adds one real commune bucket to the fixture's province
+and assigns the fixture's officer to it; the app's data folder is prepared (services.app.open_data_dir +
+save_profile) with that commune before the app server starts.
+"""
+from __future__ import annotations
+
+import shutil
+
+import requests
+
+from services import admin_units
+from tests.e2e.conftest import ARTIFACTS, ROOT, AppServer, open_page, shot
+from tests.e2e.helpers import click_nav, create_legal_aid
+
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+WRONG = "Sai tên đăng nhập hoặc mật khẩu. Hãy nhập lại mật khẩu."
+
+
+def fill(page, label: str, value: str) -> None:
+    """Focus, then type through the keyboard (Flutter may swap the DOM node behind a focused field)."""
+    page.get_by_role("textbox", name=label, exact=True).click()
+    page.wait_for_timeout(150)
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(value)
+    page.wait_for_timeout(150)
+
+
+def doc_shot(page, name: str) -> None:
+    path = shot(page, name)
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, DOCS_SHOTS / path.name)
+
+
+def prepare(path, commune: str, name: str) -> None:
+    from services import app
+    path.mkdir()
+    app.open_data_dir(path)
+    app.save_profile({"full_name": name, "role": "officer", "province_code": commune_province(commune),
+                      "communes": [commune]})
+    app.close()
+
+
+def commune_province(code: str) -> str:
+    return admin_units.commune(code).province_code
+
+
+def server_cases(site, commune: str) -> dict:
+    with requests.Session() as s:
+        s.trust_env = False
+        r = s.get(site.records_url("legal_aid_cases", commune), auth=site.admin, timeout=30)
+    r.raise_for_status()
+    return {rec["id"]: rec for rec in r.json()["data"]}
+
+
+def sync_from_ui(page, password: str | None = None) -> None:
+    page.get_by_role("button", name="Đồng bộ ngay").click()
+    if password is not None:
+        page.get_by_text("Đăng nhập máy chủ đồng bộ").wait_for()
+        fill(page, "Mật khẩu đồng bộ", password)
+        page.get_by_role("button", name="Bắt đầu đồng bộ").click()
+
+
+def close_message(page) -> None:
+    page.get_by_label("Đóng", exact=True).first.click()
+    page.wait_for_timeout(300)
+
+
+def test_sync_screen_against_the_real_server(browser, tmp_path, kinto_bucket):
+    site = kinto_bucket
+    commune = admin_units.communes("22")[7]
+    admin = site.server.admin_client()
+    admin.ensure_communes([(commune.code, commune.name)], province=site.province)
+    admin.assign_officer(site.officer.user, [commune.code], province=site.province)
+    user, password = site.officer
+
+    data = tmp_path / "ui"
+    prepare(data, commune.code, "Nguyễn Thị Lan")
+    ARTIFACTS.mkdir(exist_ok=True)
+    srv = AppServer(data, ARTIFACTS / "e2e-server-sync.log")
+    context = None
+    try:
+        context, page = open_page(browser, srv.url)
+        page.get_by_text("Tổng quan").first.wait_for(timeout=30000)
+
+        # a case made in the UI waits in the outbox
+        create_legal_aid(page, name="Đặng Văn Đức")
+        page.get_by_role("button", name="Lưu", exact=True).click()
+        page.get_by_text("Tiến trình xử lý").wait_for()
+
+        # server and account in the settings (no password there)
+        click_nav(page, "Cài đặt")
+        fill(page, "Địa chỉ máy chủ", site.url)
+        fill(page, "Tên đăng nhập", user)
+        page.get_by_role("button", name="Lưu máy chủ").click()
+        page.get_by_text("Đã lưu").first.wait_for()
+
+        click_nav(page, "Đồng bộ")
+        page.get_by_text(f"Tài khoản: {user}", exact=False).first.wait_for()
+        page.get_by_text("hồ sơ chưa gửi").first.wait_for()
+
+        # wrong password: said in plain words, nothing sent
+        sync_from_ui(page, "mat-khau-sai")
+        page.get_by_text(WRONG).first.wait_for()
+        assert server_cases(site, commune.code) == {}
+        close_message(page)
+
+        # right password: everything sent, summary and last success shown
+        sync_from_ui(page, password)
+        page.get_by_text("Lần đồng bộ này:").wait_for(timeout=30000)
+        page.get_by_text("Mọi hồ sơ đã được gửi").wait_for()
+        page.get_by_text("Lần thành công gần nhất:").first.wait_for()
+        cases = server_cases(site, commune.code)
+        assert len(cases) == 1
+        [case_id] = cases
+        doc_shot(page, "sync-done")
+
+        # a second device edits the case summary and syncs first
+        from services import app, records, sync
+        other = tmp_path / "other"
+        prepare(other, commune.code, "Lò Thị Mai")
+        app.open_data_dir(other)
+        try:
+            assert sync.sync_now(site.url, user, password).received >= 1
+            records.save("legal-aid", {"summary": "Bản của máy thứ hai"}, record_id=case_id)
+            assert sync.sync_now(site.url, user, password).sent >= 1
+        finally:
+            app.close()
+
+        # the UI device edits the same field, then syncs: the conflict shows both values
+        close_message(page)
+        click_nav(page, "Trợ giúp pháp lý")
+        page.get_by_text("Đặng Văn Đức").first.click()
+        page.get_by_text("Tiến trình xử lý").wait_for()
+        page.get_by_role("button", name="Sửa", exact=True).click()
+        page.wait_for_timeout(500)
+        fill(page, "Tóm tắt", "Bản của máy này")
+        shot(page, "dbg-edit")
+        page.get_by_role("button", name="Lưu", exact=True).click()
+        page.get_by_text("Tiến trình xử lý").wait_for()
+        shot(page, "dbg-saved")
+        click_nav(page, "Đồng bộ")
+        sync_from_ui(page)                                   # the session remembers the password: no dialog
+        page.get_by_text("Xung đột cần xem lại (1)").wait_for(timeout=30000)
+        page.get_by_text("Bản của máy này").first.wait_for()
+        page.get_by_text("Bản của máy thứ hai").first.wait_for()
+        page.get_by_text("Trường: Tóm tắt").wait_for()
+        doc_shot(page, "sync-conflict")
+
+        # keep this device's value: the conflict goes, and the next sync sends it
+        page.get_by_role("button", name="Giữ bản này").click()
+        page.get_by_text("Không có xung đột.").wait_for()
+        page.get_by_text("hồ sơ chưa gửi").first.wait_for()    # the kept value is queued again
+        close_message(page)
+        sync_from_ui(page)
+        page.get_by_text("Mọi hồ sơ đã được gửi").wait_for(timeout=30000)
+        assert server_cases(site, commune.code)[case_id]["summary"] == "Bản của máy này"
+    except Exception:
+        if context is not None:
+            shot(page, "sync-e2e-failure")
+        raise
+    finally:
+        if context is not None:
+            context.close()
+        srv.stop()
