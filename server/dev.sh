@@ -27,7 +27,7 @@ if [ "$(id -u)" = 0 ]; then AS_PG=(runuser -u postgres --); PGUSER_OS=postgres; 
 kinto_pid() { [ -f "$D/kinto.pid" ] && kill -0 "$(cat "$D/kinto.pid")" 2>/dev/null && cat "$D/kinto.pid"; }
 pg_running() { [ -f "$D/pgdata/PG_VERSION" ] && "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$D/pgdata" status >/dev/null 2>&1; }
 answers() { curl -s --noproxy '*' -o /dev/null -m 2 -w '%{http_code}' "$URL/__heartbeat__" 2>/dev/null | grep -q 200; }
-secret() { "$PY" -c 'import secrets; print(secrets.token_urlsafe(18))'; }
+secret() { "$PY" -c 'import secrets; print("a" + secrets.token_urlsafe(18))'; }   # never starts with "-"
 
 up() {
   [ -x "$KINTO" ] || { echo "missing $KINTO: run 'make run' or 'make test' once to create .venv" >&2; exit 1; }

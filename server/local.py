@@ -96,7 +96,8 @@ class LocalServer:
         """A fresh folder directly under /tmp (the postgres user can enter it) and free ports."""
         base = "/tmp" if os.path.isdir("/tmp") else None
         folder = Path(tempfile.mkdtemp(prefix="plcs-kinto-", dir=base))
-        return cls(folder, free_port(), free_port(), secrets.token_urlsafe(18), secrets.token_urlsafe(18),
+        # a letter first: `kinto create-user -p -xyz…` would take a password starting with "-" for an option
+        return cls(folder, free_port(), free_port(), "a" + secrets.token_urlsafe(18), "p" + secrets.token_urlsafe(18),
                    batch_max_requests=batch_max_requests, **kw)
 
     @property

@@ -597,7 +597,8 @@ def test_sync_state_saves_the_server_and_never_the_password(tmp_path, kinto_buck
     app_service.close()
 
 
-def test_sync_state_lists_a_conflict_and_keeps_the_local_value(tmp_path, kinto_bucket):
+@pytest.mark.parametrize("how, expected", [("keep-local", "0912000003"), ("edit", "0912000009")])
+def test_sync_state_lists_a_conflict_and_resolves_it(tmp_path, kinto_bucket, how, expected):
     from services import app as app_service
     from tests.conftest import run_coroutine
     from tests.test_sync import Client, edit, new_person, server_records
@@ -625,10 +626,39 @@ def test_sync_state_lists_a_conflict_and_keeps_the_local_value(tmp_path, kinto_b
     assert c["title"] == "Lò Văn Pọm" and c["field_label"]
     s.start_edit(c)
     assert s.edit_value == "0912000003"
-    s.cancel_edit()
-    assert s.resolve(c["conflict_id"], "local")
+    if how == "edit":                                                   # "Sửa": a value typed by the officer
+        s.set_edit_value(" 0912000009 ")
+        assert s.save_edit() and s.editing is None
+    else:
+        s.cancel_edit()
+        assert s.resolve(c["conflict_id"], "local")
     assert s.conflicts == []
     run_coroutine(s.run(site.officer.password))
     s.stop_background()
-    assert [r["phone"] for r in server_records(site) if r["id"] == pid] == ["0912000003"]
+    assert [r["phone"] for r in server_records(site) if r["id"] == pid] == [expected]
+    app_service.close()
+
+
+def test_sync_state_says_offline_quickly_and_names_each_failure_in_plain_words(tmp_path, kinto_bucket):
+    import socket
+    from services import app as app_service
+    from services.sync import OfflineError, ServerError, SyncPermissionError, WrongPasswordError
+    from tests.conftest import run_coroutine
+    from ui.state.sync import SyncState
+    _, state = _sync_app(tmp_path / "a", kinto_bucket)
+    s = SyncState(state)
+    with socket.socket() as sock:                 # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    s.save_server(f"http://127.0.0.1:{port}/v1", "officer")
+    run_coroutine(s.run("secret"))
+    assert s.last_error.startswith("Không có mạng") and not s.running and not s.has_password
+    for err, words in ((WrongPasswordError.make(), "Sai tên đăng nhập"),
+                       (SyncPermissionError.make("403"), "không có quyền"),
+                       (ServerError.make("503"), "Máy chủ đồng bộ đang gặp lỗi"),
+                       (OfflineError.make("timeout"), "Không có mạng")):
+        head, _ = s._plain(err)
+        assert words in head
+    state.set_language("en")
+    assert s._plain(ServerError.make("503"))[0].startswith("The sync server has an error")
     app_service.close()

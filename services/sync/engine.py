@@ -34,6 +34,7 @@ import logging
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from dataclasses import asdict, dataclass, field
 
 from peewee import DateField, ForeignKeyField, IntegrityError
@@ -225,16 +226,20 @@ class SyncEngine:
     def _follow(self, bucket: str, coll: str, next_page: str, received: int) -> int:
         """Apply a Next-Page chain, fetching page n+1 while page n is written locally (one page ahead only, so
         an interruption still resumes from the last applied page)."""
+        def fetch(url):          # in the helper thread: the request and the JSON decoding
+            resp = self.http.request("GET", url)
+            return resp, (resp.json().get("data", []) if resp.status_code == 200 else None)
+
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
-            pending = pool.submit(self.http.request, "GET", next_page)
+            pending = pool.submit(fetch, next_page)
             while pending is not None:
-                resp = pending.result()
+                resp, data = pending.result()
                 if resp.status_code != 200:
                     raise ServerError.make(f"HTTP {resp.status_code} GET {bucket}/{coll}")
                 nxt = resp.headers.get("Next-Page")
-                pending = pool.submit(self.http.request, "GET", nxt) if nxt else None
+                pending = pool.submit(fetch, nxt) if nxt else None
                 try:
-                    received += self._apply_page(bucket, coll, resp.json().get("data", []))
+                    received += self._apply_page(bucket, coll, data)
                 except BaseException:
                     if pending is not None:
                         pending.cancel()
@@ -461,7 +466,7 @@ class SyncEngine:
             if pool is None:      # one batch at a time: fill it across kinds
                 w = limit
                 for _ in range(4):
-                    head = list(flat)[:w] if len(flat) <= w else [flat[x] for x in range(w)]
+                    head = list(islice(flat, w))
                     counts: dict[str, int] = {}
                     for k, _ in head:
                         counts[k] = counts.get(k, 0) + 1

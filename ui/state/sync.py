@@ -20,6 +20,7 @@ import time
 import flet as ft
 
 from services import outbox, settings
+from services.dates import utc_now
 from services.errors import AppError
 from services.i18n import t as t_any
 from ui.state.dashboard import _when
@@ -79,7 +80,7 @@ class SyncState:
         if self.loaded_revision != self._app.revision:
             self.load()
 
-    def load(self) -> None:
+    def load(self, keep_error: bool = False) -> None:
         mod = sync_module()
         st = mod.status() if mod is not None else {"pending": outbox.pending_counts()}
         counts = st.get("pending") or {}
@@ -89,10 +90,11 @@ class SyncState:
         ok = st.get("last_success")
         self.last_ok = _when(ok) if ok else ""
         err = st.get("last_error")
-        if not self.running:
+        if not (self.running or keep_error):
             self.last_error, self.last_error_detail = self._plain(err) if err else ("", "")
-        self.server_url = st.get("server_url") or ""
-        self.user = st.get("user") or ""
+        # (older builds of the settings screen kept them under "server_url"/"server_username")
+        self.server_url = st.get("server_url") or settings.get("server_url") or ""
+        self.user = st.get("user") or settings.get("server_username") or ""
         self.conflicts = self._conflicts(mod)
         self.loaded_revision = self._app.revision
 
@@ -189,6 +191,8 @@ class SyncState:
             if getattr(exc, "category", "") == "auth":
                 self.forget_password()
             self.last_error, self.last_error_detail = self._plain(exc)
+            settings.put("sync.last_error", {"category": getattr(exc, "category", "error"), "vi": exc.message("vi"),
+                                             "en": exc.message("en"), "at": utc_now().isoformat()})
             self._app.say(self.last_error)
         except Exception as exc:   # noqa: BLE001 — shown to the user, never a crash of the window
             self.last_error, self.last_error_detail = self._app.t("sync.reason.error"), str(exc)
@@ -196,13 +200,15 @@ class SyncState:
         else:
             self._password = password
             self.summary = self.describe(summary)
+            if summary.errors:                                    # records the server refused (kept in the outbox)
+                self.last_error, self.last_error_detail = self._plain(summary.errors[0])
             settings.put("last_sync_ok", summary.finished_at)     # the overview card reads this key
             self._app.say(self._app.t("sync.done_summary", summary=self.summary))
             self.apply_background(self._app.locked)
         finally:
             self.running, self.progress, self.progress_text = False, None, ""
             self._app.changed()
-            self.load()
+            self.load(keep_error=True)      # this run's reason, also when it failed before reaching the server
 
     def describe(self, summary) -> str:
         return self._app.t("sync.summary", sent=summary.sent, received=summary.received, merged=summary.merged,
@@ -296,8 +302,24 @@ class SyncState:
         loop.call_soon_threadsafe(apply)
 
 
+def _check_reachable(mod, url: str) -> None:
+    """Fail fast (OfflineError) when the server cannot be reached at all, instead of the engine's retries."""
+    import requests
+    base = url.rstrip("/")
+    try:
+        with requests.Session() as session:
+            if "127.0.0.1" in base or "localhost" in base:
+                session.trust_env = False
+            session.get(base + "/__heartbeat__", timeout=(5, 15))
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        raise mod.OfflineError.make(type(exc).__name__, original=exc) from exc
+    except requests.RequestException:
+        pass                                   # anything else: let sync_now classify it
+
+
 def _sync_waiting(mod, url, user, password, progress):
     """sync_now, waiting (a bounded time) while a background run holds the sync lock."""
+    _check_reachable(mod, url)
     busy = t_any("sync.error.busy", "en")
     deadline = time.monotonic() + BUSY_WAIT
     while True:

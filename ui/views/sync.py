@@ -28,8 +28,7 @@ def _show(value) -> str:
 
 def _value_box(title: str, value, color=None, bg=None) -> ft.Container:
     return ft.Container(ft.Column([ft.Text(title, size=12, color=MUTED),
-                                   ft.Text(_show(value), size=14, weight=ft.FontWeight.W_600, color=color,
-                                           selectable=True)], spacing=2, tight=True),
+                                   ft.Text(_show(value), size=14, weight=ft.FontWeight.W_600, color=color)], spacing=2, tight=True),
                         padding=10, border_radius=8, border=ft.Border.all(1, BORDER), bgcolor=bg, expand=True)
 
 
@@ -104,6 +103,9 @@ def SyncView(app, s):
         section_title(app.t("sync.status")),
         ft.Row([ft.Icon(icon, color=PRIMARY if s.total or s.running else OK),
                 ft.Text(state_text, size=16, weight=ft.FontWeight.W_600)]),
+        ft.Row([ft.Icon(ft.Icons.WARNING_AMBER, color=ACCENT, size=18),
+                ft.Text(app.t("sync.state_conflicts", n=len(s.conflicts)), color=ACCENT, size=13,
+                        weight=ft.FontWeight.W_600)]) if s.conflicts and not s.running else ft.Container(),
         ft.Text(app.t("sync.server_user", url=s.server_url, user=s.user) if s.configured else app.t("sync.no_server"),
                 color=MUTED, size=13),
         ft.Text(app.t("sync.last_ok", when=s.last_ok) if s.last_ok else app.t("sync.never"), size=13),
