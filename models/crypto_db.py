@@ -56,6 +56,10 @@ def is_raw_key(value) -> bool:
 
 def is_plain_sqlite(path: str | Path) -> bool:
     """True when the file is an ordinary (unencrypted) SQLite database."""
+    from models.db import open_file_encrypted
+    encrypted = open_file_encrypted(path)
+    if encrypted is not None:          # open here: never read it with open() (see models/db.py _open_files)
+        return not encrypted
     try:
         with open(path, "rb") as f:
             return f.read(16) == SQLITE_HEADER

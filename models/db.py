@@ -9,6 +9,7 @@ Every model binds to the `database` proxy; nothing opens a connection at import 
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from peewee import DatabaseProxy, SqliteDatabase
@@ -34,12 +35,27 @@ def open_database(path: str | Path, passphrase: str | None = None):
         db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=10)
     db.connect(reuse_if_open=True)
     database.initialize(db)
+    _open_files.clear()
+    if str(path) != ":memory:":
+        _open_files[os.path.realpath(path)] = passphrase is not None
     return db
 
 
 def close_database() -> None:
     if database.obj is not None and not database.is_closed():
         database.close()
+
+
+# Database files this process has open (real path -> encrypted?). Code must never open() and close() such a
+# file itself: closing any descriptor of a file drops every POSIX lock this process holds on it, so another
+# process closing its connection would then believe it is the last one, checkpoint and DELETE the WAL that
+# our connections still write into (those writes are then lost). Ask here instead.
+_open_files: dict[str, bool] = {}
+
+
+def open_file_encrypted(path: str | Path) -> bool | None:
+    """Whether `path` is the database open in this process and encrypted; None when it is not open here."""
+    return _open_files.get(os.path.realpath(path))
 
 
 def refresh_statistics(force: bool = False) -> None:

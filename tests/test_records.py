@@ -133,3 +133,26 @@ def test_officer_records(db):
     from services.errors import ValidationError
     with _p.raises(ValidationError):
         records.save("officer", {"full_name": "X", "role": "king"})
+
+
+def test_status_checks_never_break_sqlite_locks_of_the_open_database(data_dir):
+    """Regression: reading the database header with open()/close() while SQLite had the file open released
+    this process's POSIX locks; another process closing its connection then deleted the WAL that this
+    process kept writing into, and those writes never reached the file."""
+    import subprocess
+    import sys
+
+    from services import app, security
+    app.open_data_dir(data_dir)
+    try:
+        records.save("dissemination", f.dissemination())
+        security.status(data_dir)                                  # what the app does after opening
+        count = ("import sys; from services import app, stats; app.open_data_dir(sys.argv[1]); "
+                 "print(stats.counts()['dissemination']); app.close()")
+        run = lambda: int(subprocess.run([sys.executable, "-c", count, str(data_dir)], check=True,  # noqa: E731
+                                         capture_output=True, text=True).stdout.split()[-1])
+        assert run() == 1                                          # another process opens and closes it
+        records.save("dissemination", f.dissemination(topic="Sau khi tiến trình khác đóng"))
+        assert run() == 2                                          # …and still sees this process's writes
+    finally:
+        app.close()

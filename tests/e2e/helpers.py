@@ -8,9 +8,14 @@ def click_nav(page, name: str) -> None:
 
 
 def fill(page, label: str, value: str) -> None:
-    field = page.get_by_role("textbox", name=label, exact=True)
-    field.click()               # fill() does nothing unless the field is focused first (recipe pitfall 1)
-    field.fill(value)
+    """Focus the field, then type through the keyboard into whatever element has the focus: Flutter may swap
+    the DOM node behind a focused field, which makes Locator.fill wait for (or type into) a node that is gone
+    on a busy machine. Select-all first, so the new text replaces the old."""
+    page.get_by_role("textbox", name=label, exact=True).click()
+    page.wait_for_timeout(150)
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(value)
+    page.wait_for_timeout(150)
 
 
 def pick(page, label: str, option: str) -> None:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from tests.e2e.conftest import ROOT, services_stats, shot
-from tests.e2e.helpers import click_nav, pick
+from tests.e2e.helpers import click_nav, fill, pick
 
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
 
@@ -26,16 +26,6 @@ def events_csv(commune: str, women_row3: int = 18) -> str:
             "Tiếng Việt,Nguyễn Thị Lan,\n"
             f"12/04/2026,{commune},Bản Nà Lừa,Tuyên truyền miệng,Phòng chống bạo lực gia đình,,,30,{women_row3},25,0,"
             "Tiếng Dao,Bàn Văn Sài,\n")
-
-
-def fill(page, label: str, value: str) -> None:
-    """Focus the field, then type through the keyboard into whatever element has the focus: Flutter may swap
-    the DOM node behind a focused field, which makes Locator.fill wait for a node that is gone (busy machines)."""
-    page.get_by_role("textbox", name=label, exact=True).click()
-    page.wait_for_timeout(150)
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(value)
-    page.wait_for_timeout(150)
 
 
 def doc_shot(page, name: str) -> Path:

@@ -16,20 +16,11 @@ import requests
 
 from services import admin_units
 from tests.e2e.conftest import ARTIFACTS, ROOT, AppServer, open_page, shot
-from tests.e2e.helpers import click_nav, pick
+from tests.e2e.helpers import click_nav, fill, pick
 
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
 LOCAL, REMOTE = "Trợ giúp viên Lò Thị Hoa", "Luật sư Hoàng Minh Tuấn"
 WRONG = "Sai tên đăng nhập hoặc mật khẩu. Hãy nhập lại mật khẩu."
-
-
-def fill(page, label: str, value: str) -> None:
-    """Focus, then type through the keyboard (Flutter may swap the DOM node behind a focused field)."""
-    page.get_by_role("textbox", name=label, exact=True).click()
-    page.wait_for_timeout(150)
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(value)
-    page.wait_for_timeout(150)
 
 
 def create_case(page, name: str) -> None:
