@@ -20,7 +20,6 @@ import json
 import shutil
 import subprocess
 import time
-from pathlib import Path
 
 from bench.common import BENCH_DIR, NotAvailable, benchmark, fig, require, resolve, scale_label
 from bench.docs import edits, mean_size, synthetic_documents, write_jsonl

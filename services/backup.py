@@ -35,7 +35,7 @@ from services.dates import utc_now
 from services.errors import AuthError, FieldError, NotFoundError, ValidationError
 from services.i18n import t
 from services.security import keyfile
-from services.security.fileio import fsync_dir, fsync_file, temp_path
+from services.security.fileio import atomic_write, fsync_dir, fsync_file, temp_path
 
 MAGIC = b"PLCSBAK1"
 BACKUP_DIR = "backups"
@@ -100,18 +100,12 @@ def create_backup(out=None, reason: str = "manual", data_dir=None) -> Path:
                   "key_envelope": keyfile.load(data_dir) if key is not None and keyfile.exists(data_dir) else None,
                   "counts": counts, "size": snap.stat().st_size}
         blob = json.dumps(header, ensure_ascii=False).encode("utf-8")
-        tmp_out = temp_path(out)
-        try:
-            with os.fdopen(os.open(str(tmp_out), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f, open(snap, "rb") as src:
-                f.write(MAGIC + struct.pack(">I", len(blob)) + blob)
+
+        def write(f):
+            f.write(MAGIC + struct.pack(">I", len(blob)) + blob)
+            with open(snap, "rb") as src:
                 shutil.copyfileobj(src, f, 1 << 20)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp_out, out)
-        except BaseException:
-            tmp_out.unlink(missing_ok=True)
-            raise
-        fsync_dir(out.parent)
+        atomic_write(out, write)
     finally:
         snap.unlink(missing_ok=True)
         Path(f"{snap}-journal").unlink(missing_ok=True)

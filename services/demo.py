@@ -16,7 +16,7 @@ import random
 from models.base import uuid7
 from models.db import database, refresh_statistics
 from models.records import (DisseminationEvent, LegalAidCase, MediationCase, MediationSession, MediationTeam,
-                            Outbox, Person, Sequence, Village)
+                            Person, Sequence, Village)
 from models.search import SearchDoc, SearchIndex
 from services import admin_units, app, catalogs
 from services.dates import today_local, utc_now

@@ -2,7 +2,6 @@
 and undo, history labels), dashboard, sync, profile, language, unsaved-changes guard."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import flet as ft
 
-from services import i18n
 from ui.state import KINDS, AppState
 from ui.views.common import PRIMARY
 

@@ -3,7 +3,6 @@ problem of a record is reported at once."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from services import admin_units, catalogs
 from services.dates import parse_date, today_local

@@ -32,13 +32,15 @@ def temp_path(path: str | Path, tag: str = "tmp") -> Path:
     return path.with_name(f".{path.name}.{tag}-{secrets.token_hex(4)}")
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, mode: int = 0o600) -> None:
+def atomic_write(path: str | Path, write, mode: int = 0o600) -> None:
+    """Write a file all or nothing: `write(f)` fills a new temporary file, which is fsynced and renamed over
+    `path`; on any error the temporary file is removed and `path` is untouched."""
     path = Path(path)
     tmp = temp_path(path)
     fd = os.open(str(tmp), os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -46,6 +48,10 @@ def atomic_write_bytes(path: str | Path, data: bytes, mode: int = 0o600) -> None
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes, mode: int = 0o600) -> None:
+    atomic_write(path, lambda f: f.write(data), mode)
 
 
 def atomic_write_json(path: str | Path, value) -> None:

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.e2e.conftest import ROOT, services_stats, shot
-from tests.e2e.helpers import click_nav, create_legal_aid, fill, pick
+from tests.e2e.conftest import ROOT, shot
+from tests.e2e.helpers import click_nav, create_legal_aid, fill
 
 
 def test_first_run_asks_who_and_where_then_opens_the_overview(launch):
@@ -55,7 +55,6 @@ def _demo(data_dir: Path) -> None:
 
 
 def test_screenshots_of_every_main_screen_on_demo_data(launch):
-    from services import admin_units
     page, srv = launch(seed=_demo)
     page.get_by_text("Từ đầu năm đến").wait_for()
     page.get_by_text("Theo tháng").wait_for()

@@ -12,7 +12,6 @@ Mount it in the shell (ui/views/shell.py `_screen`), e.g.:
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from pathlib import Path
 
