@@ -303,6 +303,14 @@ def _sheet(wb, f, name: str, title: str, subtitle: str, header: list[str], width
     return ws
 
 
+def _last_date_cell(ws, r, c, value, f, tt) -> None:
+    """A last-reached date, or "never" when there is none."""
+    if value is None:
+        ws.write(r, c, tt("coverage.never"), f["text"])
+    else:
+        _cell(ws, r, c, value, f, "date")
+
+
 def _cell(ws, r, c, value, f, kind="text"):
     if value is None:
         ws.write(r, c, "—", f["text"])
@@ -337,10 +345,7 @@ def coverage_xlsx(rep: dict, out: str | Path | None = None, *, lang: str = "vi")
         ws.write(r, 0, i, f["stt"])
         _cell(ws, r, 1, v["commune_name"], f)
         _cell(ws, r, 2, v["village"], f)
-        if v["last_reached"] is None:
-            ws.write(r, 3, tt("coverage.never"), f["text"])
-        else:
-            _cell(ws, r, 3, v["last_reached"], f, "date")
+        _last_date_cell(ws, r, 3, v["last_reached"], f, tt)
         _cell(ws, r, 4, v["days_since"], f, "int")
         _cell(ws, r, 5, v["sessions"], f, "int")
         _cell(ws, r, 6, v["participants"], f, "int")
@@ -356,10 +361,7 @@ def coverage_xlsx(rep: dict, out: str | Path | None = None, *, lang: str = "vi")
         _cell(ws, r, 1, g["label"], f)
         _cell(ws, r, 2, g["sessions"], f, "int")
         _cell(ws, r, 3, g["participants"], f, "int")
-        if g["last_served"] is None:
-            ws.write(r, 4, tt("coverage.never"), f["text"])
-        else:
-            _cell(ws, r, 4, g["last_served"], f, "date")
+        _last_date_cell(ws, r, 4, g["last_served"], f, tt)
         _cell(ws, r, 5, g["days_since"], f, "int")
         _cell(ws, r, 6, tt("coverage.in_period" if g["served"] else "coverage.not_in_period"), f)
 
@@ -373,10 +375,7 @@ def coverage_xlsx(rep: dict, out: str | Path | None = None, *, lang: str = "vi")
         _cell(ws, r, 1, x["label"], f)
         _cell(ws, r, 2, x["people"], f, "int")
         _cell(ws, r, 3, x["sessions"], f, "int")
-        if x["last_served"] is None:
-            ws.write(r, 4, tt("coverage.never"), f["text"])
-        else:
-            _cell(ws, r, 4, x["last_served"], f, "date")
+        _last_date_cell(ws, r, 4, x["last_served"], f, tt)
         _cell(ws, r, 5, x["days_since"], f, "int")
         _cell(ws, r, 6, ", ".join(_commune_name(rep, c) for c in x["communes_not_served"]), f)
 
@@ -494,10 +493,7 @@ def plan_xlsx(plan: dict, out: str | Path | None = None, *, lang: str = "vi") ->
         ws.write(r, 0, v["rank"], f["stt"])
         _cell(ws, r, 1, v["commune_name"], f)
         _cell(ws, r, 2, v["village"], f)
-        if v["last_reached"] is None:
-            ws.write(r, 3, tt("coverage.never"), f["text"])
-        else:
-            _cell(ws, r, 3, v["last_reached"], f, "date")
+        _last_date_cell(ws, r, 3, v["last_reached"], f, tt)
         _cell(ws, r, 4, v["days_since"], f, "int")
         _cell(ws, r, 5, v["reason"], f)
         ws.write_blank(r, 6, None, f["text"])
@@ -510,10 +506,7 @@ def plan_xlsx(plan: dict, out: str | Path | None = None, *, lang: str = "vi") ->
             r = 4 + i
             ws.write(r, 0, g["rank"], f["stt"])
             _cell(ws, r, 1, g["label"], f)
-            if g["last_reached"] is None:
-                ws.write(r, 2, tt("coverage.never"), f["text"])
-            else:
-                _cell(ws, r, 2, g["last_reached"], f, "date")
+            _last_date_cell(ws, r, 2, g["last_reached"], f, tt)
             _cell(ws, r, 3, g["days_since"], f, "int")
             _cell(ws, r, 4, g["reason"], f)
     wb.close()
