@@ -100,18 +100,18 @@ def apply_remote(kind: str, document: dict, last_modified: int | None = None) ->
 
 
 _TOMBSTONE_KEYS = {"id", "deleted", "device_id"}
-_UPSERT_ROWS = 100          # rows per INSERT … ON CONFLICT statement (well under SQLite's variable limit)
 
 
 def apply_remote_many(kind: str, items: list[tuple[dict, int | None]]) -> int:
     """Bulk apply_remote() for one page of one kind: [(document, last_modified), …] → how many were written.
 
     Same result as calling apply_remote(kind, document, last_modified) for each item in order, with these
-    differences: the rows are written with INSERT … ON CONFLICT(id) DO UPDATE in groups, the search index
-    is updated in bulk (related persons of legal-aid / mediation titles fetched in one query per page), and
-    the village list in one statement; a bare tombstone ({"id", "deleted": True}) for a record that is not
-    stored here is skipped (apply_remote would fail on it). Runs in the caller's transaction (or its own).
-    Documents must have distinct ids."""
+    differences: the rows are written with one prepared INSERT … ON CONFLICT(id) DO UPDATE per group of rows
+    with the same keys (models.fastsql.upsert_many, executemany; partial documents and tombstones with one
+    prepared UPDATE), the search index is updated in bulk (related persons of legal-aid / mediation titles
+    fetched in one query per page), and the village list in one statement; a bare tombstone
+    ({"id", "deleted": True}) for a record that is not stored here is skipped (apply_remote would fail on it).
+    Runs in the caller's transaction (or its own). Documents must have distinct ids."""
     model = model_for(kind)
     if not items:
         return 0
@@ -120,29 +120,31 @@ def apply_remote_many(kind: str, items: list[tuple[dict, int | None]]) -> int:
     for document, last_modified in items:
         row = _remote_row(model, document, last_modified, now)
         rows.append((row, set(document) <= _TOMBSTONE_KEYS))
-    ids = [r["id"] for r, _ in rows]
+    # Rows that cannot be inserted (a tombstone, or a partial document lacking a required field) only update a
+    # stored record; a bare tombstone of a record not stored here is skipped, a partial one fails as in apply_remote.
+    required = [f.name for f in model._meta.sorted_fields if not f.null and f not in model._meta.defaults]
+    update_only = [bare or any(name not in row for name in required) for row, bare in rows]
     with database.atomic():
         stored = set()
-        if any(bare for _, bare in rows):
+        if any(update_only):
+            ids = [row["id"] for (row, _), only in zip(rows, update_only) if only]
             for chunk in _chunks(ids, 500):
                 stored |= {m.id for m in model.select(model.id).where(model.id.in_(chunk))}
-        groups: dict[tuple, list[dict]] = {}
+        upserts: dict[tuple, list[dict]] = {}
+        updates: dict[tuple, list[dict]] = {}
         written = []
-        for row, bare in rows:
-            if bare and row["id"] not in stored:
-                continue
-            groups.setdefault(tuple(sorted(row)), []).append(row)
+        for (row, bare), only in zip(rows, update_only):
+            if only and row["id"] not in stored:
+                if bare:
+                    continue
+                missing = next(name for name in required if name not in row)
+                raise ValueError(f"Missing value for {missing}.")     # peewee's words, as apply_remote
+            (updates if only else upserts).setdefault(tuple(sorted(row)), []).append(row)
             written.append(row["id"])
-        for keys, group in groups.items():
-            preserve = [model._meta.fields[k] for k in keys if k != "id"]
-            if all(k in _TOMBSTONE_KEYS | {"last_modified", "updated_at"} for k in keys):
-                for row in group:       # tombstones of stored records: plain updates, never an insert
-                    model.update(**{k: v for k, v in row.items() if k != "id"}).where(model.id == row["id"]).execute()
-                continue
-            for chunk in _chunks(group, _UPSERT_ROWS):
-                (model.insert_many(chunk)
-                 .on_conflict(conflict_target=[model.id], preserve=preserve)
-                 .execute())
+        for keys, group in upserts.items():
+            fastsql.upsert_many(model, group, [k for k in keys if k != "id"])
+        for keys, group in updates.items():
+            fastsql.update_many(model, group, [k for k in keys if k != "id"])
         instances = []
         for chunk in _chunks(written, 500):
             instances += list(model.select().where(model.id.in_(chunk)))
@@ -161,17 +163,16 @@ def _chunks(items: list, size: int):
 
 
 def _remember_villages(pairs) -> None:
-    """villages.remember() for many (commune, village) pairs, in order (the first spelling wins), in one
-    statement per 200."""
-    from models.records import Village
+    """villages.remember() for many (commune, village) pairs, in order (the first spelling wins), with one
+    prepared statement."""
     from services.text import fold, nfc
     rows = {}
     for commune, name in pairs:
         name = nfc(name)
         if commune and name:
-            rows.setdefault((commune, fold(name)), {"commune_code": commune, "name": name, "name_folded": fold(name)})
-    for chunk in _chunks(list(rows.values()), 200):
-        Village.insert_many(chunk).on_conflict_ignore().execute()
+            folded = fold(name)
+            rows.setdefault((commune, folded), (commune, name, folded))
+    fastsql.execute_many(fastsql.VILLAGE_REMEMBER, list(rows.values()))
 
 
 def _search_fields_prefetched(kind: str, instances: list) -> dict:

@@ -64,7 +64,8 @@ def reindex(instance, created: bool = False) -> None:
 
 def reindex_many(instances: list, fields: dict | None = None) -> None:
     """Bulk reindex() of instances of ONE kind, with the same result as calling reindex() on each in order
-    (a few statements per call instead of several per record; used by records.apply_remote_many).
+    (prepared statements run for all rows instead of several peewee queries per record; used by
+    records.apply_remote_many).
     `fields` may give {record_id: search_fields dict} computed by the caller (e.g. with related persons
     fetched in one query); missing entries are computed with the kind's rules."""
     from services.kinds import KIND_RULES
@@ -80,7 +81,7 @@ def reindex_many(instances: list, fields: dict | None = None) -> None:
     for chunk in _chunks(ids, 500):
         existing.update({d.record_id: d.id for d in SearchDoc.select(SearchDoc.id, SearchDoc.record_id)
                          .where(SearchDoc.record_id.in_(chunk))})
-    gone, stale, new_rows, texts = [], [], [], {}
+    gone, updates, inserts, texts = [], [], [], []
     for inst in instances:
         doc_id = existing.get(inst.id)
         if inst.deleted:
@@ -88,25 +89,22 @@ def reindex_many(instances: list, fields: dict | None = None) -> None:
                 gone.append(doc_id)
             continue
         f = fields.get(inst.id) or rules.search_fields(inst)
-        row = {"kind": kind, "record_id": inst.id, "commune_code": f["commune_code"] or "", "date": f["date"],
-               "number": f["number"], "title": f["title"][:250]}
-        texts[inst.id] = index_text(kind, f["text"])
+        values = (kind, inst.id, f["commune_code"] or "", SearchDoc.date.db_value(f["date"]), f["number"],
+                  f["title"][:250])
+        text = index_text(kind, f["text"])
         if doc_id is None:
-            new_rows.append(row)
+            inserts.append((values, text))
         else:
-            SearchDoc.update(**row).where(SearchDoc.id == doc_id).execute()
-            stale.append(doc_id)
-    for chunk in _chunks(gone + stale, 500):
+            updates.append((*values, doc_id))
+            texts.append((doc_id, text))
+    for chunk in _chunks(gone + [doc_id for doc_id, _ in texts], 500):
         SearchIndex.delete().where(SearchIndex.rowid.in_(chunk)).execute()
     for chunk in _chunks(gone, 500):
         SearchDoc.delete().where(SearchDoc.id.in_(chunk)).execute()
-    for chunk in _chunks(new_rows, 100):
-        SearchDoc.insert_many(chunk).execute()
-        existing.update({d.record_id: d.id for d in SearchDoc.select(SearchDoc.id, SearchDoc.record_id)
-                         .where(SearchDoc.record_id.in_([r["record_id"] for r in chunk]))})
-    fts = [{SearchIndex.rowid: existing[rid], SearchIndex.text: text} for rid, text in texts.items()]
-    for chunk in _chunks(fts, 200):
-        SearchIndex.insert_many(chunk).execute()
+    fastsql.execute_many(fastsql.SEARCH_DOC_UPDATE, updates)
+    new_ids = fastsql.insert_each(fastsql.SEARCH_DOC_INSERT, [values for values, _ in inserts])
+    texts += [(doc_id, text) for doc_id, (_, text) in zip(new_ids, inserts)]
+    fastsql.execute_many(fastsql.SEARCH_INDEX_INSERT, texts)
 
 
 def _chunks(items: list, size: int):

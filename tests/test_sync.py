@@ -828,8 +828,8 @@ def _local_state() -> dict:
 
 def test_apply_remote_many_equals_apply_remote_per_record():
     """records.apply_remote_many gives exactly the tables (records, search index with ids and texts, villages)
-    that apply_remote gives record by record: creates, updates, tombstones, unknown tombstones, persons named
-    in legal-aid and mediation titles."""
+    that apply_remote gives record by record: creates, updates, partial documents, tombstones, unknown
+    tombstones, persons named in legal-aid and mediation titles."""
     import datetime as dt
     from services.sync.documents import local_document as doc_of
     app.use_memory_database()
@@ -850,7 +850,12 @@ def test_apply_remote_many_equals_apply_remote_per_record():
         first = [(k, [({**doc_of(i), "id": i.id, "deleted": False}, n + 1) for n, i in enumerate(items)])
                  for k, items in (("person", p), ("legal-aid", [la]), ("mediation", [md]), ("dissemination", [ev]))]
         second = [("person", [({**doc_of(p[0]), "id": p[0].id, "full_name": "Lò Thị Mai Anh", "deleted": False}, 10),
-                              ({"id": p[3].id, "deleted": True}, 11), ({"id": "not-here", "deleted": True}, 12)]),
+                              ({"id": p[3].id, "deleted": True}, 11), ({"id": "not-here", "deleted": True}, 12),
+                              # partial documents (older clients, transfer files): an update of the keys given,
+                              # and a new record whose missing fields take the model defaults
+                              ({"id": p[1].id, "phone": "0900000001", "deleted": False}, 15),
+                              ({"id": "0190a0a0-0000-7000-8000-000000000001", "full_name": "Hà Thị Lan",
+                                "commune_code": "90001", "deleted": False}, 16)]),
                   ("legal-aid", [({**doc_of(la), "id": la.id, "summary": "Đã hòa giải", "deleted": False}, 13)]),
                   ("mediation", [({"id": md.id, "deleted": True}, 14)])]
     finally:

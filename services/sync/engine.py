@@ -358,7 +358,8 @@ class SyncEngine:
 
     def _apply_plain(self, kind: str, bucket: str, page: list[dict]) -> int:
         """The common case of a pull, in bulk: records with no local change waiting get the server version
-        (records.apply_remote_many: one upsert per 100 rows, bulk search index) and their base in one go.
+        (records.apply_remote_many: prepared upserts run with executemany, bulk search index) and their base in
+        one go.
         Same result as _apply_one(…, pending=False) per record."""
         if not page:
             return 0
