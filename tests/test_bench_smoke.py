@@ -51,7 +51,7 @@ def test_list_names_every_area():
     r = subprocess.run([sys.executable, "-m", "bench.run", "--list"], cwd=ROOT, capture_output=True, text=True,
                        timeout=60)
     assert r.returncode == 0
-    for name in ("sqlite.baseline", "storage.lists@10k", "storage.save_overhead", "startup@10k",
+    for name in ("sqlite.baseline", "storage.lists@10k", "storage.save_overhead", "startup@10k", "startup.window@10k",
                  "printing.slips", "sync.loopback@500", "sync.field@1k"):
         assert name in r.stdout
 
