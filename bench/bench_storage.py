@@ -234,13 +234,6 @@ def import_csv(ctx):
             reader = csv.DictReader(f)
             fields = [c for c in reader.fieldnames if c != "id"]
             rows = [{k: r[k] for k in fields} for r in reader]
-        # export joins target-group labels with "; " but import splits on "," too, and one label holds a comma
-        # ("Học sinh, sinh viên"): give the codes instead so the file round-trips (reported to the lead)
-        resolve_code = resolve("services.catalogs:resolve")
-        for r in rows:
-            if r.get("target_groups"):
-                r["target_groups"] = ";".join(resolve_code("target_groups", g.strip()) or g.strip()
-                                              for g in r["target_groups"].split("; "))
         path = ctx.workdir / f"import-{n}.csv"
         with path.open("w", encoding="utf-8", newline="") as f:
             w = csv.DictWriter(f, fieldnames=fields)

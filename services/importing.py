@@ -16,7 +16,7 @@ from pathlib import Path
 
 from models.db import database, refresh_statistics
 from models.records import MODEL_BY_KIND
-from services import records
+from services import records, search
 from services.columns import IDENTIFIER_COLUMNS, KINDS, is_masked
 from services.errors import FieldError, UsageError, ValidationError
 from services.tabular import read_table
@@ -99,7 +99,7 @@ def import_file(kind: str, path: str | Path, progress=None, actor: str | None = 
     result = ImportResult(kind)
     errors: list[FieldError] = []
     total = len(table.rows)
-    with database.atomic() as txn:
+    with database.atomic() as txn, search.deferred_index():
         for done, (row_number, row) in enumerate(table.rows, start=1):
             record_id = str(row.get("id") or "").strip() or None
             existing = model.get_or_none(model.id == record_id) if record_id else None

@@ -9,6 +9,9 @@ Text is folded (services.text.fold) before indexing and before matching, so "hoÃ
 """
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 from peewee import JOIN
 
 from models import fastsql
@@ -29,6 +32,48 @@ def match_expression(terms: list[str], kind: str | None = None) -> str:
     return f"{KIND_TOKENS[kind]} {expression}" if kind in KIND_TOKENS else expression
 
 
+_deferral = threading.local()
+
+
+@contextmanager
+def deferred_index():
+    """Inside one transaction of many saves (an import): the full-text entries are written once, at the end,
+    before the caller commits (dropped with the rollback on an exception).
+
+    Why: FTS5 writes its pending terms to disk at every SAVEPOINT and RELEASE, and each save is one. Saved one
+    by one in a long transaction, every record became a tiny segment for FTS5 to merge, ever slower as the index
+    grew: RELEASE SAVEPOINT took most of a 100,000-row import's time. Nothing reads the index during a save."""
+    if getattr(_deferral, "pending", None) is not None:
+        yield                      # nested: the outer one writes
+        return
+    _deferral.pending = {}
+    try:
+        yield
+        pending, _deferral.pending = _deferral.pending, None
+        # an entry whose search_doc row was rolled back with its savepoint is not written
+        fastsql.execute_many(fastsql.SEARCH_INDEX_INSERT_IF_DOC,
+                             [(rowid, text, rowid) for rowid, text in pending.items()])
+    finally:
+        _deferral.pending = None
+
+
+def _index_put(pairs: list[tuple[int, str]]) -> None:
+    """Write (rowid, text) entries now, or at the end of deferred_index()."""
+    pending = getattr(_deferral, "pending", None)
+    if pending is None:
+        fastsql.execute_many(fastsql.SEARCH_INDEX_INSERT, pairs)
+    else:
+        pending.update(pairs)
+
+
+def _index_drop(rowids: list[int]) -> None:
+    pending = getattr(_deferral, "pending", None)
+    for rowid in rowids if pending is not None else ():
+        pending.pop(rowid, None)
+    for chunk in _chunks(rowids, 500):
+        SearchIndex.delete().where(SearchIndex.rowid.in_(chunk)).execute()
+
+
 def reindex(instance, created: bool = False) -> None:
     """Insert or replace the index entry of one record (removes it when soft-deleted). `created`: the record
     was inserted in this transaction, so it has no entry yet (saves a look-up)."""
@@ -42,12 +87,12 @@ def reindex(instance, created: bool = False) -> None:
         cursor = fastsql.execute(fastsql.SEARCH_DOC_INSERT, (
             kind, instance.id, fields["commune_code"] or "", SearchDoc.date.db_value(fields["date"]),
             fields["number"], fields["title"][:250]))
-        fastsql.execute(fastsql.SEARCH_INDEX_INSERT, (cursor.lastrowid, index_text(kind, fields["text"])))
+        _index_put([(cursor.lastrowid, index_text(kind, fields["text"]))])
         return
     doc = SearchDoc.get_or_none(SearchDoc.record_id == instance.id)
     if instance.deleted:
         if doc is not None:
-            SearchIndex.delete().where(SearchIndex.rowid == doc.id).execute()
+            _index_drop([doc.id])
             doc.delete_instance()
         return
     fields = rules.search_fields(instance)
@@ -58,8 +103,8 @@ def reindex(instance, created: bool = False) -> None:
     else:
         doc_id = doc.id
         SearchDoc.update(**row).where(SearchDoc.id == doc_id).execute()
-        SearchIndex.delete().where(SearchIndex.rowid == doc_id).execute()
-    SearchIndex.insert({SearchIndex.rowid: doc_id, SearchIndex.text: index_text(kind, fields["text"])}).execute()
+        _index_drop([doc_id])
+    _index_put([(doc_id, index_text(kind, fields["text"]))])
 
 
 def reindex_many(instances: list, fields: dict | None = None) -> None:
@@ -97,14 +142,13 @@ def reindex_many(instances: list, fields: dict | None = None) -> None:
         else:
             updates.append((*values, doc_id))
             texts.append((doc_id, text))
-    for chunk in _chunks(gone + [doc_id for doc_id, _ in texts], 500):
-        SearchIndex.delete().where(SearchIndex.rowid.in_(chunk)).execute()
+    _index_drop(gone + [doc_id for doc_id, _ in texts])
     for chunk in _chunks(gone, 500):
         SearchDoc.delete().where(SearchDoc.id.in_(chunk)).execute()
     fastsql.execute_many(fastsql.SEARCH_DOC_UPDATE, updates)
     new_ids = fastsql.insert_each(fastsql.SEARCH_DOC_INSERT, [values for values, _ in inserts])
     texts += [(doc_id, text) for doc_id, (_, text) in zip(new_ids, inserts)]
-    fastsql.execute_many(fastsql.SEARCH_INDEX_INSERT, texts)
+    _index_put(texts)
 
 
 def _chunks(items: list, size: int):
@@ -115,7 +159,7 @@ def _chunks(items: list, size: int):
 def remove(record_id: str) -> None:
     doc = SearchDoc.get_or_none(SearchDoc.record_id == record_id)
     if doc is not None:
-        SearchIndex.delete().where(SearchIndex.rowid == doc.id).execute()
+        _index_drop([doc.id])
         doc.delete_instance()
 
 

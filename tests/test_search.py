@@ -55,3 +55,43 @@ def test_hostile_queries_never_fail(db, text):
     records.save("legal-aid", f.legal_aid()) if not search("dang") else None
     result = search(text)
     assert isinstance(result, list)
+
+
+def _index_rows() -> dict:
+    from models.search import SearchDoc, SearchIndex
+    texts = {r.rowid: r.text for r in SearchIndex.select(SearchIndex.rowid, SearchIndex.text)}
+    return {d.record_id: texts.get(d.id) for d in SearchDoc.select()} | {"orphans": set(texts) - {
+        d.id for d in SearchDoc.select(SearchDoc.id)}}
+
+
+def test_deferred_index_gives_the_same_index_as_saving_one_by_one(db):
+    """search.deferred_index (used by imports: FTS5 flushes its pending terms at every savepoint) writes the
+    entries at the end: same texts, no orphan for a save rolled back inside it, the last text of a record saved
+    twice, nothing at all when the transaction fails."""
+    from models.db import database
+    from services.search import deferred_index
+    with database.atomic(), deferred_index():
+        a = records.save("dissemination", f.dissemination(topic="Luật Trẻ em"))
+        assert search("tre em") == []                            # not written yet
+        records.save("dissemination", {"topic": "Luật Hôn nhân và gia đình"}, record_id=a.id)
+        try:
+            with database.atomic():
+                records.save("dissemination", f.dissemination(topic="Bỏ dở"))
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        b = records.save("dissemination", f.dissemination(topic="Phòng chống bạo lực gia đình"))
+        with deferred_index():                                    # nested: the outer one writes
+            c = records.save("mediation", f.mediation(summary="Tranh chấp lối đi"))
+    rows = _index_rows()
+    assert rows["orphans"] == set() and set(rows) == {a.id, b.id, c.id, "orphans"}
+    assert "hon nhan" in rows[a.id] and "tre em" not in rows[a.id]
+    assert {h["id"] for h in search("gia dinh")} == {a.id, b.id}
+    assert [h["id"] for h in search("loi di")] == [c.id]
+    try:
+        with database.atomic(), deferred_index():
+            records.save("dissemination", f.dissemination(topic="Không lưu"))
+            raise RuntimeError("import failed")
+    except RuntimeError:
+        pass
+    assert search("khong luu") == [] and _index_rows()["orphans"] == set()
