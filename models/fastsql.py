@@ -141,5 +141,3 @@ SEARCH_DOC_INSERT = ('INSERT INTO "search_doc" ("kind", "record_id", "commune_co
 SEARCH_DOC_UPDATE = ('UPDATE "search_doc" SET "kind" = ?, "record_id" = ?, "commune_code" = ?, "date" = ?, '
                      '"number" = ?, "title" = ? WHERE "id" = ?')
 SEARCH_INDEX_INSERT = 'INSERT INTO "search_index" ("rowid", "text") VALUES (?, ?)'
-SEARCH_INDEX_INSERT_IF_DOC = ('INSERT INTO "search_index" ("rowid", "text") SELECT ?, ? '
-                              'WHERE EXISTS (SELECT 1 FROM "search_doc" WHERE "id" = ?)')

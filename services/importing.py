@@ -91,6 +91,9 @@ def _is_uuid(value: str) -> bool:
         return False
 
 
+INDEX_BATCH = 2000      # rows between writes of the held full-text entries (see search.deferred_index)
+
+
 def import_file(kind: str, path: str | Path, progress=None, actor: str | None = None) -> ImportResult:
     if kind not in KINDS:
         raise UsageError(f"Loại hồ sơ không hợp lệ: {kind}", f"Unknown record kind: {kind}")
@@ -124,6 +127,8 @@ def import_file(kind: str, path: str | Path, progress=None, actor: str | None = 
                 errors.extend(FieldError(e.field, e.vi, e.en, row_number) for e in exc.errors)
                 if len(errors) >= MAX_REPORTED_ERRORS:
                     break
+            if done % INDEX_BATCH == 0:
+                search.flush_deferred()
             if progress:
                 progress(done, total)
         if errors:
