@@ -11,8 +11,10 @@ import csv
 import datetime as dt
 import itertools
 import random
+import shutil
 import sqlite3
 import time
+from pathlib import Path
 
 from bench.common import (benchmark, fig, latency_figures, require, resolve, scale_label, timed)
 from bench.datasets import demo_data_dir, working_copy
@@ -145,29 +147,76 @@ def _max_rowids(con):
     return {t: con.execute(f'SELECT coalesce(max(rowid), 0) FROM "{t}"').fetchone()[0] for t in tables}
 
 
+PASSPHRASE = "bench-Mật-khẩu-2026!"
+
+
+def _encrypted_base(ctx, src) -> tuple[Path, object]:
+    """A copy of the demo folder encrypted with SQLCipher the way the app does it (services.security), once per
+    child process, and its data key."""
+    if "encrypted_base" not in ctx.state:
+        from services.security import opening, vault
+        base = working_copy(src, ctx.workdir, "encrypted-base")
+        shutil.rmtree(base / "backups", ignore_errors=True)
+        opening.enable_encryption(base, PASSPHRASE, strict=False)
+        resolve("services.app:close")()
+        ctx.state["encrypted_base"] = (base, vault.unlock_key(base, passphrase=PASSPHRASE))
+    return ctx.state["encrypted_base"]
+
+
+def _connect(path, key=None):
+    """sqlite3 (plain) or sqlcipher3 keyed with the data key (encrypted), with the app's pragmas."""
+    if key is None:
+        return _raw_connect(path)
+    from models.crypto_db import connect_raw
+    con = connect_raw(path, key)
+    for k, v in _pragmas().items():
+        con.execute(f"PRAGMA {k}={v}" if not isinstance(v, str) else f"PRAGMA {k}='{v}'")
+    return con
+
+
 @benchmark("storage.save_overhead", area="storage", runs=(3, 3), timeout=(150, 1200))
 def save_overhead(ctx):
     """services.records.save (validation, audit, outbox, search, villages) vs raw inserts of the same rows."""
+    return _save_overhead(ctx, encrypted=False)
+
+
+@benchmark("storage.save_overhead_encrypted", area="storage", runs=(3, 3), timeout=(150, 1200))
+def save_overhead_encrypted(ctx):
+    """The same on a SQLCipher-encrypted folder: services vs raw inserts through SQLCipher with the same key."""
+    return _save_overhead(ctx, encrypted=True)
+
+
+def _save_overhead(ctx, encrypted: bool):
     require("services.records:save", "services.records:to_document", "services.app:open_data_dir")
     from services import records
     n = 100 if ctx.quick else 500
     src = demo_data_dir(10_000 if ctx.quick else 100_000)
-    data_dir = working_copy(src, ctx.workdir, f"save-{ctx.run_index}")
-    raw_dir = working_copy(src, ctx.workdir, f"raw-{ctx.run_index}")
-    app = _open(data_dir)
+    key = None
+    if encrypted:
+        from services.security import opening
+        base, key = _encrypted_base(ctx, src)
+        data_dir = working_copy(base, ctx.workdir, f"save-{ctx.run_index}")
+        raw_dir = working_copy(base, ctx.workdir, f"raw-{ctx.run_index}")
+        app = opening.open_unlocked(data_dir, key, daily=False)
+    else:
+        data_dir = working_copy(src, ctx.workdir, f"save-{ctx.run_index}")
+        raw_dir = working_copy(src, ctx.workdir, f"raw-{ctx.run_index}")
+        app = _open(data_dir)
     from models.records import DisseminationEvent
     db_path = app.db_path
     template = records.to_document(DisseminationEvent.select().where(DisseminationEvent.deleted == False)  # noqa
                                    .order_by(DisseminationEvent.date.desc()).first())
     template = {k: v for k, v in template.items() if k not in ("id", "deleted", "last_modified")}
-    before = _max_rowids(sqlite3.connect(str(db_path)))
+    con = _connect(db_path, key)
+    before = _max_rowids(con)
+    con.close()
     times = []
     for i in range(n):
         data = dict(template, topic=f"{template.get('topic', '')} #{i}", participants=20 + i % 50,
                     participants_women=10, participants_ethnic_minority=5)
         times.append(timed(records.save, "dissemination", data))
     # the rows those saves inserted, table by table
-    con = sqlite3.connect(str(db_path))
+    con = _connect(db_path, key)
     tables, fts = _tables(con)
     new_rows = {}
     for t in tables:
@@ -179,7 +228,7 @@ def save_overhead(ctx):
     con.close()
     resolve("models.db:close_database")()
     # replay: same engine, same pragmas, one transaction per record, all rows / the record row only
-    raw = _raw_connect(next(raw_dir.glob("*.db")))
+    raw = _connect(next(raw_dir.glob("*.db")), key)
 
     def replay(tables_rows):
         per_txn = {t: [rows[i::n] for i in range(n)] for t, (cols, rows) in tables_rows.items()}
@@ -203,7 +252,8 @@ def save_overhead(ctx):
     raw.close()
     med = lambda xs: sorted(xs)[len(xs) // 2] * 1000  # noqa: E731
     rows_per_save = sum(len(r) for _, r in new_rows.values()) / n
-    ctx.note(f"each save inserted {rows_per_save:.1f} rows on average into: "
+    ctx.note(f"{'SQLCipher (raw data key, as the app opens it); ' if encrypted else ''}"
+             f"each save inserted {rows_per_save:.1f} rows on average into: "
              f"{', '.join(f'{t} ({len(r)})' for t, (_, r) in new_rows.items())}; rows updated in place "
              f"(sequences, villages) are not replayed")
     out = latency_figures("save_through_services", times)
@@ -218,7 +268,7 @@ def save_overhead(ctx):
 
 # --- import of CSV rows -----------------------------------------------------------------------------------------
 
-@benchmark("storage.import_csv", area="storage", runs=(1, 1), timeout=(150, 2400))
+@benchmark("storage.import_csv", area="storage", runs=(1, 3), timeout=(150, 2400))
 def import_csv(ctx):
     """All-or-nothing import of dissemination CSV rows (1,000 quick, 100,000 full) into an empty data folder."""
     require("services.importing:import_file", "services.exporting:export_file", "services.app:open_data_dir")
