@@ -276,6 +276,58 @@ def kinto_tuning(ctx):
     return out
 
 
+WORKER_SETUPS = [("1proc_1client", "1 Kinto process, 1 client", 1, 1, "kinto.core.cache.memory"),
+                 ("1proc_2clients", "1 Kinto process, 2 clients at once", 1, 2, "kinto.core.cache.memory"),
+                 ("2procs_2clients", "2 Kinto processes, 2 clients at once (one each)", 2, 2,
+                  "kinto.core.cache.memory"),
+                 ("2procs_2clients_pgcache", "2 processes, 2 clients, shared PostgreSQL cache (production)", 2, 2,
+                  "kinto.core.cache.postgresql")]
+
+
+@benchmark("sync.kinto_workers", area="sync", modes=("full",), runs=(1, 3), timeout=(300, 1500))
+def kinto_workers(ctx):
+    """Write throughput with more Kinto worker processes: first pushes of 1,000 records per client, 1 or 2
+    clients at once (each to its own collection), on 1 or 2 Kinto processes sharing one PostgreSQL."""
+    import threading
+    from bench.kinto_client import KintoClient
+    from bench.kinto_server import KintoServer
+    n = 1000
+    out = {}
+    for slug, label, procs, clients, cache in WORKER_SETUPS:
+        with KintoServer(batch_max_requests=100, cache_backend=cache) as server:
+            urls = [server.url] + [server.add_worker() for _ in range(procs - 1)]
+            pushers = []
+            for c in range(clients):
+                server.ensure_collection("tune", f"records{c}")
+                docs = synthetic_documents(n, seed=11 + c)
+                pushers.append((KintoClient(urls[c % procs], server.auth, "tune", f"records{c}", batch_size=100),
+                                docs))
+            errors = []
+
+            def push(client, docs):
+                try:
+                    client.push(docs)
+                except Exception as exc:  # noqa: BLE001 — reported below
+                    errors.append(exc)
+            threads = [threading.Thread(target=push, args=p) for p in pushers]
+            t0 = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            seconds = time.perf_counter() - t0
+            if errors:
+                raise errors[0]
+        out[f"{slug}.records_per_s"] = fig(round(clients * n / seconds, 1), "rec/s", lower_is_better=False,
+                                           label=label)
+        out[f"{slug}.ms_per_rec"] = fig(round(seconds * 1000 / (clients * n), 3), "ms", label=label)
+    for slug, *_ in WORKER_SETUPS[1:]:
+        out.update(ratio(f"{slug}.throughput_vs_1proc_1client", "1proc_1client.ms_per_rec", f"{slug}.ms_per_rec"))
+    ctx.note("throughput ratios: 1proc_1client ms/record divided by the setup's (above 1 = more records per "
+             "second); batches of 100; the machine has 2 cores for Kinto, PostgreSQL and the clients")
+    return out
+
+
 # --- the project's engine (services.sync.sync_now): what the targets are judged on --------------------------------
 
 ENGINE_PW = "bench-officer-pw-2026"
@@ -488,7 +540,7 @@ def _bulk_load_engine(srv, docs: list[dict], communes: list[str]) -> None:
     import io
     import psycopg2
     from models.records import MODEL_BY_KIND
-    from services.sync.documents import local_document, wire_document, user_fields  # noqa: F401
+    from services.sync.documents import user_fields, wire_document
     buf = io.StringIO()
     for i, d in enumerate(docs):
         kind = d["kind"]

@@ -34,7 +34,7 @@ ADMIN_PW = "bench-adminpw-s3cret"
 INI = """[server:main]
 use = egg:waitress#main
 host = 127.0.0.1
-port = {port}
+port = %(http_port)s
 threads = {threads}
 
 [app:main]
@@ -120,6 +120,8 @@ class KintoServer:
         self.url = f"http://127.0.0.1:{self.port}/v1"
         self.auth = ("admin", ADMIN_PW)
         self.kinto = None
+        self.workers: list[subprocess.Popen] = []
+        self._logs: list = []
         self.as_root = os.geteuid() == 0
         self.log = []
 
@@ -162,32 +164,47 @@ class KintoServer:
         subprocess.run([kinto, "migrate", "--ini", str(ini), "-q"], check=True, env=env, capture_output=True)
         subprocess.run([kinto, "create-user", "--ini", str(ini), "-q", "-u", "admin", "-p", ADMIN_PW],
                        check=True, env=env, capture_output=True)
-        self._log = open(self.dir / "kinto.log", "w")
-        self.kinto = subprocess.Popen([kinto, "start", "--ini", str(ini), "--port", str(self.port)],
-                                      stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                      env=env, start_new_session=True)
-        for _ in range(300):
-            if self.kinto.poll() is not None:
-                raise RuntimeError("Kinto exited: " + (self.dir / "kinto.log").read_text()[-1500:])
-            try:
-                if requests.get(self.url + "/__heartbeat__", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("Kinto did not become ready: " + (self.dir / "kinto.log").read_text()[-1500:])
+        self._ini, self._env = ini, env
+        self.kinto = self._start_worker(self.port, "kinto.log")
         self.startup_s = time.perf_counter() - t0
         return self
 
-    def stop(self) -> None:
-        if self.kinto and self.kinto.poll() is None:
-            os.killpg(self.kinto.pid, signal.SIGTERM)
+    def _start_worker(self, port: int, log_name: str) -> subprocess.Popen:
+        log = open(self.dir / log_name, "w")
+        self._logs.append(log)
+        proc = subprocess.Popen([kinto_command(), "start", "--ini", str(self._ini), "--port", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self._env,
+                                start_new_session=True)
+        url = f"http://127.0.0.1:{port}/v1"
+        for _ in range(300):
+            if proc.poll() is not None:
+                raise RuntimeError("Kinto exited: " + (self.dir / log_name).read_text()[-1500:])
             try:
-                self.kinto.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.kinto.pid, signal.SIGKILL)
-                self.kinto.wait()
+                if requests.get(url + "/__heartbeat__", timeout=1).status_code == 200:
+                    return proc
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("Kinto did not become ready: " + (self.dir / log_name).read_text()[-1500:])
+
+    def add_worker(self) -> str:
+        """Another Kinto process on the same PostgreSQL (as production runs several workers behind a proxy);
+        returns its URL. Stopped with the server."""
+        port = free_port()
+        self.workers.append(self._start_worker(port, f"kinto-{port}.log"))
+        return f"http://127.0.0.1:{port}/v1"
+
+    def stop(self) -> None:
+        for proc in [self.kinto, *self.workers]:
+            if proc and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+        for log in self._logs:
+            log.close()
         if (self.dir / "pgdata" / "postmaster.pid").exists():
             try:
                 self._pg(PGBIN / "pg_ctl", "-D", self.dir / "pgdata", "-m", "immediate", "-w", "stop")
