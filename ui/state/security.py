@@ -24,8 +24,28 @@ def _message(app, exc: AppError) -> str:
     return exc.message(app.lang)
 
 
+def _new_passphrase_errors(app, new: str, repeat: str, field: str) -> dict:
+    """{field: why the new passphrase is refused} or {"repeat": the two entries differ} or {}."""
+    try:
+        security.validate_new_passphrase(new)
+    except ValidationError as exc:
+        return {field: " ".join(exc.by_field(app.lang).values())}
+    return {"repeat": app.t_raw("security.passphrase_mismatch")} if new != repeat else {}
+
+
+class _SecretInputs:
+    """Typed secrets kept in a private dict (never an observed attribute, so never re-rendered or logged)."""
+    _secrets: dict[str, str]
+
+    def set(self, key: str, value: str) -> None:
+        self._secrets[key] = value
+
+    def value(self, key: str) -> str:
+        return self._secrets.get(key, "")
+
+
 @ft.observable
-class UnlockState:
+class UnlockState(_SecretInputs):
     """The unlock screen: passphrase mode, or 'forgot' mode (recovery key + new passphrase twice)."""
 
     def __init__(self, app):
@@ -54,12 +74,6 @@ class UnlockState:
         self.error = ""
         self.errors = {}
         self.refresh()
-
-    def set(self, key: str, value: str) -> None:
-        self._secrets[key] = value
-
-    def value(self, key: str) -> str:
-        return self._secrets.get(key, "")
 
     def show_recovery(self, on: bool = True) -> None:
         self.mode = "recovery" if on else "passphrase"
@@ -90,15 +104,8 @@ class UnlockState:
     def _recover(self) -> bool:
         key = self._secrets.get("recovery_key", "").strip()
         new, repeat = self._secrets.get("new_passphrase", ""), self._secrets.get("repeat", "")
-        errors = {}
-        if not key:
-            errors["recovery_key"] = self._app.t("unlock.recovery_empty")
-        try:
-            security.validate_new_passphrase(new)
-        except ValidationError as exc:
-            errors["new_passphrase"] = " ".join(exc.by_field(self._app.lang).values())
-        if not errors.get("new_passphrase") and new != repeat:
-            errors["repeat"] = self._app.t_raw("security.passphrase_mismatch")
+        errors = {"recovery_key": self._app.t("unlock.recovery_empty")} if not key else {}
+        errors.update(_new_passphrase_errors(self._app, new, repeat, "new_passphrase"))
         self.errors = errors
         if errors:
             return False
@@ -134,7 +141,7 @@ class UnlockState:
 
 
 @ft.observable
-class ProtectState:
+class ProtectState(_SecretInputs):
     """Turn encryption on: a new passphrase typed twice. On success the app shows the recovery key once."""
 
     def __init__(self, app):
@@ -144,22 +151,9 @@ class ProtectState:
         self.error = ""
         self.busy = False
 
-    def set(self, key: str, value: str) -> None:
-        self._secrets[key] = value
-
-    def value(self, key: str) -> str:
-        return self._secrets.get(key, "")
-
     def validate(self) -> dict:
         new, repeat = self._secrets.get("passphrase", ""), self._secrets.get("repeat", "")
-        errors = {}
-        try:
-            security.validate_new_passphrase(new)
-        except ValidationError as exc:
-            errors["passphrase"] = " ".join(exc.by_field(self._app.lang).values())
-        if "passphrase" not in errors and new != repeat:
-            errors["repeat"] = self._app.t_raw("security.passphrase_mismatch")
-        return errors
+        return _new_passphrase_errors(self._app, new, repeat, "passphrase")
 
     def enable(self) -> bool:
         """Encrypt the folder (a plain database is migrated once, checked, then the plain copy wiped)."""
@@ -195,7 +189,7 @@ class ProtectState:
 
 
 @ft.observable
-class SecuritySettingsState:
+class SecuritySettingsState(_SecretInputs):
     """Settings → Bảo mật: change passphrase, new recovery key, auto-lock minutes."""
 
     def __init__(self, app):
@@ -206,12 +200,6 @@ class SecuritySettingsState:
         self.auto_lock = str(security.auto_lock_minutes())
         self.busy = False
 
-    def set(self, key: str, value: str) -> None:
-        self._secrets[key] = value
-
-    def value(self, key: str) -> str:
-        return self._secrets.get(key, "")
-
     def open_panel(self, name: str) -> None:
         self._secrets = {}
         self.errors = {}
@@ -219,15 +207,8 @@ class SecuritySettingsState:
 
     def change_passphrase(self) -> bool:
         old, new, repeat = (self._secrets.get(k, "") for k in ("old", "new", "repeat"))
-        errors = {}
-        if not old:
-            errors["old"] = self._app.t("unlock.empty")
-        try:
-            security.validate_new_passphrase(new)
-        except ValidationError as exc:
-            errors["new"] = " ".join(exc.by_field(self._app.lang).values())
-        if "new" not in errors and new != repeat:
-            errors["repeat"] = self._app.t_raw("security.passphrase_mismatch")
+        errors = {"old": self._app.t("unlock.empty")} if not old else {}
+        errors.update(_new_passphrase_errors(self._app, new, repeat, "new"))
         self.errors = errors
         if errors:
             return False

@@ -39,6 +39,12 @@ def UnlockView(app, u):
         status.append(ft.Row([ft.Icon(ft.Icons.HOURGLASS_TOP, color="#B26A00", size=18),
                               ft.Text(u.countdown_text(), color="#7A4A00", weight=ft.FontWeight.W_500)], spacing=8))
 
+    def actions(switch_label, switch_icon, to_recovery: bool, submit_label, submit_icon):
+        """The mode switch on the left, the submit button on the right."""
+        return ft.Row([ft.TextButton(switch_label, icon=switch_icon, on_click=lambda: u.show_recovery(to_recovery)),
+                       ft.FilledButton(submit_label, icon=submit_icon, on_click=submit, disabled=waiting or u.busy)],
+                      alignment=ft.MainAxisAlignment.SPACE_BETWEEN)
+
     if u.mode == "recovery":
         fields = [
             ft.Text(app.t("unlock.recovery_help"), color=MUTED, size=13),
@@ -51,22 +57,16 @@ def UnlockView(app, u):
             secret_field(app.t_raw("security.prompt_repeat_passphrase"), u, "repeat", on_submit=submit,
                          error=u.errors.get("repeat")),
             *status,
-            ft.Row([ft.TextButton(app.t("unlock.back_to_passphrase"), icon=ft.Icons.ARROW_BACK,
-                                  on_click=lambda: u.show_recovery(False)),
-                    ft.FilledButton(app.t("unlock.recover_button"), icon=ft.Icons.LOCK_RESET, on_click=submit,
-                                    disabled=waiting or u.busy)],
-                   alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+            actions(app.t("unlock.back_to_passphrase"), ft.Icons.ARROW_BACK, False,
+                    app.t("unlock.recover_button"), ft.Icons.LOCK_RESET),
         ]
     else:
         fields = [
             secret_field(app.t_raw("security.prompt_passphrase"), u, "passphrase", on_submit=submit, autofocus=True,
                          error=u.errors.get("passphrase")),
             *status,
-            ft.Row([ft.TextButton(app.t("unlock.forgot"), icon=ft.Icons.HELP_OUTLINE,
-                                  on_click=lambda: u.show_recovery(True)),
-                    ft.FilledButton(app.t_raw("security.unlock.button"), icon=ft.Icons.LOCK_OPEN, on_click=submit,
-                                    disabled=waiting or u.busy)],
-                   alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+            actions(app.t("unlock.forgot"), ft.Icons.HELP_OUTLINE, True,
+                    app.t_raw("security.unlock.button"), ft.Icons.LOCK_OPEN),
         ]
     lang = ft.Row([ft.TextButton("Tiếng Việt", on_click=lambda: app.set_display_language("vi"),
                                  disabled=app.lang == "vi"),
