@@ -17,7 +17,6 @@ import datetime as dt
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -25,15 +24,10 @@ from pathlib import Path
 
 from bench.common import PYTHON, ROOT, NotAvailable, benchmark, fig, project_env, scale_label
 from bench.datasets import demo_data_dir
+from bench.kinto_server import free_port
 
 CHROMIUM = "/usr/lib/chromium/chromium"
 SHOWN_TEXT = "Cùng kỳ:"          # ui.overview.prev: only drawn once the overview's figures are computed
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _prepare(ctx, n: int) -> Path:
@@ -72,7 +66,7 @@ def _browser(ctx):
 
 def _one_start(ctx, data: Path) -> dict:
     browser = _browser(ctx)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/"
     env = project_env(FLET_FORCE_WEB_SERVER=1, FLET_WEB_NO_CDN=1, PYTHONUNBUFFERED=1)
     log = open(ctx.workdir / f"window-{ctx.run_index}.log", "wb")
