@@ -6,10 +6,11 @@
 """
 from __future__ import annotations
 
+import argparse
 import sys
 
 
-def _wants_gui(argv: list[str]) -> bool:
+def _wants_gui(argv: list[str]) -> tuple[bool, argparse.Namespace]:
     from cli import build_parser
     args, _ = build_parser().parse_known_args(argv)
     return args.command is None, args
@@ -25,5 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     return run(argv)
 
 
-if __name__ == "__main__":
+def console() -> None:
+    """The `phap-ly-co-so` console script (pyproject.toml)."""
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    console()
