@@ -239,13 +239,42 @@ def run_benchmark(bench, mode: str, workroot: Path, verbose: bool) -> dict:
     return raw
 
 
+def report_of(mode: str, started: dt.datetime, t0: float, results: list[dict], machine: dict, git: dict,
+              complete: bool) -> dict:
+    """The results file's content for the benchmarks run so far (`complete` is false while the run goes on)."""
+    figs = [f for b in results for f in b["figures"].values()]
+    return {
+        "schema": 1, "mode": mode, "complete": complete, "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "duration_s": round(time.perf_counter() - t0, 1), "machine": machine, "git": git,
+        "targets_file": str(TARGETS_FILE.relative_to(ROOT)), "benchmarks": results,
+        "summary": {"ok": sum(b["status"] == "ok" for b in results),
+                    "not_available": sum(b["status"] == "not_available" for b in results),
+                    "error": sum(b["status"] in ("error", "timeout") for b in results),
+                    "targets_pass": sum(f.get("pass") is True for f in figs),
+                    "targets_miss": sum(f.get("pass") is False for f in figs)},
+    }
+
+
+def write_report(stem: Path, report: dict) -> Path:
+    """Write STEM.json and STEM.md (each replaced atomically, so a reader never sees half a file)."""
+    json_path, md_path = stem.with_suffix(".json"), stem.with_suffix(".md")
+    for path, text in ((json_path, json.dumps(report, ensure_ascii=False, indent=2, default=str)),
+                       (md_path, markdown(report))):
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    return json_path
+
+
 def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [f"# Benchmark results ({report['mode']})", "",
              f"{report['finished_at']} · commit `{(report['git'].get('commit') or 'uncommitted')[:10]}`"
              f"{' (dirty)' if report['git'].get('dirty') else ''} · {m.get('cpu_model', m.get('processor'))}, "
              f"{m.get('cpus')} CPUs, {m.get('memory_gb')} GB · Python {m.get('python')} · Node {m.get('node')} · "
-             f"run took {report['duration_s']} s", "",
+             f"run took {report['duration_s']} s"
+             f"{'' if report.get('complete', True) else ' so far (run still going or stopped part-way)'}", "",
              "Each value is the median of the runs shown; targets are from bench/targets.json (not enforced); "
              "ratios are measured side by side in the same run (Kinto / PouchDB, services / raw SQLite).", ""]
 
@@ -341,6 +370,7 @@ def main(argv=None) -> int:
     workroot = Path(tempfile.mkdtemp(prefix="plcs-bench-"))
     os.chmod(workroot, 0o755)   # PostgreSQL (run as user postgres) must be able to enter it
     results = []
+    machine, git = machine_info(), git_info()
     try:
         from tqdm import tqdm
         bar = tqdm(benches, desc=f"bench {mode}", unit="bench", file=sys.stderr, dynamic_ncols=True)
@@ -358,23 +388,12 @@ def main(argv=None) -> int:
                 entry["traceback"] = raw.get("traceback") or raw.get("stderr_tail")
                 tqdm.write(f"[bench] {bench.name}: {entry['status']}: {entry['reason']}", file=sys.stderr)
             results.append(entry)
+            # Written after every benchmark, so that a run stopped part-way keeps what it measured.
+            write_report(stem, report_of(mode, started, t0, results, machine, git, complete=False))
     finally:
         shutil.rmtree(workroot, ignore_errors=True)
-    figs = [f for b in results for f in b["figures"].values()]
-    report = {
-        "schema": 1, "mode": mode, "started_at": started.isoformat(timespec="seconds"),
-        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "duration_s": round(time.perf_counter() - t0, 1), "machine": machine_info(), "git": git_info(),
-        "targets_file": str(TARGETS_FILE.relative_to(ROOT)), "benchmarks": results,
-        "summary": {"ok": sum(b["status"] == "ok" for b in results),
-                    "not_available": sum(b["status"] == "not_available" for b in results),
-                    "error": sum(b["status"] in ("error", "timeout") for b in results),
-                    "targets_pass": sum(f.get("pass") is True for f in figs),
-                    "targets_miss": sum(f.get("pass") is False for f in figs)},
-    }
-    json_path, md_path = stem.with_suffix(".json"), stem.with_suffix(".md")
-    json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    md_path.write_text(markdown(report), encoding="utf-8")
+    report = report_of(mode, started, t0, results, machine, git, complete=True)
+    json_path = write_report(stem, report)
     s = report["summary"]
     print(f"bench {mode}: {s['ok']} measured, {s['not_available']} not available yet, {s['error']} failed, "
           f"targets {s['targets_pass']} met / {s['targets_miss']} missed, {report['duration_s']} s -> "
