@@ -55,6 +55,10 @@ bench: $(DEV_OK) system-deps
 bench-quick: $(DEV_OK) system-deps
 	$(PY) -m bench.run --quick
 
+## make screenshots: refresh the committed README screenshots (docs/screenshots/) from the browser tests
+screenshots: $(DEV_OK) system-deps
+	PLCS_REFRESH_SCREENSHOTS=1 $(PY) -m pytest -q tests/e2e
+
 ## make package: a standalone desktop build that starts offline (needs flet-cli, i.e. a machine with internet)
 package: $(APP_OK)
 	$(PY) -m pip install -q flet-cli==1.0.5

@@ -12,6 +12,7 @@ One browser per session; each test's server and browser context are stopped by t
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -144,6 +145,20 @@ def shot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
+    return path
+
+
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+
+
+def doc_shot(page, name: str) -> Path:
+    """A screenshot for the README: always to test-artifacts/; copied over the committed one in docs/screenshots/
+    only when `make screenshots` asks for it (PLCS_REFRESH_SCREENSHOTS=1), so a test run never changes a tracked
+    file."""
+    path = shot(page, name)
+    if os.environ.get("PLCS_REFRESH_SCREENSHOTS") == "1":
+        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, DOCS_SHOTS / path.name)
     return path
 
 

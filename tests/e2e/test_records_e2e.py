@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import services_stats, shot
+from tests.e2e.conftest import doc_shot, services_stats
 from tests.e2e.helpers import click_icon, click_nav, create_legal_aid, fill, pick
 
 
 def test_create_legal_aid_case_then_find_it_without_diacritics(launch):
     page, srv = launch()
     create_legal_aid(page)
-    shot(page, "legal-aid-form")
+    doc_shot(page, "legal-aid-form")
     page.get_by_role("button", name="Lưu", exact=True).click()
     page.get_by_text("Tiến trình xử lý").wait_for()
     page.get_by_text(re.compile(r"Đã lưu TG-")).first.wait_for()
-    shot(page, "legal-aid-detail")
+    doc_shot(page, "legal-aid-detail")
     assert services_stats(srv.data_dir)["legal-aid"] == 1
 
     click_icon(page, "Quay lại")
@@ -35,7 +35,7 @@ def test_bad_id_number_shows_the_field_error_and_stores_nothing(launch):
     create_legal_aid(page, id_number="123")
     page.get_by_role("button", name="Lưu", exact=True).click()
     page.get_by_text("Số CCCD phải gồm đúng 12 chữ số").wait_for()
-    shot(page, "legal-aid-form-error")
+    doc_shot(page, "legal-aid-form-error")
     counts = services_stats(srv.data_dir)
     assert counts["legal-aid"] == 0 and counts["person"] == 0
 
@@ -65,8 +65,8 @@ def test_mediation_case_and_a_session_added_in_place(launch):
     page.wait_for_timeout(300)
     page.get_by_role("button", name="Lưu buổi hòa giải").click()
     page.wait_for_timeout(500)
-    shot(page, "mediation-session-saved")
+    doc_shot(page, "mediation-session-saved")
     page.get_by_text("Buổi 1").wait_for()
     page.get_by_text(re.compile("Nhà văn hóa thôn Khe Lánh")).first.wait_for()
-    shot(page, "mediation-detail")
+    doc_shot(page, "mediation-detail")
     assert services_stats(srv.data_dir)["mediation-session"] == 1

@@ -1,20 +1,17 @@
 """End-to-end (real Chromium, web mode): mediation teams with their composition warning, CSV import through the
 UI (good file and a file with a bad row: row number shown, nothing stored), the coverage view on the rail, and
 an out-of-range assessment value rejected with a message naming the indicator. Screenshots of the new screens
-go to test-artifacts/ and docs/screenshots/."""
+go to test-artifacts/ (and docs/screenshots/ with `make screenshots`)."""
 from __future__ import annotations
 
 import csv
 import io
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.e2e.conftest import ROOT, services_stats, shot
+from tests.e2e.conftest import ROOT, doc_shot, services_stats, shot
 from tests.e2e.helpers import click_nav, fill, pick
-
-DOCS_SHOTS = ROOT / "docs" / "screenshots"
 
 HEADER = ("date,commune_code,village,form,topic,laws,target_groups,participants,participants_women,"
           "participants_ethnic_minority,materials_distributed,language,presenter,notes\n")
@@ -27,13 +24,6 @@ def events_csv(commune: str, women_row3: int = 18) -> str:
             f"12/04/2026,{commune},Bản Nà Lừa,Tuyên truyền miệng,Phòng chống bạo lực gia đình,,,30,{women_row3},25,0,"
             "Tiếng Dao,Bàn Văn Sài,\n")
 
-
-def doc_shot(page, name: str) -> Path:
-    """Screenshot to test-artifacts/ and a copy for the docs."""
-    path = shot(page, name)
-    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, DOCS_SHOTS / path.name)
-    return path
 
 
 def open_import(page, path: Path) -> None:

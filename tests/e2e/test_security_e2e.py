@@ -2,21 +2,18 @@
 enable_encryption before the server starts) opens on the unlock screen; a wrong passphrase shows the message;
 the right one opens the overview; the legal-aid detail masks the CCCD number until "Hiện số CCCD"; Settings →
 "Sao lưu ngay" writes a backup file; a new recovery key is shown once. Screenshots (1366×768) of the unlock
-screen, the recovery key screen and Settings → Bảo mật go to test-artifacts/ and docs/screenshots/."""
+screen, the recovery key screen and Settings → Bảo mật go to test-artifacts/ (and docs/screenshots/ with `make screenshots`)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, AppServer, _communes, open_page, seed_profile, shot
+from tests.e2e.conftest import ARTIFACTS, ROOT, AppServer, _communes, doc_shot, open_page, seed_profile
 from tests.e2e.helpers import click_nav
 
-DOCS_SHOTS = ROOT / "docs" / "screenshots"
 PASSPHRASE = "một câu dài dễ nhớ"
 
 SEED_AND_ENCRYPT = """
@@ -31,12 +28,6 @@ security.enable_encryption(sys.argv[1], sys.argv[3])
 app.close()
 """
 
-
-def doc_shot(page, name: str) -> Path:
-    path = shot(page, name)
-    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, DOCS_SHOTS / path.name)
-    return path
 
 
 def type_into(page, label: str, value: str, submit: bool = False) -> None:

@@ -1,7 +1,7 @@
 """End-to-end sync (real Chromium + the real Kinto/PostgreSQL of tests/kinto_server.py): a case made in the UI
 reaches the server from the sync screen; a wrong password is named as such; a conflict with a second device is
 shown with both values (and the base) and resolved "keep this one" from the UI. Screenshots of the sync screen
-after a sync and with a conflict go to test-artifacts/ and docs/screenshots/.
+after a sync and with a conflict go to test-artifacts/ (and docs/screenshots/ with `make screenshots`).
 
 The commune: the fixture's test communes (9xxxx) are not in the national catalog, so the UI's forms refuse them
 (services.kinds.common.commune_code). The test therefore adds one real commune bucket to the fixture's province
@@ -10,15 +10,12 @@ save_profile) with that commune before the app server starts.
 """
 from __future__ import annotations
 
-import shutil
-
 import requests
 
 from services import admin_units
-from tests.e2e.conftest import ARTIFACTS, ROOT, AppServer, open_page, shot
+from tests.e2e.conftest import ARTIFACTS, AppServer, doc_shot, open_page, shot
 from tests.e2e.helpers import click_nav, fill, pick
 
-DOCS_SHOTS = ROOT / "docs" / "screenshots"
 LOCAL, REMOTE = "Trợ giúp viên Lò Thị Hoa", "Luật sư Hoàng Minh Tuấn"
 WRONG = "Sai tên đăng nhập hoặc mật khẩu. Hãy nhập lại mật khẩu."
 
@@ -34,11 +31,6 @@ def create_case(page, name: str) -> None:
     fill(page, "Họ và tên người yêu cầu *", name)
     fill(page, "Số điện thoại", "0912345678")
 
-
-def doc_shot(page, name: str) -> None:
-    path = shot(page, name)
-    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, DOCS_SHOTS / path.name)
 
 
 def prepare(path, commune: str, name: str) -> None:
