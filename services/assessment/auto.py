@@ -1,24 +1,27 @@
-"""Indicators computed from the app's own records (one SQL query per source, one commune and year).
+"""Figures from the app's own records for the indicators those records can really evidence (one query per source,
+one commune and year). In QĐ 25/2021 they are evidence beside the hand-entered score (TT 09/2021 Phụ lục I's
+scoring is not verified, so the app does not turn figures into points); a data file may mark an auto source
+`"use": "value"` when a verified rule maps the figure itself to the result.
 
     from services.assessment.auto import compute, SOURCES
-    av = compute("mediation.assigned_in_time_rate", "07090", 2024)
-    av.value      -> 87.5        (percent, None when there was nothing to count)
-    av.figures    -> {"cases": 9, "counted": 8, "in_time": 7, "late": 1, "pending": 1}
-    av.records    -> [{"kind": "mediation", "id": "…", "number": "HG-…", "group": "in_time"}, …]
-    av.text("vi") -> "7/8 vụ việc được phân công hòa giải viên trong 03 ngày (1 vụ chưa đến hạn)"
+    av = compute("mediation.cases", "07090", 2024)
+    av.figures -> {"received": 9, "in_scope": 8, "thanh": 5, "khong_thanh": 1, "working": 2, "started_in_time": 4, …}
+    av.records -> [{"kind": "mediation", "id": "…", "number": "HG-…", "group": "thanh", "start": "in_time"}, …]
+    av.text("vi")
 
-Every source returns the figures AND the records used, so the scorecard can show how a value was reached.
-Definitions (stated on the scorecard):
-- mediation.assigned_in_time_rate: cases received in the year (outside-scope cases excluded) whose mediator was
-  assigned within 3 days of receipt / cases due by `as_of` (cases still inside their 3 days are "pending").
-- mediation.success_rate: hòa giải thành / (thành + không thành), cases received in the year.
-- mediation.teams_compliant_rate: teams of the commune with ≥ 3 members including a woman / all teams (teams
-  recognised after the year are left out).
-- dissemination.sessions: events held in the year (plus participants, women, ethnic-minority participants).
-- dissemination.ethnic_minority_sessions: events with ethnic-minority participants, the "dtts" target group or a
+Every source returns the figures AND the records used, so the scorecard shows how they were reached.
+- mediation.cases (QĐ 25 chỉ tiêu 3.1 "hòa giải kịp thời, hiệu quả"): cases received in the year and inside the
+  mediation scope (Luật HGCS Điều 3; "ngoai_pham_vi" left out). Outcomes: only "thành" (Điều 24) and
+  "không thành" (Điều 27) are outcomes the law defines; every other code is a working state, counted apart.
+  Timeliness per Điều 20 khoản 2: the first session is within 03 days of the mediator's assignment; a case with
+  no assignment date or no session yet is counted apart, never as late or in time.
+- legal_aid.referrals (chỉ tiêu 3.3 "thông tin, giới thiệu về trợ giúp pháp lý"): requests received in the year
+  and those referred to a legal-aid organisation (status "referred" or a referral recorded; Luật TGPL Điều 42).
+- dissemination.sessions (chỉ tiêu 2.3 plan carried out): events held in the year, participants, women, ethnic
+  minority. dissemination.forms (chỉ tiêu 2.4): the same events by form (Luật PBGDPL Điều 11).
+- mediation.teams_compliant_rate: teams with ≥ 3 mediators including a woman (Luật HGCS Điều 12 khoản 1).
+- dissemination.ethnic_minority_sessions: events with ethnic-minority participants, the "dtts" group or a
   language other than Vietnamese.
-- legal_aid.handled_rate: requests received in the year that were referred or accepted (status past "received",
-  or a referral recorded) / requests received, excluding requests still inside a 3-day handling window.
 """
 from __future__ import annotations
 
@@ -30,11 +33,10 @@ from peewee import Value, fn
 from models.records import DisseminationEvent, LegalAidCase, MediationCase, MediationTeam
 from services.dates import today_local
 
-ASSIGN_DAYS = 3                     # Luật HGCS Điều 17: phân công hòa giải viên trong 03 ngày
-LEGAL_AID_WINDOW_DAYS = 3           # app assumption (unverified): time to refer/accept a request
-SUCCESS = ("thanh",)                # catalog mediation_outcomes
+START_DAYS = 3                      # Luật HGCS Điều 20 khoản 2: bắt đầu hòa giải trong 03 ngày kể từ ngày được phân công
+SUCCESS = ("thanh",)                # catalog mediation_outcomes: the two outcomes the law defines (Điều 24, 27)
 FAILED = ("khong_thanh",)
-OUT_OF_SCOPE = ("ngoai_pham_vi",)
+OUT_OF_SCOPE = ("ngoai_pham_vi",)   # outside Điều 3's scope: not a mediation case for the indicator
 WOMAN = "nu"                        # catalog genders
 ETHNIC_MINORITY_GROUP = "dtts"      # catalog target_groups
 
@@ -80,36 +82,53 @@ def _fmt_pct(x, lang):
     return (s.replace(".", ",") if lang == "vi" else s) + "%"
 
 
-def mediation_assigned_in_time(commune: str, year: int, as_of: dt.date) -> AutoValue:
+def mediation_cases(commune: str, year: int, as_of: dt.date) -> AutoValue:
+    from models.records import MediationSession
     lo, hi = _year_bounds(year)
-    rows = (MediationCase.select(MediationCase.id, MediationCase.number, MediationCase.received_date,
-                                 MediationCase.assigned_date, MediationCase.outcome)
-            .where((MediationCase.commune_code == commune) & (MediationCase.deleted == False)  # noqa: E712
-                   & (MediationCase.received_date.between(lo, hi))
-                   & (MediationCase.outcome.not_in(OUT_OF_SCOPE)))
-            .order_by(MediationCase.received_date, MediationCase.number).tuples())
-    records, in_time, late, pending = [], 0, 0, 0
-    for rid, number, received, assigned, _outcome in rows:
-        received, assigned = _as_date(received), _as_date(assigned)
-        due = received + dt.timedelta(days=ASSIGN_DAYS)
-        if assigned is not None:
-            group = "in_time" if assigned <= due else "late"
+    M = MediationCase
+    rows = (M.select(M.id, M.number, M.assigned_date, M.outcome)
+            .where((M.commune_code == commune) & (M.deleted == False)  # noqa: E712
+                   & (M.received_date.between(lo, hi)) & (M.outcome.not_in(OUT_OF_SCOPE)))
+            .order_by(M.received_date, M.number).tuples())
+    rows = list(rows)
+    first = {}
+    if rows:
+        S = MediationSession
+        q = (S.select(S.case, fn.MIN(S.date)).where((S.case.in_([r[0] for r in rows])) & (S.deleted == False))  # noqa: E712
+             .group_by(S.case).tuples())
+        first = {cid: _as_date(d) for cid, d in q}
+    figs = {"in_scope": len(rows), "thanh": 0, "khong_thanh": 0, "working": 0, "started_in_time": 0,
+            "started_late": 0, "no_assignment_date": 0, "not_started": 0}
+    records = []
+    for rid, number, assigned, outcome in rows:
+        group = "thanh" if outcome in SUCCESS else "khong_thanh" if outcome in FAILED else "working"
+        figs[group] += 1
+        assigned, start = _as_date(assigned), first.get(rid)
+        if assigned is None:
+            timing = "no_assignment_date"
+        elif start is None:
+            timing = "not_started"
         else:
-            group = "pending" if as_of <= due else "late"
-        in_time += group == "in_time"
-        late += group == "late"
-        pending += group == "pending"
-        records.append({"kind": "mediation", "id": rid, "number": number, "group": group,
-                        "received_date": received.isoformat(),
-                        "assigned_date": assigned.isoformat() if assigned else None})
-    counted = in_time + late
-    value = _pct(in_time, counted)
-    figs = {"cases": len(records), "counted": counted, "in_time": in_time, "late": late, "pending": pending}
-    return AutoValue("mediation.assigned_in_time_rate", value, figs, records,
-                     f"{in_time}/{counted} vụ việc được phân công hòa giải viên trong {ASSIGN_DAYS:02d} ngày "
-                     f"({_fmt_pct(value, 'vi')}); {late} vụ chậm; {pending} vụ chưa đến hạn",
-                     f"{in_time}/{counted} cases assigned a mediator within {ASSIGN_DAYS} days "
-                     f"({_fmt_pct(value, 'en')}); {late} late; {pending} not yet due")
+            timing = "started_in_time" if start <= assigned + dt.timedelta(days=START_DAYS) else "started_late"
+        figs[timing] += 1
+        records.append({"kind": "mediation", "id": rid, "number": number, "group": group, "outcome": outcome,
+                        "start": timing, "assigned_date": assigned.isoformat() if assigned else None,
+                        "first_session": start.isoformat() if start else None})
+    closed = figs["thanh"] + figs["khong_thanh"]
+    rate = _pct(figs["thanh"], closed)
+    figs["success_rate"] = rate
+    return AutoValue("mediation.cases", rate, figs, records,
+                     f"{len(rows)} vụ việc thuộc phạm vi hòa giải: thành {figs['thanh']}, không thành "
+                     f"{figs['khong_thanh']}, đang xử lý (trạng thái nghiệp vụ) {figs['working']}; tỷ lệ thành / "
+                     f"(thành + không thành) {_fmt_pct(rate, 'vi')}. Bắt đầu hòa giải trong {START_DAYS:02d} ngày kể "
+                     f"từ ngày phân công (Luật HGCS Điều 20 khoản 2): {figs['started_in_time']} đúng hạn, "
+                     f"{figs['started_late']} chậm, {figs['not_started']} chưa có buổi hòa giải, "
+                     f"{figs['no_assignment_date']} không ghi ngày phân công",
+                     f"{len(rows)} cases within the mediation scope: successful {figs['thanh']}, unsuccessful "
+                     f"{figs['khong_thanh']}, still being handled (working states) {figs['working']}; success rate "
+                     f"{_fmt_pct(rate, 'en')}. Mediation started within {START_DAYS} days of assignment (Law on "
+                     f"Grassroots Mediation Art. 20(2)): {figs['started_in_time']} on time, {figs['started_late']} "
+                     f"late, {figs['not_started']} no session yet, {figs['no_assignment_date']} no assignment date")
 
 
 def mediation_success_rate(commune: str, year: int, as_of: dt.date) -> AutoValue:
@@ -187,45 +206,58 @@ def dissemination_sessions(commune: str, year: int, as_of: dt.date, ethnic_only:
                      projectable=True)
 
 
-def legal_aid_handled(commune: str, year: int, as_of: dt.date) -> AutoValue:
+def dissemination_forms(commune: str, year: int, as_of: dt.date) -> AutoValue:
+    from services import catalogs
+    base = dissemination_sessions(commune, year, as_of)
+    E = DisseminationEvent
+    lo, hi = _year_bounds(year)
+    rows = (E.select(E.form, fn.COUNT(E.id), fn.SUM(E.participants))
+            .where((E.commune_code == commune) & (E.deleted == False) & (E.date.between(lo, hi)))  # noqa: E712
+            .group_by(E.form).order_by(fn.COUNT(E.id).desc()).tuples())
+    by_form = {form: {"sessions": n, "participants": int(p or 0)} for form, n, p in rows}
+
+    def label(code, lang):
+        try:
+            return catalogs.label("dissemination_forms", code, lang)
+        except Exception:  # noqa: BLE001 - an old or unknown code prints as itself
+            return code
+    parts_vi = "; ".join(f"{label(k, 'vi')}: {v['sessions']} buổi" for k, v in by_form.items())
+    parts_en = "; ".join(f"{label(k, 'en')}: {v['sessions']} sessions" for k, v in by_form.items())
+    figs = {"forms": len(by_form), "sessions": base.value, "by_form": by_form}
+    return AutoValue("dissemination.forms", len(by_form), figs, base.records,
+                     f"{base.value} buổi PBGDPL theo {len(by_form)} hình thức" + (f" ({parts_vi})" if parts_vi else ""),
+                     f"{base.value} dissemination sessions in {len(by_form)} forms" + (f" ({parts_en})" if parts_en else ""))
+
+
+def legal_aid_referrals(commune: str, year: int, as_of: dt.date) -> AutoValue:
     lo, hi = _year_bounds(year)
     L = LegalAidCase
-    rows = (L.select(L.id, L.number, L.received_date, L.status, L.referred_to)
+    rows = (L.select(L.id, L.number, L.status, L.referred_to)
             .where((L.commune_code == commune) & (L.deleted == False)  # noqa: E712
                    & (L.received_date.between(lo, hi)))
             .order_by(L.received_date, L.number).tuples())
-    records, handled, referred, open_, pending = [], 0, 0, 0, 0
-    for rid, number, received, status, referred_to in rows:
-        received = _as_date(received)
-        if status != "received" or referred_to:
-            group = "handled"
-            handled += 1
-            referred += bool(status == "referred" or referred_to)
-        elif as_of <= received + dt.timedelta(days=LEGAL_AID_WINDOW_DAYS):
-            group = "pending"
-            pending += 1
-        else:
-            group = "not_handled"
-            open_ += 1
-        records.append({"kind": "legal-aid", "id": rid, "number": number, "status": status, "group": group})
-    counted = handled + open_
-    value = _pct(handled, counted)
-    figs = {"received": len(records), "handled": handled, "referred": referred, "not_handled": open_,
-            "pending": pending}
-    return AutoValue("legal_aid.handled_rate", value, figs, records,
-                     f"Tiếp nhận {len(records)} yêu cầu TGPL; đã chuyển/thụ lý {handled}/{counted} "
-                     f"({_fmt_pct(value, 'vi')}), trong đó chuyển Trung tâm {referred}",
-                     f"{len(records)} legal-aid requests received; {handled}/{counted} referred or accepted "
-                     f"({_fmt_pct(value, 'en')}), {referred} referred to the centre")
+    records, referred = [], 0
+    for rid, number, status, referred_to in rows:
+        ref = status == "referred" or bool(referred_to)
+        referred += ref
+        records.append({"kind": "legal-aid", "id": rid, "number": number, "status": status,
+                        "group": "referred" if ref else "not_referred"})
+    figs = {"received": len(records), "referred": referred, "not_referred": len(records) - referred}
+    return AutoValue("legal_aid.referrals", referred, figs, records,
+                     f"Tiếp nhận {len(records)} yêu cầu trợ giúp pháp lý; giới thiệu đến tổ chức thực hiện TGPL "
+                     f"{referred} (Luật TGPL Điều 42)",
+                     f"{len(records)} legal-aid requests received; {referred} referred to a legal-aid organisation "
+                     f"(Law on Legal Aid Art. 42)", projectable=True)
 
 
 SOURCES = {
-    "mediation.assigned_in_time_rate": mediation_assigned_in_time,
+    "mediation.cases": mediation_cases,
     "mediation.success_rate": mediation_success_rate,
     "mediation.teams_compliant_rate": mediation_teams_compliant,
     "dissemination.sessions": dissemination_sessions,
+    "dissemination.forms": dissemination_forms,
     "dissemination.ethnic_minority_sessions": lambda c, y, a: dissemination_sessions(c, y, a, ethnic_only=True),
-    "legal_aid.handled_rate": legal_aid_handled,
+    "legal_aid.referrals": legal_aid_referrals,
 }
 
 

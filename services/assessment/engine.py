@@ -10,7 +10,8 @@ Two styles, both driven by the framework data:
   condition holds.
 - "meets" (QĐ 27/2025): each indicator is met / not met (yes/no, value >= min, value <= max); a criterion is met
   when all (or `min_met` of) its indicators are; recognised when every criterion is met and every condition holds.
-A manual value overrides an auto value. A value that is still missing fails its criterion and is named.
+A manual value overrides an auto value. A missing value is never met: shown as "chưa có số liệu", scored 0, named
+in failed_conditions and listed in result["missing"].
 `warnings` lists, during the assessment year, the indicators heading for "not met" (counts are projected to 31/12
 from the year-to-date figure).
 """
@@ -21,6 +22,7 @@ import datetime as dt
 from services.formatting import fmt_decimal
 
 TO_CONFIRM = {"vi": "cần xác nhận", "en": "to be confirmed"}
+NO_DATA = {"vi": "chưa có số liệu", "en": "no data yet"}
 
 
 def _name(item: dict, lang: str) -> str:
@@ -89,47 +91,63 @@ def _threshold_text(ind: dict, lang: str) -> str:
     return f"0–{_num(ind['max_points'], lang)}"
 
 
+def flags_of(item: dict) -> list[str]:
+    """What is still to be confirmed on an item: "name" (text not verified), "points" (TT 09/2021 Phụ lục I),
+    "threshold" (required level), "rule" (criterion rule)."""
+    out = []
+    if item.get("unverified"):
+        out.append("name")
+    if item.get("points_unverified"):
+        out.append("points")
+    if item.get("threshold_unverified"):
+        out.append("threshold")
+    if item.get("rule_unverified"):
+        out.append("rule")
+    return out
+
+
 def _indicator_result(fw, ind: dict, manual: dict, auto: dict, lang: str) -> dict:
+    """One indicator. A manual value wins; an auto value is used as the value only when the data file says
+    `"use": "value"` (otherwise its figures are evidence beside the hand-entered score). No value at all is
+    "chưa có số liệu": never met, scored 0, and listed as missing."""
     entry = manual.get(ind["id"]) or {}
     av = auto.get(ind["id"])
+    auto_is_value = (ind.get("auto") or {}).get("use", "evidence") == "value"
     evidence = entry.get("evidence", "") or ""
-    empty_rule = None
     if entry.get("value") is not None:
         source, value = "manual", entry["value"]
-    elif av is not None:
+    elif av is not None and auto_is_value and av.value is not None:
         source, value = "auto", av.value
-        evidence = evidence or av.text(lang)
-        if value is None:
-            empty_rule = ind.get("when_empty", "missing")
     else:
         source, value = "manual", None
+    if av is not None and not evidence:
+        evidence = av.text(lang)
+    missing = value is None
+    flags = flags_of(ind)
     out = {"id": ind["id"], "name": _name(ind, lang), "name_vi": ind["name_vi"], "name_en": ind["name_en"],
-           "source": source, "value": value, "value_text": _show_value(ind, value, lang),
+           "source": source, "value": value,
+           "value_text": NO_DATA[lang] if missing else _show_value(ind, value, lang),
            "evidence": evidence, "threshold": _threshold_text(ind, lang),
-           "unverified": bool(ind.get("unverified")),
-           "note": TO_CONFIRM[lang] if ind.get("unverified") else "",
-           "has_auto": bool(ind.get("auto")), "overrides_auto": bool(ind.get("auto")) and source == "manual"
-                                                                 and entry.get("value") is not None}
+           "unverified": bool(flags), "to_confirm": flags,
+           "note": TO_CONFIRM[lang] if flags else "",
+           "has_auto": bool(ind.get("auto")),
+           "overrides_auto": bool(ind.get("auto")) and auto_is_value and entry.get("value") is not None,
+           "missing": missing}
     if av is not None:
         out["auto"] = av.to_dict()
     if fw.style == "points":
-        pts = score_points(ind, value)
-        if empty_rule == "met":
-            pts = ind["max_points"]
-        elif empty_rule == "not_met":
-            pts = 0
-        out.update(points=pts, max_points=ind["max_points"], result=pts,
-                   missing=pts is None, met=None if pts is None else pts >= ind["max_points"])
+        pts = 0 if missing else score_points(ind, value)
+        out.update(points=pts, max_points=ind["max_points"], result=pts, met=(not missing) and pts >= ind["max_points"])
     else:
-        ok = meets(ind, value)
-        if empty_rule == "met":
-            ok = True
-        elif empty_rule == "not_met":
-            ok = False
-        out.update(met=ok, missing=ok is None, result=None if ok is None else ("met" if ok else "not_met"))
-    if empty_rule:
-        out["empty_rule"] = empty_rule
+        ok = False if missing else meets(ind, value)
+        out.update(met=ok, result="missing" if missing else ("met" if ok else "not_met"))
     return out
+
+
+def _clause(rec: dict, key: str, lang: str) -> str:
+    """" (QĐ 25/2021/QĐ-TTg Điều 4 khoản 1)" when the data file names the clause."""
+    text = rec.get(f"{key}_{lang}") or rec.get(f"{key}_vi")
+    return f" ({text})" if text else ""
 
 
 def _fail(code: str, vi: str, en: str, item_id: str | None = None) -> dict:
@@ -148,24 +166,27 @@ def evaluate(fw, manual: dict | None = None, auto: dict | None = None, lang: str
         inds = [_indicator_result(fw, ind, manual, auto, lang) for ind in crit["indicators"]]
         missing = [i for i in inds if i["missing"]]
         for i in missing:
-            fails.append(_fail("missing_value", f"Chưa có giá trị chỉ tiêu {i['id']} ({i['name_vi']})",
-                               f"No value yet for indicator {i['id']} ({i['name_en']})", i["id"]))
+            fails.append(_fail("missing_value", f"Chỉ tiêu {i['id']} ({i['name_vi']}): chưa có số liệu, tính 0",
+                               f"Indicator {i['id']} ({i['name_en']}): no data yet, counted as 0", i["id"]))
+        cflags = flags_of(crit)
         c = {"id": crit["id"], "name": _name(crit, lang), "name_vi": crit["name_vi"], "name_en": crit["name_en"],
-             "unverified": bool(crit.get("unverified")), "indicators": inds, "missing": len(missing)}
+             "unverified": bool(cflags), "to_confirm": cflags, "indicators": inds, "missing": len(missing)}
         if fw.style == "points":
             pts = sum(i["points"] or 0 for i in inds)
             mx = crit["max_points"]
             need = rec.get("criterion_min_ratio", 0) * mx
-            ok = pts >= need and not missing
+            ok = pts >= need
             total += pts
             c.update(points=pts, max_points=mx, min_points=need, result="met" if ok else "not_met", met=ok)
             if pts < need:
                 fails.append(_fail(
                     "criterion_below_min",
                     f"{crit['id']} ({crit['name_vi']}) đạt {_num(pts, 'vi')}/{_num(mx, 'vi')} điểm, "
-                    f"dưới {_num(rec['criterion_min_ratio'] * 100, 'vi')}% số điểm tối đa ({_num(need, 'vi')} điểm)",
+                    f"dưới {_num(rec['criterion_min_ratio'] * 100, 'vi')}% số điểm tối đa ({_num(need, 'vi')} điểm)"
+                    + _clause(rec, "criterion_clause", "vi"),
                     f"{crit['id']} ({crit['name_en']}) has {_num(pts, 'en')}/{_num(mx, 'en')} points, below "
-                    f"{_num(rec['criterion_min_ratio'] * 100, 'en')}% of its maximum ({_num(need, 'en')} points)",
+                    f"{_num(rec['criterion_min_ratio'] * 100, 'en')}% of its maximum ({_num(need, 'en')} points)"
+                    + _clause(rec, "criterion_clause", "en"),
                     crit["id"]))
         else:
             rule = crit.get("rule") or {"kind": "all"}
@@ -175,7 +196,7 @@ def evaluate(fw, manual: dict | None = None, auto: dict | None = None, lang: str
             c.update(met_count=met_n, indicator_count=len(inds), required=need_n,
                      result="met" if ok else "not_met", met=ok)
             for i in inds:
-                if i["met"] is False:
+                if i["met"] is False and not i["missing"]:
                     fails.append(_fail(
                         "indicator_not_met",
                         f"{crit['id']} – chỉ tiêu {i['id']} ({i['name_vi']}) không đạt: {i['value_text']} "
@@ -200,7 +221,7 @@ def evaluate(fw, manual: dict | None = None, auto: dict | None = None, lang: str
                            "value": value, "met": ok, "evidence": entry.get("evidence", ""),
                            "unverified": bool(cond.get("unverified"))})
         if ok is None:
-            fails.append(_fail("missing_value", f"Chưa xác định điều kiện: {cond['name_vi']}",
+            fails.append(_fail("missing_value", f"Điều kiện chưa có số liệu: {cond['name_vi']}",
                                f"Condition not yet answered: {cond['name_en']}", cond["id"]))
         elif not ok:
             fails.append(_fail("condition_failed", cond.get("failed_vi") or f"Không đạt: {cond['name_vi']}",
@@ -211,11 +232,16 @@ def evaluate(fw, manual: dict | None = None, auto: dict | None = None, lang: str
         total_min = rec.get("total_min", 0)
         if total < total_min:
             fails.insert(0, _fail("total_below_min",
-                                  f"Tổng điểm {_num(total, 'vi')} dưới {_num(total_min, 'vi')} điểm",
-                                  f"Total {_num(total, 'en')} points is below {_num(total_min, 'en')}"))
+                                  f"Tổng điểm {_num(total, 'vi')} dưới {_num(total_min, 'vi')} điểm"
+                                  + _clause(rec, "total_clause", "vi"),
+                                  f"Total {_num(total, 'en')} points is below {_num(total_min, 'en')}"
+                                  + _clause(rec, "total_clause", "en")))
         total = int(total) if float(total) == int(total) else round(total, 2)
         result.update(total_points=total, max_points=sum(c["max_points"] for c in criteria), total_min=total_min)
-    result.update(recognised=not fails, failed_conditions=[f[lang] for f in fails], failed_detail=fails)
+    missing_ids = [i["id"] for c in criteria for i in c["indicators"] if i["missing"]]
+    missing_ids += [c["id"] for c in conditions if c["met"] is None]
+    result.update(recognised=not fails, failed_conditions=[f[lang] for f in fails], failed_detail=fails,
+                  missing=missing_ids)
     out = {"criteria": criteria, "conditions": conditions, "result": result}
     out["warnings"] = in_year_warnings(fw, criteria, auto, lang, year, as_of)
     return out
@@ -244,8 +270,6 @@ def in_year_warnings(fw, criteria: list, auto: dict, lang: str, year: int | None
                 projected = round(av.value / fraction, 1)
             if fw.style == "points":
                 pts = score_points(ind, projected)
-                if pts is None and i.get("empty_rule") == "met":
-                    continue
                 bad = pts is not None and pts < ind["max_points"]
                 outcome_vi = f"dự kiến {_num(pts, 'vi')}/{_num(ind['max_points'], 'vi')} điểm"
                 outcome_en = f"heading for {_num(pts, 'en')}/{_num(ind['max_points'], 'en')} points"

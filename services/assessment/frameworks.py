@@ -1,15 +1,18 @@
 """Assessment frameworks (bộ tiêu chí) as versioned data files in assets/frameworks/*.json — never code.
 
     from services.assessment.frameworks import get_framework, framework_for_year, pick_framework
-    fw = framework_for_year(2024)            # QĐ 25/2021/QĐ-TTg (years 2021–2024)
+    fw = framework_for_year(2024)            # QĐ 25/2021/QĐ-TTg (years 2022–2024)
     fw = framework_for_year(2026)            # QĐ 27/2025/QĐ-TTg (from 2025)
-    fw = pick_framework(2026, "QD25_2021")   # explicit override (id, alias or name such as "QĐ 25/2021/QĐ-TTg")
-    fw.indicator("C4.2")["name_vi"]
+    framework_for_year(2021)                 # ValidationError: 2021 was assessed under QĐ 619/QĐ-TTg (2017)
+    fw = pick_framework(2024, "QD25_2021")   # explicit choice (id, alias or name); must cover the year
+    fw.indicator("3.1")["name_vi"]
+    fw.data_source()                         # where the points / placeholder values come from (+ load date)
 
 Each file holds: id, version, name, guidance circular, valid_from_year / valid_to_year (null = open), style
 ("points" or "meets"), criteria -> indicators (value type and allowed range, scoring rule, optional auto source,
 "unverified" flags) and the recognition rules. `check_framework` validates a file's shape when it is loaded, so
-an officer editing the JSON gets a clear message instead of a wrong result.
+an officer editing the JSON gets a clear message instead of a wrong result. A points / indicator table loaded
+by a province (services.assessment.points) is laid over the data file for the current data folder.
 """
 from __future__ import annotations
 
@@ -27,7 +30,6 @@ STYLES = ("points", "meets")
 VALUE_TYPES = ("percent", "integer", "boolean", "points", "number")
 POINT_RULES = ("points_direct", "bands", "boolean_points")
 MEETS_RULES = ("meets_boolean", "meets_min", "meets_max")
-WHEN_EMPTY = ("met", "not_met", "missing")
 
 
 class FrameworkError(ValueError):
@@ -85,10 +87,31 @@ class Framework:
             return self.indicator(item_id)
         return self.condition(item_id)
 
+    def data_source(self, lang: str = "vi") -> dict:
+        """Where the points (QĐ 25) or indicator names / required levels (QĐ 27) come from: a table loaded by the
+        province (source, load date) or the data file's flagged placeholders."""
+        table = self.data.get("points_table")
+        if table:
+            return {"source": table.get("source") or "", "loaded_at": table.get("loaded_at"),
+                    "file": table.get("file") or "", "sha256": table.get("sha256") or "", "verified": True,
+                    "loaded": True}
+        ps = self.data.get("points_source") or {}
+        return {"source": ps.get(lang) or ps.get("vi") or "", "loaded_at": None, "file": "", "sha256": "",
+                "verified": False, "loaded": False}
+
+    def year_note(self, year: int, lang: str = "vi") -> str:
+        note = (self.data.get("year_notes") or {}).get(str(year)) or {}
+        return note.get(lang) or note.get("vi") or ""
+
+    def years_text(self) -> str:
+        lo, hi = self.valid_from_year, self.valid_to_year
+        return f"{lo}–{hi}" if hi else f"từ {lo}"
+
     def summary(self) -> dict:
         return {"id": self.id, "name": self.name, "version": self.version, "style": self.style,
                 "guidance": self.guidance(), "valid_from_year": self.valid_from_year,
-                "valid_to_year": self.valid_to_year, "unverified": bool(self.data.get("unverified"))}
+                "valid_to_year": self.valid_to_year, "unverified": bool(self.data.get("unverified")),
+                "data_source": self.data_source()}
 
 
 def _err(where: str, msg: str):
@@ -132,8 +155,8 @@ def check_framework(data: dict, where: str = "framework") -> None:
             _check_value_spec(iw, ind["value"])
             rule = ind["rule"]
             kind = rule.get("kind")
-            if ind.get("when_empty", "missing") not in WHEN_EMPTY:
-                _err(iw, f"when_empty must be one of {WHEN_EMPTY}")
+            if "when_empty" in ind:
+                _err(iw, "when_empty is not supported: a missing value is never met (it scores 0 and is named)")
             if style == "points":
                 if kind not in POINT_RULES:
                     _err(iw, f"rule.kind must be one of {POINT_RULES}")
@@ -188,45 +211,108 @@ def load_file(path: Path) -> Framework:
 
 
 @lru_cache(maxsize=4)
-def _all(directory: str) -> tuple[Framework, ...]:
+def _base(directory: str) -> tuple[Framework, ...]:
     frameworks = [load_file(p) for p in sorted(Path(directory).glob("*.json"))]
     return tuple(sorted(frameworks, key=lambda f: (f.valid_from_year or 0)))
 
 
+def _table_stamp(fw_id: str) -> tuple:
+    from services.assessment.points import table_path
+    path = table_path(fw_id)
+    if path is None or not path.is_file():
+        return (str(path), None)
+    st = path.stat()
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=16)
+def _overlaid(directory: str, stamps: tuple) -> tuple[Framework, ...]:
+    from services.assessment.points import apply_table
+    out = []
+    for fw, (path, mtime, *_rest) in zip(_base(directory), stamps):
+        if mtime is None:
+            out.append(fw)
+            continue
+        table = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = apply_table(fw.data, table)
+        check_framework(data, f"{Path(path).name}")
+        out.append(Framework(data, fw.path))
+    return tuple(out)
+
+
 def all_frameworks(directory: Path | None = None) -> list[Framework]:
-    """Every framework, oldest first."""
-    return list(_all(str(directory or FRAMEWORKS_DIR)))
+    """Every framework, oldest first, with the current data folder's loaded tables applied."""
+    d = str(directory or FRAMEWORKS_DIR)
+    stamps = tuple(_table_stamp(fw.id) for fw in _base(d))
+    return list(_overlaid(d, stamps))
 
 
 def reload() -> None:
-    """Forget cached files (after an officer edited a framework file)."""
-    _all.cache_clear()
+    """Forget cached files (after an officer edited a framework file or loaded a table)."""
+    _base.cache_clear()
+    _overlaid.cache_clear()
+
+
+def base_framework(framework_id: str) -> Framework:
+    """The framework as its data file has it (no loaded table) — what a new table is checked against."""
+    return _find(framework_id, list(_base(str(FRAMEWORKS_DIR))))
 
 
 def _key(text: str) -> str:
     return fold(text).replace(" ", "").replace("/", "_").replace("-", "_")
 
 
-def get_framework(framework_id: str) -> Framework:
-    """By id ("QD25_2021"), alias ("QĐ25_2021", "27/2025") or name ("QĐ 27/2025/QĐ-TTg"), accent-insensitive."""
+def _find(framework_id: str, frameworks: list[Framework]) -> Framework:
     wanted = _key(framework_id)
-    for fw in all_frameworks():
+    for fw in frameworks:
         keys = {_key(fw.id), _key(fw.name)} | {_key(a) for a in fw.data.get("aliases", [])}
         if wanted in keys:
             return fw
-    known = ", ".join(f.id for f in all_frameworks())
+    known = ", ".join(f.id for f in frameworks)
     raise NotFoundError(f"Không có bộ tiêu chí '{framework_id}' (có: {known})",
                         f"No framework '{framework_id}' (known: {known})")
 
 
+def get_framework(framework_id: str) -> Framework:
+    """By id ("QD25_2021"), alias ("QĐ25_2021", "27/2025") or name ("QĐ 27/2025/QĐ-TTg"), accent-insensitive."""
+    return _find(framework_id, all_frameworks())
+
+
+def year_error(year: int, framework: Framework | None = None) -> ValidationError:
+    """The message for a year no framework (or not the chosen one) covers, naming what governed it if known."""
+    frameworks = all_frameworks()
+    have_vi = "; ".join(f"{f.name} ({f.years_text()})" for f in frameworks)
+    have_en = "; ".join(f"{f.name} ({f.years_text().replace('từ ', 'from ')})" for f in frameworks)
+    if framework is not None:
+        return ValidationError([FieldError("year", f"{framework.name} áp dụng cho các năm {framework.years_text()}, "
+                                                   f"không áp dụng cho năm {year}",
+                                           f"{framework.name} applies to {framework.years_text().replace('từ ', 'from ')}"
+                                           f", not to {year}")])
+    for f in frameworks:
+        pred = f.data.get("predecessor") or {}
+        if pred and int(year) <= int(pred.get("last_year", 0)) and int(year) < (f.valid_from_year or 0):
+            return ValidationError([FieldError(
+                "year", f"Năm {year} được đánh giá theo {pred['name']} (hướng dẫn {pred.get('guidance', '')}); "
+                        f"ứng dụng không có bộ tiêu chí này. Ứng dụng có: {have_vi}",
+                f"The year {year} was assessed under {pred['name']} ({pred.get('guidance', '')}), which this app "
+                f"does not have. Available: {have_en}")])
+    return ValidationError([FieldError("year", f"Không có bộ tiêu chí áp dụng cho năm {year}. Ứng dụng có: {have_vi}",
+                                       f"No framework applies to the year {year}. Available: {have_en}")])
+
+
 def framework_for_year(year: int) -> Framework:
-    """The framework in force for an assessment year (up to 2024: QĐ 25/2021; from 2025: QĐ 27/2025)."""
+    """The framework in force for an assessment year (2022–2024: QĐ 25/2021; from 2025: QĐ 27/2025)."""
     matches = [f for f in all_frameworks() if f.covers(int(year))]
     if not matches:
-        raise ValidationError([FieldError("year", f"Không có bộ tiêu chí áp dụng cho năm {year}",
-                                          f"No framework applies to the year {year}")])
+        raise year_error(int(year))
     return max(matches, key=lambda f: f.valid_from_year or 0)
 
 
 def pick_framework(year: int, framework_id: str | None = None) -> Framework:
-    return get_framework(framework_id) if framework_id else framework_for_year(year)
+    """The chosen framework (which must cover the year) or the one in force for the year."""
+    if not framework_id:
+        return framework_for_year(year)
+    fw = get_framework(framework_id)
+    if not fw.covers(int(year)):
+        raise year_error(int(year), fw)
+    return fw

@@ -47,16 +47,23 @@ def resolve_commune(commune) -> str:
 def framework_for(commune_code: str, year: int, framework_id: str | None = None) -> Framework:
     """Explicit id > the framework recorded on a saved assessment > the one in force for the year."""
     if framework_id:
-        return get_framework(framework_id)
+        return pick_framework(year, framework_id)
     saved = store.load(commune_code, year)
     if saved is not None and saved.framework_id:
-        return get_framework(saved.framework_id)
+        return pick_framework(year, saved.framework_id)
     return pick_framework(year)
 
 
 def _evaluate(fw: Framework, commune_code: str, year: int, values: dict, as_of: dt.date, lang: str) -> dict:
     autos = auto_mod.compute_all(fw, commune_code, year, as_of)
     return evaluate(fw, values, autos, lang=lang, year=year, as_of=as_of)
+
+
+def data_source(fw: Framework, lang: str = "vi") -> dict:
+    """{"points": {source, loaded_at, verified, …}, "framework": {…}} — printed on every scorecard."""
+    return {"points": fw.data_source(lang),
+            "framework": {"id": fw.id, "version": fw.version, "file": fw.path.name if fw.path else "",
+                          "sources": list(fw.data.get("sources", []))}}
 
 
 def _snapshot(card: dict) -> dict:
@@ -85,6 +92,9 @@ def assess(commune, year, framework_id: str | None = None, *, as_of: dt.date | N
         "framework": fw.name, "framework_id": fw.id, "framework_version": fw.version,
         "framework_title": fw.title(lang), "guidance": fw.guidance(), "style": fw.style,
         "framework_unverified": bool(fw.data.get("unverified")),
+        "framework_note": fw.data.get("unverified_note", ""),
+        "year_note": fw.year_note(year, lang),
+        "data_source": data_source(fw, lang),
         "commune": code, "commune_name": c.name if c else code, "province_code": c.province_code if c else "",
         "year": year, "as_of": as_of.isoformat(), "in_year": as_of < dt.date(year, 12, 31),
         "assessment_id": saved.id if saved is not None else None,
@@ -175,7 +185,7 @@ def province_overview(province_code: str, year, *, framework_id: str | None = No
         if only_assessed and u.code not in saved:
             continue
         a = saved.get(u.code)
-        fw = get_framework(framework_id or (a.framework_id if a else None) or pick_framework(year).id)
+        fw = pick_framework(year, framework_id or (a.framework_id if a else None))
         ev = _evaluate(fw, u.code, year, dict(a.values) if a else {},
                        min(as_of or today_local(), dt.date(year, 12, 31)), lang)
         r = ev["result"]
@@ -207,6 +217,8 @@ def template_rows(commune, year, framework_id: str | None = None, lang: str = "v
         cur = values.get(item["id"]) or {}
         out.append({"indicator_id": item["id"], "name": item.get(f"name_{lang}") or item["name_vi"],
                     "question": item.get(f"question_{lang}", ""), "type": spec["type"], "min": spec.get("min"),
-                    "max": spec.get("max"), "auto": bool(item.get("auto")), "unverified": bool(item.get("unverified")),
+                    "max": spec.get("max"), "auto": bool(item.get("auto")),
+                    "unverified": bool(item.get("unverified") or item.get("points_unverified")
+                                       or item.get("threshold_unverified")),
                     "value": cur.get("value"), "evidence": cur.get("evidence", "")})
     return out
