@@ -1,12 +1,14 @@
 """Assessment commands (chuẩn tiếp cận pháp luật), per ../shared/cli-contract.md.
 
     main.py assess 07090 --year 2024 --format json                       scorecard JSON on stdout
-    main.py assess 07090 --year 2026 --framework QD25_2021 --format pdf --out bang-diem.pdf
-    main.py assess-set 07090 --year 2024 --set C1.1=8 C1.2=có DK3=không --evidence "C1.1=Báo cáo 12/BC-UBND"
-    main.py assess-set 07090 --year 2024 --clear C4.2                     drop a manual override
+    main.py assess 07090 --year 2024 --framework QD25_2021 --format pdf --out bang-diem.pdf
+    main.py assess-set 07090 --year 2024 --set 1.1=5 1.2=4 DK3=không --evidence "1.1=Báo cáo 12/BC-UBND"
+    main.py assess-set 07090 --year 2024 --clear 3.1                      drop a manual value
     main.py assess-import 07090 values.xlsx --year 2024                   columns indicator_id, value, evidence
     main.py assess-template 07090 --year 2024 --out values.xlsx           fill-in file for assess-import
-    main.py assess-frameworks --json                                      frameworks and their years
+    main.py assess-frameworks --json                                      frameworks, years, data source
+    main.py assess-points --framework QD25_2021 --out bang-diem.xlsx      current points table (fill-in file)
+    main.py assess-load-points bang-diem.xlsx --framework QD25_2021 --source "TT 09/2021/TT-BTP Phụ lục I"
     main.py report assessment --province 22 --year 2024 --format xlsx --out danh-sach.xlsx
 """
 from __future__ import annotations
@@ -70,7 +72,13 @@ def _summary(card: dict) -> str:
     head += "ĐẠT CHUẨN / recognised" if r["recognised"] else "CHƯA ĐẠT / not recognised"
     if r.get("total_points") is not None:
         head += f" — {r['total_points']}/{r['max_points']} điểm"
-    return "\n".join([head] + [f"  – {f}" for f in r["failed_conditions"]])
+    ps = (card.get("data_source") or {}).get("points") or {}
+    lines = [head]
+    if ps:
+        lines.append(f"  Nguồn điểm/chỉ tiêu: {ps.get('source')}"
+                     + (f" (nạp {ps['loaded_at']})" if ps.get("loaded_at") else "")
+                     + ("" if ps.get("verified") else " — cần xác nhận"))
+    return "\n".join(lines + [f"  – {f}" for f in r["failed_conditions"]])
 
 
 def _assess(args):
@@ -161,6 +169,28 @@ def _frameworks(args):
                   + ("  (cần xác nhận / to be confirmed)" if f["unverified"] else ""))
 
 
+def _load_points(args):
+    from services.assessment.points import load_table
+    ctx = _open(args)
+    table = load_table(args.framework, args.file, source=args.source, actor=ctx.actor)
+    print(f"Đã nạp bảng điểm cho {table['framework']} ({len(table['rows'])} dòng) — nguồn: {table['source']} / "
+          f"Points table loaded for {table['framework']} ({len(table['rows'])} rows)", file=sys.stderr)
+    if args.json:
+        _emit({k: v for k, v in table.items()})
+
+
+def _points(args):
+    from services.assessment import get_framework
+    from services.assessment.points import template_rows, write_template
+    _open(args)
+    fw = get_framework(args.framework)
+    if args.out:
+        write_template(fw.id, args.out)
+        print(f"Đã ghi bảng điểm / Points table written: {args.out}", file=sys.stderr)
+    if args.json or not args.out:
+        _emit({"framework": fw.id, "data_source": fw.data_source(_lang(args)), "rows": template_rows(fw.id)})
+
+
 def _report(args):
     from services.assessment import province_overview
     _open(args)
@@ -193,7 +223,7 @@ def register(sub, report_sub, common=None):
     p = sub.add_parser("assess-set", parents=parents, help="enter manual indicator values (--set ID=VALUE …)")
     p.add_argument("commune")
     p.add_argument("--set", dest="values", action="extend", nargs="+", default=[], metavar="ID=VALUE",
-                   help="e.g. --set C1.1=8 C1.2=có DK3=không (repeatable)")
+                   help="e.g. --set 1.1=5 1.2=4 DK3=không (repeatable)")
     _common_args(p)
     p.add_argument("--evidence", action="append", default=[], metavar="ID=TEXT", help="evidence note per item")
     p.add_argument("--clear", action="append", default=[], metavar="ID", help="remove a manual value")
@@ -216,6 +246,21 @@ def register(sub, report_sub, common=None):
     p = sub.add_parser("assess-frameworks", parents=parents, help="list the assessment frameworks")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_frameworks)
+
+    p = sub.add_parser("assess-load-points", parents=parents,
+                       help="load a corrected points / indicator table (CSV, XLSX or JSON; all or nothing)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--framework", required=True, help="QD25_2021 or QD27_2025")
+    p.add_argument("--source", default=None, help="where the table comes from, e.g. 'TT 09/2021/TT-BTP Phụ lục I'")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_load_points)
+
+    p = sub.add_parser("assess-points", parents=parents, help="show or write a framework's points / indicator table")
+    p.add_argument("--framework", required=True)
+    p.add_argument("--out", type=Path, default=None, help=".csv, .xlsx or .json fill-in file")
+    p.add_argument("--lang", choices=("vi", "en"), default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_points)
 
     p = report_sub.add_parser("assessment", parents=parents, help="province list of communes meeting the standard")
     p.add_argument("--province", required=True)

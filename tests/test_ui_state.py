@@ -301,32 +301,33 @@ def test_assessment_entry_rejects_an_out_of_range_value_and_stores_good_ones(fil
     a = AssessmentState(file_app)
     a.load()
     assert a.card is not None and a.card.get("previous") is not None
+    a.set_year(2024)                                                 # QĐ 25/2021 (points entered per indicator)
     a.open_entry()
     ids = [r["indicator_id"] for r in a.entry_rows]
-    pct = next(r["indicator_id"] for r in a.entry_rows if r["type"] == "percent" and not r["auto"])
+    pct = next(r["indicator_id"] for r in a.entry_rows if r["type"] == "points" and not r["auto"])
     assert a.save_entry() is False                                   # nothing changed
     a.set_entry(pct, "value", "150")
     assert a.save_entry() is False
-    assert pct in a.entry_errors and pct in a.entry_error and "0–100%" in a.entry_error
+    assert pct in a.entry_errors and pct in a.entry_error and "0–5 điểm" in a.entry_error
     assert a.card["assessment_id"] is None                           # nothing stored
-    a.set_entry(pct, "value", "95,5")
+    a.set_entry(pct, "value", "4,5")
     a.set_entry(pct, "evidence", "Báo cáo 12/BC-UBND")
     assert a.save_entry() is True and not a.entry_open
     ind = next(i for c in a.card["criteria"] for i in c["indicators"] if i["id"] == pct)
-    assert ind["value"] == 95.5 and ind["evidence"] == "Báo cáo 12/BC-UBND"
+    assert ind["value"] == 4.5 and ind["evidence"] == "Báo cáo 12/BC-UBND"
     assert any(r.get("unverified") for r in a.entry_rows) and len(ids) > 5
 
     values = tmp_path / "values.csv"
-    values.write_text(f"indicator_id,value,evidence\n{pct},80,\n{pct},90,\nC9.9,1,\n", encoding="utf-8")
+    values.write_text(f"indicator_id,value,evidence\n{pct},3,\n{pct},2,\nC9.9,1,\n", encoding="utf-8")
     a.show_import()
     a.set_import_path(str(values))
     assert _run(a.import_values()) is False and [e["row"] for e in a.import_errors] == [3]
-    values.write_text(f"indicator_id,value,evidence\n{pct},80,\nC9.9,1,\n", encoding="utf-8")
+    values.write_text(f"indicator_id,value,evidence\n{pct},3,\nC9.9,1,\n", encoding="utf-8")
     assert _run(a.import_values()) is False and [e["row"] for e in a.import_errors] == [3]
-    values.write_text(f"indicator_id,value,evidence\n{pct},80,Biên bản\n", encoding="utf-8")
+    values.write_text(f"indicator_id,value,evidence\n{pct},3,Biên bản\n", encoding="utf-8")
     assert _run(a.import_values()) is True
     ind = next(i for c in a.card["criteria"] for i in c["indicators"] if i["id"] == pct)
-    assert ind["value"] == 80
+    assert ind["value"] == 3
 
     pdf = Path(_run(a.export("scorecard", "pdf")))
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.parent.name == "exports"

@@ -7,7 +7,8 @@
 
 Layout: administrative heading of the commune People's Committee (or the provincial Sở Tư pháp for the list),
 title, a table per criterion (indicator, value, result, source, evidence), the recognition conditions and the
-overall conclusion with every failing condition, signature block. Items flagged unverified print "(cần xác nhận)".
+overall conclusion with every failing condition, signature block. Items flagged unverified print
+"(cần xác nhận: …)" naming what is unverified; the points table's source and load date are printed under the title.
 """
 from __future__ import annotations
 
@@ -28,10 +29,44 @@ def _pts(x) -> str:
     return str(int(x)) if float(x) == int(x) else fmt_decimal(x, "vi", 1)
 
 
+FLAG_WORDS = {"name": "tên", "points": "điểm", "threshold": "mức đạt", "rule": "quy tắc"}
+
+
+def flag_text(item: dict) -> str:
+    """" (cần xác nhận: điểm)" for an item with unverified parts, "" otherwise."""
+    flags = item.get("to_confirm") or (["name"] if item.get("unverified") else [])
+    if not flags:
+        return ""
+    return " (cần xác nhận: " + ", ".join(FLAG_WORDS.get(f, f) for f in flags) + ")"
+
+
+def points_source_text(card: dict) -> str:
+    """The line every printed scorecard carries: where the points / indicator table comes from, and its date."""
+    ps = (card.get("data_source") or {}).get("points") or {}
+    if not ps:
+        return ""
+    text = f"Nguồn bảng điểm/chỉ tiêu: {ps.get('source', '')}"
+    if ps.get("loaded_at"):
+        text += f" — nạp ngày {_date_vi(ps['loaded_at'])}"
+        if ps.get("file"):
+            text += f" từ tệp {ps['file']}"
+    if not ps.get("verified"):
+        text += " — cần xác nhận"
+    return text
+
+
+def _date_vi(iso: str) -> str:
+    try:
+        d = dt.datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return str(iso)
+    return d.strftime("%d/%m/%Y %H:%M") + (" UTC" if d.tzinfo else "")
+
+
 def _ind_result(style: str, ind: dict) -> str:
     if style == "points":
-        return f"{_pts(ind['points'])}/{_pts(ind['max_points'])}" if ind["points"] is not None else "chưa có"
-    return {"met": "Đạt", "not_met": "Không đạt"}.get(ind["result"], "chưa có")
+        return f"{_pts(ind['points'])}/{_pts(ind['max_points'])}"
+    return {"met": "Đạt", "not_met": "Không đạt"}.get(ind["result"], "chưa có số liệu")
 
 
 def _src(ind: dict) -> str:
@@ -46,17 +81,21 @@ def scorecard_story(card: dict, on: dt.date | None = None) -> list:
     story.append(p(esc(f"Theo {card['framework']} và {card['guidance']} (phiên bản dữ liệu {card['framework_version']})"
                        + (" — một số nội dung cần xác nhận với văn bản gốc" if card.get("framework_unverified") else "")),
                    "note"))
+    if points_source_text(card):
+        story.append(p(esc(points_source_text(card)), "note"))
+    if card.get("year_note"):
+        story.append(p(esc(card["year_note"]), "note"))
     width = frame_width()
     cols = [12 * mm, width - 12 * mm - 18 * mm - 16 * mm - 18 * mm - 42 * mm, 18 * mm, 16 * mm, 18 * mm, 42 * mm]
     for crit in card["criteria"]:
-        head = f"{crit['id']}. {crit['name']}" + (" (cần xác nhận)" if crit.get("unverified") else "")
+        head = f"{crit['id']}. {crit['name']}" + flag_text(crit)
         if fw_points:
             head += f" — {_pts(crit['points'])}/{_pts(crit['max_points'])} điểm"
         head += " — " + ("Đạt" if crit["result"] == "met" else "Không đạt")
         story.append(section(head))
         rows = []
         for ind in crit["indicators"]:
-            name = ind["name"] + (" (cần xác nhận)" if ind["unverified"] else "")
+            name = ind["name"] + flag_text(ind)
             rows.append([ind["id"], name, ind["value_text"], _ind_result(card["style"], ind), _src(ind),
                          ind["evidence"] or ""])
         story.append(data_table([["Mã", "Chỉ tiêu", "Giá trị", "Điểm" if fw_points else "Kết quả", "Nguồn",
@@ -64,8 +103,8 @@ def scorecard_story(card: dict, on: dt.date | None = None) -> list:
     if card["conditions"]:
         block = [section("Điều kiện công nhận khác")]
         for cond in card["conditions"]:
-            state = {True: "Đạt", False: "Không đạt", None: "Chưa xác định"}[cond["met"]]
-            block.append(p(esc(f"– {cond['name']}: {state}"), "field"))
+            state = {True: "Đạt", False: "Không đạt", None: "chưa có số liệu"}[cond["met"]]
+            block.append(p(esc(f"– {cond['name']}{flag_text(cond)}: {state}"), "field"))
         story.append(KeepTogether(block))
     r = card["result"]
     story.append(section("Kết luận"))

@@ -39,7 +39,9 @@ def scorecard_xlsx(card: dict, out) -> None:
     ws = wb.add_worksheet("Bảng điểm" if points else "Mức độ đạt chuẩn")
     ws.write(0, 0, f"{card['commune_name']} ({card['commune']}) — đánh giá chuẩn tiếp cận pháp luật năm {card['year']}",
              f["title"])
+    from services.assessment.pdf import flag_text, points_source_text
     ws.write(1, 0, f"{card['framework']} + {card['guidance']} (dữ liệu {card['framework_version']})", f["note"])
+    ws.write(2, 0, points_source_text(card) + (f" · {card['year_note']}" if card.get("year_note") else ""), f["note"])
     head = ["Mã", "Tiêu chí / chỉ tiêu", "Giá trị", "Điểm" if points else "Kết quả", "Tối đa" if points else "Yêu cầu",
             "Nguồn", "Minh chứng / số liệu", "Cần xác nhận"]
     ws.write_row(3, 0, head, f["head"])
@@ -56,7 +58,7 @@ def scorecard_xlsx(card: dict, out) -> None:
             ws.write(r, 4, f"{crit['required']}/{crit['indicator_count']} chỉ tiêu", f["crit"])
         ws.write(r, 5, "", f["crit"])
         ws.write(r, 6, "", f["crit"])
-        ws.write(r, 7, "x" if crit.get("unverified") else "", f["crit"])
+        ws.write(r, 7, flag_text(crit).strip(" ()"), f["crit"])
         r += 1
         for ind in crit["indicators"]:
             ws.write(r, 0, ind["id"], f["cell"])
@@ -67,16 +69,16 @@ def scorecard_xlsx(card: dict, out) -> None:
                 _num_or_text(ws, r, 3, ind["points"], f)
                 ws.write_number(r, 4, ind["max_points"], f["num"])
             else:
-                ws.write(r, 3, {"met": "Đạt", "not_met": "Không đạt"}.get(ind["result"], "chưa có"), f["cell"])
+                ws.write(r, 3, {"met": "Đạt", "not_met": "Không đạt"}.get(ind["result"], "chưa có số liệu"), f["cell"])
                 ws.write(r, 4, ind["threshold"], f["cell"])
             ws.write(r, 5, "Tự động" if ind["source"] == "auto" else "Nhập tay", f["cell"])
             ws.write(r, 6, ind["evidence"] or "", f["cell"])
-            ws.write(r, 7, "x" if ind["unverified"] else "", f["cell"])
+            ws.write(r, 7, flag_text(ind).strip(" ()"), f["cell"])
             r += 1
     r += 1
     for cond in card["conditions"]:
         ws.write(r, 1, cond["name"], f["text"])
-        ws.write(r, 3, {True: "Đạt", False: "Không đạt", None: "Chưa xác định"}[cond["met"]], f["text"])
+        ws.write(r, 3, {True: "Đạt", False: "Không đạt", None: "chưa có số liệu"}[cond["met"]], f["text"])
         r += 1
     res = card["result"]
     if points:

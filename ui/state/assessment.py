@@ -5,6 +5,7 @@ services.assessment (another feature); shows a plain notice when that service is
     a.card["result"]["recognised"];  a.set_view("province"); a.overview["counts"]
     a.open_entry(); a.set_entry("C2.3", "value", "150"); a.save_entry() -> False, a.entry_error names C2.3
     await a.export("scorecard", "pdf")   -> <data dir>/exports/danh-gia_06652_2026.pdf
+    a.show_points(); a.set_points_path("bang-diem.xlsx"); await a.load_points() -> True, or a.points_errors by row
 """
 from __future__ import annotations
 
@@ -50,7 +51,11 @@ class AssessmentState:
         self._entry_before: dict = {}
         # import of values and printing
         self.import_open = False
-        self._typed = {"import_path": ""}   # typed text, kept without re-rendering the dialog
+        self._typed = {"import_path": "", "points_path": "", "points_source": ""}   # typed text, kept without re-rendering
+        # loading a corrected points / indicator table (services.assessment.points)
+        self.points_open = False
+        self.points_errors = []
+        self.points_error = ""
         self.import_errors = []
         self.import_error = ""
         self.running = False
@@ -223,6 +228,84 @@ class AssessmentState:
         self.import_open = False
         self.load()
         self._app.say(self._app.t("assessment.values_imported", n=res["imported"]))
+        return True
+
+    # ---- corrected points / indicator table ---------------------------------------------------------------
+    @property
+    def framework_id(self) -> str:
+        return (self.card or {}).get("framework_id", "")
+
+    def show_points(self) -> None:
+        self.points_errors, self.points_error = [], ""
+        self.points_open = True
+
+    def close_points(self) -> None:
+        if not self.running:
+            self.points_open = False
+
+    @property
+    def points_path(self) -> str:
+        return self._typed["points_path"]
+
+    @property
+    def points_source(self) -> str:
+        return self._typed["points_source"]
+
+    def set_points_path(self, path: str) -> None:
+        self._typed["points_path"] = path
+
+    def set_points_source(self, text: str) -> None:
+        self._typed["points_source"] = text
+
+    def choose_points_path(self, path: str) -> None:
+        self._typed["points_path"] = path
+        self.points_error = ""
+        self.notify()
+
+    def accept_points_upload(self, name: str, data: bytes) -> str:
+        from ui.state.importing import save_upload
+        self.choose_points_path(str(save_upload(self._app, name, data)))
+        return self.points_path
+
+    def points_template(self) -> str:
+        """The framework's current table as an XLSX to correct (same columns as the load format)."""
+        from services.assessment.points import write_template
+        if not self.framework_id:
+            return ""
+        out = exports.exports_dir(self._app) / f"bang-diem_{self.framework_id}.xlsx"
+        write_template(self.framework_id, out)
+        self._app.say(self._app.t("import.template_saved", path=str(out)))
+        return str(out)
+
+    async def load_points(self) -> bool:
+        """Check and store the table (all or nothing); a bad row is listed with its number, nothing stored."""
+        from services.assessment.points import load_table
+        from ui.state.importing import error_rows, run_in_worker
+        lang = self._app.lang
+        path = Path((self.points_path or "").strip().strip('"')).expanduser()
+        self.points_errors, self.points_error = [], ""
+        if not str(self.points_path or "").strip() or not path.is_file():
+            self.points_error = self._app.t("import.not_found", path=self.points_path or "—")
+            return False
+        fw_id, source, actor = self.framework_id, self.points_source.strip() or None, self._app.ctx.actor
+        self.running = True
+        try:
+            table = await run_in_worker(lambda progress: load_table(fw_id, path, source=source, actor=actor))
+        except ValidationError as exc:
+            self.points_errors = error_rows(exc, lang)
+            return False
+        except AppError as exc:
+            self.points_error = exc.message(lang)
+            return False
+        except (OSError, ValueError, UnicodeError) as exc:
+            self.points_error = self._app.t("import.unreadable", error=str(exc))
+            return False
+        finally:
+            self.running = False
+        self._app.changed()
+        self.points_open = False
+        self.load()
+        self._app.say(self._app.t("assessment.points_loaded", framework=table["framework"], source=table["source"]))
         return True
 
     # ---- printing ----------------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ from ui.views.import_dialog import error_list, file_button
 AMBER = "#B26A00"
 
 
-def _result_pill(app, met):
+def _result_pill(app, met, missing=False):
+    if missing:
+        return pill(app.t("assessment.no_data"), MUTED)
     if met is None:
         return pill(app.t("assessment.missing_value"), MUTED)
     return pill(app.t("assessment.met") if met else app.t("assessment.not_met"), OK if met else ACCENT)
@@ -28,8 +30,29 @@ def _prev_pill(app, result):
 
 def _unverified(app, item) -> ft.Control:
     if item.get("unverified"):
-        return ft.Container(pill(app.t("assessment.unverified"), AMBER), tooltip=app.t("assessment.unverified_help"))
+        what = ", ".join(app.t(f"assessment.flag.{f}") for f in item.get("to_confirm") or [])
+        label = app.t("assessment.unverified") + (f": {what}" if what else "")
+        return ft.Container(pill(label, AMBER), tooltip=app.t("assessment.unverified_help_points"))
     return ft.Container()
+
+
+def _data_source(app, c) -> ft.Control:
+    """The points / indicator table's source and load date (or the placeholder flag), on every scorecard."""
+    ps = (c.get("data_source") or {}).get("points") or {}
+    if not ps:
+        return ft.Container()
+    text = app.t("assessment.points_source", source=ps.get("source", ""))
+    if ps.get("loaded_at"):
+        text += " · " + app.t("assessment.points_loaded_at", at=str(ps["loaded_at"]).replace("T", " ")[:16])
+    lines = [ft.Row([ft.Icon(ft.Icons.VERIFIED if ps.get("verified") else ft.Icons.WARNING_AMBER, size=16,
+                             color=OK if ps.get("verified") else AMBER),
+                     ft.Text(text, size=12, color=MUTED if ps.get("verified") else "#7A4A00", expand=True,
+                             selectable=True)], spacing=6)]
+    if c.get("year_note"):
+        lines.append(ft.Row([ft.Icon(ft.Icons.INFO_OUTLINE, size=16, color=AMBER),
+                             ft.Text(c["year_note"], size=12, color="#7A4A00", expand=True)], spacing=6))
+    return ft.Container(ft.Column(lines, spacing=4), bgcolor="#FFF8EC" if not ps.get("verified") else None,
+                        padding=8, border_radius=8)
 
 
 def _scorecard(app, a):
@@ -62,7 +85,7 @@ def _scorecard(app, a):
                    ft.Text(prev_text, size=12, color=MUTED)], horizontal_alignment=ft.CrossAxisAlignment.END,
                   spacing=2),
     ], spacing=14))
-    parts = [top]
+    parts = [top, _data_source(app, c)]
     warnings = [w["text"] for w in c.get("warnings") or [] if w.get("kind") != "missing"]
     if warnings:
         parts.append(ft.Container(ft.Column(
@@ -80,7 +103,7 @@ def _scorecard(app, a):
                                 _unverified(app, i)], expand=True, spacing=6),
                         ft.Text(i.get("value_text", ""), width=110, size=12, text_align=ft.TextAlign.RIGHT,
                                 tooltip=i.get("evidence") or None),
-                        ft.Container(_result_pill(app, i.get("met")), width=110),
+                        ft.Container(_result_pill(app, i.get("met"), i.get("missing")), width=110),
                         ft.Container(_prev_pill(app, prev_ind.get(i["id"])), width=80)])
                 for i in cr.get("indicators", [])]
         score = (f"{cr.get('points')}/{cr.get('max_points')}" if cr.get("max_points") is not None
@@ -96,7 +119,7 @@ def _scorecard(app, a):
         parts.append(card(ft.Column([section_title(app.t("assessment.conditions"))] + [
             ft.Row([ft.Text(x["id"], width=90, size=12, color=MUTED),
                     ft.Text(x["name"], expand=True, size=12, max_lines=3, overflow=ft.TextOverflow.ELLIPSIS),
-                    _unverified(app, x), ft.Container(_result_pill(app, x.get("met")), width=110)])
+                    _unverified(app, x), ft.Container(_result_pill(app, x.get("met"), x.get("met") is None), width=110)])
             for x in conds], spacing=6)))
     failed = res.get("failed_conditions") or []
     if failed:
@@ -180,6 +203,46 @@ def _province(app, a):
 
 
 @ft.component
+def AssessmentPointsDialog(app, a):
+    """Load a corrected points / indicator table for the scorecard's framework (all or nothing)."""
+    async def run():
+        await a.load_points()
+
+    if not a.points_open:
+        ft.use_dialog(None)
+        return ft.Container(visible=False)
+    if a.points_errors:
+        ft.use_dialog(ft.AlertDialog(
+            modal=True, title=ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=ACCENT),
+                                      ft.Text(app.t("assessment.points_errors"), expand=True)]),
+            content=ft.Container(ft.Column([ft.Text(app.t("import.nothing_stored"), color=ACCENT, size=13),
+                                            error_list(app, a.points_errors)], spacing=10, tight=True), width=820),
+            actions=[ft.FilledButton(app.t("common.close"), on_click=lambda: a.close_points())]))
+        return ft.Container(visible=False)
+    body = [ft.Text(app.t("assessment.points_help", framework=(a.card or {}).get("framework", "")), size=13,
+                    color=MUTED),
+            ft.TextField(label=app.t("import.path"), value=a.points_path, hint_text=app.t("import.path_hint"),
+                         on_change=lambda e: a.set_points_path(e.control.value)),
+            ft.TextField(label=app.t("assessment.points_source_field"), value=a.points_source,
+                         hint_text="TT 09/2021/TT-BTP Phụ lục I",
+                         on_change=lambda e: a.set_points_source(e.control.value)),
+            ft.Row([file_button(app, app.t("import.choose"), a.choose_points_path, a.accept_points_upload),
+                    ft.TextButton(app.t("assessment.points_template"), icon=ft.Icons.DOWNLOAD,
+                                  on_click=lambda: a.points_template())], spacing=8)]
+    if a.points_error:
+        body.append(ft.Text(a.points_error, color=ACCENT))
+    if a.running:
+        body.append(ft.ProgressBar(color=PRIMARY, bgcolor="#E8EEF5"))
+    ft.use_dialog(ft.AlertDialog(
+        modal=True, title=ft.Text(app.t("assessment.points_title")),
+        content=ft.Container(ft.Column(body, spacing=12, tight=True), width=600),
+        actions=[ft.TextButton(app.t("common.close"), on_click=lambda: a.close_points()),
+                 ft.FilledButton(app.t("assessment.points_run"), icon=ft.Icons.UPLOAD_FILE, on_click=run,
+                                 disabled=a.running)]))
+    return ft.Container(visible=False)
+
+
+@ft.component
 def AssessmentImportDialog(app, a):
     async def run():
         await a.import_values()
@@ -243,6 +306,8 @@ def AssessmentView(app, a):
                                         on_click=lambda: a.open_entry(), disabled=not a.card or a.entry_open),
                    ft.OutlinedButton(app.t("assessment.import_values"), icon=ft.Icons.UPLOAD_FILE,
                                      on_click=lambda: a.show_import(), disabled=not a.card),
+                   ft.OutlinedButton(app.t("assessment.points_button"), icon=ft.Icons.RULE,
+                                     on_click=lambda: a.show_points(), disabled=not a.card),
                    ft.OutlinedButton(app.t("assessment.print_scorecard"), icon=ft.Icons.PICTURE_AS_PDF,
                                      on_click=_export(a, "scorecard", "pdf"), disabled=busy or not a.card),
                    ft.OutlinedButton(app.t("reports.save_xlsx"), icon=ft.Icons.TABLE_VIEW,
@@ -256,6 +321,7 @@ def AssessmentView(app, a):
         body = _province(app, a)
     return ft.Column([
         AssessmentImportDialog(app, a),
+        AssessmentPointsDialog(app, a),
         header(app.t("nav.assessment"), app.t("assessment.subtitle"), actions=actions),
         controls,
         ft.Text(a.error, color=ACCENT) if a.error else ft.Container(),
