@@ -181,6 +181,7 @@ def test_points_table_round_trip(folder, tmp_path):
     ps = card["data_source"]["points"]
     assert ps["source"] == "TT 09/2021/TT-BTP Phụ lục I (bản Sở Tư pháp)" and ps["verified"] is True
     assert ps["loaded_at"] == table["loaded_at"] and ps["file"] == "bang-diem.csv"
+    assert card["framework_unverified"] is False                      # points were its only unverified part
     with pytest.raises(ValidationError, match="0–12"):
         set_values(COMMUNE, 2024, {"1.1": 13})
     # the scorecard PDF names the loaded table and its date
@@ -261,6 +262,8 @@ def test_qd27_table_replaces_placeholder_names_and_thresholds(folder, tmp_path):
     ind = card["criteria"][1]["indicators"][0]
     assert ind["name"] == "Chỉ tiêu chính thức 2.1" and ind["result"] == "not_met"
     assert card["data_source"]["points"]["source"] == "TT 15/2025/TT-BTP"
+    assert card["framework_unverified"] is True                       # grouping, recognition, dates still unverified
+    assert fw.data["unverified_parts"] == ["grouping", "recognition", "effective_date"]
 
 
 # ----------------------------------------------------------------------------------------------- CLI

@@ -271,6 +271,9 @@ def apply_table(data: dict, table: dict) -> dict:
                 ind["threshold_unverified"] = False
     if data.get("style") == "points":
         data["total_max"] = sum(c["max_points"] for c in data["criteria"])
+    cleared = {"points"} if data.get("style") == "points" else {"names", "thresholds"}
+    data["unverified_parts"] = [x for x in data.get("unverified_parts", []) if x not in cleared]
+    data["unverified"] = bool(data["unverified_parts"])
     data["points_table"] = {k: table.get(k) for k in ("source", "loaded_at", "file", "sha256", "loaded_by")}
     return data
 

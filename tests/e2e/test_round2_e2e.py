@@ -128,21 +128,25 @@ def test_coverage_view_is_on_the_navigation_rail(launch):
     doc_shot(page, "coverage")
 
 
-def test_out_of_range_assessment_value_gets_a_clear_error(launch):
+def test_out_of_range_assessment_value_gets_a_clear_error(launch, tmp_path):
     page, srv = launch()
     click_nav(page, "Đánh giá tiếp cận pháp luật")
     page.get_by_text("Phiếu đánh giá xã").first.wait_for()
-    page.get_by_text("cần xác nhận").first.wait_for()              # unverified items are flagged
+    pick(page, "Năm", "2024")                                       # QĐ 25/2021 (2022–2024)
+    page.get_by_text("QĐ 25/2021/QĐ-TTg").first.wait_for()
+    page.get_by_text("cần xác nhận: điểm").first.wait_for()         # TT 09/2021 Phụ lục I points are flagged
+    page.get_by_text("Nguồn bảng điểm/chỉ tiêu: Điểm tạm tính", exact=False).first.wait_for()
+    page.get_by_text("chưa có số liệu").first.wait_for()            # a missing value is never "met"
     doc_shot(page, "assessment-scorecard")
     page.get_by_role("button", name="Nhập giá trị").click()
     page.get_by_text("Nhập giá trị chỉ tiêu").first.wait_for()
     page.wait_for_timeout(500)
-    fill(page, "Giá trị C2.3", "150")
+    fill(page, "Giá trị 2.3", "150")
     page.get_by_role("button", name="Lưu giá trị").click()
-    page.get_by_text("nằm ngoài phạm vi cho phép 0–100%").first.wait_for()
-    page.get_by_text("Chỉ tiêu C2.3", exact=False).first.wait_for()
+    page.get_by_text("nằm ngoài phạm vi cho phép 0–5 điểm", exact=False).first.wait_for()
+    page.get_by_text("Chỉ tiêu 2.3", exact=False).first.wait_for()
     doc_shot(page, "assessment-entry-error")
-    fill(page, "Giá trị C2.3", "95")
+    fill(page, "Giá trị 2.3", "4")
     page.get_by_role("button", name="Lưu giá trị").click()
     try:
         page.get_by_text("Đã lưu 1 giá trị chỉ tiêu").first.wait_for()
@@ -152,3 +156,26 @@ def test_out_of_range_assessment_value_gets_a_clear_error(launch):
     page.get_by_role("button", name="In phiếu (PDF)").click()
     page.get_by_text("danh-gia_").first.wait_for()
     assert list((srv.data_dir / "exports").glob("danh-gia_*.pdf"))
+
+    # a province loads a corrected points table: a bad row is named and nothing is stored; a good one is shown
+    rows = ["id,max_points"] + [f"TC{c},{5 * n}" for c, n in zip(range(1, 6), (2, 6, 3, 5, 4))]
+    rows += [f"{c}.{i},5" for c, n in zip(range(1, 6), (2, 6, 3, 5, 4)) for i in range(1, n + 1)]
+    bad = tmp_path / "bang-diem-loi.csv"
+    bad.write_text("\n".join(rows[:-1] + ["5.4,năm"]) + "\n", encoding="utf-8")
+    good = tmp_path / "bang-diem.csv"
+    good.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    page.get_by_role("button", name="Nạp bảng điểm").click()
+    fill(page, "Đường dẫn tệp (.csv, .xlsx)", str(bad))
+    page.get_by_role("button", name="Kiểm tra và nạp").click()
+    page.get_by_text("Bảng điểm có lỗi").first.wait_for()
+    page.get_by_text("điểm tối đa phải là số dương", exact=False).first.wait_for()
+    shot(page, "assessment-points-error")
+    assert not (srv.data_dir / "frameworks" / "QD25_2021.points.json").exists()
+    page.get_by_role("button", name="Đóng").first.click()
+    page.get_by_role("button", name="Nạp bảng điểm").click()
+    fill(page, "Đường dẫn tệp (.csv, .xlsx)", str(good))
+    fill(page, "Nguồn (văn bản, số hiệu)", "TT 09/2021/TT-BTP Phụ lục I")
+    page.get_by_role("button", name="Kiểm tra và nạp").click()
+    page.get_by_text("Nguồn bảng điểm/chỉ tiêu: TT 09/2021/TT-BTP Phụ lục I", exact=False).first.wait_for()
+    assert (srv.data_dir / "frameworks" / "QD25_2021.points.json").exists()
+    doc_shot(page, "assessment-points-loaded")

@@ -36,6 +36,13 @@ def _unverified(app, item) -> ft.Control:
     return ft.Container()
 
 
+def _points_text(i) -> ft.Control:
+    """Points style: the score against the maximum (4/5), not a met / not met pill."""
+    pts = i.get("points")
+    show = lambda x: (f"{x:g}".replace(".", ",") if isinstance(x, float) else str(x))  # noqa: E731
+    return ft.Text(f"{show(pts)}/{show(i['max_points'])}", size=12, color=OK if pts >= i["max_points"] else PRIMARY)
+
+
 def _data_source(app, c) -> ft.Control:
     """The points / indicator table's source and load date (or the placeholder flag), on every scorecard."""
     ps = (c.get("data_source") or {}).get("points") or {}
@@ -46,8 +53,8 @@ def _data_source(app, c) -> ft.Control:
         text += " · " + app.t("assessment.points_loaded_at", at=str(ps["loaded_at"]).replace("T", " ")[:16])
     lines = [ft.Row([ft.Icon(ft.Icons.VERIFIED if ps.get("verified") else ft.Icons.WARNING_AMBER, size=16,
                              color=OK if ps.get("verified") else AMBER),
-                     ft.Text(text, size=12, color=MUTED if ps.get("verified") else "#7A4A00", expand=True,
-                             selectable=True)], spacing=6)]
+                     ft.Text(text, size=12, color=MUTED if ps.get("verified") else "#7A4A00", expand=True)],
+                    spacing=6)]
     if c.get("year_note"):
         lines.append(ft.Row([ft.Icon(ft.Icons.INFO_OUTLINE, size=16, color=AMBER),
                              ft.Text(c["year_note"], size=12, color="#7A4A00", expand=True)], spacing=6))
@@ -103,7 +110,8 @@ def _scorecard(app, a):
                                 _unverified(app, i)], expand=True, spacing=6),
                         ft.Text(i.get("value_text", ""), width=110, size=12, text_align=ft.TextAlign.RIGHT,
                                 tooltip=i.get("evidence") or None),
-                        ft.Container(_result_pill(app, i.get("met"), i.get("missing")), width=110),
+                        ft.Container(_points_text(i) if i.get("max_points") is not None and not i.get("missing")
+                                     else _result_pill(app, i.get("met"), i.get("missing")), width=110),
                         ft.Container(_prev_pill(app, prev_ind.get(i["id"])), width=80)])
                 for i in cr.get("indicators", [])]
         score = (f"{cr.get('points')}/{cr.get('max_points')}" if cr.get("max_points") is not None
