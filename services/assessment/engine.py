@@ -1,7 +1,7 @@
 """Scoring: turns indicator values into results per indicator, criterion and overall (pure; no database).
 
     from services.assessment.engine import evaluate
-    res = evaluate(fw, manual={"C1.1": {"value": 8, "evidence": "…"}}, auto={"C4.2": auto_value}, year=2024)
+    res = evaluate(fw, manual={"1.1": {"value": 5, "evidence": "…"}}, auto={"3.1": auto_value}, year=2024)
     res["result"] -> {"recognised": False, "failed_conditions": ["Tổng điểm 78 dưới 80 điểm", …], …}
 
 Two styles, both driven by the framework data:

@@ -1,7 +1,7 @@
 """Reading manual assessment values from CSV or XLSX (columns: indicator_id, value, evidence; header = row 1).
 
     from services.assessment.importer import read_value_rows, write_template
-    read_value_rows("values.csv")  -> [(2, "C1.1", "8", "Báo cáo số 12"), …]   (row number as in a spreadsheet)
+    read_value_rows("values.csv")  -> [(2, "1.1", "5", "Báo cáo số 12"), …]   (row number as in a spreadsheet)
     write_template(rows, "mau.xlsx")                                           (rows from service.template_rows)
 
 CSV: UTF-8 with or without BOM, "," or ";" separator detected. Header names are matched accent- and

@@ -3,7 +3,7 @@
     from services.assessment import assess, set_values, import_values, province_overview
     card = assess("07090", 2024)                        # JSON-able scorecard (the CLI contract's shape + more)
     card["result"]["recognised"], card["result"]["failed_conditions"]
-    set_values("07090", 2024, {"C1.1": {"value": 8, "evidence": "Báo cáo 12/BC-UBND"}, "DK3": False})
+    set_values("07090", 2024, {"1.1": {"value": 5, "evidence": "Báo cáo 12/BC-UBND"}, "DK3": False})
     import_values("07090", 2024, "values.xlsx")          # columns indicator_id, value, evidence
     province_overview("22", 2024)                        # every commune of the province: recognised or not
 

@@ -2,8 +2,8 @@
 
     from services.assessment.store import load, set_values, clear_values
     a = load("07090", 2024)                              # Assessment or None
-    set_values("07090", 2024, {"C1.1": {"value": 8, "evidence": "Báo cáo số 12/BC-UBND"}})
-    clear_values("07090", 2024, ["C1.1"])
+    set_values("07090", 2024, {"1.1": {"value": 5, "evidence": "Báo cáo số 12/BC-UBND"}})
+    clear_values("07090", 2024, ["1.1"])
 
 A write is one transaction: the Assessment row (values merged, result snapshot refreshed), its audit entry
 (field-level before/after of the changed values) and its outbox row for sync — as services.records.save does for

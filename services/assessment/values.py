@@ -1,9 +1,9 @@
 """Parsing and range-checking manual indicator values (entered in the app or imported from a file).
 
     from services.assessment.values import parse_value, validate_values
-    parse_value(fw.indicator("C2.1"), "95,5%")      -> 95.5
+    parse_value(fw.indicator("2.1"), "4,5")         -> 4.5
     parse_value(fw.condition("DK3"), "không")       -> False
-    validate_values(fw, {"C2.1": {"value": 120}})   -> raises ValidationError naming C2.1 and its range
+    validate_values(fw, {"2.1": {"value": 120}})    -> raises ValidationError naming 2.1 and its range
 
 Accepted input: numbers with "," or "." decimals and an optional "%"; booleans as có/không, đạt/không đạt,
 yes/no, true/false, x, 1/0 (accent- and case-insensitive). Every problem is collected before raising.

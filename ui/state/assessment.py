@@ -3,7 +3,7 @@ services.assessment (another feature); shows a plain notice when that service is
 
     a = AssessmentState(app); a.load()
     a.card["result"]["recognised"];  a.set_view("province"); a.overview["counts"]
-    a.open_entry(); a.set_entry("C2.3", "value", "150"); a.save_entry() -> False, a.entry_error names C2.3
+    a.open_entry(); a.set_entry("2.3", "value", "150"); a.save_entry() -> False, a.entry_error names 2.3
     await a.export("scorecard", "pdf")   -> <data dir>/exports/danh-gia_06652_2026.pdf
     a.show_points(); a.set_points_path("bang-diem.xlsx"); await a.load_points() -> True, or a.points_errors by row
 """
