@@ -417,6 +417,7 @@ def test_scorecard_pdf_and_xlsx(db, tmp_path):
     province_pdf(ov, tmp_path / "list.pdf")
     text = _pdf_text(tmp_path / "list.pdf")
     assert "DANH SÁCH XÃ, PHƯỜNG, ĐẶC KHU ĐẠT CHUẨN" in text and "Phường Hà Tu" in text
+    assert "Nguồn bảng điểm/chỉ tiêu: Điểm tạm tính" in text
     province_xlsx(ov, tmp_path / "list.xlsx")
     assert load_workbook(tmp_path / "list.xlsx").active["C5"].value == "Phường Hà Tu"
 

@@ -139,6 +139,8 @@ def province_story(overview: dict, on: dt.date | None = None) -> list:
     c = overview["counts"]
     story.append(p(esc(f"Tổng số {c['communes']} đơn vị; đã đánh giá {c['assessed']}; đạt chuẩn {c['recognised']}; "
                        f"chưa đạt {c['not_recognised']}."), "field"))
+    if points_source_text(overview):
+        story.append(p(esc(points_source_text(overview)), "note"))
     width = frame_width(landscape=True)
     cols = [12 * mm, 18 * mm, 50 * mm, 20 * mm, 20 * mm, 52 * mm]
     cols.append(width - sum(cols))

@@ -198,6 +198,7 @@ def province_overview(province_code: str, year, *, framework_id: str | None = No
                      "failed_conditions": r["failed_conditions"], "warnings": len(ev["warnings"])})
     recognised = sum(1 for r in rows if r["recognised"])
     return {"province": prov.code, "province_name": prov.name, "year": year,
+            "data_source": data_source(pick_framework(year, framework_id), lang),
             "counts": {"communes": len(rows), "assessed": sum(1 for r in rows if r["assessed"]),
                        "recognised": recognised, "not_recognised": len(rows) - recognised},
             "communes": rows}

@@ -109,6 +109,8 @@ def province_xlsx(overview: dict, out) -> None:
     c = overview["counts"]
     ws.write(1, 0, f"Tổng {c['communes']}; đã đánh giá {c['assessed']}; đạt chuẩn {c['recognised']}; "
                    f"chưa đạt {c['not_recognised']}", f["note"])
+    from services.assessment.pdf import points_source_text
+    ws.write(2, 0, points_source_text(overview), f["note"])
     crit_ids = [x["id"] for x in overview["communes"][0]["criteria"]] if overview["communes"] else []
     head = ["STT", "Mã", "Tên đơn vị", "Bộ tiêu chí", "Đã đánh giá", "Kết quả", "Tổng điểm"] + crit_ids + \
            ["Điều kiện chưa đạt"]
