@@ -330,6 +330,15 @@ def test_out_of_range_manual_values_rejected_and_nothing_stored(db):
     assert Assessment.select().count() == 0 and AuditEntry.select().count() == 0
 
 
+def test_values_saved_under_old_ids_are_ignored_and_listed(db):
+    """Before the rebuild, "C2.1" meant another indicator: such a stored value is never scored, only listed."""
+    set_values(COMMUNE, 2024, {"1.1": 5})
+    a = Assessment.get()
+    Assessment.update(values={**a.values, "C2.1": {"value": 95, "evidence": ""}}).execute()
+    card = assess(COMMUNE, 2024)
+    assert card["ignored_values"] == ["C2.1"] and card["result"]["total_points"] == 5
+
+
 def test_save_is_audited_and_queued_for_sync(db):
     set_values(COMMUNE, 2024, {"1.1": {"value": "4,5", "evidence": "Báo cáo 12/BC-UBND"}})
     a = Assessment.get()

@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from services.assessment import assess, get_framework, set_values
-from services.assessment.frameworks import FRAMEWORKS_DIR
 from services.errors import ValidationError
 
 ROOT = Path(__file__).resolve().parents[1]

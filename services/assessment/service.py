@@ -18,7 +18,7 @@ from services import admin_units
 from services.assessment import auto as auto_mod
 from services.assessment import store
 from services.assessment.engine import evaluate
-from services.assessment.frameworks import Framework, get_framework, pick_framework
+from services.assessment.frameworks import Framework, pick_framework
 from services.assessment.importer import read_value_rows
 from services.assessment.values import validate_values
 from services.dates import today_local
@@ -100,6 +100,9 @@ def assess(commune, year, framework_id: str | None = None, *, as_of: dt.date | N
         "assessment_id": saved.id if saved is not None else None,
         "criteria": ev["criteria"], "conditions": ev["conditions"], "result": ev["result"],
         "warnings": ev["warnings"],
+        # values saved under ids this framework version does not have (e.g. the pre-2026.12 "C4.2" ids, whose
+        # meaning changed when the frameworks were rebuilt from the texts): kept in the record, never scored
+        "ignored_values": sorted(k for k in values if fw.input_item(k) is None),
     }
     if with_previous:
         card["previous"] = previous_summary(code, year - 1, as_of=as_of, lang=lang)
