@@ -106,7 +106,10 @@ def _scorecard(app, a):
     for cr in c["criteria"]:
         inds = [ft.Row([ft.Text(i["id"], width=50, size=12, color=MUTED),
                         ft.Row([ft.Text(i["name"], size=12, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, expand=True),
-                                pill(app.t("assessment.auto"), PRIMARY) if i.get("source") == "auto" else ft.Container(),
+                                pill(app.t("assessment.auto"), PRIMARY) if i.get("source") == "auto" else
+                                ft.Container(pill(app.t("assessment.figures"), PRIMARY),
+                                             tooltip=(i.get("auto") or {}).get(f"text_{app.lang}") or None)
+                                if i.get("has_auto") else ft.Container(),
                                 _unverified(app, i)], expand=True, spacing=6),
                         ft.Text(i.get("value_text", ""), width=110, size=12, text_align=ft.TextAlign.RIGHT,
                                 tooltip=i.get("evidence") or None),
