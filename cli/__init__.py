@@ -15,7 +15,45 @@ import sys
 
 from services.errors import AppError
 
-FEATURE_MODULES = ["cli.records", "cli.printing", "cli.assessment", "cli.sync", "cli.security", "cli.coverage"]
+# Every subcommand, the feature module that registers it, and its one-line help for `main.py --help`.
+# Only the module of the command being run is imported (start-up stays fast: `--help` imports no feature, no
+# reportlab); a module listed here that cannot be imported fails at start. tests/test_cli_commands.py checks that
+# this table and the modules' register() functions agree.
+COMMANDS = {
+    "demo": ("cli.records", "add realistic demo records"),
+    "template": ("cli.records", "write the header row of an import file"),
+    "import": ("cli.records", "import a CSV/XLSX file (all or nothing)"),
+    "export": ("cli.records", "export records to CSV/XLSX"),
+    "search": ("cli.records", "accent-insensitive search"),
+    "stats": ("cli.records", "record counts per kind"),
+    "profile": ("cli.profile", "officer profile: name, role, province, communes"),
+    "show": ("cli.record_ops", "one record as exported, with its history"),
+    "delete": ("cli.record_ops", "delete a record (synced; undo with undelete)"),
+    "undelete": ("cli.record_ops", "restore a deleted record"),
+    "teams": ("cli.teams", "mediation teams: list, add"),
+    "print": ("cli.printing", "print forms, slips, records and books as PDF"),
+    "assess": ("cli.assessment", "commune access-to-law assessment (scorecard)"),
+    "assess-set": ("cli.assessment", "enter manual indicator values (--set ID=VALUE …)"),
+    "assess-import": ("cli.assessment", "import manual values from CSV/XLSX (all or nothing)"),
+    "assess-template": ("cli.assessment", "fill-in file of an assessment's manual values"),
+    "assess-frameworks": ("cli.assessment", "list the assessment frameworks"),
+    "sync": ("cli.sync", "sync with the server / đồng bộ với máy chủ; sync status"),
+    "conflicts": ("cli.sync", "sync conflicts / xung đột đồng bộ"),
+    "backup": ("cli.security", "back up the database (encrypted like the database)"),
+    "restore": ("cli.security", "restore a backup after checking it (PRAGMA integrity_check)"),
+    "transfer": ("cli.security", "device-to-device transfer by file (USB)"),
+    "passphrase": ("cli.security", "turn encryption on or change the passphrase"),
+    "recovery-key": ("cli.security", "use or replace the recovery key"),
+    "security": ("cli.security", "encryption status and auto-lock policy"),
+}
+REPORT_COMMANDS = {
+    "tally": ("cli.printing", "period tally (legal aid, mediation, dissemination)"),
+    "assessment": ("cli.assessment", "province list of communes meeting the standard"),
+    "coverage": ("cli.coverage", "villages, groups and languages reached"),
+    "plan": ("cli.coverage", "suggested villages and groups for next month"),
+}
+FEATURE_MODULES = list(dict.fromkeys(m for m, _ in [*COMMANDS.values(), *REPORT_COMMANDS.values()]))
+_VALUE_OPTIONS = ("--data-dir", "--port")
 
 
 class Parser(argparse.ArgumentParser):
@@ -25,7 +63,38 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_of(argv: list[str] | None) -> str | None:
+    """The subcommand named in argv (the first word that is not an option or an option's value)."""
+    items = list(argv or [])
+    i = 0
+    while i < len(items):
+        word = items[i]
+        if word in _VALUE_OPTIONS:
+            i += 2
+            continue
+        if not word.startswith("-"):
+            return word
+        i += 1
+    return None
+
+
+def modules_for(argv: list[str] | None, everything: bool = False) -> list[str]:
+    """Feature modules to import for this command line: none for the GUI and `--help`, the command's own module,
+    every module for `report` or for a word the table does not know (so that a command a module registers
+    but the table lacks still runs; the table test reports it)."""
+    if everything:
+        return FEATURE_MODULES
+    command = _command_of(argv)
+    if command is None:
+        return []
+    if command == "report":
+        return list(dict.fromkeys(m for m, _ in REPORT_COMMANDS.values()))
+    if command in COMMANDS:
+        return [COMMANDS[command][0]]
+    return FEATURE_MODULES
+
+
+def build_parser(argv: list[str] | None = None, everything: bool = False) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (default: PLCS_DATA_DIR or the user data folder)")
     parser = Parser(prog="main.py", description="Pháp lý cơ sở — Grassroots Legal Desk", parents=[common])
@@ -34,17 +103,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     report = sub.add_parser("report", help="period reports (tally, coverage)", parents=[common])
     report_sub = report.add_subparsers(dest="report_command", metavar="REPORT", required=True, parser_class=Parser)
-    for name in FEATURE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for name in modules_for(argv, everything):
+        module = importlib.import_module(name)      # a missing feature module is an error, never skipped
         if len(inspect.signature(module.register).parameters) >= 3:
             module.register(sub, report_sub, common)
         else:
             module.register(sub, report_sub)
+    # Commands of modules not imported: a placeholder with the same name and help (listed by --help).
+    for table, target in ((COMMANDS, sub), (REPORT_COMMANDS, report_sub)):
+        for name, (_, help_text) in table.items():
+            if name not in target.choices:
+                target.add_parser(name, help=help_text, parents=[common])
     for choice in [*sub.choices.values(), *report_sub.choices.values()]:
         _ensure_data_dir(choice)
     return parser
@@ -67,7 +136,8 @@ def lang() -> str:
 
 
 def run(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

@@ -2,6 +2,7 @@
 
     record("legal-aid", case.id, "update", {"status": ["received", "referred"]}, actor="Nguyễn Văn A")
     history(case.id) -> [AuditEntry, …] oldest first
+    history_entries(case.id) -> [{"at", "who", "action", "changes": {field: [before, after]}}, …] oldest first
 
 Audit entries are synced records too (append-only: never updated or deleted).
 """
@@ -23,6 +24,23 @@ def record(kind: str, record_id: str, action: str, changes: dict | None = None, 
 
 def history(record_id: str) -> list[AuditEntry]:
     return list(AuditEntry.select().where(AuditEntry.record_id == record_id).order_by(AuditEntry.at, AuditEntry.created_at))
+
+
+def history_entries(record_id: str, hide=None) -> list[dict]:
+    """The record's history, oldest first, as plain data: [{"at": ISO UTC, "who", "action",
+    "changes": {field: [before, after]}}]. `hide(field)` True: both values masked (identifiers)."""
+    from services.security.roles import mask
+    out = []
+    for e in history(record_id):
+        changes = {}
+        for name, pair in (e.changes or {}).items():
+            before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            if hide is not None and hide(name):
+                before, after = (mask(v) if v not in (None, "") else v for v in (before, after))
+            changes[name] = [before, after]
+        at = e.at.replace(microsecond=0).isoformat() + "Z" if e.at else None
+        out.append({"at": at, "who": e.officer, "action": e.action, "changes": changes})
+    return out
 
 
 def diff(before: dict, after: dict) -> dict:

@@ -90,15 +90,52 @@ def may_see_identifiers(actor_role: str | None = None) -> bool:
     return policy.may_see_identifiers(actor_role)
 
 
+def check_identifiers_allowed(include_identifiers: bool) -> None:
+    """Asking for full identifiers with a role that may not see them is refused (exports and `show`)."""
+    if include_identifiers and not may_see_identifiers():
+        raise PermissionDenied("Vai trò của bạn không được xem số CCCD / điện thoại",
+                               "Your role may not see ID and phone numbers")
+
+
+def team_row(team) -> dict:
+    """A mediation team as `teams list` and `show mediation-team` give it."""
+    return {"id": team.id, "name": team.name, "commune_code": team.commune_code, "village": team.village or "",
+            "leader": team.leader or "",
+            "members": [{"name": m.get("name", ""), "gender": m.get("gender", ""), "ethnicity": m.get("ethnicity", ""),
+                         "role": m.get("role") or "member"} for m in team.members or []],
+            "recognised_date": team.recognised_date.isoformat() if team.recognised_date else None}
+
+
+def export_row(kind: str, instance, include_identifiers: bool = False) -> dict:
+    """One record (deleted or not) with the keys, labels and masking of `export_file`, dates as ISO text, plus
+    "deleted". Kinds without an export file: a team as team_row(), a mediation session as its document with the
+    case number. The caller checks the role first (check_identifiers_allowed)."""
+    from services.records import to_document
+    if kind in _SOURCES:
+        model, _, rows_of = _SOURCES[kind]
+        row = next(iter(rows_of(model.select().where(model.id == instance.id))))
+        if not include_identifiers:
+            for key in IDENTIFIER_COLUMNS & row.keys():
+                row[key] = mask(row[key]) if row[key] else ""
+    elif kind == "mediation-team":
+        row = team_row(instance)
+    else:
+        row = to_document(instance)
+        if kind == "mediation-session":
+            row["case_number"] = MediationCase.select(MediationCase.number).where(
+                MediationCase.id == instance.case_id).scalar()
+    row = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+    row["deleted"] = bool(instance.deleted)
+    return row
+
+
 def export_file(kind: str, path: str | Path, include_identifiers: bool = False, actor: str | None = None,
                 communes: list[str] | None = None, date_from=None, date_to=None, progress=None) -> int:
     if kind not in KINDS:
         raise UsageError(f"Loại hồ sơ không hợp lệ: {kind}", f"Unknown record kind: {kind}")
     if Path(path).suffix.lower() not in (".csv", ".xlsx"):
         raise UsageError("Tệp xuất phải là .csv hoặc .xlsx", "The output file must be .csv or .xlsx")
-    if include_identifiers and not may_see_identifiers():
-        raise PermissionDenied("Vai trò của bạn không được xem số CCCD / điện thoại",
-                               "Your role may not see ID and phone numbers")
+    check_identifiers_allowed(include_identifiers)
     model, date_name, rows_of = _SOURCES[kind]
     query = model.alive().order_by(getattr(model, date_name), model.id)
     if communes:

@@ -278,7 +278,7 @@ def _reindex_referencing(person_id: str) -> None:
         search.reindex(case)
 
 
-def _set_deleted(kind: str, record_id: str, deleted: bool, actor: str | None) -> None:
+def _set_deleted(kind: str, record_id: str, deleted: bool, actor: str | None, with_case: str | None = None) -> None:
     with database.atomic():
         instance = get(kind, record_id, include_deleted=True)
         if instance.deleted == deleted:
@@ -286,13 +286,23 @@ def _set_deleted(kind: str, record_id: str, deleted: bool, actor: str | None) ->
         instance.deleted = deleted
         instance.updated_at = utc_now()
         instance.save()
-        audit.record(kind, instance.id, "delete" if deleted else "restore", {"deleted": [not deleted, deleted]}, actor)
+        changes = {"deleted": [not deleted, deleted]}
+        if with_case:          # deleted together with its case: restored together with it
+            changes["with_case"] = [None, with_case]
+        audit.record(kind, instance.id, "delete" if deleted else "restore", changes, actor)
         outbox.queue(kind, instance.id)
         search.reindex(instance)
-        if kind == "mediation" and deleted:
-            for session in model_for("mediation-session").alive().where(
-                    model_for("mediation-session").case == instance.id):
-                _set_deleted("mediation-session", session.id, True, actor)
+        if kind == "mediation":
+            session_model = model_for("mediation-session")
+            sessions_of_case = session_model.select().where((session_model.case == instance.id) &
+                                                            (session_model.deleted == (not deleted)))
+            for session in list(sessions_of_case):
+                if deleted:
+                    _set_deleted("mediation-session", session.id, True, actor, with_case=instance.id)
+                    continue
+                last = audit.history(session.id)[-1:] or [None]
+                if last[0] is not None and last[0].action == "delete" and "with_case" in (last[0].changes or {}):
+                    _set_deleted("mediation-session", session.id, False, actor)
 
 
 def delete(kind: str, record_id: str, actor: str | None = None) -> None:

@@ -1,15 +1,15 @@
 """First run and settings: officer profile (name, role, province, communes), language, server, backup.
 
     p = ProfileState(app); p.set("full_name", "Nguyễn Thị Lan"); p.set_province("22")
-    p.toggle_commune("06652"); p.save()        -> services.app.save_profile(...)
+    p.toggle_commune("06652"); p.save()        -> services.profile.save(...) (the rule `profile set` uses)
 """
 from __future__ import annotations
 
 
 import flet as ft
 
-from services import admin_units, app as app_service, catalogs, settings
-from services.errors import AppError
+from services import admin_units, catalogs, profile as profile_service, settings
+from services.errors import AppError, ValidationError
 from services.text import fold
 from ui.state.runtime import in_worker, optional_attr
 
@@ -71,25 +71,24 @@ class ProfileState:
         return [admin_units.commune_name(c) for c in self.communes]
 
     # ---- saving ------------------------------------------------------------------------------------------
+    def _payload(self) -> dict:
+        return {**self._values, "role": self.role, "province_code": self.province, "communes": list(self.communes)}
+
     def validate(self) -> dict:
-        errors = {}
-        if not self._values.get("full_name", "").strip():
-            errors["full_name"] = self._app.t("setup.err_name")
-        if not self.province:
-            errors["province"] = self._app.t("setup.err_province")
-        if not self.communes:
-            errors["communes"] = self._app.t("setup.err_communes")
-        return errors
+        """{field: message} from the profile rule the CLI uses too (services.profile)."""
+        try:
+            profile_service.check(self._payload())
+        except ValidationError as exc:
+            return exc.by_field(self._app.lang)
+        return {}
 
     def save(self) -> bool:
-        errors = self.validate()
-        self.errors = errors
-        if errors:
+        try:
+            profile_service.save(self._payload())
+        except ValidationError as exc:
+            self.errors = exc.by_field(self._app.lang)
             return False
-        profile = dict(self._app.profile)
-        profile.update(full_name=self._values["full_name"].strip(), title=self._values.get("title", "").strip(),
-                       role=self.role, province_code=self.province, communes=list(self.communes))
-        app_service.save_profile(profile)
+        self.errors = {}
         self._app.changed()
         return True
 
