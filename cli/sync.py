@@ -1,6 +1,7 @@
 """`sync` and `conflicts` subcommands (../shared/cli-contract.md).
 
     python main.py sync [--server URL] [--user U] [--json]        # password: PLCS_SYNC_PASSWORD or a prompt
+    python main.py sync status --json                             # pending per kind, change log, last success/error
     python main.py conflicts [--json]                             # open conflicts
     python main.py conflicts resolve ID --choice local|remote|value [--value JSON]
 
@@ -27,6 +28,10 @@ def register(sub, report_sub, common=None):
     p.add_argument("--json", action="store_true", help="summary as JSON on stdout")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=run_sync)
+    ssub = p.add_subparsers(dest="sync_command", metavar="ACTION")
+    st = ssub.add_parser("status", parents=parents, help="records waiting to be sent, last success, last error")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(handler=run_status)
 
     c = sub.add_parser("conflicts", parents=parents, help="sync conflicts / xung đột đồng bộ")
     c.add_argument("--json", action="store_true")
@@ -117,6 +122,24 @@ def run_sync(args) -> int:
         return 4
     if "server" in categories or "offline" in categories:
         return 5
+    return 0
+
+
+def run_status(args) -> int:
+    """`sync status --json` -> {"pending": {KIND: n}, "pending_change_log": n, "last_success", "last_error"}."""
+    from services.sync import pending
+    open_context(args)
+    data = pending.summary(_lang())
+    if args.json:
+        from cli import emit_json
+        emit_json(data)
+        return 0
+    for kind, n in data["pending"].items():
+        print(f"{kind:<20} {n}")
+    print(f"{'change log':<20} {data['pending_change_log']}")
+    print(f"{'last success':<20} {data['last_success'] or '—'}")
+    err = data["last_error"]
+    print(f"{'last error':<20} {err['category'] + ': ' + err['message'] if err else '—'}")
     return 0
 
 

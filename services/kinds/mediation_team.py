@@ -22,11 +22,23 @@ def _members(c: Collector, data: dict):
         if not name:
             c.add(f"members[{i + 1}].name", "Thiếu họ tên hòa giải viên", "Mediator name missing")
             continue
-        gender = catalogs.resolve("genders", m.get("gender")) if m.get("gender") else ""
-        ethnicity = catalogs.resolve("ethnic_groups", m.get("ethnicity")) if m.get("ethnicity") else ""
-        out.append({"name": name, "gender": gender or "", "ethnicity": ethnicity or "",
-                     "role": m.get("role", "member")})
+        gender = _member_code(c, i, m, "gender", "genders")
+        ethnicity = _member_code(c, i, m, "ethnicity", "ethnic_groups")
+        role = _member_code(c, i, m, "role", "mediation_team_roles") or "member"
+        out.append({"name": name, "gender": gender, "ethnicity": ethnicity, "role": role})
     return out
+
+
+def _member_code(c: Collector, i: int, member: dict, key: str, catalog: str) -> str:
+    """A member's gender / ethnicity / role as a catalog code ("" when not given); an unknown value is an error."""
+    value = member.get(key)
+    if value in (None, ""):
+        return ""
+    code = catalogs.resolve(catalog, value)
+    if code is None:
+        c.add(f"members[{i + 1}].{key}", f"Giá trị không có trong danh mục: «{value}»", f"Not in the list: '{value}'")
+        return ""
+    return code
 
 
 def normalize(data: dict, existing, ctx) -> dict:

@@ -7,13 +7,13 @@ warnings (at least 3 mediators including a woman — shown, never refused).
     team = st.save()                                     # None with st.errors filled on bad input
     st.warnings()  -> ["Tổ hòa giải cần ít nhất 3 hòa giải viên (hiện có 2)"]
 
-Saving goes through services.records.save("mediation-team", …); the rules live in services/kinds/mediation_team.
+Saving goes through services.teams.add (→ services.records.save("mediation-team", …)); the rules live in services/kinds/mediation_team.
 """
 from __future__ import annotations
 
 import flet as ft
 
-from services import admin_units, catalogs, records
+from services import admin_units, catalogs, records, teams as team_service
 from services.errors import AppError, ValidationError
 from services.formatting import fmt_date
 
@@ -118,22 +118,15 @@ class TeamsState:
 
     def payload(self) -> dict:
         data = {k: str(self._values.get(k, "") or "").strip() for k in TEAM_FIELDS}
-        members = []
-        for m in self.members:
-            name = str(m.get("name", "")).strip()
-            if not name:
-                continue
-            members.append({"name": name, "gender": m.get("gender") or "", "ethnicity": m.get("ethnicity") or "",
-                            "role": m.get("role") or "member"})
-        data["members"] = members
-        leader = next((m["name"] for m in members if m["role"] == "leader"), "")
-        data["leader"] = leader
-        return data
+        data["members"] = [{"name": str(m.get("name", "")).strip(), "gender": m.get("gender") or "",
+                            "ethnicity": m.get("ethnicity") or "", "role": m.get("role") or "member"}
+                           for m in self.members]
+        return team_service.values(data)
 
     def save(self):
         lang = self._app.lang
         try:
-            inst = records.save("mediation-team", self.payload(), record_id=self.team_id, actor=self._app.ctx.actor)
+            inst = team_service.add(self.payload(), team_id=self.team_id, actor=self._app.ctx.actor)
         except ValidationError as exc:
             self.errors = exc.by_field(lang)
             known = {f"field.{k}" for k in TEAM_FIELDS}
