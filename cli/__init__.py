@@ -12,6 +12,7 @@ import inspect
 import json
 import os
 import sys
+import traceback
 
 from services.errors import AppError
 
@@ -155,8 +156,11 @@ def run(argv: list[str] | None = None) -> int:
         sys.stderr.write("Đã dừng / Interrupted\n")
         return 1
     except Exception as exc:  # noqa: BLE001 - last resort: a short message, the traceback only on request
-        if os.environ.get("PLCS_DEBUG"):
-            raise
+        if os.environ.get("PLCS_DEBUG", "") not in ("", "0"):
+            # printed here, not re-raised: callers of run() (tests, main.py) then all see it, with exit code 1
+            traceback.print_exc(file=sys.stderr)
+            sys.stderr.write(f"Lỗi nội bộ / Internal error: {type(exc).__name__}: {exc}\n")
+            return 1
         sys.stderr.write(f"Lỗi nội bộ / Internal error: {type(exc).__name__}: {exc}\n"
                          "(PLCS_DEBUG=1 để xem chi tiết / for details)\n")
         return 1

@@ -16,11 +16,12 @@ import random
 from models.base import uuid7
 from models.db import database, refresh_statistics
 from models.records import (DisseminationEvent, LegalAidCase, MediationCase, MediationSession, MediationTeam,
-                            Person, Sequence, Village)
+                            Person, Village)
 from models.search import SearchDoc, SearchIndex
 from services import admin_units, app, catalogs
 from services.dates import today_local, utc_now
 from services.errors import UsageError
+from services.numbering import NumberBlock
 from services.search import index_text
 from services.text import fold
 
@@ -118,7 +119,6 @@ def generate(province_code: str, records: int, seed: int | None = None, progress
                 for c in communes}
     counts = {"legal-aid": 0, "mediation": 0, "dissemination": 0, "person": 0, "mediation-team": 0,
               "mediation-session": 0}
-    sequences: dict[str, int] = {}
     w = _Writer()
     base = {"created_at": now, "updated_at": now, "device_id": ctx.device_id, "deleted": False}
 
@@ -139,15 +139,16 @@ def generate(province_code: str, records: int, seed: int | None = None, progress
         counts["person"] += 1
         return pid, name
 
-    def number(prefix, commune, year):
-        key = f"{prefix}|{commune}|{year}|{ctx.device_code}"
-        sequences[key] = sequences.get(key, 0) + 1
-        return f"{prefix}-{commune}-{year}-{ctx.device_code}-{sequences[key]:04d}"
+    numbers = NumberBlock(ctx.device_code, {"TG": LegalAidCase, "HG": MediationCase})
+    number = numbers.next        # the numbering service's sequences: a second demo continues after the first
 
     teams = {}
+    for t in MediationTeam.alive().where(MediationTeam.commune_code.in_([c.code for c in communes])):
+        teams.setdefault(t.commune_code, []).append((t.id, t.village, t.members or []))
+    existing_teams = set(teams)      # a second demo on the folder reuses them (no second team of the same name)
     with database.atomic():
         for c in communes:
-            for v in villages[c.code][:4]:
+            for v in ([] if c.code in existing_teams else villages[c.code][:4]):
                 members = []
                 for i in range(rng.randint(2, 6)):
                     name, gender = _name(rng)
@@ -239,9 +240,7 @@ def generate(province_code: str, records: int, seed: int | None = None, progress
             if progress and (i + 1) % 1000 == 0:
                 progress(i + 1, records)
         w.flush_all()
-        for key, value in sequences.items():
-            (Sequence.insert(key=key, value=value)
-             .on_conflict(conflict_target=[Sequence.key], update={Sequence.value: value}).execute())
+        numbers.commit()
         if queue_for_sync:
             for model in (Person, MediationTeam, LegalAidCase, MediationCase, MediationSession, DisseminationEvent):
                 db = database
