@@ -12,7 +12,7 @@ import sys
 
 def _wants_gui(argv: list[str]) -> tuple[bool, argparse.Namespace]:
     from cli import build_parser
-    args, _ = build_parser().parse_known_args(argv)
+    args, _ = build_parser(argv).parse_known_args(argv)      # imports only the named command's feature module
     return args.command is None, args
 
 

@@ -27,11 +27,11 @@ def show(kind: str, id_or_number: str, include_identifiers: bool = False, actor:
     _check_kind(kind)
     exporting.check_identifiers_allowed(include_identifiers)
     instance = records.get(kind, id_or_number, include_deleted=True)
+    if include_identifiers:          # recorded first: the history shown includes this reveal
+        audit.record(kind, instance.id, "reveal", {"fields": ["id_number", "phone"]}, actor)
     row = exporting.export_row(kind, instance, include_identifiers)
     hide = None if include_identifiers else roles.is_identifier_field
     row["history"] = audit.history_entries(instance.id, hide=hide)
-    if include_identifiers:
-        audit.record(kind, instance.id, "reveal", {"fields": ["id_number", "phone"]}, actor)
     return row
 
 
