@@ -97,7 +97,8 @@ def modules_for(argv: list[str] | None, everything: bool = False) -> list[str]:
 
 def build_parser(argv: list[str] | None = None, everything: bool = False) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (default: PLCS_DATA_DIR or the user data folder)")
+    common.add_argument("--data-dir", default=argparse.SUPPRESS,
+                        help="data folder (default: PLCS_DATA_DIR or the user data folder)")
     parser = Parser(prog="main.py", description="Pháp lý cơ sở — Grassroots Legal Desk", parents=[common])
     parser.add_argument("--web", action="store_true", help="serve the GUI to a browser")
     parser.add_argument("--port", type=int, default=8550)

@@ -24,7 +24,7 @@ def parse_member(text: str, index: int = 1) -> dict:
         raise ValidationError(FieldError(
             f"members[{index}]", f"«{text}»: tối đa 4 phần «Họ tên|Giới tính|Dân tộc|Vai trò»",
             f"'{text}': at most 4 parts 'Name|Gender|Ethnicity|Role'"))
-    return dict(zip(MEMBER_PARTS, parts + [""] * (len(MEMBER_PARTS) - len(parts))))
+    return dict(zip(MEMBER_PARTS, parts + [""] * (len(MEMBER_PARTS) - len(parts)), strict=True))
 
 
 def values(data: dict) -> dict:

@@ -143,6 +143,7 @@ def test_show_reveals_identifiers_only_when_asked_and_allowed(data_dir, tmp_path
 
 def test_deleting_a_mediation_case_deletes_and_restores_its_sessions(db):
     import datetime as dt
+
     from services import record_ops, records
     case = records.save("mediation", {"received_date": dt.date(2026, 11, 3), "commune_code": COMMUNE,
                                       "parties": [{"full_name": "Bên A"}, {"full_name": "Bên B"}],
@@ -291,6 +292,7 @@ def test_help_imports_no_feature_module_and_commands_import_only_theirs():
 def test_command_table_matches_what_the_modules_register():
     import argparse
     import importlib
+
     import cli
 
     def names(module_name):

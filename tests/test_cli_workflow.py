@@ -38,7 +38,8 @@ def test_two_officers_cli_only(tmp_path, kinto_server, kinto_bucket_factory):
     row = [*LEGAL_AID_ROW]
     row[1] = commune
     run("a", "teams", "add", "--commune", commune, "--village", "Thôn 1", "--name", "Tổ hòa giải thôn 1",
-        "--member", "Bàn Thị Hoa|Nữ|Dao|Tổ trưởng", "--member", "Lý Văn Sài|Nam|Dao", "--member", "Đặng Văn Đức|Nam|Kinh")
+        "--member", "Bàn Thị Hoa|Nữ|Dao|Tổ trưởng", "--member", "Lý Văn Sài|Nam|Dao",
+        "--member", "Đặng Văn Đức|Nam|Kinh")
     run("a", "import", "legal-aid", write_csv(tmp_path / "la.csv", "legal-aid", [row]))
     number = run("a", "search", "trieu thi mai", "--json")[0]["number"]
     waiting = run("a", "sync", "status", "--json")

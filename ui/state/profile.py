@@ -5,10 +5,10 @@
 """
 from __future__ import annotations
 
-
 import flet as ft
 
-from services import admin_units, catalogs, profile as profile_service, settings
+from services import admin_units, catalogs, settings
+from services import profile as profile_service
 from services.errors import AppError, ValidationError
 from services.text import fold
 from ui.state.runtime import in_worker, optional_attr

@@ -7,13 +7,15 @@ warnings (at least 3 mediators including a woman — shown, never refused).
     team = st.save()                                     # None with st.errors filled on bad input
     st.warnings()  -> ["Tổ hòa giải cần ít nhất 3 hòa giải viên (hiện có 2)"]
 
-Saving goes through services.teams.add (→ services.records.save("mediation-team", …)); the rules live in services/kinds/mediation_team.
+Saving goes through services.teams.add (→ services.records.save("mediation-team", …)); the rules live in
+services/kinds/mediation_team.
 """
 from __future__ import annotations
 
 import flet as ft
 
-from services import admin_units, catalogs, records, teams as team_service
+from services import admin_units, catalogs, records
+from services import teams as team_service
 from services.errors import AppError, ValidationError
 from services.formatting import fmt_date
 
