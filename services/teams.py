@@ -18,12 +18,15 @@ MEMBER_PARTS = ("name", "gender", "ethnicity", "role")
 
 
 def parse_member(text: str, index: int = 1) -> dict:
-    """'Họ tên|Giới tính|Dân tộc[|Vai trò]' -> a member dict; ValidationError for more than 4 parts."""
+    """'Họ tên|Giới tính|Dân tộc[|Vai trò]' -> a member dict; ValidationError for no name or more than 4 parts."""
     parts = [p.strip() for p in str(text).split("|")]
     if len(parts) > len(MEMBER_PARTS):
         raise ValidationError(FieldError(
             f"members[{index}]", f"«{text}»: tối đa 4 phần «Họ tên|Giới tính|Dân tộc|Vai trò»",
             f"'{text}': at most 4 parts 'Name|Gender|Ethnicity|Role'"))
+    if not parts[0]:
+        raise ValidationError(FieldError(f"members[{index}].name", f"«{text}»: thiếu họ tên hòa giải viên",
+                                         f"'{text}': the mediator's name is missing"))
     return dict(zip(MEMBER_PARTS, parts + [""] * (len(MEMBER_PARTS) - len(parts)), strict=True))
 
 

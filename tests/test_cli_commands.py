@@ -179,9 +179,11 @@ def test_teams_add_list_and_a_mediation_import_names_the_team(data_dir, tmp_path
     assert ok("teams", "list", "--commune", "06658", "--json", data_dir=data_dir) == []
 
     bad = cli("teams", "add", "--commune", "99999", "--name", "Tổ 3", "--member", "A|Alien|Dao",
-              "--member", "B|Nam|Sao Hỏa|trưởng bản", "--member", "C|Nam|Kinh|Tổ viên|thừa", data_dir=data_dir)
+              "--member", "B|Nam|Sao Hỏa|trưởng bản", "--member", "C|Nam|Kinh|Tổ viên|thừa", "--member", "|Nữ|Kinh",
+              data_dir=data_dir)
     assert bad.returncode == 2
-    for text in ("commune_code", "members[1].gender", "members[2].ethnicity", "members[2].role", "members[3]"):
+    for text in ("commune_code", "members[1].gender", "members[2].ethnicity", "members[2].role", "members[3]",
+                 "members[4].name"):
         assert text in bad.stderr, text
     assert len(ok("teams", "list", "--json", data_dir=data_dir)) == 2        # nothing stored
 
