@@ -38,6 +38,8 @@ COMMANDS = {
     "assess-import": ("cli.assessment", "import manual values from CSV/XLSX (all or nothing)"),
     "assess-template": ("cli.assessment", "fill-in file of an assessment's manual values"),
     "assess-frameworks": ("cli.assessment", "list the assessment frameworks"),
+    "assess-load-points": ("cli.assessment", "load a corrected points / indicator table (CSV, XLSX or JSON)"),
+    "assess-points": ("cli.assessment", "show or write a framework's points / indicator table"),
     "sync": ("cli.sync", "sync with the server / đồng bộ với máy chủ; sync status"),
     "conflicts": ("cli.sync", "sync conflicts / xung đột đồng bộ"),
     "backup": ("cli.security", "back up the database (encrypted like the database)"),
