@@ -90,6 +90,13 @@ def make_main(data_dir=None, web: bool = False):
             await handle_key(app, e.key, ctrl=e.ctrl or e.meta, shift=e.shift)
 
         page.on_keyboard_event = on_key
+
+        def on_close(e):          # the session ended: its one-time download links die with it
+            from services.printing.downloads import STORE
+            STORE.forget_session(page.session.id)
+            app.close_preview()
+
+        page.on_close = on_close
         watch_activity(page, app)
         page.render(Root, app)
 
@@ -122,8 +129,9 @@ async def handle_key(app: AppState, key: str, ctrl: bool = False, shift: bool = 
         if docs:
             from services.errors import AppError
             try:
-                path = app.detail.print(docs[0][0] if app.screen != "legal-aid" else _slip(docs))
-                app.say(app.t("detail.printed", path=path))
+                doc = docs[0][0] if app.screen != "legal-aid" else _slip(docs)
+                path = app.detail.print(doc)
+                app.show_print(path, f"{dict(docs).get(doc, doc)} — {app.detail.number}")
             except AppError as exc:
                 app.say(exc.message(app.lang))
 
@@ -162,8 +170,8 @@ def run_gui(data_dir=None, web: bool = False, port: int = 8550) -> int:
         web = True
     main = make_main(data_dir, web)
     if web:
-        ft.run(main, view=ft.AppView.WEB_BROWSER, host="127.0.0.1", port=port, no_cdn=True,
-               assets_dir=str(ASSETS_DIR), name="")
+        from ui.web_server import serve      # Flet's server plus the one-time PDF download route
+        serve(main, host="127.0.0.1", port=port, assets_dir=str(ASSETS_DIR))
     else:
         ft.run(main, view=ft.AppView.FLET_APP, assets_dir=str(ASSETS_DIR), no_cdn=True)
     return 0

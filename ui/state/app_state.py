@@ -35,6 +35,7 @@ class AppState:
         self.needs_setup = True
         self.message = None           # (text, undo callable or None)
         self.confirm = None           # (title, text, on_yes) for the unsaved-changes warning
+        self.preview = None           # PrintPreviewState of the PDF just printed (the preview dialog shows it)
         self.revision = 0             # bumped after writes so that lists and dashboards reload
         self.web = False
         self._lists = {}
@@ -279,6 +280,22 @@ class AppState:
             self.record_id = None
             self.list_state(self.screen).load() if self.screen in KINDS else None
         self._guard(action)
+
+    # ---- print preview -----------------------------------------------------------------------------------
+    def show_print(self, path, title: str = "") -> None:
+        """Every print action ends here: the PDF opens in the in-app preview (In / Mở thư mục / Lưu thành…,
+        or the browser download in web mode)."""
+        from ui.state.print_preview import PrintPreviewState
+        self.close_preview()
+        try:
+            self.preview = PrintPreviewState(self, path, title)
+        except Exception as exc:   # noqa: BLE001 — unreadable or empty PDF: say where the file is
+            self.say(self.t("preview.open_failed", path=str(path), error=str(exc)))
+
+    def close_preview(self) -> None:
+        if self.preview is not None:
+            self.preview.close()
+        self.preview = None
 
     # ---- messages ----------------------------------------------------------------------------------------
     def say(self, text: str, undo=None) -> None:

@@ -318,10 +318,9 @@ class AssessmentState:
         mod = optional("services.assessment")
         province = self._app.profile.get("province_code") or "22"
         if what == "scorecard":
-            name = f"danh-gia_{self.commune}_{self.year}.{fmt}"
+            out = exports.new_output(self._app, "danh-gia", f"{self.commune}_{self.year}", ext=fmt)
         else:
-            name = f"danh-gia-tinh_{province}_{self.year}.{fmt}"
-        out = exports.exports_dir(self._app) / name
+            out = exports.new_output(self._app, "danh-gia-tinh", f"{province}_{self.year}", ext=fmt)
         commune, year, actor = self.commune, self.year, self._app.ctx.actor
 
         def work(progress):
@@ -345,13 +344,14 @@ class AssessmentState:
         try:
             path = await run_in_worker(work)
         except AppError as exc:
+            out.unlink(missing_ok=True)
             self._app.say(exc.message(lang))
             return ""
         finally:
             self.running = False
         self.last_file = path
-        opened = False if self._app.web else exports.open_file(path)
-        self._app.say(self._app.t("reports.opened" if opened else "reports.saved", path=path))
+        exports.deliver(self._app, path, self._app.t("assessment.print_scorecard" if what == "scorecard"
+                                                     else "assessment.print_province"))
         return path
 
     def commune_options(self) -> list[tuple[str, str]]:

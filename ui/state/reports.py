@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from pathlib import Path
 
 import flet as ft
 
@@ -91,13 +92,14 @@ class ReportsState:
             return ""
         data, lang = self._data, self._app.lang
         p = self.period()
-        out = exports.exports_dir(self._app) / f"bao-cao_{p.start.isoformat()}_{p.end.isoformat()}.{fmt}"
+        out = exports.new_output(self._app, "bao-cao", f"{p.start.isoformat()}_{p.end.isoformat()}", ext=fmt)
         tr = optional("services.printing.tally_report")
         if tr is None:
             self._app.say(self._app.t("reports.not_available"))
             return ""
         fn = tr.tally_pdf if fmt == "pdf" else tr.tally_xlsx
-        return await self._run(lambda progress: fn(data, str(out), lang=lang) and str(out) or str(out))
+        return await self._run(lambda progress: fn(data, str(out), lang=lang) and str(out) or str(out), out,
+                                self._app.t("reports.tally"))
 
     async def batch(self, doc: str) -> str:
         try:
@@ -105,16 +107,18 @@ class ReportsState:
         except AppError as exc:
             self._app.say(exc.message(self._app.lang))
             return ""
-        out = exports.exports_dir(self._app) / f"{exports.safe_name(doc)}_{p.start.isoformat()}_{p.end.isoformat()}.pdf"
+        out = exports.new_output(self._app, doc, f"{p.start.isoformat()}_{p.end.isoformat()}")
         communes = self._app.communes or None
         actor = self._app.ctx.actor
 
         def work(progress):
             _, n = exports.printing().print_batch(doc, p.start, p.end, communes=communes, out=str(out), actor=actor)
             return str(out)
-        return await self._run(work)
+        return await self._run(work, out, dict(self.batch_documents()).get(doc, doc))
 
-    async def _run(self, work) -> str:
+    async def _run(self, work, out, title: str = "") -> str:
+        """Run `work(progress)` off the UI thread; its file (PDF) opens in the print preview. `out` is the reserved
+        output file, removed again when the work fails."""
         if self.running:
             return ""
         loop = asyncio.get_running_loop()
@@ -132,8 +136,9 @@ class ReportsState:
             self.running, self.progress, self.status = False, None, ""
         if path:
             self.last_file = path
-            opened = False if self._app.web else exports.open_file(path)
-            self._app.say(self._app.t("reports.saved", path=path) if not opened else self._app.t("reports.opened", path=path))
+            exports.deliver(self._app, path, title)
+        else:
+            Path(out).unlink(missing_ok=True)
         return path
 
     def _set_progress(self, done, total) -> None:

@@ -127,21 +127,27 @@ class CoverageState:
             return ""
         from services.printing import coverage_report
         data = self.report if what == "coverage" else self.plan
+        from services.printing.output import output_path
         if what == "coverage":
-            name = f"bao-phu_{data['period']['from'].isoformat()}_{data['period']['to'].isoformat()}.{fmt}"
+            out = output_path(self._exports_dir(), "bao-phu",
+                              f"{data['period']['from'].isoformat()}_{data['period']['to'].isoformat()}", ext=fmt)
         else:
-            name = f"ke-hoach_{data['month']}.{fmt}"
-        out = self._exports_dir() / name
+            out = output_path(self._exports_dir(), "ke-hoach", str(data["month"]), ext=fmt)
         lang = self._app.lang
         self.running = True
         try:
             await in_worker(coverage_report.write, what, data, fmt, str(out), lang=lang)
         except AppError as exc:
+            out.unlink(missing_ok=True)
             self._app.say(exc.message(lang))
             return ""
         finally:
             self.running = False
         self.last_file = str(out)
+        if fmt == "pdf" and hasattr(self._app, "show_print"):
+            self._app.show_print(out, _t(self._app, "coverage.view.export_pdf" if what == "coverage"
+                                         else "coverage.view.plan_pdf"))
+            return str(out)
         opened = False
         if not getattr(self._app, "web", False):
             try:

@@ -14,9 +14,7 @@ def detail_header(app, d, title: str, subtitle: str, confirm_delete, extra_actio
         except AppError as exc:
             app.say(exc.message(app.lang))
             return
-        from ui.state.exports import open_file
-        opened = False if app.web else open_file(path)
-        app.say(app.t("detail.printed" if not opened else "detail.printed_opened", path=path))
+        app.show_print(path, f"{dict(d.print_documents()).get(doc, doc)} — {d.number}")
 
     actions = list(extra_actions or [])
     docs = d.print_documents()

@@ -127,8 +127,9 @@ def Shell(app):
         ft.Text(app.t("app.title"), size=13, color="#5F6B7A")], spacing=6),
         padding=ft.Padding.only(left=24, right=24, top=10, bottom=0))
     body = ft.Container(_screen(app), expand=True, padding=ft.Padding.only(left=24, right=24, top=8, bottom=16))
+    from ui.views.print_preview import PrintPreviewDialog
     main = ft.Stack([
-        ft.Column([user, body], expand=True, spacing=0),
+        ft.Column([user, body, PrintPreviewDialog(app)], expand=True, spacing=0),
         ft.Container(MessageBar(app), bottom=16, left=0, right=0, alignment=ft.Alignment.BOTTOM_CENTER),
     ], expand=True)
     return ft.Row([rail, ft.VerticalDivider(width=1, color="#E3E8EF"),
