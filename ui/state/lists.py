@@ -4,6 +4,10 @@
     lst.rows, lst.total, lst.range_label()   -> "1–50 / 1.234"
 
 Only one page of rows is ever in memory; counting and paging happen in SQL (services.listing).
+Rows can be selected (across pages and filters) and printed as one PDF:
+
+    lst.toggle(row_id); lst.select_page(True); lst.selected_count
+    await lst.print_selected("case-slip")       # -> path; opens in the print preview
 """
 from __future__ import annotations
 
@@ -42,6 +46,8 @@ class ListState:
         self.loaded = False
         self.stale = True
         self.exporting = False
+        self.selected: dict[str, str] = {}      # record id -> number/title, in the order they were chosen
+        self.printing = False
 
     # ---- query -------------------------------------------------------------------------------------------
     def query(self) -> listing.ListQuery:
@@ -146,6 +152,69 @@ class ListState:
             self.exporting = False
         opened = False if app.web else exports.open_file(path)
         app.say(app.t("export.done_opened" if opened else "export.done", n=fmt_int(n, lang), path=str(path)))
+        return str(path)
+
+    # ---- selection and batch print -----------------------------------------------------------------------
+    def is_selected(self, record_id: str) -> bool:
+        return record_id in self.selected
+
+    def toggle(self, record_id: str, on: bool | None = None) -> None:
+        on = (record_id not in self.selected) if on is None else on
+        selected = dict(self.selected)
+        if on:
+            row = next((r for r in self.rows if r["id"] == record_id), {})
+            selected[record_id] = row.get("number") or row.get("title") or record_id
+        else:
+            selected.pop(record_id, None)
+        self.selected = selected
+
+    def select_page(self, on: bool) -> None:
+        selected = dict(self.selected)
+        for r in self.rows:
+            if on:
+                selected.setdefault(r["id"], r.get("number") or r.get("title") or r["id"])
+            else:
+                selected.pop(r["id"], None)
+        self.selected = selected
+
+    @property
+    def page_selected(self) -> bool | None:
+        """True when every row of the page is selected, False when none, None when some (tristate box)."""
+        ids = [r["id"] for r in self.rows]
+        n = sum(1 for i in ids if i in self.selected)
+        return False if n == 0 else True if n == len(ids) else None
+
+    @property
+    def selected_count(self) -> int:
+        return len(self.selected)
+
+    def clear_selection(self) -> None:
+        self.selected = {}
+
+    def print_documents(self) -> list[tuple[str, str]]:
+        from ui.state import exports
+        return exports.documents_for(self.kind, self._app.lang)
+
+    async def print_selected(self, doc: str | None = None) -> str:
+        """The selected records as ONE PDF (one document each, "Trang x/y"), opened in the print preview."""
+        from services.errors import AppError
+        from ui.state import exports
+        from ui.state.runtime import in_worker
+        docs = self.print_documents()
+        if self.printing or not self.selected or not docs:
+            return ""
+        doc = doc or ("case-slip" if any(t == "case-slip" for t, _ in docs) else docs[0][0])
+        app, ids = self._app, list(self.selected)
+        self.printing = True
+        try:
+            path = await in_worker(exports.print_records, app, doc, ids)
+        except AppError as exc:
+            app.say(exc.message(app.lang))
+            return ""
+        finally:
+            self.printing = False
+        label = dict(docs).get(doc, doc)
+        app.show_print(path, f"{label} — {app.t('list.selected', n=fmt_int(len(ids), app.lang))}")
         return str(path)
 
     # ---- labels ------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 the file — desktop: In (system print dialog or viewer), Mở thư mục, Lưu thành… (file picker); web: Tải về (the
 browser downloads it once through a one-time link bound to this session).
 
-    PrintPreviewDialog(app)       # mounted once in the shell; shows app.preview (a PrintPreviewState) when set
+    PrintPreviewDialog(app, app.preview)   # mounted once in the shell; the state is a prop so that its changes
+                                           # (page turns) re-render the dialog
 """
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ PAGE_HEIGHT = 540      # the page image's box; the image keeps its A4 proportion
 
 
 @ft.component
-def PrintPreviewDialog(app):
-    pv = app.preview
+def PrintPreviewDialog(app, pv):
     if pv is None:
         ft.use_dialog(None)
         return ft.Container(visible=False)
@@ -72,9 +72,11 @@ def PrintPreviewDialog(app):
 
 
 def _origin(url: str | None) -> str:
-    """scheme://host:port of the page the browser shows (the download route lives on the same server)."""
+    """http(s)://host:port of the server the browser talks to (the download route lives on the same server).
+    Flet reports the session's websocket URL (ws:// or wss://)."""
     from urllib.parse import urlsplit
     if not url:
         return ""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    scheme = {"ws": "http", "wss": "https"}.get(parts.scheme, parts.scheme)
+    return f"{scheme}://{parts.netloc}" if scheme in ("http", "https") and parts.netloc else ""

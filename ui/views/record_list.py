@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import flet as ft
 
+from services.formatting import fmt_int
 from ui.views.common import MUTED, PRIMARY, card, dropdown, empty, header, pill
+
+SELECT_W = 28            # the selection checkbox column
 
 COLUMNS = {
     # kind: [(row key, header message key, width or None for expand)]
@@ -29,8 +32,31 @@ def _cell(key, value, width):
     return ft.Container(content, width=width, expand=width is None)
 
 
+def _selection_bar(app, lst, doc: str, set_doc) -> list:
+    """ "Đã chọn N · [document] · In các mục đã chọn · Bỏ chọn" when rows are selected."""
+    if not lst.selected_count:
+        return []
+    docs = lst.print_documents()
+    current = doc if doc in dict(docs) else ("case-slip" if "case-slip" in dict(docs) else docs[0][0])
+
+    async def print_selected():
+        await lst.print_selected(current)
+
+    bar = [ft.Text(app.t("list.selected", n=fmt_int(lst.selected_count, app.lang)), size=13,
+                   weight=ft.FontWeight.W_600, color=PRIMARY)]
+    if len(docs) > 1:
+        bar.append(dropdown(app.t("list.print_which"), docs, current, set_doc, width=300, searchable=False))
+    bar += [ft.FilledTonalButton(app.t("list.print_selected"), icon=ft.Icons.PRINT, on_click=print_selected,
+                                 disabled=lst.printing, tooltip=app.t("list.print_selected_tooltip")),
+            ft.TextButton(app.t("list.clear_selection"), on_click=lambda: lst.clear_selection())]
+    if lst.printing:
+        bar.append(ft.ProgressRing(width=18, height=18, stroke_width=2))
+    return bar
+
+
 @ft.component
 def RecordListView(app, lst):
+    batch_doc, set_batch_doc = ft.use_state("")
     lst.ensure_loaded()
     kind = lst.kind
     cols = COLUMNS[kind]
@@ -60,11 +86,23 @@ def RecordListView(app, lst):
     sorts.append(("number", app.t("list.sort.number")) if kind != "dissemination" else ("title", app.t("list.sort.title")))
     filters.append(dropdown(app.t("list.sort"), sorts, lst.sort, lst.set_sort, width=210))
 
-    head = ft.Container(ft.Row([ft.Container(ft.Text(app.t(h), size=12, color=MUTED, weight=ft.FontWeight.W_600),
+    can_print = bool(lst.print_documents())
+    page_box = [ft.Checkbox(value=lst.page_selected, tristate=True, semantics_label=app.t("list.select_page"),
+                            tooltip=app.t("list.select_page"), width=SELECT_W, disabled=not lst.rows,
+                            on_change=lambda e: lst.select_page(lst.page_selected is not True))] if can_print else []
+    head = ft.Container(ft.Row(page_box + [ft.Container(ft.Text(app.t(h), size=12, color=MUTED, weight=ft.FontWeight.W_600),
                                              width=w, expand=w is None) for _, h, w in cols], spacing=12),
                         padding=ft.Padding.symmetric(horizontal=14, vertical=10), bgcolor="#F8FAFC",
                         border=ft.Border.only(bottom=ft.BorderSide(1, "#E3E8EF")))
-    rows = [ft.Container(ft.Row([_cell(k, r.get(k, ""), w) for k, _, w in cols], spacing=12),
+    def row_box(r):
+        if not can_print:
+            return []
+        name = r.get("number") or r.get("title") or r["id"]
+        return [ft.Checkbox(value=lst.is_selected(r["id"]), width=SELECT_W,
+                            semantics_label=app.t("list.select_row", number=name),
+                            on_change=lambda e, rid=r["id"]: lst.toggle(rid, bool(e.control.value)))]
+
+    rows = [ft.Container(ft.Row(row_box(r) + [_cell(k, r.get(k, ""), w) for k, _, w in cols], spacing=12),
                          padding=ft.Padding.symmetric(horizontal=14, vertical=9),
                          border=ft.Border.only(bottom=ft.BorderSide(1, "#EEF1F5")), ink=True,
                          on_click=lambda e, rid=r["id"]: app.open_detail(kind, rid))
@@ -73,6 +111,8 @@ def RecordListView(app, lst):
                        empty(app.t("list.empty_search") if (lst.text or lst.commune or lst.year) else app.t("list.empty"))],
                       spacing=0, expand=True)
     pager = ft.Row([
+        *_selection_bar(app, lst, batch_doc, set_batch_doc),
+        ft.Container(expand=True),
         ft.Text(lst.range_label(), size=13, color=MUTED),
         ft.IconButton(ft.Icons.CHEVRON_LEFT, tooltip=app.t("list.prev"), on_click=lambda: lst.prev_page(),
                       disabled=lst.page <= 1),

@@ -129,7 +129,7 @@ def Shell(app):
     body = ft.Container(_screen(app), expand=True, padding=ft.Padding.only(left=24, right=24, top=8, bottom=16))
     from ui.views.print_preview import PrintPreviewDialog
     main = ft.Stack([
-        ft.Column([user, body, PrintPreviewDialog(app)], expand=True, spacing=0),
+        ft.Column([user, body, PrintPreviewDialog(app, app.preview)], expand=True, spacing=0),
         ft.Container(MessageBar(app), bottom=16, left=0, right=0, alignment=ft.Alignment.BOTTOM_CENTER),
     ], expand=True)
     return ft.Row([rail, ft.VerticalDivider(width=1, color="#E3E8EF"),
