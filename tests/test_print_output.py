@@ -177,3 +177,55 @@ def test_preview_state_navigates_pages_and_saves_a_copy(file_app, tmp_path):
     cache = pv._job.cache_dir
     file_app.close_preview()
     assert file_app.preview is None and not cache.exists()
+
+
+# ---- printed content fixes -------------------------------------------------------------------------------------
+def _pages(pdf: bytes) -> list[str]:
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return [p.extract_text() or "" for p in doc.pages]
+
+
+def test_case_slip_names_the_receiving_officer_and_keeps_the_qr_caption_on_one_line(db):
+    from services import app as app_service
+    app_service.save_profile({"full_name": "Hoàng Thị Thu", "role": "officer", "province_code": "22",
+                              "communes": [factories.COMMUNE]})
+    case = records.save("legal-aid", factories.legal_aid(), actor="Nguyễn Thị Lan")
+    pdf = printing.print_documents("case-slip", [case.id])
+    text = "\n".join(_pages(pdf))
+    lines = text.splitlines()
+    i = next(n for n, line in enumerate(lines) if "NGƯỜI TIẾP NHẬN" in line)
+    assert any("Nguyễn Thị Lan" in line for line in lines[i:]), "officer who saved the case signs as receiver"
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        words = page.extract_words()
+        caption = [w["text"] for w in words if w["x0"] > page.width * 0.7 and w["text"].startswith(case.number[:6])]
+        tails = [w["text"] for w in words if w["x0"] > page.width * 0.7 and w["text"] == case.number[-1:]]
+    assert caption == [case.number] and not tails                       # one line, the whole number
+    form = "\n".join(_pages(printing.print_documents("legal-aid-request", [case.id])))
+    assert "Nguyễn Thị Lan" in form.split("NGƯỜI TIẾP NHẬN", 1)[1]
+
+
+def test_receiving_officer_falls_back_to_the_officer_profile(db):
+    from services import app as app_service
+    from services.printing.context import receiving_officer
+    app_service.save_profile({"full_name": "Hoàng Thị Thu", "role": "officer", "province_code": "22",
+                              "communes": [factories.COMMUNE]})
+    case = records.save("legal-aid", factories.legal_aid())
+    case.status_history = [{"status": "received", "date": "2026-11-10", "reason": "", "by": "demo"}]
+    assert receiving_officer(case) == "Hoàng Thị Thu"
+    case.status_history = [{"status": "received", "date": "2026-11-10", "reason": "", "by": "Lê Văn Nam"}]
+    assert receiving_officer(case) == "Lê Văn Nam"
+
+
+@pytest.mark.parametrize("words", [250, 330, 380, 420, 470, 520, 600])
+def test_agreement_signatures_never_stand_alone_on_a_page(db, words):
+    """Văn bản hòa giải thành (Điều 24 Luật Hòa giải ở cơ sở 2013): the signatures of the parties and mediators
+    stay on the page of the last item, whatever the length of the text before them."""
+    team = records.save("mediation-team", {"name": "Tổ hòa giải thôn Khe Lánh", "commune_code": factories.COMMUNE})
+    case = records.save("mediation", factories.mediation(
+        team_id=team.id, outcome="thanh", closed_date="2026-11-05",
+        summary=" ".join(["tranh chấp lối đi chung giữa hai hộ liền kề"] * (words // 10)),
+        agreement="Hộ ông Bình tháo dỡ hàng rào lấn lối đi", implementation="Thực hiện trước ngày 30/11/2026"))
+    pages = _pages(printing.print_documents("mediation-agreement", [case.id]))
+    sign_page = next(t for t in pages if "HÒA GIẢI VIÊN" in t)
+    assert "Thực hiện trước ngày 30/11/2026" in sign_page

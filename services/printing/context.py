@@ -78,3 +78,18 @@ def record_print(kind: str, record_id: str, *, doc: str, actor: str | None = Non
     if count is not None:
         changes["count"] = count
     audit.record(kind, record_id, "print", changes, actor)
+
+
+_NOT_A_NAME = {"", "—", "demo"}     # placeholders recorded as "by" when no officer profile existed (demo data)
+
+
+def receiving_officer(case) -> str:
+    """The officer who received a legal-aid request, for the NGƯỜI TIẾP NHẬN signature: the author of the case's
+    first status entry (recorded when it was saved), else the name in this device's officer profile."""
+    history = getattr(case, "status_history", None) or []
+    first = history[0] if history and isinstance(history[0], dict) else {}
+    by = str(first.get("by") or "").strip()
+    if by not in _NOT_A_NAME:
+        return by
+    from services import settings
+    return str((settings.get("profile", {}) or {}).get("full_name") or "").strip()

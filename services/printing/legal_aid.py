@@ -11,10 +11,11 @@ from reportlab.platypus import Spacer, Table, TableStyle
 
 from services import catalogs
 from services.formatting import fmt_date
-from services.printing.context import commune_issuer, commune_name, label, person_address, person_line
+from services.printing.context import (commune_issuer, commune_name, label, person_address, person_line,
+                                       receiving_officer)
 from services.printing.document import (Signer, admin_heading, esc, field_line, frame_width, national_heading, p,
                                         signature_block, title_block, date_line)
-from services.printing.qr import QRFlowable, qr_payload
+from services.printing.qr import OneLineCaption, QRFlowable, qr_payload
 
 CENTRE = "Trung tâm Trợ giúp pháp lý nhà nước"
 GAP = "&nbsp;" * 6
@@ -65,7 +66,7 @@ def request_form_story(case) -> list:
     place = commune_issuer(case.commune_code).place
     story.append(p(esc(date_line(place, case.received_date)), "dateline_right"))
     story.append(signature_block([
-        Signer("NGƯỜI TIẾP NHẬN", "(Ký, ghi rõ họ tên)", name=""),
+        Signer("NGƯỜI TIẾP NHẬN", "(Ký, ghi rõ họ tên)", name=receiving_officer(case)),
         Signer("NGƯỜI YÊU CẦU", "(Ký, ghi rõ họ tên hoặc điểm chỉ)", name=requester.full_name, fingerprint=True),
     ], frame_width(), space=20 * mm, gap=1 * mm))
     return story
@@ -109,7 +110,7 @@ def case_slip_story(case) -> list:
                  colWidths=[45 * mm, width - qr_w - 45 * mm])
     info.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 1)]))
-    qr_cell = [QRFlowable(qr_payload(case), size=28 * mm), p(esc(case.number), "tiny_c")]
+    qr_cell = [QRFlowable(qr_payload(case), size=28 * mm), OneLineCaption(case.number, qr_w)]
     outer = Table([[info, qr_cell]], colWidths=[width - qr_w, qr_w])
     outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -118,6 +119,6 @@ def case_slip_story(case) -> list:
     story.append(p("Người yêu cầu giữ phiếu này và xuất trình khi liên hệ về vụ việc.", "note"))
     story.append(signature_block([
         Signer("NGƯỜI YÊU CẦU", "(Ký, ghi rõ họ tên hoặc điểm chỉ)", name=case.requester.full_name),
-        Signer("NGƯỜI TIẾP NHẬN", "(Ký, ghi rõ họ tên)", name=""),
+        Signer("NGƯỜI TIẾP NHẬN", "(Ký, ghi rõ họ tên)", name=receiving_officer(case)),
     ], width))
     return story

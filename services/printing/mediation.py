@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Spacer
+from reportlab.platypus import KeepTogether, PageBreak, Spacer
 
 from models.records import MediationCase, MediationSession, MediationTeam, Person
 from services import catalogs
@@ -145,6 +145,7 @@ def agreement_story(case: MediationCase) -> list:
     story += _course_paragraphs(case, sessions)
     story.append(section("đ) Thỏa thuận đạt được và giải pháp thực hiện"))
     story.append(p(esc(case.agreement or "…"), "body"))
+    last_item = len(story)      # from the last item on, one block: the signatures never stand alone on a page
     story.append(section("e) Phương thức, thời hạn thực hiện thỏa thuận"))
     story.append(p(esc(case.implementation or "…"), "body"))
     story.append(section("g) Chữ ký hoặc điểm chỉ của các bên và của hòa giải viên"))
@@ -152,7 +153,7 @@ def agreement_story(case: MediationCase) -> list:
                    "cơ sở năm 2013).", "note"))
     story.append(signature_block(_party_signers(parties, fingerprint=True), frame_width()))
     story.append(signature_block(_mediator_signers(case), frame_width()))
-    return story
+    return story[:last_item] + [KeepTogether(story[last_item:])]
 
 
 # ---------------------------------------------------------------------------------------------- the book

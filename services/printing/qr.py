@@ -56,3 +56,27 @@ class QRFlowable(Flowable):
                 else:
                     x += 1
         c.drawPath(path, stroke=0, fill=1)
+
+
+class OneLineCaption(Flowable):
+    """A caption that always stays on ONE line (the record number under a QR code): drawn centred at the largest
+    size from `max_size` down to `min_size` that fits `width`. A Paragraph would break a long number such as
+    "TG-06652-2026-3FA2-0007" at its hyphens or mid-word in a 32 mm column."""
+
+    def __init__(self, text: str, width: float, max_size: float = 8, min_size: float = 5):
+        super().__init__()
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        from services.printing.fonts import SERIF, register_fonts
+        register_fonts()
+        self.text, self.width, self.font = text, width, SERIF
+        natural = stringWidth(text, SERIF, 1) or 1
+        self.size = max(min_size, min(max_size, width * 0.98 / natural))
+        self.height = self.size * 1.3
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.setFont(self.font, self.size)
+        self.canv.drawCentredString(self.width / 2, self.size * 0.3, self.text)
