@@ -229,3 +229,42 @@ def test_agreement_signatures_never_stand_alone_on_a_page(db, words):
     pages = _pages(printing.print_documents("mediation-agreement", [case.id]))
     sign_page = next(t for t in pages if "HÒA GIẢI VIÊN" in t)
     assert "Thực hiện trước ngày 30/11/2026" in sign_page
+
+
+def test_team_book_prints_into_the_preview(file_app):
+    from tests.conftest import run_coroutine
+    from ui.state.teams import TeamsState
+    team = records.save("mediation-team", {"name": "Tổ hòa giải thôn Khe Lánh", "commune_code": factories.COMMUNE})
+    st = TeamsState(file_app)
+    st.open_detail(team.id)
+    path = run_coroutine(st.print_book(2026))
+    assert path.endswith(".pdf") and "mediation-book_" in path
+    assert file_app.preview is not None and file_app.preview.page_count >= 1
+    assert "Sổ theo dõi" in file_app.preview.title
+    file_app.close_preview()
+
+
+def test_list_selection_across_pages_prints_one_pdf(file_app):
+    from tests.conftest import run_coroutine
+    commune = file_app.communes[0]
+    cases = [records.save("legal-aid", factories.legal_aid(commune_code=commune,
+                                                            requester={"full_name": f"Người số {i}"}))
+             for i in range(4)]
+    lst = file_app.list_state("legal-aid")
+    lst.page_size = 2
+    lst.load()
+    lst.select_page(True)
+    assert lst.page_selected is True and lst.selected_count == 2
+    lst.next_page()
+    assert lst.page_selected is False
+    lst.toggle(lst.rows[0]["id"])
+    assert lst.page_selected is None and lst.selected_count == 3       # kept across pages
+    path = run_coroutine(lst.print_selected("case-slip"))
+    pages = _pages(Path(path).read_bytes())
+    assert len(pages) == 3 and all("Trang" in t for t in pages)
+    chosen = [c.number for c in cases if c.id in lst.selected]
+    assert all(any(n in t for t in pages) for n in chosen)
+    assert file_app.preview is not None and file_app.preview.page_count == 3
+    lst.clear_selection()
+    assert lst.selected_count == 0 and run_coroutine(lst.print_selected()) == ""
+    file_app.close_preview()

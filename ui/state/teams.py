@@ -191,6 +191,32 @@ class TeamsState:
         self._app.changed()
         self.load()
 
+    # ---- printing ----------------------------------------------------------------------------------------
+    async def print_book(self, year: int | None = None) -> str:
+        """Sổ theo dõi hoạt động hòa giải ở cơ sở of this team for a calendar year (this year by default), opened
+        in the print preview."""
+        import datetime as dt
+
+        from services.dates import today_local
+        from services.errors import AppError
+        from ui.state import exports
+        from ui.state.runtime import in_worker
+        t = self._inst
+        if t is None:
+            return ""
+        year = year or today_local().year
+        out = exports.new_output(self._app, "mediation-book", f"{t.name}_{year}")
+        actor = self._app.ctx.actor
+        try:
+            await in_worker(exports.printing().print_mediation_book, t.id, dt.date(year, 1, 1), dt.date(year, 12, 31),
+                            str(out), actor=actor)
+        except AppError as exc:
+            out.unlink(missing_ok=True)
+            self._app.say(exc.message(self._app.lang))
+            return ""
+        self._app.show_print(out, f"{self._app.t('preview.book_title')} — {t.name} ({year})")
+        return str(out)
+
     # ---- options -----------------------------------------------------------------------------------------
     def commune_options(self) -> list[tuple[str, str]]:
         codes = self._app.communes or [c.code for c in admin_units.communes(

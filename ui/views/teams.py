@@ -138,7 +138,12 @@ def _detail(app, st, confirm_delete):
     mem = [ft.Row([ft.Text(str(i + 1), width=28, size=13, color=MUTED), ft.Text(m["name"], expand=True, size=13),
                    ft.Text(m["gender"], width=110, size=13), ft.Text(m["ethnicity"], width=140, size=13),
                    ft.Text(m["role"], width=120, size=13)]) for i, m in enumerate(st.member_rows())]
+    async def print_book():
+        await st.print_book()
+
     actions = [] if t.deleted else [
+        ft.FilledTonalButton(app.t("preview.print_book"), icon=ft.Icons.PRINT, on_click=print_book,
+                             tooltip=app.t("preview.print_book_tooltip")),
         ft.OutlinedButton(app.t("common.edit"), icon=ft.Icons.EDIT, on_click=lambda: st.open_edit(t.id)),
         ft.OutlinedButton(app.t("common.delete"), icon=ft.Icons.DELETE_OUTLINE, on_click=confirm_delete,
                           style=ft.ButtonStyle(color=ACCENT))]
