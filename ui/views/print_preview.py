@@ -43,7 +43,7 @@ def PrintPreviewDialog(app, pv):
         ft.IconButton(ft.Icons.CHEVRON_RIGHT, tooltip=app.t("preview.next"), on_click=lambda: pv.next(),
                       disabled=pv.index >= pv.page_count - 1),
         ft.Container(expand=True),
-        ft.Text(pv.file_name, size=12, color=MUTED, selectable=True),
+        ft.Text(pv.file_name, size=12, color=MUTED),
     ], spacing=4)
     if pv.image is not None:
         body = ft.Image(src=pv.image, fit=ft.BoxFit.CONTAIN, height=PAGE_HEIGHT,
