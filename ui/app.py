@@ -170,7 +170,7 @@ def run_gui(data_dir=None, web: bool = False, port: int = 8550) -> int:
         web = True
     main = make_main(data_dir, web)
     if web:
-        from ui.web_server import serve      # Flet's server plus the one-time PDF download route
+        from ui.web_server import serve  # Flet's server plus the one-time PDF download route
         serve(main, host="127.0.0.1", port=port, assets_dir=str(ASSETS_DIR))
     else:
         ft.run(main, view=ft.AppView.FLET_APP, assets_dir=str(ASSETS_DIR), no_cdn=True)

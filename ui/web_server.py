@@ -9,6 +9,7 @@ Flet mount and serves it with uvicorn, exactly as Flet's own web runner does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from urllib.parse import quote
@@ -50,9 +51,7 @@ def serve(main, *, host: str, port: int, assets_dir: str) -> None:
     if not os.environ.get("FLET_FORCE_WEB_SERVER"):
         import webbrowser
         sys.stderr.write(f"Pháp lý cơ sở: {url}\n")
-        try:
+        with contextlib.suppress(Exception):     # no browser is fine: the URL was printed
             webbrowser.open(url)
-        except Exception:  # noqa: BLE001 — no browser is fine: the URL was printed
-            pass
     uvicorn.run(web_app(main, assets_dir=assets_dir), host=host, port=port, log_level="warning",
                 ws="websockets-sansio")

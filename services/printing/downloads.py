@@ -14,9 +14,9 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 ROUTE_PREFIX = "/_print"
 TTL_SECONDS = 300

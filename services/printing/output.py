@@ -57,7 +57,7 @@ class PrintJob:
     scale: float = RENDER_SCALE
 
     @classmethod
-    def open(cls, path: str | Path, *, title: str = "", cache_root: str | Path) -> "PrintJob":
+    def open(cls, path: str | Path, *, title: str = "", cache_root: str | Path) -> PrintJob:
         import pypdfium2 as pdfium
         path = Path(path)
         with _RENDER_LOCK:

@@ -95,5 +95,5 @@ def test_batch_print_of_selected_rows_is_one_pdf_with_page_navigation(launch):
     shot(page, "print-preview-batch")
     pages = _pdf_pages(_download(page).path())
     assert len(pages) == 3
-    for n, text in zip(numbers, pages):
+    for n, text in zip(numbers, pages, strict=True):
         assert n in text and "Trang" in text                                  # one slip per page, "Trang x/y"

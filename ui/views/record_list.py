@@ -90,8 +90,9 @@ def RecordListView(app, lst):
     page_box = [ft.Checkbox(value=lst.page_selected, tristate=True, semantics_label=app.t("list.select_page"),
                             tooltip=app.t("list.select_page"), width=SELECT_W, disabled=not lst.rows,
                             on_change=lambda e: lst.select_page(lst.page_selected is not True))] if can_print else []
-    head = ft.Container(ft.Row(page_box + [ft.Container(ft.Text(app.t(h), size=12, color=MUTED, weight=ft.FontWeight.W_600),
-                                             width=w, expand=w is None) for _, h, w in cols], spacing=12),
+    titles = [ft.Container(ft.Text(app.t(h), size=12, color=MUTED, weight=ft.FontWeight.W_600),
+                           width=w, expand=w is None) for _, h, w in cols]
+    head = ft.Container(ft.Row(page_box + titles, spacing=12),
                         padding=ft.Padding.symmetric(horizontal=14, vertical=10), bgcolor="#F8FAFC",
                         border=ft.Border.only(bottom=ft.BorderSide(1, "#E3E8EF")))
     def row_box(r):
