@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 
 import openpyxl
 import pdfplumber
@@ -369,6 +370,7 @@ def test_coverage_screen_state_without_a_browser(scenario, tmp_path):
     assert not st.compute() and "to" in st.errors
     st.set("end", "31/12/2025")
     path = run_coroutine(st.export("coverage", "pdf"))
-    assert path.endswith("bao-phu_2025-01-01_2025-12-31.pdf") and open(path, "rb").read(4) == b"%PDF"
+    assert re.search(r"bao-phu_2025-01-01_2025-12-31_\d{8}-\d{6}(-\d+)?\.pdf$", path)    # never overwrites
+    assert open(path, "rb").read(4) == b"%PDF"
     path = run_coroutine(st.export("plan", "xlsx"))
     assert path.endswith(".xlsx")
