@@ -268,3 +268,30 @@ def test_list_selection_across_pages_prints_one_pdf(file_app):
     lst.clear_selection()
     assert lst.selected_count == 0 and run_coroutine(lst.print_selected()) == ""
     file_app.close_preview()
+
+
+def test_ctrl_p_on_a_case_opens_the_slip_in_the_preview(file_app):
+    from tests.conftest import run_coroutine
+    from ui.app import handle_key
+    case = records.save("legal-aid", factories.legal_aid(commune_code=file_app.communes[0]))
+    file_app.open_detail("legal-aid", case.id)
+    run_coroutine(handle_key(file_app, "p", ctrl=True))
+    pv = file_app.preview
+    assert pv is not None and pv.file_name.startswith(f"case-slip_{case.number}_")
+    assert case.number in pv.title and pv.image[:4] == b"\x89PNG"
+    file_app.close_preview()
+
+
+def test_report_batch_and_tally_pdf_open_in_the_preview(file_app):
+    from tests.conftest import run_coroutine
+    from ui.state.reports import ReportsState
+    for day in ("10/11/2026", "12/11/2026"):
+        records.save("legal-aid", factories.legal_aid(commune_code=file_app.communes[0], received_date=day))
+    r = ReportsState(file_app)
+    r.set("start", "01/11/2026")
+    r.set("end", "30/11/2026")
+    path = run_coroutine(r.batch("case-slip"))
+    assert path and file_app.preview is not None and file_app.preview.page_count == 2
+    tally = run_coroutine(r.export("pdf"))
+    assert tally != path and file_app.preview.path == Path(tally)
+    file_app.close_preview()
