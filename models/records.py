@@ -43,6 +43,7 @@ class LegalAidCase(SyncedModel):
     number = CharField(unique=True)
     received_date = DateField(index=True)
     commune_code = CharField(max_length=5, index=True)
+    historic_commune_code = CharField(max_length=5, default="")   # pre-reform unit on its date (admin_units)
     requester = ForeignKeyField(Person, backref="requests", on_delete="RESTRICT")
     beneficiary = ForeignKeyField(Person, backref="aided", null=True, on_delete="RESTRICT")
     beneficiary_category = CharField()
@@ -78,6 +79,7 @@ class MediationCase(SyncedModel):
     number = CharField(unique=True)
     received_date = DateField(index=True)
     commune_code = CharField(max_length=5, index=True)
+    historic_commune_code = CharField(max_length=5, default="")   # pre-reform unit on its date (admin_units)
     village = CharField(default="")
     team = ForeignKeyField(MediationTeam, backref="cases", null=True, on_delete="SET NULL")
     basis = CharField(default="")                # căn cứ: request, witnessed, assigned, proposed
@@ -110,6 +112,7 @@ class DisseminationEvent(SyncedModel):
     KIND, COLLECTION = "dissemination", "dissemination_events"
     date = DateField(index=True)
     commune_code = CharField(max_length=5, index=True)
+    historic_commune_code = CharField(max_length=5, default="")   # pre-reform unit on its date (admin_units)
     village = CharField(default="")
     form = CharField()
     topic = CharField()
@@ -135,6 +138,7 @@ class DisseminationEvent(SyncedModel):
 class Assessment(SyncedModel):
     KIND, COLLECTION = "assessment", "assessments"
     commune_code = CharField(max_length=5, index=True)
+    historic_commune_code = CharField(max_length=5, default="")   # the old unit assessed (years ≤ 2024)
     year = IntegerField()
     framework_id = CharField()
     values = JSONField(default=dict)             # indicator id -> {"value", "evidence"}

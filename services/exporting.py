@@ -24,7 +24,8 @@ def _legal_aid_rows(query):
         req = case.requester
         ben = case.beneficiary if case.beneficiary_id and case.beneficiary_id != case.requester_id else None
         yield {"id": case.id, "number": case.number, "received_date": case.received_date,
-               "commune_code": case.commune_code, "requester_name": req.full_name,
+               "commune_code": case.commune_code, "historic_commune_code": case.historic_commune_code,
+               "requester_name": req.full_name,
                "gender": catalogs.label("genders", req.gender), "birth_year": req.birth_year or "",
                "ethnicity": catalogs.label("ethnic_groups", req.ethnicity), "id_number": req.id_number,
                "phone": req.phone, "village": req.village,
@@ -54,7 +55,7 @@ def _mediation_batch(cases):
     teams = {t.id: t.name for t in MediationTeam.select(MediationTeam.id, MediationTeam.name)} if cases else {}
     for c in cases:
         yield {"id": c.id, "number": c.number, "received_date": c.received_date, "commune_code": c.commune_code,
-               "village": c.village, "team": teams.get(c.team_id, ""),
+               "historic_commune_code": c.historic_commune_code, "village": c.village, "team": teams.get(c.team_id, ""),
                "dispute_field": catalogs.label("dispute_fields", c.dispute_field),
                "parties": "; ".join(names.get(p, "") for p in c.parties), "mediators": "; ".join(c.mediators),
                "outcome": catalogs.label("mediation_outcomes", c.outcome), "closed_date": c.closed_date,
@@ -64,7 +65,8 @@ def _mediation_batch(cases):
 
 def _dissemination_rows(query):
     for e in query.iterator():
-        yield {"id": e.id, "date": e.date, "commune_code": e.commune_code, "village": e.village,
+        yield {"id": e.id, "date": e.date, "commune_code": e.commune_code,
+               "historic_commune_code": e.historic_commune_code, "village": e.village,
                "form": catalogs.label("dissemination_forms", e.form), "topic": e.topic, "laws": e.laws,
                "target_groups": "; ".join(catalogs.label("target_groups", g) for g in e.target_groups),
                "participants": e.participants, "participants_women": e.participants_women,

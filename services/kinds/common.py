@@ -123,7 +123,10 @@ def category_list(c: Collector, data: dict, name: str, catalog: str):
     return codes
 
 
-def commune_code(c: Collector, data: dict, name: str = "commune_code", *, required=True):
+def commune_code(c: Collector, data: dict, name: str = "commune_code", *, required=True,
+                 on: dt.date | None = None):
+    """A post-reform commune (code or name). `on` is the record's date: an old unit's code given for a date
+    from 01/07/2025 (the 2025 reorganisation) is refused with a message naming the unit and the date."""
     value = data.get(name, MISSING)
     if value is MISSING:
         return _missing_required(c, name, required, "Chưa chọn xã/phường", "No commune chosen")
@@ -134,7 +137,15 @@ def commune_code(c: Collector, data: dict, name: str = "commune_code", *, requir
         return ""
     code = admin_units.resolve_commune(value)
     if code is None:
-        c.add(name, f"Không có xã/phường mã «{value}»", f"Unknown commune '{value}'")
+        old = admin_units.legacy_unit(value) if str(value).strip().isdigit() else None
+        if old is not None and isinstance(on, dt.date) and not admin_units.is_pre_reform(on):
+            c.add(name, f"«{value}» là mã {old.name} ({old.district_name}, {old.province_name}) trước sắp xếp; "
+                        f"ngày {on:%d/%m/%Y} là từ 01/07/2025 trở đi, phải dùng mã xã/phường mới "
+                        f"({', '.join(old.new_codes)})",
+                  f"'{value}' is the pre-reform code of {old.name} ({old.district_name}, {old.province_name}); "
+                  f"{on:%d/%m/%Y} is on or after 01/07/2025, use the new commune code ({', '.join(old.new_codes)})")
+        else:
+            c.add(name, f"Không có xã/phường mã «{value}»", f"Unknown commune '{value}'")
         return MISSING
     return code
 

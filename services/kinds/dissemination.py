@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services import catalogs
 from services.errors import Collector
+from services.kinds.units import historic_commune, read_units, record_day
 from services.kinds.common import MISSING, category, category_list, commune_code, date, effective, integer, keep, text
 
 
@@ -20,11 +21,13 @@ def _language(c: Collector, data: dict):
 
 
 def normalize(data: dict, existing, ctx) -> dict:
+    data = read_units(data, "date", existing, ctx)
     c = Collector()
     creating = existing is None
     values = keep({},
                   date=date(c, data, "date", required=creating),
-                  commune_code=commune_code(c, data, required=creating),
+                  commune_code=commune_code(c, data, required=creating,
+                                            on=record_day(data, "date", existing)),
                   village=text(c, data, "village", max_len=120),
                   form=category(c, data, "form", "dissemination_forms", required=creating),
                   topic=text(c, data, "topic", required=creating, max_len=500, label_vi="Chủ đề", label_en="Topic"),
@@ -54,6 +57,7 @@ def normalize(data: dict, existing, ctx) -> dict:
     if useful > respondents:
         c.add("feedback_useful", "Số người thấy hữu ích lớn hơn số người trả lời",
               "More found it useful than answered")
+    historic_commune(c, data, values, existing, "date")
     c.raise_if_any()
     return values
 

@@ -11,6 +11,7 @@ from services import catalogs
 from services.dates import today_local
 from services.errors import Collector
 from services.kinds import person as person_rules
+from services.kinds.units import historic_commune, read_units, record_day
 from services.kinds.common import MISSING, category, commune_code, date, effective, keep, text
 
 
@@ -34,13 +35,15 @@ def _person_ref(c: Collector, data: dict, role: str, ctx, required: bool):
 
 
 def normalize(data: dict, existing, ctx) -> dict:
+    data = read_units(data, "received_date", existing, ctx)
     c = Collector()
     creating = existing is None
     received = date(c, data, "received_date", required=creating)
     on = received if received not in (MISSING, None) else effective("received_date", {}, existing)
     values = keep({},
                   received_date=received,
-                  commune_code=commune_code(c, data, required=creating),
+                  commune_code=commune_code(c, data, required=creating,
+                                            on=record_day(data, "received_date", existing)),
                   beneficiary_category=category(c, data, "beneficiary_category", "beneficiary_categories",
                                                 required=creating, on=on),
                   legal_field=category(c, data, "legal_field", "legal_fields", required=creating),
@@ -71,6 +74,7 @@ def normalize(data: dict, existing, ctx) -> dict:
     if outcome and effective("aid_form", values, existing) != "to_tung":
         c.add("outcome", "Kết quả thành công/không chỉ áp dụng cho vụ việc tham gia tố tụng",
               "Success/failure applies only to litigation cases")
+    historic_commune(c, data, values, existing, "received_date")
     c.raise_if_any()
     return values
 

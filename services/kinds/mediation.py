@@ -9,6 +9,7 @@ from services import catalogs
 from services.dates import today_local
 from services.errors import Collector
 from services.kinds import person as person_rules
+from services.kinds.units import historic_commune, read_units, record_day
 from services.kinds.common import MISSING, category, commune_code, date, effective, keep, text
 
 ASSIGN_WITHIN_DAYS = 3
@@ -44,6 +45,7 @@ def _names(value):
 
 
 def normalize(data: dict, existing, ctx) -> dict:
+    data = read_units(data, "received_date", existing, ctx)
     c = Collector()
     creating = existing is None
     team = data.get("team_id", data.get("team", MISSING))
@@ -59,7 +61,8 @@ def normalize(data: dict, existing, ctx) -> dict:
         team = None
     values = keep({},
                   received_date=date(c, data, "received_date", required=creating),
-                  commune_code=commune_code(c, data, required=creating),
+                  commune_code=commune_code(c, data, required=creating,
+                                            on=record_day(data, "received_date", existing)),
                   village=text(c, data, "village", max_len=120),
                   team=team,
                   basis=category(c, data, "basis", "mediation_bases", required=False),
@@ -92,6 +95,7 @@ def normalize(data: dict, existing, ctx) -> dict:
         c.add("outcome", "Vụ việc có ngày kết thúc nhưng vẫn «Đang hòa giải»", "Case has a closed date but is still in progress")
     if values.get("mediators") and "assigned_date" not in values and (existing is None or not existing.assigned_date):
         values["assigned_date"] = received if creating and received else today_local()
+    historic_commune(c, data, values, existing, "received_date")
     c.raise_if_any()
     return values
 

@@ -1,0 +1,109 @@
+"""Records dated before the 2025 reorganisation, effective 01/07/2025 (district level ended, communes merged;
+issue 15 §6): a record keeps `commune_code` = the post-reform commune it rolls up into and may name the unit of
+its date (`historic_commune_code`); imports read an old code by the row's date; documents, tallies and
+assessments of old dates use the old unit."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from models.records import DisseminationEvent, LegalAidCase, MediationCase
+from services import exporting, importing, records
+from services.columns import IMPORT_COLUMNS, all_columns
+from services.errors import ValidationError
+from tests import factories as f
+
+# 06652 was Phường Hà Phong (TP Hạ Long, Quảng Ninh) before the reform; after it, 06652 is Phường Hà Tu, made of
+# old Hà Phong, Hà Tu, … . 06655 Phường Hà Khẩu (old only) was divided between 06661 (main) and 06706.
+OLD_SAME, OLD_ONLY = "06652", "06655"
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def dissemination_row(day, commune):
+    return [day, commune, "Khu 3", "Hội nghị", "Luật Hòa giải ở cơ sở", "", "", "40", "20", "", "", "", "", ""]
+
+
+# ---- validation ---------------------------------------------------------------------------------------------------
+def test_historic_unit_must_precede_the_reform_and_lead_to_the_commune(db):
+    """The 2025 reorganisation, effective 01/07/2025: an old unit is only valid on a date before that day, and
+    only together with a post-reform commune among its successors."""
+    e = records.save("dissemination", f.dissemination(date="2025-01-02", historic_commune_code=OLD_SAME))
+    assert (e.commune_code, e.historic_commune_code) == ("06652", OLD_SAME)
+    with pytest.raises(ValidationError) as err:
+        records.save("dissemination", f.dissemination(date="2025-07-01", historic_commune_code=OLD_SAME))
+    assert "historic_commune_code" in err.value.by_field() and "01/07/2025" in err.value.message()
+    with pytest.raises(ValidationError) as err:
+        records.save("dissemination", f.dissemination(date="2025-01-02", commune_code=f.OTHER_COMMUNE,
+                                                      historic_commune_code=OLD_SAME))
+    assert "Phường Hà Phong" in err.value.by_field()["historic_commune_code"]
+    with pytest.raises(ValidationError):
+        records.save("dissemination", f.dissemination(date="2025-01-02", historic_commune_code="99999"))
+    # moving the stored record's date past the reform is refused while it names an old unit
+    with pytest.raises(ValidationError):
+        records.save("dissemination", {"date": "2025-08-01"}, record_id=e.id)
+    e = records.save("dissemination", {"date": "2025-08-01", "historic_commune_code": ""}, record_id=e.id)
+    assert e.historic_commune_code == ""
+
+
+def test_the_form_keeps_a_post_reform_commune_with_an_old_date(db):
+    """The form always sends historic_commune_code: its commune_code is the post-reform commune as chosen."""
+    e = records.save("legal-aid", f.legal_aid(received_date="05/03/2025", historic_commune_code=""))
+    assert (e.commune_code, e.historic_commune_code) == ("06652", "")
+
+
+# ---- import / export --------------------------------------------------------------------------------------------
+def test_import_reads_an_old_code_or_name_by_the_rows_date(db, tmp_path):
+    """The 2025 reorganisation, effective 01/07/2025: for a row dated before it, commune_code is read as the unit
+    of that time and rolls up into its successor; the old code is kept as historic_commune_code."""
+    rows = [dissemination_row("02/01/2025", OLD_SAME), dissemination_row("15/03/2024", OLD_ONLY),
+            dissemination_row("20/05/2025", "Phường Hà Khẩu"), dissemination_row("02/08/2025", "06652")]
+    path = write_csv(tmp_path / "e.csv", IMPORT_COLUMNS["dissemination"], rows)
+    assert importing.import_file("dissemination", path).created == 4
+    got = [(str(e.date), e.commune_code, e.historic_commune_code)
+           for e in DisseminationEvent.select().order_by(DisseminationEvent.date)]
+    assert got == [("2024-03-15", "06661", OLD_ONLY), ("2025-01-02", "06652", OLD_SAME),
+                   ("2025-05-20", "06661", OLD_ONLY), ("2025-08-02", "06652", "")]
+
+
+def test_import_of_a_legal_aid_case_with_an_old_code_moves_the_requester_too(db, tmp_path):
+    header = IMPORT_COLUMNS["legal-aid"]
+    row = {"received_date": "10/06/2025", "commune_code": OLD_ONLY, "requester_name": "Đặng Văn Đức",
+           "beneficiary_category": "Người thuộc hộ nghèo", "legal_field": "Đất đai", "aid_form": "Tư vấn pháp luật"}
+    path = write_csv(tmp_path / "l.csv", header, [[row.get(h, "") for h in header]])
+    importing.import_file("legal-aid", path)
+    case = LegalAidCase.get()
+    assert (case.commune_code, case.historic_commune_code, case.requester.commune_code) == ("06661", OLD_ONLY,
+                                                                                            "06661")
+
+
+def test_an_old_code_for_a_post_reform_date_is_a_row_error_naming_both(db, tmp_path):
+    """The 2025 reorganisation, effective 01/07/2025: from that day an old unit's code means nothing."""
+    rows = [dissemination_row("02/01/2025", OLD_ONLY), dissemination_row("01/07/2025", OLD_ONLY)]
+    path = write_csv(tmp_path / "e.csv", IMPORT_COLUMNS["dissemination"], rows)
+    with pytest.raises(ValidationError) as err:
+        importing.import_file("dissemination", path)
+    assert [(e.row, e.field) for e in err.value.errors] == [(3, "commune_code")]
+    message = err.value.errors[0].vi
+    assert OLD_ONLY in message and "Phường Hà Khẩu" in message and "01/07/2025" in message
+    assert DisseminationEvent.select().count() == 0
+
+
+def test_export_and_reimport_keep_both_codes(db, tmp_path):
+    records.save("mediation", f.mediation(received_date="2025-02-10", commune_code=OLD_ONLY))   # a script
+    records.save("mediation", f.mediation(received_date="2025-02-11", historic_commune_code=""))
+    assert "historic_commune_code" in all_columns("mediation")
+    out = tmp_path / "m.csv"
+    exporting.export_file("mediation", out)
+    before = sorted((c.id, c.commune_code, c.historic_commune_code) for c in MediationCase.select())
+    assert before[0][1:] == ("06661", OLD_ONLY) and before[1][1:] == ("06652", "")
+    result = importing.import_file("mediation", out)
+    assert result.created == 0
+    assert sorted((c.id, c.commune_code, c.historic_commune_code) for c in MediationCase.select()) == before
