@@ -45,7 +45,7 @@ class Commune:
         return f"{self.name}, {self.province_name}"
 
 
-_PREFIXES = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ")
+_PREFIXES = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ", "Thị trấn ", "Thị xã ", "Huyện ", "Quận ")
 
 
 def _strip_prefix(name: str) -> str:
@@ -53,6 +53,11 @@ def _strip_prefix(name: str) -> str:
         if name.startswith(p):
             return name[len(p):]
     return name
+
+
+def strip_unit_prefix(name: str) -> str:
+    """ "Phường Hà Phong" -> "Hà Phong" (also thị trấn, huyện, quận, thị xã, tỉnh, thành phố)."""
+    return _strip_prefix(name)
 
 
 def _ward_type(name: str) -> str:

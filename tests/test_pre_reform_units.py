@@ -5,6 +5,7 @@ assessments of old dates use the old unit."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 
 import pytest
 
@@ -107,3 +108,46 @@ def test_export_and_reimport_keep_both_codes(db, tmp_path):
     result = importing.import_file("mediation", out)
     assert result.created == 0
     assert sorted((c.id, c.commune_code, c.historic_commune_code) for c in MediationCase.select()) == before
+
+
+# ---- printing ---------------------------------------------------------------------------------------------------
+def _text(pdf: bytes) -> str:
+    import io
+
+    import pdfplumber
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return " ".join(" ".join(page.extract_text() or "" for page in doc.pages).split())   # lines joined
+
+
+def test_documents_of_an_old_record_name_the_unit_of_its_date(db):
+    """The 2025 reorganisation, effective 01/07/2025: an event of 02/01/2025 held in old Phường Hà Phong is
+    recorded under that ward, Thành phố Hạ Long (district level, ended 01/07/2025), Tỉnh Quảng Ninh — not under
+    the post-reform Phường Hà Tu that now has code 06652."""
+    from services import printing
+    old = records.save("dissemination", f.dissemination(date="2025-01-02", historic_commune_code=OLD_SAME))
+    for doc in ("event-record", "attendance-sheet"):
+        text = _text(printing.print_documents(doc, [old.id]))
+        for name in ("PHƯỜNG HÀ PHONG", "THÀNH PHỐ HẠ LONG", "Hà Phong, ngày 02 tháng 01 năm 2025"):
+            assert name in text, (doc, name)
+        assert "Phường Hà Phong, Thành phố Hạ Long, Tỉnh Quảng Ninh" in text, doc
+        assert "Hà Tu" not in text, doc
+    new = records.save("dissemination", f.dissemination(date="2025-07-02"))
+    text = _text(printing.print_documents("event-record", [new.id]))
+    assert "PHƯỜNG HÀ TU" in text and "TỈNH QUẢNG NINH" in text and "Hà Phong" not in text
+
+
+def test_case_slip_mediation_documents_and_book_of_old_records(db):
+    from services import printing
+    case = records.save("legal-aid", f.legal_aid(received_date="10/06/2025", commune_code=OLD_ONLY))
+    text = _text(printing.print_documents("case-slip", [case.id]))
+    assert "PHƯỜNG HÀ KHẨU" in text and "Phường Hà Khẩu, Thành phố Hạ Long, Tỉnh Quảng Ninh" in text
+    team = records.save("mediation-team", {"name": "Tổ hòa giải khu 5", "commune_code": "06661"})
+    med = records.save("mediation", f.mediation(received_date="2025-03-02", commune_code=OLD_ONLY, team_id=team.id,
+                                                outcome="thanh", closed_date="2025-03-09", agreement="Mở lại lối đi"))
+    for doc in ("mediation-minutes", "mediation-agreement"):
+        text = _text(printing.print_documents(doc, [med.id]))       # the heading cell wraps the old name
+        assert "ỦY BAN NHÂN DÂN PHƯỜNG HÀ" in text and "KHẨU" in text and "Việt Hưng" not in text, doc
+    book = _text(printing.print_mediation_book(team.id, dt.date(2025, 1, 1), dt.date(2025, 6, 30)))
+    assert "Phường Hà Khẩu, Thành phố Hạ Long, Tỉnh Quảng Ninh" in book
+    book = _text(printing.print_mediation_book(team.id, dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    assert "Hà Khẩu" not in book and "Phường Việt Hưng" in book

@@ -25,7 +25,7 @@ from models.db import database
 from models.records import DisseminationEvent, LegalAidCase, MediationCase, MediationTeam, Person
 from services.errors import NotFoundError, ValidationError
 from services.printing import dissemination, legal_aid, mediation
-from services.printing.context import record_print
+from services.printing.context import record_print, units_of
 from services.printing.document import build_pdf, join_documents
 
 
@@ -97,7 +97,8 @@ def _render(doc: DocumentType, records: list, out, *, batch: bool, landscape: bo
     for r in records:
         if doc.token == "mediation-agreement" and batch and r.outcome != mediation.SUCCESS:
             continue            # a batch prints agreements only for cases mediated successfully
-        stories.append(doc.story(r))
+        with units_of(r):           # a record dated before 01/07/2025 prints its unit of that date
+            stories.append(doc.story(r))
     if not stories:
         raise NotFoundError("Không có hồ sơ nào để in", "Nothing to print")
     return build_pdf(join_documents(stories), out, numbering="total" if batch else "decree",
@@ -153,10 +154,24 @@ def print_mediation_book(team_id: str, start: dt.date, end: dt.date, out: str | 
                          actor=None) -> bytes:
     """Sổ theo dõi hoạt động hòa giải ở cơ sở of a team for a period (landscape, "Trang x/y")."""
     team = find_team(team_id)
-    data = build_pdf(mediation.book_story(team, start, end), out, landscape=True, numbering="total",
-                     title="Sổ theo dõi hoạt động hòa giải ở cơ sở")
+    with units_of(commune_code=team.commune_code, historic_code=_book_unit(team, start, end), on=end):
+        story = mediation.book_story(team, start, end)
+    data = build_pdf(story, out, landscape=True, numbering="total", title="Sổ theo dõi hoạt động hòa giải ở cơ sở")
     _audit("mediation-team", [team], BOOK_TOKEN, actor)
     return data
+
+
+def _book_unit(team: MediationTeam, start: dt.date, end: dt.date) -> str | None:
+    """The old unit a book that closes before 01/07/2025 is kept under: the one its cases name, else the team's
+    commune's only predecessor (several predecessors and no case naming one: the new commune)."""
+    from services import admin_units
+    if not admin_units.is_pre_reform(end):
+        return None
+    named = {c.historic_commune_code for c in mediation.book_cases(team, start, end) if c.historic_commune_code}
+    if len(named) == 1:
+        return named.pop()
+    before = admin_units.legacy_units_for(team.commune_code)
+    return before[0].code if not named and len(before) == 1 else None
 
 
 def report_tally(period, *, province: str | None = None, communes: list[str] | None = None,

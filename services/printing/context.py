@@ -1,6 +1,7 @@
 """What printed documents need from the rest of the app: issuing body of a commune, labels, persons, audit.
 
     issuer = commune_issuer("07090")          # Issuer(province="Quảng Ninh", unit="Xã …", place="…")
+    with units_of(event): story = event_record_story(event)   # the commune prints as the unit of the record's date
     label("legal_fields", "dat_dai")          # "Đất đai"
     person_line(person)                       # "Nguyễn Văn A, sinh năm 1980, dân tộc Dao, thôn Nà Lạ"
     record_print("legal-aid", case.id, actor=None, doc="case-slip")   # AuditEntry action "print"
@@ -8,9 +9,54 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from services import admin_units, audit, catalogs
 from services.printing.document import Issuer
+
+# ---- Units of a record's date (the 2025 reorganisation, effective 01/07/2025) ----------------------------------
+# While a record's document is built, its post-reform commune prints as the unit that existed on the record's
+# date (admin_units.heading_for): old commune, district and old province. This is the one place where documents
+# get their commune names (commune_issuer, commune_name below), so every document of the record — and any added
+# later — follows, without each layout having to pass the record down. Set by services.printing when it renders.
+_DATED_UNIT: ContextVar[tuple[str, admin_units.UnitHeading] | None] = ContextVar("dated_unit", default=None)
+
+
+def record_day(record) -> dt.date | None:
+    """The date that decides a record's unit: the event date, or the received date of a case; a mediation case
+    closed from 01/07/2025 on prints its (closing) documents under the new commune."""
+    day = getattr(record, "date", None) or getattr(record, "received_date", None)
+    closed = getattr(record, "closed_date", None) if hasattr(record, "parties") else None
+    return max(day, closed) if day and closed else day
+
+
+@contextmanager
+def units_of(record=None, *, commune_code: str | None = None, historic_code: str | None = None,
+             on: dt.date | None = None):
+    """Within the block, `record`'s commune (or `commune_code`) prints as the unit of its date."""
+    code = record.commune_code if record is not None else commune_code
+    old = getattr(record, "historic_commune_code", "") if record is not None else historic_code
+    head = admin_units.heading_for(code, old, record_day(record) if record is not None else on)
+    token = _DATED_UNIT.set((code, head) if head is not None and head.pre_reform else None)
+    try:
+        yield head
+    finally:
+        _DATED_UNIT.reset(token)
+
+
+def _dated_unit(commune_code: str | None) -> admin_units.UnitHeading | None:
+    current = _DATED_UNIT.get()
+    return current[1] if current is not None and commune_code and current[0] == commune_code else None
+
+
+def _old_issuer(head: admin_units.UnitHeading, body: str, unit: str | None) -> Issuer:
+    """Pre-reform heading: the district (huyện/quận/thị xã/thành phố) as chủ quản line over the old commune."""
+    ptype = "Thành phố" if head.province_name.startswith("Thành phố") else "Tỉnh"
+    province = admin_units.strip_unit_prefix(head.province_name)
+    return Issuer(province=province, province_type=ptype, body=body,
+                  unit=unit if unit is not None else head.commune_name,
+                  place=admin_units.strip_unit_prefix(head.commune_name), parent=head.district_name or "")
 
 
 def label(name: str, code, lang: str = "vi") -> str:
@@ -18,7 +64,11 @@ def label(name: str, code, lang: str = "vi") -> str:
 
 
 def commune_issuer(commune_code: str | None, body: str = "Ủy ban nhân dân", unit: str | None = None) -> Issuer:
-    """Heading of the commune People's Committee (post-2025: province line + "ỦY BAN NHÂN DÂN / XÃ <TÊN>")."""
+    """Heading of the commune People's Committee (post-2025: province line + "ỦY BAN NHÂN DÂN / XÃ <TÊN>"; for a
+    record dated before 01/07/2025 with its old unit: district line + "ỦY BAN NHÂN DÂN / PHƯỜNG <TÊN CŨ>")."""
+    head = _dated_unit(commune_code)
+    if head is not None:
+        return _old_issuer(head, body, unit)
     c = admin_units.commune(commune_code)
     if c is None:
         return Issuer(province="", body=body, unit=unit or "", place="")
@@ -37,6 +87,10 @@ def province_issuer(province_code: str, body: str = "Sở Tư pháp") -> Issuer:
 
 
 def commune_name(code: str | None) -> str:
+    """The commune's name; the old unit with its district and province while a pre-reform record prints."""
+    head = _dated_unit(code)
+    if head is not None:
+        return ", ".join(x for x in (head.commune_name, head.district_name, head.province_name) if x)
     return admin_units.commune_name(code) if code else ""
 
 

@@ -35,7 +35,7 @@ def team_issuer(case_or_team) -> Issuer:
     team = case_or_team if isinstance(case_or_team, MediationTeam) else case_or_team.team
     commune = case_or_team.commune_code
     base = commune_issuer(commune)
-    parent = f"Ủy ban nhân dân {commune_name(commune)}" if commune_name(commune) else ""
+    parent = f"Ủy ban nhân dân {base.unit}" if base.unit else ""
     return Issuer(province=base.province, province_type=base.province_type, body=team_title(team,
                   getattr(case_or_team, "village", "")), unit="", place=base.place, parent=parent)
 
