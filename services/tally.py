@@ -31,6 +31,15 @@ SUCCESS_RATE_DEFINITION = {
     "en": "Mediation success rate = successful / (successful + unsuccessful) × 100%; cases in progress and other "
           "outcomes are not in the denominator.",
 }
+# Records dated before the 2025 reorganisation (effective 01/07/2025) keep the post-reform commune they roll up
+# into (commune_code, see services.admin_units), so every figure and per-commune line is in the new units; a
+# tally showing any day before 01/07/2025 says so.
+ROLLUP_NOTE = {
+    "vi": "Số liệu trước 01/07/2025 được cộng vào đơn vị hành chính mới theo bảng chuyển đổi (sắp xếp đơn vị "
+          "hành chính năm 2025).",
+    "en": "Figures before 01/07/2025 are added to the new administrative units through the conversion table "
+          "(2025 reorganisation of administrative units).",
+}
 MEDIATION_SUCCESS, MEDIATION_FAILED = "thanh", "khong_thanh"
 LEGAL_AID_SUCCESS = "success"
 
@@ -329,4 +338,6 @@ def compute(period: Period, *, province: str | None = None, communes: list[str] 
     }
     if per_commune is not None:
         result["by_commune"] = per_commune
+    shown = [period] + ([prev_period] if prev_period else [])
+    result["rollup_note"] = ROLLUP_NOTE if any(admin_units.is_pre_reform(x.start) for x in shown) else None
     return result

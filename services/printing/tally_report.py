@@ -99,6 +99,12 @@ def tally_rows(data: dict, layout: str = "tally", lang: str = "vi") -> list[Row]
     return rows
 
 
+def data_notes(data: dict, lang: str = "vi") -> list[str]:
+    """Notes that depend on the figures: the roll-up of pre-reform units (services.tally.ROLLUP_NOTE)."""
+    note = data.get("rollup_note")
+    return [note.get(lang) or note["vi"]] if note else []
+
+
 def notes(layout: str = "tally", lang: str = "vi") -> list[str]:
     return [n.get(lang) or n["vi"] for s in load_layout(layout)["sections"] for n in s.get("notes", [])]
 
@@ -170,7 +176,7 @@ def tally_pdf(data: dict, out: str | Path | None = None, *, layout: str = "tally
     section_rows = [i + 1 for i, r in enumerate(rows) if r.kind == "section"]
     table.setStyle([("BACKGROUND", (0, i), (-1, i), "#F2F2F2") for i in section_rows])
     story.append(table)
-    for note in notes(layout, lang):
+    for note in notes(layout, lang) + data_notes(data, lang):
         story.append(p(esc(note), "note"))
     story.append(signature_block([Signer("NGƯỜI LẬP BIỂU", name=""),
                                   Signer("THỦ TRƯỞNG ĐƠN VỊ", "(Ký, ghi rõ họ tên, đóng dấu)")], width))
@@ -264,7 +270,7 @@ def tally_xlsx(data: dict, out: str | Path | None = None, *, layout: str = "tall
                 _write_num(ws, r, 3, row.previous, num, f["text"])
                 _write_num(ws, r, 4, row.change, f["chg"], f["text"])
         r += 1
-    for note in notes(layout, lang):
+    for note in notes(layout, lang) + data_notes(data, lang):
         r += 1
         ws.merge_range(r, 0, r, ncol - 1, note, f["note"])
         ws.set_row(r, 45)
