@@ -78,6 +78,8 @@ def _summary(card: dict) -> str:
         lines.append(f"  Nguồn điểm/chỉ tiêu: {ps.get('source')}"
                      + (f" (nạp {ps['loaded_at']})" if ps.get("loaded_at") else "")
                      + ("" if ps.get("verified") else " — cần xác nhận"))
+    if card.get("unit_note"):
+        lines.append(f"  {card['unit_note']}")
     return "\n".join(lines + [f"  – {f}" for f in r["failed_conditions"]])
 
 
@@ -123,9 +125,8 @@ def _assess_set(args):
         raise UsageError("Chưa có giá trị nào (--set MÃ=GIÁ_TRỊ hoặc --clear MÃ)", "No values given (--set ID=VALUE or --clear ID)")
     if any(v["value"] is None and v["evidence"] for v in entries.values()):
         # evidence without a value keeps the stored value: merge it in
-        from services.assessment import resolve_commune
-        from services.assessment.store import load
-        saved = load(resolve_commune(args.commune), int(args.year))
+        from services.assessment.service import load_saved
+        saved = load_saved(args.commune, int(args.year))
         stored = dict(saved.values) if saved else {}
         for k, v in entries.items():
             if v["value"] is None and v["evidence"]:

@@ -383,17 +383,22 @@ def test_province_view_and_previous_year(db):
     set_values(COMMUNE, 2024, EXAMPLE_A)
     set_values(OTHER, 2024, {**EXAMPLE_A, "DK3": True})
     ov = province_overview("22", 2024)
-    rows = {r["commune"]: r for r in ov["communes"]}
-    assert ov["counts"]["communes"] == len(rows) > 50 and ov["counts"]["assessed"] == 2
+    # 2024 lists the units of 2024 (the 2025 reorganisation took effect on 01/07/2025): old codes
+    rows = {r["historic_commune_code"] or r["commune"]: r for r in ov["communes"]}
+    assert ov["counts"]["communes"] == len(rows) > 150 and ov["counts"]["assessed"] == 2
     assert ov["counts"]["recognised"] == 1
     assert rows[COMMUNE]["recognised"] is True and rows[COMMUNE]["total_points"] == 92
     assert rows[OTHER]["recognised"] is False and rows[OTHER]["assessed"] is True
     assert rows["06661"]["assessed"] is False and rows["06661"]["recognised"] is False
     only = province_overview("22", 2024, only_assessed=True)
-    assert [r["commune"] for r in only["communes"]] == sorted([COMMUNE, OTHER])
-    prev = assess(COMMUNE, 2025)["previous"]
+    assert [r["historic_commune_code"] for r in only["communes"]] == sorted([COMMUNE, OTHER])
+    # the previous year of a post-reform commune is its only predecessor's (06967 Xã Cái Chiên stayed as it
+    # was); a commune made of several old units (06652) has no single previous year
+    set_values("06967", 2024, EXAMPLE_A)
+    prev = assess("06967", 2025)["previous"]
     assert prev["year"] == 2024 and prev["recognised"] is True and prev["total_points"] == 92
     assert prev["framework"] == "QĐ 25/2021/QĐ-TTg"
+    assert assess(COMMUNE, 2025)["previous"] is None
     assert assess(COMMUNE, 2022)["previous"] is None                # 2021: no framework of this app
 
 
@@ -410,7 +415,8 @@ def test_scorecard_pdf_and_xlsx(db, tmp_path):
     card = set_values(COMMUNE, 2024, {**EXAMPLE_A, "DK3": True, "5.4": None})
     scorecard_pdf(card, tmp_path / "card.pdf")
     text = _pdf_text(tmp_path / "card.pdf")
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Phường Hà Tu" in text
+    # a 2024 scorecard is headed by the ward of 2024 (06652 read as old Phường Hà Phong, TP Hạ Long)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Phường Hà Phong" in text and "Hà Tu" not in text
     assert "CHƯA ĐẠT CHUẨN" in text and "88/100" in text and "bị truy cứu trách nhiệm hình sự" in text
     assert "kỷ luật hành chính" in text
     # the flag and the points source are printed (TT 09/2021 Phụ lục I not verified)
@@ -425,10 +431,10 @@ def test_scorecard_pdf_and_xlsx(db, tmp_path):
     ov = province_overview("22", 2024, only_assessed=True)
     province_pdf(ov, tmp_path / "list.pdf")
     text = _pdf_text(tmp_path / "list.pdf")
-    assert "DANH SÁCH XÃ, PHƯỜNG, ĐẶC KHU ĐẠT CHUẨN" in text and "Phường Hà Tu" in text
+    assert "DANH SÁCH XÃ, PHƯỜNG, ĐẶC KHU ĐẠT CHUẨN" in text and "Phường Hà Phong" in text
     assert "Nguồn bảng điểm/chỉ tiêu: Điểm tạm tính" in text
     province_xlsx(ov, tmp_path / "list.xlsx")
-    assert load_workbook(tmp_path / "list.xlsx").active["C5"].value == "Phường Hà Tu"
+    assert load_workbook(tmp_path / "list.xlsx").active["C5"].value == "Phường Hà Phong"
 
 
 # ----------------------------------------------------------------------------------------------- CLI

@@ -173,3 +173,72 @@ def test_tally_across_the_reform_rolls_old_units_into_the_new_commune(db, tmp_pa
     assert "Phường Việt Hưng" in text and "Hà Khẩu" not in text
     after = tally.compute(periods.custom("2026-07-01", "2026-12-31"), province="22")
     assert after["rollup_note"] is None
+
+
+# ---- assessment -------------------------------------------------------------------------------------------------
+def test_a_2024_assessment_is_of_the_old_commune(db, tmp_path):
+    """The 2025 reorganisation, effective 01/07/2025: a 2024 assessment (QĐ 25/2021, years 2022–2024) is of the
+    commune that existed in 2024, is headed by it, and takes as evidence the records naming it (plus those of its
+    successor naming no old unit)."""
+    from services.assessment import assess, set_values
+    from services.assessment.pdf import scorecard_pdf
+    records.save("dissemination", f.dissemination(date="2024-05-02", historic_commune_code=OLD_SAME))
+    records.save("dissemination", f.dissemination(date="2024-06-02", historic_commune_code="06664"))  # old Hà Tu
+    records.save("dissemination", f.dissemination(date="2024-07-02", historic_commune_code=""))       # unknown
+    card = assess("06652", 2024)
+    assert (card["commune"], card["historic_commune_code"], card["commune_name"]) == ("06652", OLD_SAME,
+                                                                                   "Phường Hà Phong")
+    assert card["unit"] == {"code": OLD_SAME, "name": "Phường Hà Phong", "district": "Thành phố Hạ Long",
+                            "province": "Tỉnh Quảng Ninh", "pre_reform": True}
+    assert "06664 Phường Hà Tu" in card["unit_note"]
+    hatu = assess("06664", 2024)
+    assert hatu["commune"] == "06652" and hatu["commune_name"] == "Phường Hà Tu"
+    from services.assessment import auto as auto_mod
+    assert auto_mod.compute("dissemination.sessions", ("06652", OLD_SAME), 2024).value == 2
+    assert auto_mod.compute("dissemination.sessions", ("06652", "06664"), 2024).value == 2
+    assert auto_mod.compute("dissemination.sessions", "06652", 2024).value == 3      # the whole new commune
+    # saved per old unit
+    set_values(OLD_SAME, 2024, {"1.1": 5})
+    set_values("06664", 2024, {"1.1": 3})
+    assert assess(OLD_SAME, 2024)["result"]["total_points"] == 5
+    assert assess("06664", 2024)["result"]["total_points"] == 3
+    # from 2025 the code is the post-reform ward again
+    assert assess("06652", 2025)["commune_name"] == "Phường Hà Tu" and assess("06652", 2025)["unit"]["district"] is None
+    out = tmp_path / "card.pdf"
+    scorecard_pdf(assess("06652", 2024), out)
+    text = _text(out.read_bytes())
+    assert "PHƯỜNG HÀ PHONG" in text and "THÀNH PHỐ HẠ LONG" in text and "Phường Hà Phong — chuẩn tiếp cận" in text
+
+
+def test_a_new_commune_of_several_old_units_must_name_one_for_2024(db):
+    """The 2025 reorganisation, effective 01/07/2025: Phường Hạ Long (06688) was made of old Hồng Hải and Hồng Hà;
+    a 2024 assessment must name which one is assessed."""
+    from services.assessment import assess
+    with pytest.raises(ValidationError) as err:
+        assess("Phường Hạ Long", 2024)
+    assert err.value.exit_code == 2
+    message = err.value.message()
+    assert "06688 Phường Hồng Hải" in message and "06697 Phường Hồng Hà" in message
+    assert assess("Phường Hạ Long", 2025)["commune"] == "06688"
+    assert assess("06697", 2024)["commune_name"] == "Phường Hồng Hà"
+
+
+def test_cli_assess_old_unit_and_refusal(data_dir):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PLCS_DATA_DIR": str(data_dir)}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, str(root / "main.py"), *args], capture_output=True, text=True,
+                              cwd=root, env=env, timeout=120)
+    r = cli("assess", "06655", "--year", "2024", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    card = json.loads(r.stdout)
+    assert (card["commune"], card["historic_commune_code"], card["commune_name"]) == ("06661", OLD_ONLY,
+                                                                                   "Phường Hà Khẩu")
+    r = cli("assess", "Phường Hạ Long", "--year", "2024", "--format", "json")
+    assert r.returncode == 2 and "06688 Phường Hồng Hải" in r.stderr

@@ -59,6 +59,19 @@ class AutoValue:
                 "text_vi": self.vi, "text_en": self.en}
 
 
+def _of(model, commune):
+    """Records of the unit assessed: a post-reform commune (a code), or for a year ≤ 2024 (commune, old unit):
+    the records naming that old unit, and those of its successor commune that name no old unit (entered before
+    old units were recorded). Teams have no old unit: those of the successor commune."""
+    if isinstance(commune, tuple):
+        new, old = commune
+        if hasattr(model, "historic_commune_code"):
+            return ((model.historic_commune_code == old)
+                    | ((model.historic_commune_code == "") & (model.commune_code == new)))
+        return model.commune_code == new
+    return model.commune_code == commune
+
+
 def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
@@ -87,7 +100,7 @@ def mediation_cases(commune: str, year: int, as_of: dt.date) -> AutoValue:
     lo, hi = _year_bounds(year)
     M = MediationCase
     rows = (M.select(M.id, M.number, M.assigned_date, M.outcome)
-            .where((M.commune_code == commune) & (M.deleted == False)  # noqa: E712
+            .where(_of(M, commune) & (M.deleted == False)  # noqa: E712
                    & (M.received_date.between(lo, hi)) & (M.outcome.not_in(OUT_OF_SCOPE)))
             .order_by(M.received_date, M.number).tuples())
     rows = list(rows)
@@ -134,7 +147,7 @@ def mediation_cases(commune: str, year: int, as_of: dt.date) -> AutoValue:
 def mediation_success_rate(commune: str, year: int, as_of: dt.date) -> AutoValue:
     lo, hi = _year_bounds(year)
     rows = (MediationCase.select(MediationCase.id, MediationCase.number, MediationCase.outcome)
-            .where((MediationCase.commune_code == commune) & (MediationCase.deleted == False)  # noqa: E712
+            .where(_of(MediationCase, commune) & (MediationCase.deleted == False)  # noqa: E712
                    & (MediationCase.received_date.between(lo, hi))
                    & (MediationCase.outcome.in_(SUCCESS + FAILED)))
             .order_by(MediationCase.received_date, MediationCase.number).tuples())
@@ -154,7 +167,7 @@ def mediation_teams_compliant(commune: str, year: int, as_of: dt.date) -> AutoVa
     _, hi = _year_bounds(year)
     rows = (MediationTeam.select(MediationTeam.id, MediationTeam.name, MediationTeam.members,
                                  MediationTeam.recognised_date)
-            .where((MediationTeam.commune_code == commune) & (MediationTeam.deleted == False))  # noqa: E712
+            .where(_of(MediationTeam, commune) & (MediationTeam.deleted == False))  # noqa: E712
             .order_by(MediationTeam.name).tuples())
     records, ok = [], 0
     for rid, name, members, recognised in rows:
@@ -182,7 +195,7 @@ def mediation_teams_compliant(commune: str, year: int, as_of: dt.date) -> AutoVa
 def dissemination_sessions(commune: str, year: int, as_of: dt.date, ethnic_only: bool = False) -> AutoValue:
     lo, hi = _year_bounds(year)
     E = DisseminationEvent
-    cond = (E.commune_code == commune) & (E.deleted == False) & (E.date.between(lo, hi))  # noqa: E712
+    cond = _of(E, commune) & (E.deleted == False) & (E.date.between(lo, hi))  # noqa: E712
     if ethnic_only:
         cond &= ((E.participants_ethnic_minority > 0) | (E.language != "vi")
                  | (fn.instr(E.target_groups, Value(f'"{ETHNIC_MINORITY_GROUP}"', converter=False)) > 0))
@@ -212,7 +225,7 @@ def dissemination_forms(commune: str, year: int, as_of: dt.date) -> AutoValue:
     E = DisseminationEvent
     lo, hi = _year_bounds(year)
     rows = (E.select(E.form, fn.COUNT(E.id), fn.SUM(E.participants))
-            .where((E.commune_code == commune) & (E.deleted == False) & (E.date.between(lo, hi)))  # noqa: E712
+            .where(_of(E, commune) & (E.deleted == False) & (E.date.between(lo, hi)))  # noqa: E712
             .group_by(E.form).order_by(fn.COUNT(E.id).desc()).tuples())
     by_form = {form: {"sessions": n, "participants": int(p or 0)} for form, n, p in rows}
 
@@ -233,7 +246,7 @@ def legal_aid_referrals(commune: str, year: int, as_of: dt.date) -> AutoValue:
     lo, hi = _year_bounds(year)
     L = LegalAidCase
     rows = (L.select(L.id, L.number, L.status, L.referred_to)
-            .where((L.commune_code == commune) & (L.deleted == False)  # noqa: E712
+            .where(_of(L, commune) & (L.deleted == False)  # noqa: E712
                    & (L.received_date.between(lo, hi)))
             .order_by(L.received_date, L.number).tuples())
     records, referred = [], 0

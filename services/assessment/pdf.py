@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether
 
 from services.formatting import fmt_decimal
-from services.printing.context import commune_issuer, province_issuer
+from services.printing.context import commune_issuer, province_issuer, units_of
 from services.printing.document import (Signer, admin_heading, build_pdf, data_table, esc, frame_width, p,
                                         section, signature_block, title_block)
 
@@ -75,7 +75,11 @@ def _src(ind: dict) -> str:
 
 def scorecard_story(card: dict, on: dt.date | None = None) -> list:
     fw_points = card["style"] == "points"
-    story = admin_heading(commune_issuer(card["commune"]), number="", on=on)
+    # a year ≤ 2024 is headed by the unit of that year (old commune under its district), see printing.context
+    with units_of(commune_code=card["commune"], historic_code=card.get("historic_commune_code"),
+                  on=dt.date(int(card["year"]), 12, 31)):
+        issuer = commune_issuer(card["commune"])
+    story = admin_heading(issuer, number="", on=on)
     story += title_block("BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM" if fw_points else "BẢNG TỰ ĐÁNH GIÁ MỨC ĐỘ ĐẠT CHUẨN",
                          f"{card['commune_name']} — chuẩn tiếp cận pháp luật năm {card['year']}")
     story.append(p(esc(f"Theo {card['framework']} và {card['guidance']} (phiên bản dữ liệu {card['framework_version']})"
@@ -148,7 +152,7 @@ def province_story(overview: dict, on: dt.date | None = None) -> list:
     for i, r in enumerate(overview["communes"], start=1):
         crit = ", ".join(f"{x['id']}: {_pts(x['points'])}" if x.get("points") is not None
                          else f"{x['id']}: {'Đạt' if x['result'] == 'met' else 'Không'}" for x in r["criteria"])
-        rows.append([str(i), r["commune"], r["commune_name"], "Đạt" if r["recognised"] else "Chưa đạt",
+        rows.append([str(i), r.get("historic_commune_code") or r["commune"], r["commune_name"], "Đạt" if r["recognised"] else "Chưa đạt",
                      _pts(r["total_points"]) if r["total_points"] is not None else "—", crit,
                      "; ".join(r["failed_conditions"][:6]) + (" …" if len(r["failed_conditions"]) > 6 else "")
                      if r["assessed"] else "Chưa đánh giá"])

@@ -26,34 +26,44 @@ def _check_commune(commune_code: str) -> None:
                                           f"Unknown commune code '{commune_code}'")])
 
 
-def load(commune_code: str, year: int) -> Assessment | None:
-    """The live assessment record of a commune and year (the newest if a sync brought two)."""
-    return (Assessment.alive()
-            .where((Assessment.commune_code == commune_code) & (Assessment.year == int(year)))
-            .order_by(Assessment.updated_at.desc()).first())
+def load(commune_code: str, year: int, historic_code: str = "") -> Assessment | None:
+    """The live assessment record of a commune and year (the newest if a sync brought two). `historic_code` names
+    the pre-reform unit assessed (years ≤ 2024); when the commune had only that one predecessor, an assessment
+    saved before units were recorded (without one) is that unit's."""
+    def newest(historic: str):
+        return (Assessment.alive()
+                .where((Assessment.commune_code == commune_code) & (Assessment.year == int(year))
+                       & (Assessment.historic_commune_code == historic))
+                .order_by(Assessment.updated_at.desc()).first())
+    found = newest(historic_code or "")
+    if found is None and historic_code:
+        from services import admin_units
+        if [u.code for u in admin_units.legacy_units_for(commune_code)] == [historic_code]:
+            found = newest("")
+    return found
 
 
-def load_many(commune_codes: list[str], year: int) -> dict[str, Assessment]:
-    """{commune_code: Assessment} for a year, one query (province view)."""
-    out: dict[str, Assessment] = {}
+def load_many(commune_codes: list[str], year: int) -> dict[tuple[str, str], Assessment]:
+    """{(commune_code, historic_commune_code): Assessment} for a year, one query (province view)."""
+    out: dict[tuple[str, str], Assessment] = {}
     if not commune_codes:
         return out
     q = (Assessment.alive().where((Assessment.commune_code.in_(commune_codes)) & (Assessment.year == int(year)))
          .order_by(Assessment.updated_at))
     for a in q:
-        out[a.commune_code] = a            # newest wins
+        out[(a.commune_code, a.historic_commune_code or "")] = a            # newest wins
     return out
 
 
 def _write(commune_code: str, year: int, framework, new_values: dict, remove: list[str],
-           result: dict | None, actor: str | None) -> Assessment:
+           result: dict | None, actor: str | None, historic_code: str = "") -> Assessment:
     ctx = app.current()
     with database.atomic():
-        existing = load(commune_code, year)
+        existing = load(commune_code, year, historic_code)
         creating = existing is None
         if creating:
-            inst = Assessment(commune_code=commune_code, year=int(year), framework_id=framework.id, values={},
-                              result={}, device_id=ctx.device_id)
+            inst = Assessment(commune_code=commune_code, historic_commune_code=historic_code or "", year=int(year),
+                              framework_id=framework.id, values={}, result={}, device_id=ctx.device_id)
         else:
             inst = existing
         before_values = dict(inst.values or {})
@@ -76,16 +86,18 @@ def _write(commune_code: str, year: int, framework, new_values: dict, remove: li
         inst.save(force_insert=creating)
         if creating:
             changes = {"commune_code": [None, commune_code], "year": [None, int(year)], **changes}
+            if historic_code:
+                changes["historic_commune_code"] = [None, historic_code]
         audit.record(Assessment.KIND, inst.id, "create" if creating else "update", changes, actor)
         outbox.queue(Assessment.KIND, inst.id)
         return inst
 
 
 def save_values(commune_code: str, year: int, framework, values: dict, *, remove: list[str] = (),
-                result: dict | None = None, actor: str | None = None) -> Assessment:
+                result: dict | None = None, actor: str | None = None, historic_code: str = "") -> Assessment:
     """Merge already-validated values into the record (creating it); see service.set_values for the checked API."""
     _check_commune(commune_code)
-    return _write(commune_code, year, framework, values, list(remove), result, actor)
+    return _write(commune_code, year, framework, values, list(remove), result, actor, historic_code)
 
 
 def save_result(inst: Assessment, result: dict) -> None:

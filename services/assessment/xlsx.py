@@ -118,7 +118,7 @@ def province_xlsx(overview: dict, out) -> None:
     for i, row in enumerate(overview["communes"], start=1):
         r = 3 + i
         ws.write_number(r, 0, i, f["num"])
-        ws.write(r, 1, row["commune"], f["cell"])
+        ws.write(r, 1, row.get("historic_commune_code") or row["commune"], f["cell"])
         ws.write(r, 2, row["commune_name"], f["cell"])
         ws.write(r, 3, row["framework"], f["cell"])
         ws.write(r, 4, "x" if row["assessed"] else "", f["cell"])
