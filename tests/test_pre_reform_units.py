@@ -242,3 +242,40 @@ def test_cli_assess_old_unit_and_refusal(data_dir):
                                                                                    "Phường Hà Khẩu")
     r = cli("assess", "Phường Hạ Long", "--year", "2024", "--format", "json")
     assert r.returncode == 2 and "06688 Phường Hồng Hải" in r.stderr
+
+
+# ---- the form ---------------------------------------------------------------------------------------------------
+def test_form_shows_the_old_unit_only_for_dates_before_the_reform(db):
+    """The 2025 reorganisation, effective 01/07/2025: the old-unit dropdown appears for earlier dates only, offers
+    the old units of the chosen commune, picks the only one by itself, and the record prints/keeps it."""
+    from services import app as app_service
+    from ui.state import AppState
+    from ui.state.forms import HISTORIC, FormState
+    app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
+                              "communes": ["06652", "06967"]})
+    app = AppState(db)
+    app.needs_setup = False
+
+    def shown(form):
+        return [fld.key for _, fs in form.fields() for fld in fs if fld.key == HISTORIC]
+
+    form = FormState(app, "dissemination")
+    form.set("date", "15/07/2025")
+    assert shown(form) == [] and form.value(HISTORIC) == ""
+    form.set("date", "02/01/2025")
+    assert shown(form) == [HISTORIC]
+    field = next(fld for _, fs in form.fields() for fld in fs if fld.key == HISTORIC)
+    assert [code for code, _ in form.options(field)] == ["06652", "06664"]
+    assert form.value(HISTORIC) == ""                       # two old units: the officer chooses
+    form.choose(HISTORIC, "06652")
+    for k, v in {"form": "hoi_nghi", "topic": "Luật Hòa giải ở cơ sở", "participants": "40"}.items():
+        form.set(k, v)
+    event = form.save()
+    assert event is not None and (event.commune_code, event.historic_commune_code) == ("06652", "06652")
+    again = FormState(app, "dissemination", event.id)
+    assert again.value(HISTORIC) == "06652" and shown(again) == [HISTORIC]
+    again.choose("commune_code", "06967")                   # Xã Cái Chiên had one predecessor: chosen by itself
+    assert again.value(HISTORIC) == "06967"
+    again.set("date", "02/08/2025")
+    assert again.value(HISTORIC) == "" and shown(again) == []
+    assert again.save().historic_commune_code == ""

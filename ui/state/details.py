@@ -86,6 +86,9 @@ class DetailState:
             return []
         L = catalogs.label
         commune = admin_units.commune_name(inst.commune_code)
+        old = admin_units.legacy_unit(getattr(inst, "historic_commune_code", ""))
+        if old is not None:             # a record dated before the 2025 reorganisation names its unit of then
+            commune += f" ({self._app.t('detail.before_reform', unit=old.label)})"
         if self.kind == "legal-aid":
             req = inst.requester
             person = ", ".join(x for x in [req.full_name, L("genders", req.gender, lang),

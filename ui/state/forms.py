@@ -23,17 +23,23 @@ from services.formatting import fmt_date
 @dataclass(frozen=True)
 class Field:
     key: str                  # form key == the service's error field name (nested: "requester.full_name")
-    type: str = "text"        # text | multiline | date | int | choice | commune | multi | language | status | team
+    type: str = "text"        # text | multiline | date | int | choice | commune | historic | multi | language | status | team
     catalog: str = ""
     required: bool = False
     width: int = 2            # grid columns out of 6
     edit_only: bool = False
 
 
+# Before 01/07/2025 (the 2025 reorganisation) a record may name the commune of its date, chosen among the old
+# units of its post-reform commune; the field is shown only for such dates (services.kinds.units checks it).
+HISTORIC = "historic_commune_code"
+DATE_KEY = {"legal-aid": "received_date", "mediation": "received_date", "dissemination": "date"}
+
 LEGAL_AID = [
     ("form.section.case", [
         Field("received_date", "date", required=True, width=2),
         Field("commune_code", "commune", required=True, width=2),
+        Field(HISTORIC, "historic", width=2),
         Field("beneficiary_category", "choice", "beneficiary_categories", required=True, width=2),
         Field("legal_field", "choice", "legal_fields", required=True, width=2),
         Field("aid_form", "choice", "aid_forms", required=True, width=2),
@@ -66,6 +72,7 @@ MEDIATION = [
     ("form.section.case", [
         Field("received_date", "date", required=True, width=2),
         Field("commune_code", "commune", required=True, width=2),
+        Field(HISTORIC, "historic", width=2),
         Field("village", width=2),
         Field("team_id", "team", width=3),
         Field("dispute_field", "choice", "dispute_fields", required=True, width=3),
@@ -92,6 +99,7 @@ DISSEMINATION = [
     ("form.section.event", [
         Field("date", "date", required=True, width=2),
         Field("commune_code", "commune", required=True, width=2),
+        Field(HISTORIC, "historic", width=2),
         Field("village", width=2),
         Field("form", "choice", "dissemination_forms", required=True, width=2),
         Field("language", "language", width=2),
@@ -112,10 +120,10 @@ DISSEMINATION = [
 SPECS = {"legal-aid": LEGAL_AID, "mediation": MEDIATION, "dissemination": DISSEMINATION}
 
 
-def fields_of(kind: str, editing: bool) -> list[tuple[str, list[Field]]]:
+def fields_of(kind: str, editing: bool, pre_reform: bool = False) -> list[tuple[str, list[Field]]]:
     out = []
     for title, fields in SPECS[kind]:
-        shown = [f for f in fields if editing or not f.edit_only]
+        shown = [f for f in fields if (editing or not f.edit_only) and (f.type != "historic" or pre_reform)]
         if shown:
             out.append((title, shown))
     return out
@@ -161,14 +169,42 @@ class FormState:
         return self._values.get(key, [] if key == "target_groups" else "")
 
     def set(self, key: str, value) -> None:
-        """Typing in a field: no re-render, only remembered (and the field's old error cleared on save)."""
+        """Typing in a field: no re-render, only remembered (and the field's old error cleared on save) — except
+        when a typed date moves across 01/07/2025, which shows or hides the old-unit field."""
         if self._values.get(key) != value:
+            before = self.pre_reform
             self._values[key] = value
             self._dirty = True
+            if key in (DATE_KEY[self.kind], "commune_code"):
+                self._sync_historic()
+                if self.pre_reform != before:
+                    self.notify()
+
+    @property
+    def pre_reform(self) -> bool:
+        """The record's date (as typed) is before 01/07/2025: the old-unit field is shown."""
+        from services.dates import parse_date
+        try:
+            return admin_units.is_pre_reform(parse_date(self._values.get(DATE_KEY[self.kind])))
+        except (ValueError, TypeError):
+            return False
+
+    def _sync_historic(self) -> None:
+        """Keep the old unit consistent with the date and commune: cleared from 01/07/2025 or when it is not a
+        predecessor of the commune; chosen when the commune had exactly one predecessor."""
+        if not self.pre_reform:
+            self._values[HISTORIC] = ""
+            return
+        codes = [u.code for u in admin_units.legacy_units_for(self._values.get("commune_code") or "")]
+        if self._values.get(HISTORIC) not in codes:
+            self._values[HISTORIC] = codes[0] if len(codes) == 1 else ""
 
     def choose(self, key: str, value) -> None:
         """Picking a value in a dropdown: re-render (status-dependent fields, cleared error)."""
+        before = dict(self._values)
         self.set(key, value)
+        if key == "commune_code" and before.get(HISTORIC) != self._values.get(HISTORIC):
+            self.notify()
         if key == "team_id" and value and not str(self._values.get("mediators", "")).strip():
             self._values["mediators"] = "; ".join(self._team_members(value))
         if key in self.errors:
@@ -179,7 +215,7 @@ class FormState:
             self.notify()
 
     def fields(self):
-        return fields_of(self.kind, self.editing)
+        return fields_of(self.kind, self.editing, self.pre_reform)
 
     def options(self, f: Field) -> list[tuple[str, str]]:
         lang = self._app.lang
@@ -190,6 +226,9 @@ class FormState:
             if current and current not in codes:
                 codes = [current, *codes]
             return [(c, admin_units.commune_name(c)) for c in codes]
+        if f.type == "historic":
+            return [(u.code, f"{u.name}, {u.district_name}, {u.province_name}")
+                    for u in admin_units.legacy_units_for(self.value("commune_code") or "")]
         if f.type == "language":
             return catalogs.language_options(lang)
         if f.type == "team":
@@ -214,6 +253,7 @@ class FormState:
         else:
             base.update(received_date=today)
         self._values = base
+        self._sync_historic()
         self._stored_status = None
 
     def _load(self, record_id: str) -> None:
@@ -242,6 +282,7 @@ class FormState:
             self._stored_status = None
         else:
             self._stored_status = None
+        values[HISTORIC] = getattr(inst, HISTORIC, "") or ""
         self._values = values
 
     # ---- saving ------------------------------------------------------------------------------------------

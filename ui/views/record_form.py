@@ -20,7 +20,7 @@ def _field(app, form, f, save, page):
     label = app.t(f"field.{f.key}") + (" *" if f.required else "")
     error = form.errors.get(f.key)
     value = form.value(f.key)
-    if f.type in ("choice", "commune", "language", "status", "team"):
+    if f.type in ("choice", "commune", "historic", "language", "status", "team"):
         blank = None if f.required or f.type == "status" else app.t("form.none")
         return dropdown(label, form.options(f), value, lambda v, k=f.key: form.choose(k, v), error=error,
                         blank=blank, expand=True, dense=False)
