@@ -279,3 +279,21 @@ def test_form_shows_the_old_unit_only_for_dates_before_the_reform(db):
     again.set("date", "02/08/2025")
     assert again.value(HISTORIC) == "" and shown(again) == []
     assert again.save().historic_commune_code == ""
+
+
+def test_assessment_screen_offers_the_old_units_for_2024(db):
+    from services import app as app_service
+    from ui.state import AppState
+    from ui.state.assessment import AssessmentState
+    app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
+                              "communes": ["06652"]})
+    app = AppState(db)
+    app.needs_setup = False
+    state = AssessmentState(app)
+    state.set_year(2024)
+    assert [code for code, _ in state.commune_options()] == ["06652", "06664"]
+    state.set_commune("06664")
+    assert state.card["commune_name"] == "Phường Hà Tu" and state.card["unit"]["district"] == "Thành phố Hạ Long"
+    state.set_year(2025)
+    assert state.commune == "06652" and state.card["commune_name"] == "Phường Hà Tu"
+    assert state.card["unit"]["pre_reform"] is False

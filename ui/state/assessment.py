@@ -103,6 +103,10 @@ class AssessmentState:
     def set_year(self, year) -> None:
         self.year = int(year)
         self.entry_open = False
+        codes = [c for c, _ in self.commune_options()]
+        if self.commune and self.commune not in codes:      # an old unit picked for 2024, now a year from 2025
+            from services import admin_units
+            self.commune = admin_units.rollup(self.commune, prefer=self._app.communes) or (codes or [""])[0]
         self.load()
 
     # ---- manual entry ------------------------------------------------------------------------------------
@@ -355,5 +359,12 @@ class AssessmentState:
         return path
 
     def commune_options(self) -> list[tuple[str, str]]:
+        """The officer's communes; for a year ≤ 2024 the old units they were made of (the 2025 reorganisation
+        took effect on 01/07/2025), since an assessment of those years is of the commune that existed then."""
         from services import admin_units
+        if self.year <= 2024:
+            out = [(u.code, f"{u.name} ({u.district_name})") for c in self._app.communes
+                   for u in admin_units.legacy_units_for(c)]
+            if out:
+                return list(dict(out).items())
         return [(c, admin_units.commune_name(c)) for c in self._app.communes]
