@@ -297,3 +297,28 @@ def test_assessment_screen_offers_the_old_units_for_2024(db):
     state.set_year(2025)
     assert state.commune == "06652" and state.card["commune_name"] == "Phường Hà Tu"
     assert state.card["unit"]["pre_reform"] is False
+
+
+# ---- sync -------------------------------------------------------------------------------------------------------
+def test_historic_commune_code_syncs_between_devices(tmp_path, kinto_bucket):
+    """The old unit travels with the record (real Kinto + PostgreSQL) and is in the server's schema."""
+    from server.bootstrap import collection_schema
+    from services import app
+    from tests.test_sync import Client
+    assert collection_schema(DisseminationEvent)["properties"]["historic_commune_code"] == {
+        "type": "string", "maxLength": 5}
+    commune, old = kinto_bucket.communes[0], OLD_SAME        # test buckets use made-up commune codes
+    a = Client(tmp_path / "a", kinto_bucket, name="a")
+    b = Client(tmp_path / "b", kinto_bucket, name="b")
+    try:
+        a.use()
+        event = records.save("dissemination", {"date": dt.date(2025, 1, 2), "commune_code": commune,
+                                               "historic_commune_code": old, "form": "hoi_nghi", "topic": "Luật"},
+                             _validated=True)
+        assert a.sync().errors == []
+        assert b.sync().errors == []
+        b.use()
+        got = DisseminationEvent.get_by_id(event.id)
+        assert (got.commune_code, got.historic_commune_code) == (commune, old)
+    finally:
+        app.close()
