@@ -17,9 +17,10 @@ IMPORT_COLUMNS = {
 }
 
 EXTRA_COLUMNS = {
-    "dissemination": ["id", "historic_commune_code", "feedback_respondents", "feedback_useful", "questions_asked", "followup_requests"],
-    "legal-aid": ["id", "number", "historic_commune_code", "village", "beneficiary_name", "request_content", "provider", "referred_to",
-                  "status_date", "status_reason"],
+    "dissemination": ["id", "historic_commune_code", "feedback_respondents", "feedback_useful", "questions_asked",
+                      "followup_requests"],
+    "legal-aid": ["id", "number", "historic_commune_code", "village", "beneficiary_name", "request_content",
+                  "provider", "referred_to", "status_date", "status_reason"],
     "mediation": ["id", "number", "historic_commune_code", "agreement", "implementation", "assigned_date"],
 }
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from services import catalogs
 from services.errors import Collector
-from services.kinds.units import historic_commune, read_units, record_day
 from services.kinds.common import MISSING, category, category_list, commune_code, date, effective, integer, keep, text
+from services.kinds.units import historic_commune, read_units, record_day
 
 
 def _language(c: Collector, data: dict):

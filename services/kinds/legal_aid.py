@@ -11,8 +11,8 @@ from services import catalogs
 from services.dates import today_local
 from services.errors import Collector
 from services.kinds import person as person_rules
-from services.kinds.units import historic_commune, read_units, record_day
 from services.kinds.common import MISSING, category, commune_code, date, effective, keep, text
+from services.kinds.units import historic_commune, read_units, record_day
 
 
 def _person_ref(c: Collector, data: dict, role: str, ctx, required: bool):

@@ -9,8 +9,8 @@ from services import catalogs
 from services.dates import today_local
 from services.errors import Collector
 from services.kinds import person as person_rules
-from services.kinds.units import historic_commune, read_units, record_day
 from services.kinds.common import MISSING, category, commune_code, date, effective, keep, text
+from services.kinds.units import historic_commune, read_units, record_day
 
 ASSIGN_WITHIN_DAYS = 3
 

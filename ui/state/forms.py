@@ -23,7 +23,8 @@ from services.formatting import fmt_date
 @dataclass(frozen=True)
 class Field:
     key: str                  # form key == the service's error field name (nested: "requester.full_name")
-    type: str = "text"        # text | multiline | date | int | choice | commune | historic | multi | language | status | team
+    type: str = "text"        # text | multiline | date | int | choice | commune | historic (old unit) | multi |
+    #                           language | status | team
     catalog: str = ""
     required: bool = False
     width: int = 2            # grid columns out of 6
