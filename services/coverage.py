@@ -410,8 +410,18 @@ def coverage(start, end, *, province: str | None = None, communes: list[str] | N
                                  for x in languages if x["communes_not_served"]],
         "communes": commune_rows,
         "effectiveness": eff,
-        "rules": rules_text(lang),
+        "rules": {**rules_text(lang), **_rollup_rule(start, lang)},
     }
+
+
+def _rollup_rule(start: dt.date, lang: str) -> dict:
+    """Sessions before 01/07/2025 count in the post-reform commune they roll up into (services.tally.ROLLUP_NOTE);
+    said among the rules when the period or the year-earlier comparison reaches before that day."""
+    from services.tally import ROLLUP_NOTE
+    earlier = previous_year(start, start)[0]
+    if not admin_units.is_pre_reform(earlier):
+        return {}
+    return {"rollup": ROLLUP_NOTE.get(lang) or ROLLUP_NOTE["vi"]}
 
 
 def _commune_summary(scope, villages, commune_wide, g_reach, groups_exp, lang_exp, l_reach, start, end) -> list[dict]:
