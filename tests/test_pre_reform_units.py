@@ -141,6 +141,8 @@ def test_case_slip_mediation_documents_and_book_of_old_records(db):
     case = records.save("legal-aid", f.legal_aid(received_date="10/06/2025", commune_code=OLD_ONLY))
     text = _text(printing.print_documents("case-slip", [case.id]))
     assert "PHƯỜNG HÀ KHẨU" in text and "Phường Hà Khẩu, Thành phố Hạ Long, Tỉnh Quảng Ninh" in text
+    form = _text(printing.print_documents("legal-aid-request", [case.id]))      # Mẫu 02: place of the date line
+    assert "Hà Khẩu, ngày 10 tháng" in form and "Việt Hưng" not in form
     team = records.save("mediation-team", {"name": "Tổ hòa giải khu 5", "commune_code": "06661"})
     med = records.save("mediation", f.mediation(received_date="2025-03-02", commune_code=OLD_ONLY, team_id=team.id,
                                                 outcome="thanh", closed_date="2025-03-09", agreement="Mở lại lối đi"))
