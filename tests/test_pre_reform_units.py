@@ -280,6 +280,11 @@ def test_form_shows_the_old_unit_only_for_dates_before_the_reform(db):
         form.set(k, v)
     event = form.save()
     assert event is not None and (event.commune_code, event.historic_commune_code) == ("06652", "06652")
+    assert app.t("field.historic_commune_code") == "Xã/phường/thị trấn trước sắp xếp"
+    from ui.state.details import DetailState
+    shown_commune = dict(DetailState(app, "dissemination", event.id).fields())["field.commune_code"]
+    assert shown_commune == ("Phường Hà Tu (trước 01/07/2025: Phường Hà Phong, Thành phố Hạ Long, "
+                             "Tỉnh Quảng Ninh)")
     again = FormState(app, "dissemination", event.id)
     assert again.value(HISTORIC) == "06652" and shown(again) == [HISTORIC]
     again.choose("commune_code", "06967")                   # Xã Cái Chiên had one predecessor: chosen by itself
