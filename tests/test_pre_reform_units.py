@@ -335,3 +335,17 @@ def test_historic_commune_code_syncs_between_devices(tmp_path, kinto_bucket):
         assert (got.commune_code, got.historic_commune_code) == (commune, old)
     finally:
         app.close()
+
+
+def test_a_2024_assessment_saved_before_old_units_were_recorded_is_kept(db):
+    """An assessment stored under the commune code only (before migration 0008) is the old unit that code named
+    in 2024, and gets that unit on its next save."""
+    from models.records import Assessment
+    from services.assessment import assess, pick_framework, set_values, store
+    store.save_values("06652", 2024, pick_framework(2024), {"1.1": {"value": 4, "evidence": ""}})
+    assert Assessment.get().historic_commune_code == ""
+    card = assess("06652", 2024)
+    assert card["commune_name"] == "Phường Hà Phong" and card["result"]["total_points"] == 4
+    assert assess("06664", 2024)["result"]["total_points"] == 0           # old Hà Tu: another unit
+    set_values("06652", 2024, {"1.2": 5})
+    assert [(a.historic_commune_code, a.values["1.1"]["value"]) for a in Assessment.select()] == [("06652", 4)]

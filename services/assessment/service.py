@@ -278,8 +278,8 @@ def province_overview(province_code: str, year, *, framework_id: str | None = No
     rows = []
     for unit, name in _province_units(units, year):
         a = saved.get((unit.commune_code, unit.historic_code))
-        if a is None and unit.historic_code and len(admin_units.legacy_units_for(unit.commune_code)) == 1:
-            a = saved.get((unit.commune_code, ""))        # saved before units were recorded
+        if a is None and unit.historic_code and store.saved_without_unit_is(unit.commune_code, unit.historic_code):
+            a = saved.get((unit.commune_code, ""))        # saved before old units were recorded
         if only_assessed and a is None:
             continue
         fw = pick_framework(year, framework_id or (a.framework_id if a else None))

@@ -36,11 +36,18 @@ def load(commune_code: str, year: int, historic_code: str = "") -> Assessment | 
                        & (Assessment.historic_commune_code == historic))
                 .order_by(Assessment.updated_at.desc()).first())
     found = newest(historic_code or "")
-    if found is None and historic_code:
-        from services import admin_units
-        if [u.code for u in admin_units.legacy_units_for(commune_code)] == [historic_code]:
-            found = newest("")
+    if found is None and historic_code and saved_without_unit_is(commune_code, historic_code):
+        found = newest("")
     return found
+
+
+def saved_without_unit_is(commune_code: str, historic_code: str) -> bool:
+    """Whether an assessment saved before old units were recorded (commune_code only) is the one of this old unit:
+    the unit whose code it was typed with (before the reform the code named that unit), or the commune's only
+    predecessor."""
+    from services import admin_units
+    return historic_code == commune_code or [u.code for u in admin_units.legacy_units_for(commune_code)] == [
+        historic_code]
 
 
 def load_many(commune_codes: list[str], year: int) -> dict[tuple[str, str], Assessment]:
@@ -66,6 +73,9 @@ def _write(commune_code: str, year: int, framework, new_values: dict, remove: li
                               framework_id=framework.id, values={}, result={}, device_id=ctx.device_id)
         else:
             inst = existing
+        stamp = bool(historic_code) and not creating and not inst.historic_commune_code
+        if stamp:                       # saved before old units were recorded: it now names its unit
+            inst.historic_commune_code = historic_code
         before_values = dict(inst.values or {})
         before_fw = inst.framework_id
         values = dict(before_values)
@@ -76,6 +86,8 @@ def _write(commune_code: str, year: int, framework, new_values: dict, remove: li
                    for k in sorted(set(before_values) | set(values)) if before_values.get(k) != values.get(k)}
         if before_fw != framework.id:
             changes["framework_id"] = [None if creating else before_fw, framework.id]
+        if stamp:
+            changes["historic_commune_code"] = ["", historic_code]
         if not creating and not changes and result == inst.result:
             return inst
         inst.values = values
