@@ -62,6 +62,13 @@ def _data_source(app, c) -> ft.Control:
                         padding=8, border_radius=8)
 
 
+def _unit_title(c: dict) -> str:
+    """The unit assessed and the year; a year before the 2025 reorganisation names the old unit's district."""
+    unit = c.get("unit") or {}
+    name = c["commune_name"] + (f", {unit['district']}" if unit.get("district") else "")
+    return f"{name} — {c['year']}"
+
+
 def _scorecard(app, a):
     c = a.card
     if not c:
@@ -80,7 +87,7 @@ def _scorecard(app, a):
     top = card(ft.Row([
         ft.Icon(ft.Icons.VERIFIED if res["recognised"] else ft.Icons.PENDING, size=36,
                 color=OK if res["recognised"] else ACCENT),
-        ft.Column([ft.Text(c["commune_name"] + f" — {c['year']}", size=18, weight=ft.FontWeight.W_600),
+        ft.Column([ft.Text(_unit_title(c), size=18, weight=ft.FontWeight.W_600),
                    ft.Text(app.t("assessment.recognised") if res["recognised"] else app.t("assessment.not_recognised"),
                            color=OK if res["recognised"] else ACCENT, weight=ft.FontWeight.W_600),
                    ft.Row([ft.Text(c.get("framework_title") or c.get("framework", ""), size=12, color=MUTED),
@@ -93,6 +100,8 @@ def _scorecard(app, a):
                   spacing=2),
     ], spacing=14))
     parts = [top, _data_source(app, c)]
+    if c.get("unit_note"):              # which old unit a reused code meant in a year before 01/07/2025
+        parts.append(ft.Text(c["unit_note"], size=12, color=MUTED))
     warnings = [w["text"] for w in c.get("warnings") or [] if w.get("kind") != "missing"]
     if warnings:
         parts.append(ft.Container(ft.Column(
