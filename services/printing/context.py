@@ -23,7 +23,7 @@ from services.printing.document import Issuer
 _DATED_UNIT: ContextVar[tuple[str, admin_units.UnitHeading] | None] = ContextVar("dated_unit", default=None)
 
 
-def record_day(record) -> dt.date | None:
+def document_day(record) -> dt.date | None:
     """The date that decides a record's unit: the event date, or the received date of a case; a mediation case
     closed from 01/07/2025 on prints its (closing) documents under the new commune."""
     day = getattr(record, "date", None) or getattr(record, "received_date", None)
@@ -37,7 +37,7 @@ def units_of(record=None, *, commune_code: str | None = None, historic_code: str
     """Within the block, `record`'s commune (or `commune_code`) prints as the unit of its date."""
     code = record.commune_code if record is not None else commune_code
     old = getattr(record, "historic_commune_code", "") if record is not None else historic_code
-    head = admin_units.heading_for(code, old, record_day(record) if record is not None else on)
+    head = admin_units.heading_for(code, old, document_day(record) if record is not None else on)
     token = _DATED_UNIT.set((code, head) if head is not None and head.pre_reform else None)
     try:
         yield head
