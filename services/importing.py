@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from models import fastsql
 from models.db import database, refresh_statistics
 from models.imports import ImportBatch, ImportRow
 from models.records import MODEL_BY_KIND
@@ -43,11 +44,14 @@ from services.errors import AppError, FieldError, UsageError, ValidationError
 from services.kinds import KIND_RULES
 from services.tabular import open_table
 
+STAGE_INSERT = ('INSERT INTO "import_row" ("batch_id", "seq", "row_number", "record_id", "data") '
+                'VALUES (?, ?, ?, ?, ?)')
 MAX_REPORTED_ROWS = 500        # bad rows listed in full; the rest are counted
 CHUNK_ROWS = 1000              # rows per short transaction
 CHUNK_SECONDS = 0.5            # … or fewer, when they take longer than this
 YIELD_SECONDS = 0.05           # pause between transactions: other programs get the write lock
 PROGRESS_EVERY = 100
+FETCH_ROWS = 100               # staged rows read at a time while moving
 
 
 @dataclass
@@ -236,7 +240,7 @@ def _check(kind: str, table, batch_id: str, progress) -> int:
     def flush():
         if pending:
             with database.atomic():
-                ImportRow.insert_many(pending).execute()
+                fastsql.execute_many(STAGE_INSERT, pending)
             pending.clear()
             pending_ids.clear()
             _pause()
@@ -257,8 +261,7 @@ def _check(kind: str, table, batch_id: str, progress) -> int:
             else:
                 if not bad_rows:                 # once a row is bad nothing will be stored: stop staging
                     seq += 1
-                    pending.append({"batch": batch_id, "seq": seq, "row_number": row_number,
-                                    "record_id": record_id, "data": _dumps(row)})
+                    pending.append((batch_id, seq, row_number, record_id, _dumps(row)))
                     if record_id:
                         pending_ids[record_id] = row_number
                     if len(pending) >= CHUNK_ROWS:
@@ -301,28 +304,32 @@ def _move(batch: ImportBatch, progress=None) -> ImportResult:
     done = ImportRow.select().where(ImportRow.batch == batch.id).count()
     done = batch.total - done                     # rows an interrupted run already moved
     last = 0
-    while True:
-        started = time.monotonic()
+    finished = False
+    while not finished:
+        started, moved = time.monotonic(), 0
         with database.atomic(), search.deferred_index():
-            staged = list(ImportRow.select().where((ImportRow.batch == batch.id) & (ImportRow.seq > last))
-                          .order_by(ImportRow.seq).limit(CHUNK_ROWS))
-            if not staged:
-                ImportBatch.delete().where(ImportBatch.id == batch.id).execute()
-                break
-            for item in staged:
-                last = item.seq
-                try:
-                    with database.atomic():
-                        _save_row(kind, model, item.record_id, _loads(item.data), actor, result)
-                except ValidationError as exc:       # changed by another program since it was checked
-                    failed.extend(FieldError(e.field, e.vi, e.en, item.row_number) for e in exc.errors)
-                done += 1
-                if time.monotonic() - started > CHUNK_SECONDS:
+            while moved < CHUNK_ROWS and time.monotonic() - started < CHUNK_SECONDS:
+                staged = list(ImportRow.select().where((ImportRow.batch == batch.id) & (ImportRow.seq > last))
+                              .order_by(ImportRow.seq).limit(FETCH_ROWS))
+                if not staged:
+                    finished = True
                     break
+                for item in staged:
+                    try:
+                        with database.atomic():
+                            _save_row(kind, model, item.record_id, _loads(item.data), actor, result)
+                    except ValidationError as exc:       # changed by another program since it was checked
+                        failed.extend(FieldError(e.field, e.vi, e.en, item.row_number) for e in exc.errors)
+                    last = item.seq
+                    moved += 1
             ImportRow.delete().where((ImportRow.batch == batch.id) & (ImportRow.seq <= last)).execute()
-        if progress:
+            if finished:
+                ImportBatch.delete().where(ImportBatch.id == batch.id).execute()
+        done += moved
+        if progress and moved:
             progress(done, batch.total)
-        _pause()
+        if not finished:
+            _pause()
     if failed:
         raise ImportIncomplete(result, failed)
     return result
