@@ -10,6 +10,7 @@ the form keeps what was typed. After the last try DatabaseBusy propagates: the c
 from __future__ import annotations
 
 import asyncio
+from contextlib import contextmanager
 
 from services.errors import DatabaseBusy
 from ui.state.runtime import in_worker
@@ -28,3 +29,13 @@ async def retry_while_busy(work, on_busy=None, delays=BUSY_RETRY_DELAYS):
             if on_busy is not None:
                 on_busy(attempt + 1, attempts)
             await asyncio.sleep(delay)
+
+
+@contextmanager
+def said_when_busy(app):
+    """Short actions run on the UI thread (delete, undo, a session): a DatabaseBusy becomes the same message
+    instead of a crashed page; what the user typed stays where it was and a second click tries again."""
+    try:
+        yield
+    except DatabaseBusy:
+        app.say(app.t("busy.gave_up"))
