@@ -131,62 +131,46 @@ def _too_many_rows(row_number: int):
 
 # ---- CSV -------------------------------------------------------------------------------------------------
 
-def _csv_lines(fh, encoding: str) -> Iterator[str]:
-    """Decoded lines (with their line ends) of a binary file, one at a time and each at most MAX_LINE_CHARS long.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
 
-    Hand-written rather than io.TextIOWrapper: a decoding error then names its exact line, and a file without
-    line breaks is refused after MAX_LINE_CHARS instead of being read whole into one string."""
+
+def _csv_lines(fh, encoding: str) -> Iterator[str]:
+    """Decoded lines (with their line ends: LF, CRLF or a lone CR as old Excel for Mac writes) of a binary file,
+    read in blocks; no line may pass MAX_LINE_CHARS.
+
+    Hand-written rather than io.TextIOWrapper: a decoding error then names its line, and a file without line
+    breaks is refused after MAX_LINE_CHARS instead of being read whole into one string."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     line_no = 0
     pending = ""
     while True:
-        raw = fh.readline(MAX_LINE_CHARS)
-        if not raw:
-            break
-        line_no += 1
+        block = fh.read(256 * 1024)
         try:
-            text = decoder.decode(raw)
-        except UnicodeDecodeError:
-            _fail(f"Tệp không phải UTF-8 (lỗi mã hóa ở dòng {line_no}). Hãy lưu lại dưới dạng «CSV UTF-8».",
-                  f"The file is not UTF-8 (bad encoding at line {line_no}). Save it again as 'CSV UTF-8'.", line_no)
+            text = decoder.decode(block, final=not block)
+        except UnicodeDecodeError as exc:
+            at = line_no + pending.count("\n") + block[: max(exc.start, 0)].count(b"\n") + 1
+            if encoding.startswith("utf-16"):
+                _fail("Tệp UTF-16 hỏng", "Corrupt UTF-16 file", at)
+            _fail(f"Tệp không phải UTF-8 (lỗi mã hóa ở dòng {at}). Hãy lưu lại dưới dạng «CSV UTF-8».",
+                  f"The file is not UTF-8 (bad encoding at line {at}). Save it again as 'CSV UTF-8'.", at)
         if "\x00" in text:
+            at = line_no + (pending + text[: text.index("\x00")]).count("\n") + 1
             _fail("Tệp chứa ký tự không hợp lệ (NUL) — có phải tệp nhị phân?",
-                  "The file contains NUL characters — is it binary?", line_no)
+                  "The file contains NUL characters — is it binary?", at)
         pending += text
-        if pending.endswith("\n"):
-            yield pending
-            pending = ""
-        elif len(pending) >= MAX_LINE_CHARS or len(raw) >= MAX_LINE_CHARS:
-            _fail(f"Dòng {line_no} quá dài (hơn {MAX_LINE_CHARS:,} ký tự)".replace(",", "."),
-                  f"Line {line_no} is too long (over {MAX_LINE_CHARS:,} characters)", line_no)
-    try:
-        pending += decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        _fail("Tệp không phải UTF-8 (lỗi mã hóa ở cuối tệp). Hãy lưu lại dưới dạng «CSV UTF-8».",
-              "The file is not UTF-8 (bad encoding at the end). Save it again as 'CSV UTF-8'.", line_no)
-    if pending:
-        yield pending
-
-
-def _utf16_lines(fh) -> Iterator[str]:
-    """UTF-16 (with BOM) files: lines end in b"\n\0" or b"\0\n", so they are decoded in blocks instead."""
-    decoder = codecs.getincrementaldecoder("utf-16")("strict")
-    pending = ""
-    while True:
-        block = fh.read(64 * 1024)
-        try:
-            pending += decoder.decode(block, final=not block)
-        except UnicodeDecodeError:
-            _fail("Tệp UTF-16 hỏng", "Corrupt UTF-16 file")
-        if "\x00" in pending:
-            _fail("Tệp chứa ký tự không hợp lệ (NUL) — có phải tệp nhị phân?",
-                  "The file contains NUL characters — is it binary?")
-        *lines, pending = pending.split("\n")
-        for line in lines:
-            yield line + "\n"
+        # a CR at the very end may be the first half of a CRLF: keep it for the next block
+        cut = len(pending) - 1 if block and pending.endswith("\r") else len(pending)
+        pos = 0
+        for match in _LINE.finditer(pending, 0, cut):
+            if match.start() != pos:
+                break
+            line_no += 1
+            yield match.group()
+            pos = match.end()
+        pending = pending[pos:]
         if len(pending) > MAX_LINE_CHARS:
-            _fail(f"Dòng quá dài (hơn {MAX_LINE_CHARS:,} ký tự)".replace(",", "."),
-                  f"Line too long (over {MAX_LINE_CHARS:,} characters)")
+            _fail(f"Dòng {line_no + 1} quá dài (hơn {MAX_LINE_CHARS:,} ký tự)".replace(",", "."),
+                  f"Line {line_no + 1} is too long (over {MAX_LINE_CHARS:,} characters)", line_no + 1)
         if not block:
             break
     if pending:
@@ -199,7 +183,7 @@ def _open_csv(path: Path):
         start = fh.read(4)
         fh.seek(0)
         utf16 = start.startswith(b"\xff\xfe") or start.startswith(b"\xfe\xff")
-        lines = _utf16_lines(fh) if utf16 else _csv_lines(fh, "utf-8-sig")
+        lines = _csv_lines(fh, "utf-16" if utf16 else "utf-8-sig")
         first = next(lines, None)
         if first is None or not first.strip():
             _fail("Tệp trống", "The file is empty", 1)

@@ -373,3 +373,16 @@ def test_ui_retry_policy_retries_with_backoff_then_gives_up():
         raise DatabaseBusy()
     with pytest.raises(DatabaseBusy):
         run_coroutine(retry_while_busy(always, None, delays=(0, 0)))
+
+
+def test_csv_with_old_mac_line_ends_and_crlf_split_across_blocks(db, tmp_path, monkeypatch):
+    """Lone CR line ends (old Excel for Mac), and CRLF, read in blocks; a quoted cell keeps its line break."""
+    path = tmp_path / "mac.csv"
+    rows = [IMPORT_COLUMNS["dissemination"], DISSEMINATION_ROW, DISSEMINATION_ROW]
+    text = "\r".join(",".join(f'"{c}"' for c in r) for r in rows) + "\r"
+    path.write_bytes(text.encode("utf-8"))
+    assert importing.import_file("dissemination", path).created == 2
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_bytes(("\r\n".join(",".join(r) for r in rows) + "\r\n").encode("utf-8"))
+    from services.tabular import read_table
+    assert [n for n, _ in read_table(crlf).rows] == [2, 3]
