@@ -165,15 +165,17 @@ def _batch_lock(batch_id: str, wait: bool = True):
         yield True
         return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    held = False
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            held = True
         except BlockingIOError:
-            yield False
-            return
-        yield True
-        path.unlink(missing_ok=True)
+            pass
+        yield held
     finally:
+        if held:
+            path.unlink(missing_ok=True)        # while still holding it: nobody else can be using it
         os.close(fd)
 
 
