@@ -30,7 +30,7 @@ import json
 import os
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +40,7 @@ from models.imports import ImportBatch, ImportRow
 from models.records import MODEL_BY_KIND
 from services import app, records, search
 from services.columns import IDENTIFIER_COLUMNS, KINDS, is_masked
-from services.errors import AppError, FieldError, UsageError, ValidationError
+from services.errors import FieldError, UsageError, ValidationError
 from services.kinds import KIND_RULES
 from services.tabular import open_table
 
@@ -374,10 +374,8 @@ def recover_interrupted() -> int:
             if not mine:
                 continue
             if batch.state == "moving":
-                try:
+                with suppress(ImportIncomplete):     # rows changed meanwhile: skipped, nothing more to do at open
                     _move(batch)
-                except ImportIncomplete:
-                    pass                         # reported as far as possible: nothing more to do at open
             else:
                 _discard(batch.id)
             handled += 1

@@ -18,10 +18,10 @@ import csv
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from services.errors import FieldError, ValidationError
 
@@ -266,9 +266,7 @@ class _CappedPart:
         self._since_tag = self._since_tag + len(data) if last_lt < 0 else len(data) - last_lt - 1
         if self._rows:
             window = self._tail + data
-            end = None
-            for end in _ROW_END.finditer(window):
-                pass
+            end = max(_ROW_END.finditer(window), key=lambda m: m.end(), default=None)
             self._since_row = self._since_row + len(data) if end is None else len(window) - end.end()
             self._tail = window[-32:]
         if self._since_tag > self._limits.row or self._since_row > self._limits.row:

@@ -15,7 +15,6 @@ import threading
 import time
 from pathlib import Path
 
-
 from models.crypto_db import connect_raw
 from models.records import DisseminationEvent, LegalAidCase
 from services import app, records
@@ -150,9 +149,9 @@ def test_sigkill_while_moving_staged_rows_finishes_the_import_at_next_open(data_
     _encrypted_folder(data_dir)
     big = tmp_path / "big.csv"
     _big_csv(big, 6000)
-    proc = subprocess.Popen([sys.executable, "main.py", "--data-dir", str(data_dir), "import", "dissemination", str(big)],
-                            cwd=ROOT, env=_env(PLCS_PASSPHRASE=PASS, PLCS_PROGRESS="1"), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    command = [sys.executable, "main.py", "--data-dir", str(data_dir), "import", "dissemination", str(big)]
+    proc = subprocess.Popen(command, cwd=ROOT, env=_env(PLCS_PASSPHRASE=PASS, PLCS_PROGRESS="1"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
 
     def ready(text):
         import re
@@ -226,6 +225,7 @@ def test_sigkill_during_sync_then_resume(tmp_path, kinto_bucket):
     """Kill `main.py sync` mid-push: the local database stays sound, and the next sync finishes with every
     record on the server exactly once and nothing left in the outbox."""
     import requests
+
     from services import outbox, sync
     site = kinto_bucket
     folder = tmp_path / "device"

@@ -369,7 +369,8 @@ def test_xlsx_inflating_past_the_cap_is_refused(db, tmp_path, monkeypatch):
     err = _import_fails_cleanly("dissemination", path)
     assert isinstance(err, ValidationError) and "1 MiB" in err.message("en") and "CSV" in err.message("en")
     strings = _good_xlsx(tmp_path / "strings.xlsx")
-    _rewrite_member(strings, "xl/sharedStrings.xml", lambda data: data.replace(b"</sst>", padding[:100_000] + b"</sst>"))
+    _rewrite_member(strings, "xl/sharedStrings.xml",
+                    lambda data: data.replace(b"</sst>", padding[:100_000] + b"</sst>"))
     err = _import_fails_cleanly("dissemination", strings)
     assert isinstance(err, ValidationError) and "shared strings" in err.message("en")
 

@@ -293,8 +293,8 @@ def test_a_killed_import_is_discarded_while_checking_and_finished_while_moving(d
     assert DisseminationEvent.select().count() == 0
     staged("moving")                            # killed while moving: every row was good, the move is finished
     batch = ImportBatch.get_by_id("moving")
-    importing._save_row("dissemination", DisseminationEvent, None,
-                        importing._loads(ImportRow.get(ImportRow.seq == 1).data), ctx.actor, importing.ImportResult("x"))
+    first = importing._loads(ImportRow.get(ImportRow.seq == 1).data)
+    importing._save_row("dissemination", DisseminationEvent, None, first, ctx.actor, importing.ImportResult("x"))
     ImportRow.delete().where(ImportRow.seq == 1).execute()       # as if the first chunk had moved row 1 only
     assert batch.total == 30 and DisseminationEvent.select().count() == 1
     app.close()
