@@ -81,6 +81,8 @@ def open_data_dir(data_dir: str | Path | None = None, passphrase: str | None = N
         device_id = str(uuid.uuid4())
         settings.put("device_id", device_id)
     _current = AppContext(path, device_id, settings.get("profile", {}) or {}, applied)
+    from services.importing import recover_interrupted
+    recover_interrupted()       # an import killed mid-way: its staged rows are discarded or moved in full
     return _current
 
 

@@ -72,6 +72,45 @@ class AuthError(AppError):
     exit_code = 4
 
 
+class DatabaseBusy(AppError):
+    """Another program (e.g. a CLI import) holds the database's write lock longer than the busy timeout, or
+    committed between this transaction's first read and its first write. Nothing was stored: try again."""
+    exit_code = 1
+
+    def __init__(self, *, original: BaseException | None = None):
+        super().__init__("Một chương trình khác đang ghi dữ liệu (ví dụ một lần nhập tệp). Chưa lưu được — "
+                         "hãy thử lại sau giây lát.",
+                         "Another program is writing to the data (e.g. a file import). Nothing was saved yet — "
+                         "try again in a moment.", original=original)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's SQLITE_BUSY / SQLITE_LOCKED, as peewee (or sqlite3 / sqlcipher3) raises them."""
+    import sqlite3
+
+    import peewee
+    if not isinstance(exc, (peewee.OperationalError, sqlite3.OperationalError)):
+        return False
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text or "busy" in text
+
+
+def busy_as_typed(fn):
+    """Decorator for service writes: a busy/locked database becomes DatabaseBusy (the UI keeps the form and
+    retries; the CLI prints the message) instead of a raw OperationalError."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            if is_busy(exc):
+                raise DatabaseBusy(original=exc) from exc
+            raise
+    return wrapper
+
+
 class PermissionDenied(AppError):
     """The role may not do this (also: HTTP 403 from the server)."""
     exit_code = 4

@@ -22,7 +22,7 @@ from models.db import database
 from models.records import MODEL_BY_KIND, LegalAidCase, MediationCase, Person
 from services import app, audit, numbering, outbox, search, villages
 from services.dates import utc_now
-from services.errors import NotFoundError, UsageError
+from services.errors import NotFoundError, UsageError, busy_as_typed
 from services.kinds import KIND_RULES, NUMBER_PREFIX
 
 KIND_LABELS = {"legal-aid": ("Trợ giúp pháp lý", "Legal aid"), "mediation": ("Hòa giải cơ sở", "Mediation"),
@@ -215,13 +215,17 @@ def _save_person(values, actor: str) -> str:
     return save("person", values, actor=actor, _validated=True).id
 
 
+@busy_as_typed
 def save(kind: str, data: dict, record_id: str | None = None, actor: str | None = None, *, _validated=False):
-    """Create (record_id None, or an id not yet stored) or update a record; returns the saved model instance."""
+    """Create (record_id None, or an id not yet stored) or update a record; returns the saved model instance.
+    A busy database (another program writing) raises services.errors.DatabaseBusy and stores nothing."""
     model = model_for(kind)
     rules = KIND_RULES[kind]
     ctx = app.current()
     actor = actor or ctx.actor
-    with database.atomic():
+    # IMMEDIATE (when this is the outermost transaction): take the write lock before the first read, so a writer
+    # that commits meanwhile makes this wait (busy timeout) rather than fail at once on a stale snapshot.
+    with database.atomic("IMMEDIATE"):
         existing = None
         if record_id is not None:
             existing = model.get_or_none(model.id == record_id)
@@ -278,8 +282,9 @@ def _reindex_referencing(person_id: str) -> None:
         search.reindex(case)
 
 
+@busy_as_typed
 def _set_deleted(kind: str, record_id: str, deleted: bool, actor: str | None, with_case: str | None = None) -> None:
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):
         instance = get(kind, record_id, include_deleted=True)
         if instance.deleted == deleted:
             return

@@ -15,7 +15,6 @@ import threading
 import time
 from pathlib import Path
 
-
 from models.crypto_db import connect_raw
 from models.records import DisseminationEvent, LegalAidCase
 from services import app, records
@@ -144,6 +143,32 @@ def test_sigkill_during_csv_import_stores_nothing(data_dir, tmp_path):
     app.close()
 
 
+def test_sigkill_while_moving_staged_rows_finishes_the_import_at_next_open(data_dir, tmp_path):
+    """Killed after every row was checked, while the staged rows move into the real tables in short transactions
+    (progress "n/6000" is only shown then): the next open finishes the move, so the file is stored whole, once."""
+    _encrypted_folder(data_dir)
+    big = tmp_path / "big.csv"
+    _big_csv(big, 6000)
+    command = [sys.executable, "main.py", "--data-dir", str(data_dir), "import", "dissemination", str(big)]
+    proc = subprocess.Popen(command, cwd=ROOT, env=_env(PLCS_PASSPHRASE=PASS, PLCS_PROGRESS="1"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+
+    def ready(text):
+        import re
+        return any(300 <= int(n) < 5000 for n in re.findall(r"(\d+)/6000", text))
+    _kill_when(proc, proc.stderr, ready)
+    assert _integrity(data_dir) == "ok"
+    opening.open_for_ui(data_dir, passphrase=PASS)
+    from models.imports import ImportBatch, ImportRow
+    from models.records import AuditEntry
+    assert DisseminationEvent.select().count() == 6000           # finished at the open, each row exactly once
+    assert len({e.topic for e in DisseminationEvent.select(DisseminationEvent.topic)}) == 6000
+    assert AuditEntry.select().where(AuditEntry.record_kind == "dissemination").count() == 6000
+    assert ImportBatch.select().count() == 0 and ImportRow.select().count() == 0
+    assert not list(data_dir.glob("import-*.lock"))
+    app.close()
+
+
 def _source_with_records(path: Path, n: int) -> None:
     from services import demo
     opening.enable_encryption(path, PASS)
@@ -200,6 +225,7 @@ def test_sigkill_during_sync_then_resume(tmp_path, kinto_bucket):
     """Kill `main.py sync` mid-push: the local database stays sound, and the next sync finishes with every
     record on the server exactly once and nothing left in the outbox."""
     import requests
+
     from services import outbox, sync
     site = kinto_bucket
     folder = tmp_path / "device"

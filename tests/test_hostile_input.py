@@ -289,3 +289,129 @@ def db_file(tmp_path_factory):
     records.save("legal-aid", factories.legal_aid())
     yield ctx
     app.close()
+
+
+# ---- XML attacks and inflation caps in XLSX (issue 14 item 4); the hostile files are made here --------------------
+
+def _good_xlsx(path: Path, rows: int = 2, constant_memory: bool = False) -> Path:
+    import xlsxwriter
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, HEADER)
+    for r in range(1, rows + 1):
+        ws.write_row(r, 0, GOOD)
+    wb.close()
+    return path
+
+
+def _rewrite_member(path: Path, member: str, edit) -> None:
+    with zipfile.ZipFile(path) as z:
+        members = [(info.filename, z.read(info)) for info in z.infolist()]
+    assert member in dict(members), member
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            z.writestr(name, edit(data) if name == member else data)
+
+
+XXE = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+       b'<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n')
+LAUGHS = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE r [<!ENTITY l0 "ha">'
+          + b"".join(b'<!ENTITY l%d "%s">' % (i, b"&l%d;" % (i - 1) * 10) for i in range(1, 10)) + b"]>\n")
+
+
+def _with_dtd(prolog: bytes, entity: bytes):
+    """Put a DTD before the root element and the entity in the first text/value the part has."""
+    def edit(data: bytes) -> bytes:
+        body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
+        for marker in (b"<t>", b"<v>", b'<sheet name="'):
+            if marker in body:
+                body = body.replace(marker, marker + entity, 1)
+                break
+        return prolog + body.lstrip()
+    return edit
+
+
+@pytest.mark.parametrize("attack", ["xxe", "billion-laughs"])
+@pytest.mark.parametrize("member", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/workbook.xml"])
+def test_xml_attacks_in_xlsx_are_refused_with_a_clear_message(db, tmp_path, attack, member):
+    path = _good_xlsx(tmp_path / f"{attack}.xlsx")
+    prolog, entity = (XXE, b"&xxe;") if attack == "xxe" else (LAUGHS, b"&l9;")
+    _rewrite_member(path, member, _with_dtd(prolog, entity))
+    err = _import_fails_cleanly("dissemination", path)
+    assert isinstance(err, ValidationError) and err.exit_code == 2
+    assert "XXE" in err.message("en") and "XXE" in err.message("vi")
+
+
+def test_xxe_xlsx_from_the_cli_exits_2(tmp_path):
+    import os
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parent.parent
+    path = _good_xlsx(tmp_path / "xxe.xlsx")
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", _with_dtd(XXE, b"&xxe;"))
+    env = {**os.environ, "PLCS_NO_ENCRYPTION": "1"}
+    env.pop("PLCS_PASSPHRASE", None)
+    r = subprocess.run([sys.executable, "main.py", "--data-dir", str(tmp_path / "data"), "import", "dissemination",
+                        str(path)], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2, r.stderr
+    assert "XXE" in r.stderr and "Internal error" not in r.stderr
+
+
+def test_xlsx_inflating_past_the_cap_is_refused(db, tmp_path, monkeypatch):
+    """The zip's declared sizes over the cap: refused before any XML is parsed."""
+    from services import tabular
+    monkeypatch.setattr(tabular, "XLSX_LIMITS", tabular.XlsxLimits(total=1024 * 1024, shared_strings=64 * 1024,
+                                                                   row=64 * 1024))
+    path = _good_xlsx(tmp_path / "bomb.xlsx")
+    padding = b"<!-- " + b" " * (2 * 1024 * 1024) + b" -->"          # 2 MiB of XML, a few KiB zipped
+    _rewrite_member(path, "xl/styles.xml", lambda data: data + padding)
+    assert path.stat().st_size < 100_000
+    err = _import_fails_cleanly("dissemination", path)
+    assert isinstance(err, ValidationError) and "1 MiB" in err.message("en") and "CSV" in err.message("en")
+    strings = _good_xlsx(tmp_path / "strings.xlsx")
+    _rewrite_member(strings, "xl/sharedStrings.xml",
+                    lambda data: data.replace(b"</sst>", padding[:100_000] + b"</sst>"))
+    err = _import_fails_cleanly("dissemination", strings)
+    assert isinstance(err, ValidationError) and "shared strings" in err.message("en")
+
+
+def test_xlsx_whose_zip_headers_lie_about_sizes_is_refused(db, tmp_path):
+    """A member that inflates to more than its declared size: zipfile stops at the declared size and the CRC
+    fails, so the bytes actually read never pass what the cap checked."""
+    path = _good_xlsx(tmp_path / "liar.xlsx", rows=200)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    # patch the declared uncompressed size in the central directory record of the sheet
+    name = b"xl/worksheets/sheet1.xml"
+    cd = data.rfind(b"PK\x01\x02", 0, data.rfind(name))
+    assert int.from_bytes(data[cd + 24:cd + 28], "little") == info.file_size
+    data[cd + 24:cd + 28] = (200).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    err = _import_fails_cleanly("dissemination", path)
+    assert isinstance(err, ValidationError) and err.exit_code == 2
+
+
+@pytest.mark.parametrize("shape", ["one-huge-cell", "one-huge-row"])
+def test_xlsx_with_a_giant_row_or_cell_is_refused(db, tmp_path, monkeypatch, shape):
+    """One row (or one cell's text) over the per-row cap is refused while it streams, before it is held whole."""
+    from services import tabular
+    monkeypatch.setattr(tabular, "XLSX_LIMITS", tabular.XlsxLimits(row=256 * 1024))
+    path = _good_xlsx(tmp_path / f"{shape}.xlsx", constant_memory=True)
+    if shape == "one-huge-cell":
+        huge = b'<c r="Z2" t="inlineStr"><is><t>' + b"x" * (512 * 1024) + b"</t></is></c>"
+    else:
+        huge = b"".join(b'<c r="A2" t="inlineStr"><is><t>x</t></is></c>' for _ in range(20_000))
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", lambda data: data.replace(b"</row>", huge + b"</row>", 2)
+                    .replace(huge + b"</row>", b"</row>", 1))
+    err = _import_fails_cleanly("dissemination", path)
+    assert isinstance(err, ValidationError) and "too large" in err.message("en")
+
+
+def test_csv_line_without_end_is_refused_before_it_is_held(db, tmp_path, monkeypatch):
+    from services import tabular
+    monkeypatch.setattr(tabular, "MAX_LINE_CHARS", 10_000)
+    path = tmp_path / "one-line.csv"
+    path.write_bytes(_csv_bytes([HEADER]) + b"a," * 20_000)
+    err = _import_fails_cleanly("dissemination", path)
+    assert isinstance(err, ValidationError) and "too long" in err.message("en") and err.errors[0].row == 2

@@ -129,3 +129,260 @@ def test_formulas_are_neutralised_on_export(db, tmp_path):
     assert ws["E2"].data_type == "s"             # stored as text, never a formula
     # …and re-importing our own export restores the original text.
     assert importing.import_file("dissemination", tmp_path / "e.csv").unchanged == 1
+
+
+# ---- XLSX written by other tools, stale <dimension>, streaming in short transactions (issue 14 items 4–5) ------------
+
+XLSX_HEADER = ["date", "commune_code", "village", "form", "topic", "participants", "participants_women"]
+
+
+def _xlsx_rows(n: int) -> list[list]:
+    return [[f"{10 + i:02d}/10/2026", "06652", f"Thôn {i}", "Hội nghị", f"Luật Đất đai buổi {i}", 100 + i, 40]
+            for i in range(n)]
+
+
+def _write_xlsxwriter(path, rows, constant_memory: bool):
+    import xlsxwriter
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})   # shared strings / inline strings
+    ws = wb.add_worksheet()
+    for r, row in enumerate([XLSX_HEADER, *rows]):
+        ws.write_row(r, 0, row)
+    wb.close()
+
+
+def _write_openpyxl(path, rows, write_only: bool):
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet() if write_only else wb.active
+    for row in [XLSX_HEADER, *rows]:
+        ws.append(row)
+    wb.save(path)
+
+
+def rewrite_sheet(path, edit) -> None:
+    """Rewrite xl/worksheets/sheet1.xml inside the zip with edit(xml_text) -> xml_text (other members as they are)."""
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        members = [(info, z.read(info)) for info in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            z.writestr(info.filename, data)
+
+
+def _stale_dimension(xml: str) -> str:
+    import re
+    if "<dimension" in xml:
+        xml, n = re.subn(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:O2"/>', xml)
+    else:                                    # a writer that leaves it out: put a stale one where it belongs
+        xml, n = re.subn(r"(<sheetData)", r'<dimension ref="A1:O2"/>\1', xml, count=1)
+    assert n == 1
+    return xml
+
+
+@pytest.mark.parametrize("writer", ["xlsxwriter-shared-strings", "xlsxwriter-inline-strings",
+                                    "openpyxl", "openpyxl-write-only"])
+def test_xlsx_with_stale_dimension_imports_every_row(db, tmp_path, writer):
+    """Issue 14 item 4: <dimension ref="A1:O2"/> but 5 data rows → 5 records, never 1."""
+    path = tmp_path / f"{writer}.xlsx"
+    rows = _xlsx_rows(5)
+    if writer.startswith("xlsxwriter"):
+        _write_xlsxwriter(path, rows, constant_memory=writer.endswith("inline-strings"))
+    else:
+        _write_openpyxl(path, rows, write_only=writer.endswith("write-only"))
+    rewrite_sheet(path, _stale_dimension)
+    result = importing.import_file("dissemination", path)
+    assert result.created == 5
+    topics = sorted(e.topic for e in DisseminationEvent.select())
+    assert topics == sorted(f"Luật Đất đai buổi {i}" for i in range(5))
+
+
+def test_xlsx_shared_and_inline_strings_in_one_sheet(db, tmp_path):
+    """A sheet mixing shared-string cells (t="s") and inline-string cells (t="inlineStr"), as some tools write."""
+    path = tmp_path / "mixed.xlsx"
+    _write_xlsxwriter(path, _xlsx_rows(2), constant_memory=False)
+
+    def inline_second_village(xml: str) -> str:
+        import re
+        xml, n = re.subn(r'<c r="C3"([^>]*) t="s"><v>\d+</v></c>',
+                         r'<c r="C3"\1 t="inlineStr"><is><t>Bản Inline</t></is></c>', xml)
+        assert n == 1
+        return xml
+    rewrite_sheet(path, inline_second_village)
+    assert importing.import_file("dissemination", path).created == 2
+    assert {e.village for e in DisseminationEvent.select()} == {"Thôn 0", "Bản Inline"}
+
+
+def test_bad_row_reporting_is_bounded(db, tmp_path):
+    """1,200 bad rows: the first MAX_REPORTED_ROWS are listed, the rest counted; nothing stored."""
+    bad = list(DISSEMINATION_ROW)
+    bad[8] = "500"                                   # women > participants
+    path = write_csv(tmp_path / "bad.csv", IMPORT_COLUMNS["dissemination"], [bad] * 1200)
+    with pytest.raises(ValidationError) as err:
+        importing.import_file("dissemination", path)
+    rows = {e.row for e in err.value.errors if e.row is not None}
+    assert len(rows) == importing.MAX_REPORTED_ROWS and min(rows) == 2
+    tail = [e for e in err.value.errors if e.row is None]
+    assert len(tail) == 1 and "700" in tail[0].en and "700" in tail[0].vi
+    assert DisseminationEvent.select().count() == 0
+
+
+def test_the_same_id_twice_in_one_file_is_a_bad_row(db, tmp_path):
+    import uuid
+    rid = str(uuid.uuid4())
+    header = ["id", *IMPORT_COLUMNS["dissemination"]]
+    path = write_csv(tmp_path / "dup.csv", header, [[rid, *DISSEMINATION_ROW], [rid, *DISSEMINATION_ROW]])
+    with pytest.raises(ValidationError) as err:
+        importing.import_file("dissemination", path)
+    assert [(e.row, e.field) for e in err.value.errors] == [(3, "id")] and "row 2" in err.value.errors[0].en
+    assert DisseminationEvent.select().count() == 0
+
+
+def _plain_folder(data_dir):
+    from services import app
+    return app.open_data_dir(data_dir)
+
+
+def test_import_commits_in_short_transactions_so_another_program_can_write(data_dir, tmp_path, monkeypatch):
+    """Issue 14 item 5: between chunks the write lock is free — another connection (with a short busy timeout)
+    writes every time the import reports progress, in both steps (check, move); the import still completes."""
+    import sqlite3
+
+    from services import app
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(importing, "YIELD_SECONDS", 0)
+    _plain_folder(data_dir)
+    path = write_csv(tmp_path / "many.csv", IMPORT_COLUMNS["dissemination"], [DISSEMINATION_ROW] * 1200)
+    other = sqlite3.connect(data_dir / "plcs.db", timeout=0.2)
+    writes = []
+
+    def progress(done, total):
+        other.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('other-program', ?)", (str(done),))
+        other.commit()
+        writes.append(total)
+    try:
+        result = importing.import_file("dissemination", path, progress=progress)
+    finally:
+        other.close()
+    assert result.created == 1200 and DisseminationEvent.select().count() == 1200
+    assert None in writes and 1200 in writes              # during the check and during the move
+    from models.imports import ImportBatch, ImportRow
+    assert ImportBatch.select().count() == 0 and ImportRow.select().count() == 0
+    app.close()
+
+
+def test_a_killed_import_is_discarded_while_checking_and_finished_while_moving(data_dir, tmp_path):
+    """What the next open does with a batch left by a killed import (the lock file is free)."""
+    from models.imports import ImportBatch, ImportRow
+    from services import app
+    from services.tabular import open_table
+    ctx = _plain_folder(data_dir)
+    path = write_csv(tmp_path / "e.csv", IMPORT_COLUMNS["dissemination"], [DISSEMINATION_ROW] * 30)
+
+    def staged(state: str) -> None:
+        with open_table(path) as table:
+            ImportBatch.create(id=state, kind="dissemination", file_name="e.csv", actor=ctx.actor, state="checking")
+            total = importing._check("dissemination", table, state, None)
+        ImportBatch.update(state=state, total=total).where(ImportBatch.id == state).execute()
+
+    staged("checking")                          # killed while checking: nothing to show for it
+    assert ImportRow.select().count() == 30
+    app.close()
+    _plain_folder(data_dir)
+    assert ImportBatch.select().count() == 0 and ImportRow.select().count() == 0
+    assert DisseminationEvent.select().count() == 0
+    staged("moving")                            # killed while moving: every row was good, the move is finished
+    batch = ImportBatch.get_by_id("moving")
+    first = importing._loads(ImportRow.get(ImportRow.seq == 1).data)
+    importing._save_row("dissemination", DisseminationEvent, None, first, ctx.actor, importing.ImportResult("x"))
+    ImportRow.delete().where(ImportRow.seq == 1).execute()       # as if the first chunk had moved row 1 only
+    assert batch.total == 30 and DisseminationEvent.select().count() == 1
+    app.close()
+    _plain_folder(data_dir)
+    assert DisseminationEvent.select().count() == 30 and ImportBatch.select().count() == 0
+    app.close()
+
+
+def test_a_running_import_is_left_alone_by_another_open(data_dir, tmp_path):
+    """The lock file of a live import keeps another process's open from discarding or moving its batch."""
+    from models.imports import ImportBatch
+    from services import app
+    ctx = _plain_folder(data_dir)
+    ImportBatch.create(id="live", kind="dissemination", file_name="x.csv", actor=ctx.actor, state="checking")
+    with importing._batch_lock("live"):
+        import multiprocessing
+        ctx_mp = multiprocessing.get_context("spawn")
+        proc = ctx_mp.Process(target=_open_folder, args=(str(data_dir),))
+        proc.start()
+        proc.join(120)
+        assert proc.exitcode == 0
+        assert ImportBatch.select().where(ImportBatch.id == "live").count() == 1
+    app.close()
+    _plain_folder(data_dir)                      # the lock is free now: the leftover is discarded
+    assert ImportBatch.select().count() == 0
+    app.close()
+
+
+def _open_folder(path: str) -> None:
+    import os
+    os.environ["PLCS_NO_ENCRYPTION"] = "1"
+    from services import app
+    app.open_data_dir(path)
+    app.close()
+
+
+def test_busy_database_is_a_typed_error_and_stores_nothing(data_dir):
+    """Another program holds the write lock past the busy timeout: DatabaseBusy (not a raw OperationalError)."""
+    import sqlite3
+
+    from services import app
+    from services.errors import DatabaseBusy
+    _plain_folder(data_dir)
+    from models.db import database
+    database.execute_sql("PRAGMA busy_timeout = 200")
+    other = sqlite3.connect(data_dir / "plcs.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseBusy) as err:
+            records.save("legal-aid", f.legal_aid())
+        assert "chương trình khác đang ghi" in err.value.message("vi") and err.value.exit_code == 1
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert LegalAidCase.select().count() == 0
+    records.save("legal-aid", f.legal_aid())          # free again: the same save works
+    assert LegalAidCase.select().count() == 1
+    app.close()
+
+
+def test_ui_retry_policy_retries_with_backoff_then_gives_up():
+    from services.errors import DatabaseBusy
+    from tests.conftest import run_coroutine
+    from ui.state.busy import retry_while_busy
+    calls, seen = [], []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) < 3:
+            raise DatabaseBusy()
+        return "saved"
+    assert run_coroutine(retry_while_busy(flaky, lambda a, n: seen.append((a, n)), delays=(0, 0, 0))) == "saved"
+    assert seen == [(2, 4), (3, 4)]
+
+    def always():
+        raise DatabaseBusy()
+    with pytest.raises(DatabaseBusy):
+        run_coroutine(retry_while_busy(always, None, delays=(0, 0)))
+
+
+def test_csv_with_old_mac_line_ends_and_crlf_split_across_blocks(db, tmp_path, monkeypatch):
+    """Lone CR line ends (old Excel for Mac), and CRLF, read in blocks; a quoted cell keeps its line break."""
+    path = tmp_path / "mac.csv"
+    rows = [IMPORT_COLUMNS["dissemination"], DISSEMINATION_ROW, DISSEMINATION_ROW]
+    text = "\r".join(",".join(f'"{c}"' for c in r) for r in rows) + "\r"
+    path.write_bytes(text.encode("utf-8"))
+    assert importing.import_file("dissemination", path).created == 2
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_bytes(("\r\n".join(",".join(r) for r in rows) + "\r\n").encode("utf-8"))
+    from services.tabular import read_table
+    assert [n for n, _ in read_table(crlf).rows] == [2, 3]

@@ -15,9 +15,10 @@ import datetime as dt
 import flet as ft
 
 from services import admin_units, audit, catalogs, records, security
-from services.errors import AppError, ValidationError
+from services.errors import AppError, DatabaseBusy, ValidationError
 from services.formatting import fmt_date, fmt_int
 from ui.state import exports
+from ui.state.busy import said_when_busy
 
 
 def _d(value) -> str:
@@ -242,6 +243,9 @@ class DetailState:
         except ValidationError as exc:
             self.session_errors = exc.by_field(self._app.lang)
             return False
+        except DatabaseBusy:
+            self.session_errors = {"case": self._app.t("busy.gave_up")}
+            return False
         self.session_errors = {}
         self.session_open = False
         self._app.changed()
@@ -250,14 +254,16 @@ class DetailState:
 
     # ---- delete / undo -----------------------------------------------------------------------------------
     def delete(self) -> None:
-        records.delete(self.kind, self.record_id)
-        self._app.changed()
-        self.load()
+        with said_when_busy(self._app):
+            records.delete(self.kind, self.record_id)
+            self._app.changed()
+            self.load()
 
     def undo_delete(self) -> None:
-        records.restore(self.kind, self.record_id)
-        self._app.changed()
-        self.load()
+        with said_when_busy(self._app):
+            records.restore(self.kind, self.record_id)
+            self._app.changed()
+            self.load()
 
     # ---- printing ----------------------------------------------------------------------------------------
     def print_documents(self) -> list[tuple[str, str]]:

@@ -3,6 +3,8 @@
     form = FormState(app, "legal-aid")              # new case (commune and date prefilled)
     form.set("requester.full_name", "Đặng Văn Đức")
     saved = form.save()                            # model instance, or None with form.errors filled
+    saved = await form.save_async()                # the same off the UI thread, retrying while another program
+                                                   # writes (form.busy; ui/state/busy.py)
     form.errors -> {"requester.id_number": "Số CCCD phải gồm đúng 12 chữ số"}
 
 Values are kept as the text the user typed; services.records.save validates and converts them, and its
@@ -16,7 +18,7 @@ import flet as ft
 
 from services import admin_units, catalogs, records
 from services.dates import today_local
-from services.errors import AppError, ValidationError
+from services.errors import AppError, DatabaseBusy, ValidationError
 from services.formatting import fmt_date
 
 
@@ -147,6 +149,7 @@ class FormState:
         self.errors = {}
         self.general_error = ""
         self.saving = False
+        self.busy = False           # the last try found another program writing: the view offers a retry
         self._dirty = False
         self._values: dict = {}
         self._party_ids: list[str] = []
@@ -328,10 +331,42 @@ class FormState:
 
     def save(self):
         """Validate and store through services.records; on bad input fill `errors` and store nothing."""
-        lang = self._app.lang
         try:
             inst = records.save(self.kind, self.payload(), record_id=self.record_id)
-        except ValidationError as exc:
+        except AppError as exc:
+            return self._failed(exc)
+        return self._saved(inst)
+
+    async def save_async(self):
+        """save() in a worker thread; while another program writes (DatabaseBusy) the form keeps its values,
+        says so and tries again with backoff; after the last try `busy` stays set and a click retries."""
+        from ui.state.busy import retry_while_busy
+        if self.saving:
+            return None
+        self.saving = True
+        payload, kind, record_id = self.payload(), self.kind, self.record_id
+
+        def on_busy(attempt, attempts):
+            self.busy = True
+            self.errors = {}
+            self.general_error = self._app.t("busy.retrying", attempt=attempt, attempts=attempts)
+
+        try:
+            inst = await retry_while_busy(lambda: records.save(kind, payload, record_id=record_id), on_busy)
+        except AppError as exc:
+            return self._failed(exc)
+        finally:
+            self.saving = False
+        return self._saved(inst)
+
+    def _failed(self, exc: AppError):
+        lang = self._app.lang
+        self.busy = isinstance(exc, DatabaseBusy)
+        if self.busy:
+            self.errors = {}
+            self.general_error = self._app.t("busy.gave_up")
+            return None
+        if isinstance(exc, ValidationError):
             errors = exc.by_field(lang)
             known = {f.key for _, fs in SPECS[self.kind] for f in fs}
             mapped = {}
@@ -345,12 +380,14 @@ class FormState:
             self.errors = mapped
             self.general_error = "\n".join(extra) or self._app.t("form.fix_errors")
             return None
-        except AppError as exc:
-            self.general_error = exc.message(lang)
-            self.errors = {}
-            return None
+        self.general_error = exc.message(lang)
+        self.errors = {}
+        return None
+
+    def _saved(self, inst):
         self.errors = {}
         self.general_error = ""
+        self.busy = False
         self._dirty = False
         self.record_id = inst.id
         self._app.changed()

@@ -18,6 +18,7 @@ from services import admin_units, catalogs, records
 from services import teams as team_service
 from services.errors import AppError, ValidationError
 from services.formatting import fmt_date
+from ui.state.busy import said_when_busy
 
 ROLES = ("leader", "member")
 TEAM_FIELDS = ("name", "commune_code", "village", "recognised_date")
@@ -179,7 +180,11 @@ class TeamsState:
                  "role": self._app.t(f"team.role.{m.get('role') or 'member'}")} for m in t.members or []]
 
     def delete(self) -> None:
-        records.delete("mediation-team", self.team_id, actor=self._app.ctx.actor)
+        with said_when_busy(self._app):
+            records.delete("mediation-team", self.team_id, actor=self._app.ctx.actor)
+            self._deleted()
+
+    def _deleted(self) -> None:
         self._app.changed()
         deleted = self.team_id
         name = self._inst.name if self._inst else ""
@@ -187,9 +192,10 @@ class TeamsState:
         self._app.say(self._app.t("team.deleted", name=name), undo=lambda: self.undo_delete(deleted))
 
     def undo_delete(self, team_id: str) -> None:
-        records.restore("mediation-team", team_id, actor=self._app.ctx.actor)
-        self._app.changed()
-        self.load()
+        with said_when_busy(self._app):
+            records.restore("mediation-team", team_id, actor=self._app.ctx.actor)
+            self._app.changed()
+            self.load()
 
     # ---- printing ----------------------------------------------------------------------------------------
     async def print_book(self, year: int | None = None) -> str:

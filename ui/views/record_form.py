@@ -51,20 +51,20 @@ def _field(app, form, f, save, page):
                                    on_change=lambda ev: form.choose(k, ev.control.value.strftime("%d/%m/%Y"))
                                    if ev.control.value else None)
             page.show_dialog(picker)
-        return ft.TextField(hint_text="dd/mm/yyyy", on_submit=lambda: save(), max_length=None,
+        return ft.TextField(hint_text="dd/mm/yyyy", on_submit=save, max_length=None,
                             suffix_icon=ft.IconButton(ft.Icons.CALENDAR_MONTH, tooltip=app.t("form.pick_date"),
                                                  on_click=pick, icon_size=18), **kw)
     if f.type == "int":
-        return ft.TextField(keyboard_type=ft.KeyboardType.NUMBER, on_submit=lambda: save(), **kw)
-    return ft.TextField(on_submit=lambda: save(), **kw)
+        return ft.TextField(keyboard_type=ft.KeyboardType.NUMBER, on_submit=save, **kw)
+    return ft.TextField(on_submit=save, **kw)
 
 
 @ft.component
 def RecordFormView(app, form):
     page = ft.context.page
 
-    def save():
-        inst = form.save()
+    async def save():
+        inst = await form.save_async()
         if inst is not None:
             app.say(app.t("form.saved", number=getattr(inst, "number", "") or ""))
             app.open_detail(form.kind, inst.id)
@@ -78,7 +78,10 @@ def RecordFormView(app, form):
     banner = []
     if form.general_error:
         banner.append(ft.Container(ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=ACCENT),
-                                           ft.Text(form.general_error, color=ACCENT, expand=True)]),
+                                           ft.Text(form.general_error, color=ACCENT, expand=True),
+                                           *([ft.OutlinedButton(app.t("busy.retry"), icon=ft.Icons.REFRESH,
+                                                                on_click=save)]
+                                             if form.busy and not form.saving else [])]),
                                    bgcolor="#FDECEA", padding=12, border_radius=8))
     cancel = app.back_to_list if not form.editing else (lambda: app.open_detail(form.kind, form.record_id))
     return ft.Column([
