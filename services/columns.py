@@ -19,14 +19,16 @@ IMPORT_COLUMNS = {
 EXTRA_COLUMNS = {
     "dissemination": ["id", "feedback_respondents", "feedback_useful", "questions_asked", "followup_requests"],
     "legal-aid": ["id", "number", "village", "beneficiary_name", "request_content", "provider", "referred_to",
-                  "status_date", "status_reason"],
-    "mediation": ["id", "number", "agreement", "implementation", "assigned_date"],
+                  "status_date", "status_reason", "birth_date"],
+    "mediation": ["id", "number", "agreement", "implementation", "assigned_date", "invited", "rights_obligations",
+                  "implementation_deadline"],
 }
 
 # Columns holding personal identifiers: masked on export unless asked for and allowed.
 IDENTIFIER_COLUMNS = {"id_number", "phone"}
 
-DATE_COLUMNS = {"date", "received_date", "closed_date", "status_date", "assigned_date"}
+DATE_COLUMNS = {"date", "received_date", "closed_date", "status_date", "assigned_date", "birth_date",
+                "implementation_deadline"}
 
 KINDS = tuple(IMPORT_COLUMNS)
 
