@@ -149,12 +149,11 @@ def display_label(name: str, code: str | None, lang: str = "vi", *, dated: bool 
 
 def options(name: str, lang: str = "vi", on: dt.date | None = None, keep: str | None = None) -> list[tuple[str, str]]:
     """(code, label) pairs for dropdowns: the entries valid on `on`, plus `keep` (a record's stored code, which
-    stays selectable even when no longer valid). Entries with a point show it ("7đ. …")."""
+    stays selectable even when no longer valid). Labels are the plain catalog labels (distinct per entry)."""
     shown = entries(name, on)
     if keep and keep in _by_code(name) and all(e["code"] != keep for e in shown):
         shown = [e for e in _load(name)["entries"] if e in shown or e["code"] == keep]
-    return [(e["code"], display_label(name, e["code"], lang, dated=False) if e.get("point")
-             else e.get(lang) or e["vi"]) for e in shown]
+    return [(e["code"], e.get(lang) or e["vi"]) for e in shown]
 
 
 # ---- Languages of dissemination: "vi" or "Tiếng " + an ethnic group's name --------------------------------

@@ -116,7 +116,7 @@ def test_form_offers_the_categories_valid_on_the_received_date(db):
     form.set("received_date", "05/03/2026")
     options = dict(form.options(field))
     assert "7g" not in options and "7dd" not in options and "6a" in options and "5-2026" in options
-    assert options["6a"].startswith("6a. Nạn nhân")
+    assert options["6a"].startswith("Nạn nhân, người đang trong quá trình xác định")
     old = records.save("legal-aid", f.legal_aid(received_date="20/12/2025", beneficiary_category="7dd"))
     editing = FormState(state, "legal-aid", old.id)
     editing.set("received_date", "05/03/2026")
