@@ -63,7 +63,8 @@ def _course_paragraphs(case, sessions) -> list:
                   f"{fmt_date(case.closed_date) or '…'}.", "body")]
     out = []
     for i, s in enumerate(sessions, 1):
-        text = f"Buổi {i} — ngày {fmt_date(s.date)}" + (f", tại {s.place}" if s.place else "") + ": "
+        text = f"Buổi {i} — ngày {fmt_date(s.date)}" + (f", tại {s.place}" if s.place else "")
+        text += (f"; có mặt: {s.attendees}" if s.attendees else "") + ": "
         text += s.content or ""
         if s.result:
             text += f" Kết quả: {s.result}"
@@ -247,7 +248,8 @@ def book_story(team: MediationTeam, start: dt.date, end: dt.date) -> list:
             for pp in (people.get(pid) for pid in c.parties or []) if pp is not None)
         note_text = esc(label('mediation_outcomes', c.outcome)) if c.outcome not in (SUCCESS, FAILED) else ""
         note = p(f"{_breakable_number(c.number)}" + (f"<br/>{note_text}" if note_text else ""), "tiny8")
-        rows.append([str(i), fmt_date(c.received_date), _mediators(c), party_text, c.summary,
+        people_text = _mediators(c) + (f"; người được mời: {', '.join(c.invited)}" if c.invited else "")
+        rows.append([str(i), fmt_date(c.received_date), people_text, party_text, c.summary,
                      c.agreement or c.referred_to, "x" if c.outcome == SUCCESS else "",
                      "x" if c.outcome == FAILED else "", "", note])
     if not rows:
