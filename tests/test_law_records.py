@@ -337,3 +337,23 @@ def test_migration_0006_keeps_existing_rows(tmp_path):
         assert Person.get_by_id("p1").birth_date is None and Person.get_by_id("p1").birth_year == 1980
     finally:
         close_database()
+
+
+def test_team_detail_toggles_the_minority_area_setting(db):
+    """Điều 12 khoản 1 Luật Hòa giải ở cơ sở: the per-commune setting is set from the team detail screen, and the
+    team's warnings follow it."""
+    from services import app as app_service
+    from ui.state import AppState
+    from ui.state.teams import TeamsState
+    app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
+                              "communes": [f.COMMUNE]})
+    team = records.save("mediation-team", {"name": "Tổ hòa giải bản Nà Pá", "commune_code": f.COMMUNE,
+                                           "members": [{"name": "Lê Văn Cường", "gender": "nam", "ethnicity": "Kinh"},
+                                                       {"name": "Phạm Thị Dung", "gender": "nu", "ethnicity": "Kinh"},
+                                                       {"name": "Vũ Văn Hải", "gender": "nam", "ethnicity": "Kinh"}]})
+    st = TeamsState(AppState(db))
+    st.open_detail(team.id)
+    assert st.minority_area is False and st.warnings() == []
+    st.set_minority_area(True)
+    assert st.minority_area is True and mediation_team.is_minority_area(f.COMMUNE)
+    assert any("dân tộc thiểu số" in w for w in st.warnings())
