@@ -83,7 +83,7 @@ class MediationCase(SyncedModel):
     team = ForeignKeyField(MediationTeam, backref="cases", null=True, on_delete="SET NULL")
     basis = CharField(default="")                # căn cứ: request, witnessed, assigned, proposed
     mediators = JSONField(default=list)          # names
-    assigned_date = DateField(null=True)         # when mediators were assigned (Luật HGCS Điều 20.2: start within 3 days)
+    assigned_date = DateField(null=True)         # mediators assigned (Luật HGCS Điều 20.2: start within 3 days)
     parties = JSONField(default=list)            # Person ids, 2 or more
     invited = JSONField(default=list)            # invited third parties (Điều 19): names, "Name (role)"
     dispute_field = CharField()

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import lru_cache
+import unicodedata
+from functools import cache, lru_cache
 from pathlib import Path
 
 from services.text import fold
@@ -76,7 +77,7 @@ def _lookup(name: str) -> dict[str, list[str]]:
     return table
 
 
-@lru_cache(maxsize=None)
+@cache
 def _points(name: str) -> dict[str, list[str]]:
     """Exact (unfolded) point as the law writes it -> codes: "7đ" must not fold into "7d"."""
     table: dict[str, list[str]] = {}
@@ -87,7 +88,6 @@ def _points(name: str) -> dict[str, list[str]]:
 
 
 def nfc_lower(text: str) -> str:
-    import unicodedata
     return unicodedata.normalize("NFC", text).strip().rstrip(".").lower()
 
 

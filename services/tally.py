@@ -240,8 +240,8 @@ def _in_force(entry: dict, spans: list) -> bool:
     if not spans:
         return True
     start, end = entry.get("valid_from"), entry.get("valid_to")
-    return any((not start or dt.date.fromisoformat(start) <= p.end) and (not end or dt.date.fromisoformat(end) >= p.start)
-               for p in spans)
+    return any((not start or dt.date.fromisoformat(start) <= p.end)
+               and (not end or dt.date.fromisoformat(end) >= p.start) for p in spans)
 
 
 def _ordered(counts: dict, catalog: str | None, *, include_all: bool = True, spans: list = ()) -> dict[str, int]:

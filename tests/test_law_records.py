@@ -331,7 +331,8 @@ def test_migration_0006_keeps_existing_rows(tmp_path):
             " implementation, referred_to) VALUES ('m1', ?, ?, 'd', 0, 'HG-1', '2025-03-01', '06652', '', '',"
             " '[]', '[\"p1\", \"p1\"]', 'dat_dai', '', 'in_progress', '', '', '')", (now, now))
         assert "0006_law_records" in migrate_to_latest() and pending() == []
-        from models.records import MediationCase as M, Person
+        from models.records import MediationCase as M
+        from models.records import Person
         case = M.get_by_id("m1")
         assert case.invited == [] and case.rights_obligations == "" and case.implementation_deadline is None
         assert Person.get_by_id("p1").birth_date is None and Person.get_by_id("p1").birth_year == 1980

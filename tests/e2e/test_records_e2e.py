@@ -79,7 +79,7 @@ def test_mediation_agreement_fields_and_invited_third_parties(launch):
     import subprocess
     import sys
 
-    from tests.e2e.conftest import ROOT
+    from tests.e2e.conftest import ROOT, shot
     page, srv = launch()
     click_nav(page, "Hòa giải cơ sở")
     page.get_by_role("button", name="Thêm vụ việc hòa giải").click()
