@@ -29,6 +29,7 @@ class Person(SyncedModel):
     full_name = CharField()
     gender = CharField(default="")               # nam | nu | khac
     birth_year = IntegerField(null=True)
+    birth_date = DateField(null=True)            # optional full date of birth (Mẫu 02-TP-TGPL); year == birth_year
     ethnicity = CharField(default="")            # "01".."54"
     id_number = CharField(default="", index=True)  # CCCD, 12 digits
     phone = CharField(default="")
@@ -84,13 +85,16 @@ class MediationCase(SyncedModel):
     team = ForeignKeyField(MediationTeam, backref="cases", null=True, on_delete="SET NULL")
     basis = CharField(default="")                # căn cứ: request, witnessed, assigned, proposed
     mediators = JSONField(default=list)          # names
-    assigned_date = DateField(null=True)         # when mediators were assigned (due within 3 days)
+    assigned_date = DateField(null=True)         # mediators assigned (Luật HGCS Điều 20.2: start within 3 days)
     parties = JSONField(default=list)            # Person ids, 2 or more
+    invited = JSONField(default=list)            # invited third parties (Điều 19): names, "Name (role)"
     dispute_field = CharField()
     summary = TextField(default="")
     outcome = CharField(default="in_progress", index=True)
-    agreement = TextField(default="")
-    implementation = TextField(default="")       # phương thức, thời hạn thực hiện thỏa thuận
+    agreement = TextField(default="")            # Điều 24 đ) thỏa thuận đạt được và giải pháp thực hiện
+    rights_obligations = TextField(default="")   # Điều 24 e) quyền và nghĩa vụ của các bên
+    implementation = TextField(default="")       # Điều 24 g) phương thức thực hiện thỏa thuận
+    implementation_deadline = DateField(null=True)  # Điều 24 g) thời hạn thực hiện thỏa thuận
     referred_to = CharField(default="")
     closed_date = DateField(null=True)
 

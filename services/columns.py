@@ -20,14 +20,16 @@ EXTRA_COLUMNS = {
     "dissemination": ["id", "historic_commune_code", "feedback_respondents", "feedback_useful", "questions_asked",
                       "followup_requests"],
     "legal-aid": ["id", "number", "historic_commune_code", "village", "beneficiary_name", "request_content",
-                  "provider", "referred_to", "status_date", "status_reason"],
-    "mediation": ["id", "number", "historic_commune_code", "agreement", "implementation", "assigned_date"],
+                  "provider", "referred_to", "status_date", "status_reason", "birth_date"],
+    "mediation": ["id", "number", "historic_commune_code", "agreement", "implementation", "assigned_date",
+                  "invited", "rights_obligations", "implementation_deadline"],
 }
 
 # Columns holding personal identifiers: masked on export unless asked for and allowed.
 IDENTIFIER_COLUMNS = {"id_number", "phone"}
 
-DATE_COLUMNS = {"date", "received_date", "closed_date", "status_date", "assigned_date"}
+DATE_COLUMNS = {"date", "received_date", "closed_date", "status_date", "assigned_date", "birth_date",
+                "implementation_deadline"}
 
 KINDS = tuple(IMPORT_COLUMNS)
 

@@ -27,6 +27,7 @@ def _legal_aid_rows(query):
                "commune_code": case.commune_code, "historic_commune_code": case.historic_commune_code,
                "requester_name": req.full_name,
                "gender": catalogs.label("genders", req.gender), "birth_year": req.birth_year or "",
+               "birth_date": req.birth_date,
                "ethnicity": catalogs.label("ethnic_groups", req.ethnicity), "id_number": req.id_number,
                "phone": req.phone, "village": req.village,
                "beneficiary_category": catalogs.label("beneficiary_categories", case.beneficiary_category),
@@ -60,7 +61,8 @@ def _mediation_batch(cases):
                "parties": "; ".join(names.get(p, "") for p in c.parties), "mediators": "; ".join(c.mediators),
                "outcome": catalogs.label("mediation_outcomes", c.outcome), "closed_date": c.closed_date,
                "summary": c.summary, "agreement": c.agreement, "implementation": c.implementation,
-               "assigned_date": c.assigned_date}
+               "assigned_date": c.assigned_date, "invited": "; ".join(c.invited or []),
+               "rights_obligations": c.rights_obligations, "implementation_deadline": c.implementation_deadline}
 
 
 def _dissemination_rows(query):

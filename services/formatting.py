@@ -40,5 +40,8 @@ def fmt_date(d: dt.date | None, lang: str = "vi") -> str:
 
 
 def fmt_long_date(d: dt.date) -> str:
-    """The NĐ 30/2020 date line: 'ngày 05 tháng 02 năm 2026'."""
-    return f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+    """The date of a printed document per NĐ 30/2020/NĐ-CP (Phụ lục I): a leading zero only on days below 10 and
+    on months 1 and 2 — 'ngày 05 tháng 3 năm 2026', 'ngày 01 tháng 02 năm 2026', 'ngày 15 tháng 11 năm 2026'.
+    Every document's date line goes through this one function (services.printing.document.date_line)."""
+    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
+    return f"ngày {d.day:02d} tháng {month} năm {d.year}"

@@ -73,7 +73,8 @@ def _clean(row: dict) -> dict:
 
 def _legal_aid_data(row: dict, existing) -> dict:
     person_keys = {"requester_name": "full_name", "gender": "gender", "birth_year": "birth_year",
-                   "ethnicity": "ethnicity", "id_number": "id_number", "phone": "phone", "village": "village"}
+                   "birth_date": "birth_date", "ethnicity": "ethnicity", "id_number": "id_number", "phone": "phone",
+                   "village": "village"}
     requester = {dst: row[src] for src, dst in person_keys.items() if src in row}
     if "commune_code" in row:
         requester["commune_code"] = row["commune_code"]

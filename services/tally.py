@@ -244,12 +244,23 @@ def success_rate(by_outcome: dict) -> float | None:
     return round(by_outcome.get(MEDIATION_SUCCESS, 0) * 100.0 / done, 1) if done else None
 
 
-def _ordered(counts: dict, catalog: str | None, *, include_all: bool = True) -> dict[str, int]:
-    """Catalog order with zeros, then codes found in the data but not in the catalog (sorted)."""
+def _in_force(entry: dict, spans: list) -> bool:
+    """The catalog entry was valid on some day of one of the periods (no spans: always)."""
+    if not spans:
+        return True
+    start, end = entry.get("valid_from"), entry.get("valid_to")
+    return any((not start or dt.date.fromisoformat(start) <= p.end)
+               and (not end or dt.date.fromisoformat(end) >= p.start) for p in spans)
+
+
+def _ordered(counts: dict, catalog: str | None, *, include_all: bool = True, spans: list = ()) -> dict[str, int]:
+    """Catalog order with zeros, then codes found in the data but not in the catalog (sorted). A dated entry
+    (e.g. a repealed beneficiary category) gets a zero line only in periods when it was in force; with records it
+    is always listed, under its own label."""
     out: dict[str, int] = {}
     if catalog:
         for e in catalogs.entries(catalog):
-            if include_all or counts.get(e["code"]):
+            if (include_all and _in_force(e, list(spans))) or counts.get(e["code"]):
                 out[e["code"]] = int(counts.get(e["code"], 0))
     for code in sorted(k for k in counts if k not in out):
         out[code] = int(counts[code])
@@ -261,7 +272,7 @@ def _languages(*dicts) -> list[str]:
     return ["vi"] * ("vi" in found) + sorted(c for c in found if c != "vi")
 
 
-def _section(cur: dict, prev: dict | None, keys: list[str], groups: dict[str, str | None]) -> dict:
+def _section(cur: dict, prev: dict | None, keys: list[str], groups: dict[str, str | None], spans: list = ()) -> dict:
     out: dict = {}
     for k in keys:
         out[k] = cur[k]
@@ -276,7 +287,7 @@ def _section(cur: dict, prev: dict | None, keys: list[str], groups: dict[str, st
         merged = dict(cur[g])
         for code in (prev[g] if prev else {}):
             merged.setdefault(code, 0)
-        out[g] = _ordered(merged, catalog)
+        out[g] = _ordered(merged, catalog, spans=spans)
         out[f"previous_{g}"] = {c: int(prev[g].get(c, 0)) for c in out[g]} if prev else None
     return out
 
@@ -305,7 +316,8 @@ def compute(period: Period, *, province: str | None = None, communes: list[str] 
 
     legal = _section(_extra_legal(la), _extra_legal(pla) if pla else None, ["total", "success", "litigation"],
                      {"by_category": "beneficiary_categories", "by_field": "legal_fields", "by_form": "aid_forms",
-                      "by_status": "legal_aid_statuses", "by_outcome": "legal_aid_outcomes"})
+                      "by_status": "legal_aid_statuses", "by_outcome": "legal_aid_outcomes"},
+                     spans=[x for x in (period, prev_period) if x])
 
     def _extra_mediation(d):
         d["success"] = d["by_outcome"].get(MEDIATION_SUCCESS, 0)

@@ -86,6 +86,7 @@ def test_qr_payload_holds_id_and_number(case):
 
 
 def test_mediation_minutes_and_agreement(mediation):
+    """Văn bản hòa giải thành: the eight items a)–h) of Điều 24 Luật Hòa giải ở cơ sở 2013."""
     minutes = text_of(printing.print_documents("mediation-minutes", [mediation.number]))
     for expected in (*HEADING, "BIÊN BẢN HÒA GIẢI", "TỔ HÒA GIẢI THÔN KHE LÁNH", "Nguyễn Thị Hoa", "Trần Văn Bình",
                      "Lê Văn Cường", "Phạm Thị Dung", "Tranh chấp lối đi chung giữa hai hộ", "Hòa giải thành",
@@ -94,8 +95,9 @@ def test_mediation_minutes_and_agreement(mediation):
     agreement = text_of(printing.print_documents("mediation-agreement", [mediation.id]))
     for expected in ("VĂN BẢN HÒA GIẢI THÀNH", "a) Căn cứ tiến hành hòa giải", "b) Thông tin cơ bản về các bên",
                      "c) Nội dung chủ yếu của vụ, việc", "d) Diễn biến của quá trình hòa giải",
-                     "đ) Thỏa thuận đạt được và giải pháp thực hiện", "e) Phương thức, thời hạn thực hiện thỏa thuận",
-                     "g) Chữ ký hoặc điểm chỉ của các bên và của hòa giải viên", "trả lại lối đi rộng 2 mét",
+                     "đ) Thỏa thuận đạt được và giải pháp thực hiện", "e) Quyền và nghĩa vụ của các bên",
+                     "g) Phương thức, thời hạn thực hiện thỏa thuận",
+                     "h) Chữ ký hoặc điểm chỉ của các bên và của hòa giải viên", "trả lại lối đi rộng 2 mét",
                      "Thực hiện trước ngày 30/11/2026", "ngày 05 tháng 11 năm 2026"):
         assert expected in agreement, expected
     other = records.save("mediation", factories.mediation())          # still in progress

@@ -77,7 +77,10 @@ def integer(c: Collector, data: dict, name: str, *, minimum=0, maximum=10_000_00
     return number
 
 
-def category(c: Collector, data: dict, name: str, catalog: str, *, required=True, on: dt.date | None = None):
+def category(c: Collector, data: dict, name: str, catalog: str, *, required=True, on: dt.date | None = None,
+             keep: str | None = None):
+    """A catalog code from a code or label. With `on`, the entry must be valid on that date (the error names both
+    the category and the date); `keep` (the record's stored code) is accepted as is: records keep their category."""
     value = data.get(name, MISSING)
     if value is MISSING:
         return _missing_required(c, name, required, "Chưa chọn giá trị", "No value chosen")
@@ -86,13 +89,15 @@ def category(c: Collector, data: dict, name: str, catalog: str, *, required=True
             c.add(name, "Chưa chọn giá trị", "No value chosen")
             return MISSING
         return ""
-    code = catalogs.resolve(catalog, value)
+    code = catalogs.resolve(catalog, value, on=on)
     if code is None:
         c.add(name, f"Giá trị không có trong danh mục: «{value}»", f"Not in the list: '{value}'")
         return MISSING
+    if keep and code == keep:
+        return code
     if on is not None and code not in catalogs.valid_codes(catalog, on):
-        c.add(name, f"«{catalogs.label(catalog, code)}» không áp dụng vào ngày {on:%d/%m/%Y}",
-              f"'{catalogs.label(catalog, code, 'en')}' does not apply on {on:%d/%m/%Y}")
+        c.add(name, f"«{catalogs.display_label(catalog, code)}» không áp dụng vào ngày {on:%d/%m/%Y}",
+              f"'{catalogs.display_label(catalog, code, 'en')}' does not apply on {on:%d/%m/%Y}")
         return MISSING
     return code
 

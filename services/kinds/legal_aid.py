@@ -1,4 +1,5 @@
-"""Rules for a legal-aid case (Luật TGPL 2017): categories valid on the received date, the status lifecycle
+"""Rules for a legal-aid case (Luật TGPL 2017): beneficiary categories (Điều 7, as amended by Luật 53/2024/QH15
+and 59/2024/QH15) valid on the received date — a stored record keeps its category —, the status lifecycle
 from assets/catalogs/legal_aid_statuses.json, dates in order, outcome only for litigation.
 
 Requester/beneficiary are given as nested person dicts (`requester`, `beneficiary`) or as ids
@@ -45,7 +46,8 @@ def normalize(data: dict, existing, ctx) -> dict:
                   commune_code=commune_code(c, data, required=creating,
                                             on=record_day(data, "received_date", existing)),
                   beneficiary_category=category(c, data, "beneficiary_category", "beneficiary_categories",
-                                                required=creating, on=on),
+                                                required=creating, on=on,
+                                                keep=existing.beneficiary_category if existing else None),
                   legal_field=category(c, data, "legal_field", "legal_fields", required=creating),
                   aid_form=category(c, data, "aid_form", "aid_forms", required=creating),
                   request_content=text(c, data, "request_content", max_len=5000),

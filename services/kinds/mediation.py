@@ -1,5 +1,7 @@
-"""Rules for a grassroots mediation case (Luật Hòa giải ở cơ sở 2013): 2+ parties, outcome from the catalog,
-dates in order. Team composition and the 3-day assignment deadline give warnings, never refusals."""
+"""Rules for a grassroots mediation case (Luật Hòa giải ở cơ sở 2013): 2+ parties, invited third parties kept
+apart (Điều 19), outcome from the catalog, the agreement's contents (Điều 24 đ, e, g), dates in order.
+Team composition (Điều 12) and the start of mediation within 3 days of assignment (Điều 20.2) give warnings,
+never refusals. The Law sets no deadline for assigning a mediator (Điều 18), so none is checked."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +14,7 @@ from services.kinds import person as person_rules
 from services.kinds.common import MISSING, category, commune_code, date, effective, keep, text
 from services.kinds.units import historic_commune, read_units, record_day
 
-ASSIGN_WITHIN_DAYS = 3
+START_WITHIN_DAYS = 3          # Điều 20.2: start within 03 days of being assigned
 
 
 def _parties(c: Collector, data: dict, ctx):
@@ -72,7 +74,10 @@ def normalize(data: dict, existing, ctx) -> dict:
                   summary=text(c, data, "summary", max_len=10000),
                   outcome=category(c, data, "outcome", "mediation_outcomes", required=False),
                   agreement=text(c, data, "agreement", max_len=10000),
+                  rights_obligations=text(c, data, "rights_obligations", max_len=10000),
                   implementation=text(c, data, "implementation", max_len=5000),
+                  implementation_deadline=date(c, data, "implementation_deadline", not_future=False),
+                  invited=_names(data.get("invited", MISSING)),
                   referred_to=text(c, data, "referred_to", max_len=200),
                   closed_date=date(c, data, "closed_date"))
     parties = _parties(c, data, ctx)
@@ -83,7 +88,7 @@ def normalize(data: dict, existing, ctx) -> dict:
     if values.get("outcome") == "":
         values["outcome"] = "in_progress"
     received = effective("received_date", values, existing)
-    for name in ("closed_date", "assigned_date"):
+    for name in ("closed_date", "assigned_date", "implementation_deadline"):
         d = effective(name, values, existing)
         if d and received and d < received:
             c.add(name, "Ngày này trước ngày nhận vụ việc", "This date is before the received date")
@@ -93,23 +98,36 @@ def normalize(data: dict, existing, ctx) -> dict:
         c.add("closed_date", "Cần ngày kết thúc khi vụ việc đã có kết quả", "A closed date is required once there is an outcome")
     if not closed and effective("closed_date", values, existing) and "outcome" in values:
         c.add("outcome", "Vụ việc có ngày kết thúc nhưng vẫn «Đang hòa giải»", "Case has a closed date but is still in progress")
-    if values.get("mediators") and "assigned_date" not in values and (existing is None or not existing.assigned_date):
-        values["assigned_date"] = received if creating and received else today_local()
     historic_commune(c, data, values, existing, "received_date")
     c.raise_if_any()
     return values
 
 
+def first_session_date(case) -> dt.date | None:
+    from models.records import MediationSession
+    row = (MediationSession.alive().select(MediationSession.date).where(MediationSession.case == case.id)
+           .order_by(MediationSession.date).first())
+    return row.date if row else None
+
+
 def warnings(case, today: dt.date | None = None) -> list[tuple[str, str]]:
-    """(vi, en) warnings: late or missing mediator assignment, team composition."""
+    """(vi, en) warnings: mediation not started within 3 days of assignment (Điều 20.2), team composition
+    (Điều 12). A case without an assignment date (older records) gets no Điều 20.2 warning."""
     today = today or today_local()
     out = []
-    deadline = case.received_date + dt.timedelta(days=ASSIGN_WITHIN_DAYS)
-    if not case.mediators and case.outcome == "in_progress" and today > deadline:
-        out.append(("Quá hạn phân công hòa giải viên (3 ngày kể từ khi nhận vụ việc)",
-                    "Overdue: mediators must be assigned within 3 days of receipt"))
-    elif case.assigned_date and case.assigned_date > deadline:
-        out.append(("Hòa giải viên được phân công chậm hơn 3 ngày", "Mediators were assigned later than 3 days"))
+    if case.assigned_date:
+        due = case.assigned_date + dt.timedelta(days=START_WITHIN_DAYS)
+        first = first_session_date(case)
+        if first is not None and first > due:
+            out.append((f"Buổi hòa giải đầu tiên ({first:%d/%m/%Y}) muộn hơn 03 ngày kể từ ngày phân công "
+                        f"hòa giải viên ({case.assigned_date:%d/%m/%Y}) — Điều 20 khoản 2 Luật Hòa giải ở cơ sở",
+                        f"First session ({first:%d/%m/%Y}) more than 3 days after the mediators were assigned "
+                        f"({case.assigned_date:%d/%m/%Y}) — Law on Grassroots Mediation, Art. 20.2"))
+        elif first is None and case.outcome == "in_progress" and today > due:
+            out.append((f"Chưa bắt đầu hòa giải sau 03 ngày kể từ ngày phân công hòa giải viên "
+                        f"({case.assigned_date:%d/%m/%Y}) — Điều 20 khoản 2 Luật Hòa giải ở cơ sở",
+                        f"Mediation not started 3 days after the mediators were assigned "
+                        f"({case.assigned_date:%d/%m/%Y}) — Law on Grassroots Mediation, Art. 20.2"))
     if case.team_id:
         from services.kinds.mediation_team import warnings as team_warnings
         out.extend(team_warnings(case.team))

@@ -1,13 +1,31 @@
-"""Rules for a mediation team (tổ hòa giải): at least 3 mediators including a woman (Điều 12) — a warning,
-since a team being formed must still be recordable."""
+"""Rules for a mediation team (tổ hòa giải), Luật Hòa giải ở cơ sở 2013 Điều 12 khoản 1: at least 3 mediators
+including a woman, and in an area with many ethnic-minority people ("vùng có nhiều đồng bào dân tộc thiểu số",
+a per-commune setting) an ethnic-minority mediator — warnings, since a team being formed must still be
+recordable."""
 from __future__ import annotations
 
-from services import catalogs
+from services import catalogs, settings
 from services.errors import Collector
 from services.kinds.common import MISSING, commune_code, date, keep, text
 from services.text import nfc
 
 MIN_MEMBERS = 3
+KINH = "01"                                   # ethnic_groups code of the Kinh majority
+MINORITY_AREAS_KEY = "ethnic_minority_area_communes"   # Setting: commune codes marked by the office
+
+
+def minority_area_communes() -> list[str]:
+    """Communes the office marked as "vùng có nhiều đồng bào dân tộc thiểu số" (Điều 12 khoản 1)."""
+    return list(settings.get(MINORITY_AREAS_KEY, []) or [])
+
+
+def is_minority_area(commune_code: str) -> bool:
+    return commune_code in minority_area_communes()
+
+
+def set_minority_area(commune_code: str, on: bool) -> None:
+    codes = [c for c in minority_area_communes() if c != commune_code] + ([commune_code] if on else [])
+    settings.put(MINORITY_AREAS_KEY, sorted(codes))
 
 
 def _members(c: Collector, data: dict):
@@ -63,6 +81,11 @@ def warnings(team) -> list[tuple[str, str]]:
                     f"A team needs at least {MIN_MEMBERS} mediators (has {len(members)})"))
     if not any(m.get("gender") == "nu" for m in members):
         out.append(("Tổ hòa giải cần có hòa giải viên nữ", "A team needs a female mediator"))
+    if is_minority_area(team.commune_code) and not any(m.get("ethnicity") not in ("", None, KINH) for m in members):
+        out.append(("Xã thuộc vùng có nhiều đồng bào dân tộc thiểu số: tổ hòa giải cần có hòa giải viên là người "
+                    "dân tộc thiểu số (Điều 12 khoản 1 Luật Hòa giải ở cơ sở)",
+                    "Area with many ethnic-minority people: the team needs an ethnic-minority mediator "
+                    "(Law on Grassroots Mediation, Art. 12.1)"))
     return out
 
 

@@ -6,7 +6,7 @@ import re
 from services import catalogs
 from services.dates import today_local
 from services.errors import Collector
-from services.kinds.common import MISSING, category, commune_code, integer, keep, text
+from services.kinds.common import MISSING, category, commune_code, date, effective, integer, keep, text
 from services.text import fold
 
 ID_NUMBER = re.compile(r"^\d{12}$")
@@ -31,11 +31,13 @@ def normalize(data: dict, existing, ctx, c: Collector | None = None, prefix: str
                                  label_vi="Họ và tên", label_en="Full name"),
                   gender=category(sub, data, "gender", "genders", required=False),
                   birth_year=integer(sub, data, "birth_year", minimum=1900, maximum=today_local().year, nullable=True),
+                  birth_date=date(sub, data, "birth_date"),
                   ethnicity=category(sub, data, "ethnicity", "ethnic_groups", required=False),
                   commune_code=commune_code(sub, data, required=False),
                   village=text(sub, data, "village", max_len=120),
                   address=text(sub, data, "address", max_len=300),
                   notes=text(sub, data, "notes"))
+    _check_birth(sub, values, existing)
     if "full_name" in values and existing is not None and not values["full_name"]:
         sub.add("full_name", "Họ và tên không được để trống", "Full name is required")
     raw_id = data.get("id_number", MISSING)
@@ -58,6 +60,20 @@ def normalize(data: dict, existing, ctx, c: Collector | None = None, prefix: str
     if own:
         c.raise_if_any()
     return values
+
+
+def _check_birth(c: Collector, values: dict, existing) -> None:
+    """Optional full date of birth next to the birth year (Mẫu 02-TP-TGPL asks for "ngày tháng năm sinh"): the
+    year is filled from the date, and a year that differs from the date's year is refused."""
+    born = effective("birth_date", values, existing)
+    if not born:
+        return
+    year = values["birth_year"] if "birth_year" in values else getattr(existing, "birth_year", None)
+    if year is None:
+        values["birth_year"] = born.year
+    elif year != born.year:
+        c.add("birth_year", f"Năm sinh {year} không khớp ngày sinh {born:%d/%m/%Y}",
+              f"Birth year {year} does not match the date of birth {born:%d/%m/%Y}")
 
 
 def title(p) -> str:

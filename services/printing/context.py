@@ -99,7 +99,9 @@ def person_line(person, *, with_id: bool = False) -> str:
     if person is None:
         return ""
     bits = [person.full_name]
-    if person.birth_year:
+    if getattr(person, "birth_date", None):
+        bits.append(f"sinh ngày {person.birth_date:%d/%m/%Y}")
+    elif person.birth_year:
         bits.append(f"sinh năm {person.birth_year}")
     if person.gender:
         bits.append(label("genders", person.gender))

@@ -33,6 +33,24 @@ def _with_phone(person) -> str:
     return f"{address}; Số điện thoại: {person.phone}" if person.phone else address
 
 
+def tick_list(case) -> list[dict]:
+    """Categories of Luật TGPL Điều 7 valid on the case's received date (plus the case's own category, which a
+    record keeps even after the law changed)."""
+    shown = catalogs.entries("beneficiary_categories", case.received_date)
+    if case.beneficiary_category and all(e["code"] != case.beneficiary_category for e in shown):
+        own = catalogs.get("beneficiary_categories", case.beneficiary_category)
+        if own:
+            shown = [e for e in catalogs.entries("beneficiary_categories") if e in shown or e is own]
+    return shown
+
+
+def _birth(person) -> str:
+    """Mẫu 02 asks for the date of birth: the full date when known, else the year."""
+    if getattr(person, "birth_date", None):
+        return f"Ngày, tháng, năm sinh: {fmt_date(person.birth_date)}"
+    return f"Năm sinh: {esc(person.birth_year or '……')}"
+
+
 def request_form_story(case) -> list:
     """Đơn yêu cầu trợ giúp pháp lý (Mẫu số 02-TP-TGPL, TT 12/2018/TT-BTP), filled from the case; the requester
     signs or puts a fingerprint in the box."""
@@ -45,16 +63,16 @@ def request_form_story(case) -> list:
         field_line("Họ và tên người yêu cầu trợ giúp pháp lý", requester.full_name),
         field_line("Địa chỉ liên hệ", _with_phone(requester)),
         field_line("Họ và tên người được trợ giúp pháp lý", beneficiary.full_name),
-        p(f"Năm sinh: {esc(beneficiary.birth_year or '……')}{GAP}Giới tính: "
+        p(f"{_birth(beneficiary)}{GAP}Giới tính: "
           f"{esc(label('genders', beneficiary.gender) or '……')}{GAP}"
           f"Dân tộc: {esc(label('ethnic_groups', beneficiary.ethnicity) or '……')}", "field"),
         field_line("Số định danh cá nhân / CCCD", beneficiary.id_number),
         field_line("Địa chỉ liên hệ", _with_phone(beneficiary)),
         p("Thuộc diện người được trợ giúp pháp lý <i>(đánh dấu vào ô tương ứng)</i>:", "field"),
     ]
-    for entry in catalogs.entries("beneficiary_categories"):
+    for entry in tick_list(case):
         mark = "■" if entry["code"] == case.beneficiary_category else "□"
-        story.append(p(f"{mark} {esc(entry['code'])}. {esc(entry['vi'])}", "checklist"))
+        story.append(p(f"{mark} {esc(entry.get('point') or entry['code'])}. {esc(entry['vi'])}", "checklist"))
     story.append(Spacer(1, 2 * mm))
     story.append(p(f"Lĩnh vực pháp luật: {esc(label('legal_fields', case.legal_field))}{GAP}"
                    f"Hình thức trợ giúp pháp lý đề nghị: {esc(label('aid_forms', case.aid_form))}", "field"))
@@ -91,7 +109,7 @@ def case_slip_story(case) -> list:
         ("Người yêu cầu", person_line(case.requester)),
         ("Số điện thoại", case.requester.phone),
         ("Người được trợ giúp pháp lý", person_line(beneficiary)),
-        ("Diện người được TGPL", label("beneficiary_categories", case.beneficiary_category)),
+        ("Diện người được TGPL", catalogs.display_label("beneficiary_categories", case.beneficiary_category)),
         ("Lĩnh vực", label("legal_fields", case.legal_field)),
         ("Hình thức trợ giúp", label("aid_forms", case.aid_form)),
         ("Nội dung yêu cầu", case.request_content),

@@ -1,5 +1,5 @@
 """Mediation documents (Luật Hòa giải ở cơ sở 2013): the minutes (biên bản hòa giải), the written agreement
-(văn bản hòa giải thành, Điều 24 a–g) and the follow-up book (sổ theo dõi hoạt động hòa giải ở cơ sở).
+(văn bản hòa giải thành, Điều 24 a–h) and the follow-up book (sổ theo dõi hoạt động hòa giải ở cơ sở).
 
     story = minutes_story(case);  story = agreement_story(case)
     story = book_story(team, date(2026, 1, 1), date(2026, 12, 31))      # landscape, Part I + Part II
@@ -17,8 +17,8 @@ from services import catalogs
 from services.errors import ValidationError, FieldError
 from services.formatting import fmt_date, fmt_long_date
 from services.printing.context import commune_issuer, commune_name, label, person_line, age, person_address
-from services.printing.document import (Issuer, Signer, admin_heading, data_table, esc, field_line, frame_width, p,
-                                        section, signature_block, title_block)
+from services.printing.document import (QUOC_HIEU, TIEU_NGU, Issuer, Signer, admin_heading, data_table, esc,
+                                        field_line, frame_width, p, section, signature_block, title_block)
 from services.text import fold
 
 SUCCESS, FAILED, IN_PROGRESS = "thanh", "khong_thanh", "in_progress"
@@ -63,7 +63,8 @@ def _course_paragraphs(case, sessions) -> list:
                   f"{fmt_date(case.closed_date) or '…'}.", "body")]
     out = []
     for i, s in enumerate(sessions, 1):
-        text = f"Buổi {i} — ngày {fmt_date(s.date)}" + (f", tại {s.place}" if s.place else "") + ": "
+        text = f"Buổi {i} — ngày {fmt_date(s.date)}" + (f", tại {s.place}" if s.place else "")
+        text += (f"; có mặt: {s.attendees}" if s.attendees else "") + ": "
         text += s.content or ""
         if s.result:
             text += f" Kết quả: {s.result}"
@@ -98,8 +99,9 @@ def minutes_story(case: MediationCase) -> list:
     story.append(p("2. Các bên:", "field"))
     for i, person in enumerate(parties, 1):
         story.append(p(esc(f"- Bên thứ {i}: {person_line(person)}"), "field"))
-    if first and first.attendees:
-        story.append(field_line("3. Người được mời tham gia hòa giải", first.attendees))
+    # Điều 19: invited persons are third parties — never the parties or the mediators.
+    story.append(field_line("3. Người được mời tham gia hòa giải", "; ".join(case.invited or []) or "Không có",
+                            dots=False))
     story.append(section("II. Căn cứ tiến hành hòa giải"))
     story.append(p(esc(label("mediation_bases", case.basis) or "…"), "body"))
     story.append(section("III. Nội dung chủ yếu của vụ, việc"))
@@ -110,8 +112,10 @@ def minutes_story(case: MediationCase) -> list:
     story.append(field_line("Kết quả", label("mediation_outcomes", case.outcome)))
     if case.agreement:
         story.append(field_line("Thỏa thuận của các bên", case.agreement))
-    if case.implementation:
-        story.append(field_line("Phương thức, thời hạn thực hiện", case.implementation))
+    if case.rights_obligations:
+        story.append(field_line("Quyền và nghĩa vụ của các bên", case.rights_obligations))
+    if case.implementation or case.implementation_deadline:
+        story.append(field_line("Phương thức, thời hạn thực hiện", _implementation(case)))
     if case.referred_to:
         story.append(field_line("Hướng dẫn các bên đến", case.referred_to))
     story.append(p("Biên bản được đọc lại cho các bên cùng nghe, các bên nhất trí và ký tên dưới đây.", "body"))
@@ -120,8 +124,16 @@ def minutes_story(case: MediationCase) -> list:
     return story
 
 
+def _implementation(case) -> str:
+    """Điều 24 g): the method, then the deadline."""
+    bits = [case.implementation] if case.implementation else []
+    if case.implementation_deadline:
+        bits.append(f"Thời hạn thực hiện: đến {fmt_long_date(case.implementation_deadline)}.")
+    return " ".join(bits)
+
+
 def agreement_story(case: MediationCase) -> list:
-    """Văn bản hòa giải thành with the contents of Điều 24 (a)–(g)."""
+    """Văn bản hòa giải thành with the eight contents of Điều 24 Luật Hòa giải ở cơ sở 2013, items a)–h)."""
     if case.outcome != SUCCESS:
         raise ValidationError([FieldError("outcome", "Vụ, việc chưa hòa giải thành: không lập văn bản hòa giải thành",
                                           "The case was not mediated successfully: no agreement to print")])
@@ -145,10 +157,12 @@ def agreement_story(case: MediationCase) -> list:
     story += _course_paragraphs(case, sessions)
     story.append(section("đ) Thỏa thuận đạt được và giải pháp thực hiện"))
     story.append(p(esc(case.agreement or "…"), "body"))
+    story.append(section("e) Quyền và nghĩa vụ của các bên"))
+    story.append(p(esc(case.rights_obligations or "…"), "body"))
     last_item = len(story)      # from the last item on, one block: the signatures never stand alone on a page
-    story.append(section("e) Phương thức, thời hạn thực hiện thỏa thuận"))
-    story.append(p(esc(case.implementation or "…"), "body"))
-    story.append(section("g) Chữ ký hoặc điểm chỉ của các bên và của hòa giải viên"))
+    story.append(section("g) Phương thức, thời hạn thực hiện thỏa thuận"))
+    story.append(p(esc(_implementation(case) or "…"), "body"))
+    story.append(section("h) Chữ ký hoặc điểm chỉ của các bên và của hòa giải viên"))
     story.append(p("Các bên có trách nhiệm thực hiện thỏa thuận hòa giải thành (Điều 24, Điều 25 Luật Hòa giải ở "
                    "cơ sở năm 2013).", "note"))
     story.append(signature_block(_party_signers(parties, fingerprint=True), frame_width()))
@@ -198,13 +212,18 @@ def book_story(team: MediationTeam, start: dt.date, end: dt.date) -> list:
     cases = book_cases(team, start, end)
     people = parties_of(cases)
     issuer = commune_issuer(team.commune_code)
-    story = [Spacer(1, 10 * mm), p("SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ", "title"), Spacer(1, 10 * mm)]
+    # Cover of the BTP template: Quốc hiệu – Tiêu ngữ, units, book number, "Mở ngày … tháng … năm …" and
+    # "Khóa ngày … tháng … năm …" (dates in the NĐ 30/2020 form). No district line after 01/07/2025.
+    story = [p(QUOC_HIEU, "head_cb"), p(TIEU_NGU, "tieu_ngu"), Spacer(1, 18 * mm),
+             p("SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ", "title"), Spacer(1, 10 * mm)]
     cover = [("Tỉnh/thành phố", f"{issuer.province_type} {issuer.province}" if issuer.province else ""),
              ("Xã/phường/đặc khu", commune_name(team.commune_code)), ("Thôn/tổ dân phố", team.village),
-             ("Tổ hòa giải", team_title(team)), ("Tổ trưởng", team.leader), ("Quyển số", "01"),
-             ("Mở ngày", fmt_date(start)), ("Khóa ngày", fmt_date(end))]
+             ("Tổ hòa giải", team_title(team)), ("Tổ trưởng", team.leader), ("Quyển số", "01")]
     for k, v in cover:
         story.append(p(f"{esc(k)}: <b>{esc(v)}</b>" if v else f"{esc(k)}: " + "." * 50, "field"))
+    story.append(Spacer(1, 6 * mm))
+    story.append(p(esc("Mở " + fmt_long_date(start)), "field"))
+    story.append(p(esc("Khóa " + fmt_long_date(end)), "field"))
     story.append(PageBreak())
 
     width = frame_width(landscape=True)
@@ -229,7 +248,8 @@ def book_story(team: MediationTeam, start: dt.date, end: dt.date) -> list:
             for pp in (people.get(pid) for pid in c.parties or []) if pp is not None)
         note_text = esc(label('mediation_outcomes', c.outcome)) if c.outcome not in (SUCCESS, FAILED) else ""
         note = p(f"{_breakable_number(c.number)}" + (f"<br/>{note_text}" if note_text else ""), "tiny8")
-        rows.append([str(i), fmt_date(c.received_date), _mediators(c), party_text, c.summary,
+        people_text = _mediators(c) + (f"; người được mời: {', '.join(c.invited)}" if c.invited else "")
+        rows.append([str(i), fmt_date(c.received_date), people_text, party_text, c.summary,
                      c.agreement or c.referred_to, "x" if c.outcome == SUCCESS else "",
                      "x" if c.outcome == FAILED else "", "", note])
     if not rows:
@@ -248,7 +268,8 @@ def book_story(team: MediationTeam, start: dt.date, end: dt.date) -> list:
     h1 = ["STT", "Hòa giải viên tiến hành hòa giải", "Vụ, việc hòa giải chia theo phạm vi hòa giải"] + \
          [""] * (n_f - 1) + ["Tổng số", "Kết quả hòa giải", "", "", "Ghi chú"]
     h2 = ["", ""] + [label("dispute_fields", f) for f in fields] + ["", "Thành", "Không thành",
-                                                                   "Đang hòa giải / khác", ""]
+                                                                   "Trạng thái nghiệp vụ (đang hòa giải, khác)",
+                                                                   ""]
     fixed = [10 * mm, 45 * mm]
     rest = width - sum(fixed) - 25 * mm
     col = rest / (n_f + 4)

@@ -68,7 +68,9 @@ def _change(cur, prev) -> float | None:
 def _code_label(catalog: str, code: str, lang: str) -> str:
     if catalog == "__languages__":
         return catalogs.language_label(code, lang)
-    return catalogs.label(catalog, code, lang)
+    # display_label: beneficiary categories numbered as the law writes them, a historic category under its own
+    # dated label ("7đ. … (đến 31/12/2025)"), working states of mediation marked as such.
+    return catalogs.display_label(catalog, code, lang)
 
 
 def tally_rows(data: dict, layout: str = "tally", lang: str = "vi") -> list[Row]:

@@ -92,13 +92,15 @@ class DetailState:
             commune += f" ({self._app.t('detail.before_reform', unit=old.label)})"
         if self.kind == "legal-aid":
             req = inst.requester
+            born = fmt_date(req.birth_date) if req.birth_date else str(req.birth_year or "")
             person = ", ".join(x for x in [req.full_name, L("genders", req.gender, lang),
-                                           str(req.birth_year or ""), L("ethnic_groups", req.ethnicity, lang)] if x)
+                                           born, L("ethnic_groups", req.ethnicity, lang)] if x)
             return [("field.number", inst.number), ("field.received_date", fmt_date(inst.received_date)),
                     ("field.commune_code", commune), ("field.requester", person),
                     ("field.requester.id_number", self._identifier(req.id_number)),
                     ("field.requester.phone", self._identifier(req.phone)),
-                    ("field.beneficiary_category", L("beneficiary_categories", inst.beneficiary_category, lang)),
+                    ("field.beneficiary_category",
+                     catalogs.display_label("beneficiary_categories", inst.beneficiary_category, lang)),
                     ("field.legal_field", L("legal_fields", inst.legal_field, lang)),
                     ("field.aid_form", L("aid_forms", inst.aid_form, lang)),
                     ("field.status", L("legal_aid_statuses", inst.status, lang)),
@@ -111,12 +113,16 @@ class DetailState:
                     ("field.commune_code", commune), ("field.village", inst.village),
                     ("field.team", inst.team.name if inst.team_id and inst.team else ""),
                     ("field.parties", " – ".join(self.party_names())),
+                    ("field.invited", "; ".join(inst.invited or [])),
                     ("field.dispute_field", L("dispute_fields", inst.dispute_field, lang)),
                     ("field.mediators", "; ".join(inst.mediators or [])),
                     ("field.assigned_date", fmt_date(inst.assigned_date)),
                     ("field.outcome", L("mediation_outcomes", inst.outcome, lang)),
                     ("field.closed_date", fmt_date(inst.closed_date)),
-                    ("field.summary", inst.summary), ("field.agreement", inst.agreement)]
+                    ("field.summary", inst.summary), ("field.agreement", inst.agreement),
+                    ("field.rights_obligations", inst.rights_obligations),
+                    ("field.implementation", inst.implementation),
+                    ("field.implementation_deadline", fmt_date(inst.implementation_deadline))]
         return [("field.date", fmt_date(inst.date)), ("field.commune_code", commune), ("field.village", inst.village),
                 ("field.form", L("dissemination_forms", inst.form, lang)), ("field.topic", inst.topic),
                 ("field.laws", inst.laws),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import flet as ft
 
 from services import admin_units, catalogs, records
-from services.dates import today_local
+from services.dates import parse_date, today_local
 from services.errors import AppError, DatabaseBusy, ValidationError
 from services.formatting import fmt_date
 
@@ -52,6 +52,7 @@ LEGAL_AID = [
         Field("requester.full_name", required=True, width=2),
         Field("requester.gender", "choice", "genders", width=1),
         Field("requester.birth_year", "int", width=1),
+        Field("requester.birth_date", "date", width=2),
         Field("requester.ethnicity", "choice", "ethnic_groups", width=2),
         Field("requester.id_number", width=2),
         Field("requester.phone", width=2),
@@ -88,6 +89,7 @@ MEDIATION = [
         Field("parties[2].full_name", required=True, width=3),
         Field("parties[3].full_name", width=3),
         Field("parties[4].full_name", width=3),
+        Field("invited", width=6),
         Field("summary", "multiline", width=6),
     ]),
     ("form.section.result", [
@@ -95,6 +97,9 @@ MEDIATION = [
         Field("closed_date", "date", width=2),
         Field("referred_to", width=2),
         Field("agreement", "multiline", width=6),
+        Field("rights_obligations", "multiline", width=6),
+        Field("implementation", "multiline", width=4),
+        Field("implementation_deadline", "date", width=2),
     ]),
 ]
 
@@ -211,6 +216,9 @@ class FormState:
             self.notify()
         if key == "team_id" and value and not str(self._values.get("mediators", "")).strip():
             self._values["mediators"] = "; ".join(self._team_members(value))
+            if not str(self._values.get("assigned_date", "")).strip():
+                # Điều 20.2 counts 3 days from the assignment: proposed as today, visible and editable.
+                self._values["assigned_date"] = fmt_date(today_local())
         if key in self.errors:
             errors = dict(self.errors)
             errors.pop(key, None)
@@ -246,7 +254,16 @@ class FormState:
             current = self._stored_status or "received"
             allowed = [current, *(catalogs.get("legal_aid_statuses", current) or {}).get("next", [])]
             return [(c, catalogs.label("legal_aid_statuses", c, lang)) for c in allowed]
+        if f.key == "beneficiary_category":
+            # Luật TGPL Điều 7 as in force on the received date; a stored record keeps its own category.
+            return catalogs.options(f.catalog, lang, on=self._received_on(), keep=self._stored_category)
         return catalogs.options(f.catalog, lang)
+
+    def _received_on(self):
+        try:
+            return parse_date(self.value("received_date")) if self.value("received_date") else None
+        except (TypeError, ValueError):
+            return None
 
     def _defaults(self) -> None:
         today = fmt_date(today_local())
@@ -259,25 +276,29 @@ class FormState:
         self._values = base
         self._sync_historic()
         self._stored_status = None
+        self._stored_category = None
 
     def _load(self, record_id: str) -> None:
         inst = records.get(self.kind, record_id)
         self.number = getattr(inst, "number", "") or ""
+        self._stored_category = getattr(inst, "beneficiary_category", None)
         values = {}
         for section in SPECS[self.kind]:
             for f in section[1]:
-                if "." in f.key or "[" in f.key or f.key == "mediators":
+                if "." in f.key or "[" in f.key or f.key in ("mediators", "invited"):
                     continue
                 v = getattr(inst, f.key, None)
                 values[f.key] = list(v or []) if f.type == "multi" else _text(v)
         if self.kind == "legal-aid":
             req = inst.requester
             self._person_ids["requester"] = req.id
-            for name in ("full_name", "gender", "birth_year", "ethnicity", "id_number", "phone", "village"):
+            for name in ("full_name", "gender", "birth_year", "birth_date", "ethnicity", "id_number", "phone",
+                         "village"):
                 values[f"requester.{name}"] = _text(getattr(req, name))
             self._stored_status = inst.status
         elif self.kind == "mediation":
             values["mediators"] = "; ".join(inst.mediators or [])
+            values["invited"] = "; ".join(inst.invited or [])
             values["team_id"] = inst.team_id or ""
             self._party_ids = [p for p in inst.parties if isinstance(p, str)]
             persons = records.persons_by_id(self._party_ids)
@@ -325,6 +346,7 @@ class FormState:
                 if "[" not in k:
                     data[k] = x
             data["mediators"] = [m.strip() for m in str(v.get("mediators", "")).split(";") if m.strip()]
+            data["invited"] = [m.strip() for m in str(v.get("invited", "")).split(";") if m.strip()]
         else:
             data = {k: x for k, x in v.items()}
         return data

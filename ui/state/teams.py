@@ -162,6 +162,19 @@ class TeamsState:
         idx = 0 if self._app.lang == "vi" else 1
         return [w[idx] for w in records.warnings("mediation-team", self._inst)]
 
+    @property
+    def minority_area(self) -> bool:
+        """The team's commune is marked "vùng có nhiều đồng bào dân tộc thiểu số" (drives Điều 12's check)."""
+        from services.kinds.mediation_team import is_minority_area
+        return self._inst is not None and is_minority_area(self._inst.commune_code)
+
+    def set_minority_area(self, on: bool) -> None:
+        from services.kinds.mediation_team import set_minority_area
+        if self._inst is not None:
+            set_minority_area(self._inst.commune_code, bool(on))
+            self.load()
+            self.notify()
+
     def detail_fields(self) -> list[tuple[str, str]]:
         t = self._inst
         if t is None:

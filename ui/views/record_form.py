@@ -47,7 +47,8 @@ def _field(app, form, f, save, page):
                 current = parse_date(form.value(k))
             except ValueError:
                 current = dt.date.today()
-            picker = ft.DatePicker(value=current, first_date=dt.date(2000, 1, 1), last_date=dt.date(2100, 12, 31),
+            # From 1900: a date of birth is picked here too (the services refuse dates before 1900).
+            picker = ft.DatePicker(value=current, first_date=dt.date(1900, 1, 1), last_date=dt.date(2100, 12, 31),
                                    on_change=lambda ev: form.choose(k, ev.control.value.strftime("%d/%m/%Y"))
                                    if ev.control.value else None)
             page.show_dialog(picker)

@@ -153,6 +153,8 @@ def _detail(app, st, confirm_delete):
         warnings_box(warnings) if warnings else ft.Container(
             ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color="#2E7D32", size=18),
                     ft.Text(app.t("team.ok"), color="#2E7D32", size=13)]), padding=6),
+        ft.Checkbox(label=app.t("teams.minority_area"), value=st.minority_area, disabled=bool(t.deleted),
+                    on_change=lambda e: st.set_minority_area(e.control.value)),
         ft.Row([
             card(ft.Column([section_title(app.t("detail.info")), *rows], spacing=8), expand=2),
             card(ft.Column([section_title(app.t("team.section.members") + f" ({len(mem)})"), head,
