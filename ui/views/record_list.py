@@ -103,11 +103,18 @@ def RecordListView(app, lst):
                             semantics_label=app.t("list.select_row", number=name),
                             on_change=lambda e, rid=r["id"]: lst.toggle(rid, bool(e.control.value)))]
 
-    rows = [ft.Container(ft.Row(row_box(r) + [_cell(k, r.get(k, ""), w) for k, _, w in cols], spacing=12),
-                         padding=ft.Padding.symmetric(horizontal=14, vertical=9),
-                         border=ft.Border.only(bottom=ft.BorderSide(1, "#EEF1F5")), ink=True,
-                         on_click=lambda e, rid=r["id"]: app.open_detail(kind, rid))
-            for r in lst.rows]
+    def row(r):
+        # The checkbox stays outside the tappable part: a tappable container holding only text is one node that
+        # screen readers (and the browser tests) read as the row's text; with the checkbox inside, Flutter makes
+        # it a group whose text is only an aria-label.
+        cells = ft.Container(ft.Row([_cell(k, r.get(k, ""), w) for k, _, w in cols], spacing=12),
+                             padding=ft.Padding.symmetric(vertical=9), ink=True, expand=True,
+                             on_click=lambda e, rid=r["id"]: app.open_detail(kind, rid))
+        return ft.Container(ft.Row(row_box(r) + [cells], spacing=12),
+                            padding=ft.Padding.symmetric(horizontal=14),
+                            border=ft.Border.only(bottom=ft.BorderSide(1, "#EEF1F5")))
+
+    rows = [row(r) for r in lst.rows]
     table = ft.Column([head, ft.ListView(rows, expand=True, spacing=0) if rows else
                        empty(app.t("list.empty_search") if (lst.text or lst.commune or lst.year) else app.t("list.empty"))],
                       spacing=0, expand=True)
