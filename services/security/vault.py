@@ -33,7 +33,6 @@ from services.security.fileio import fsync_dir, fsync_file, secure_remove
 DB_FILE = "plcs.db"
 ENCRYPTING = ".plcs.db.encrypting"
 PLAIN_OLD = ".plcs.db.plain-old"
-MIN_PASSPHRASE = 8
 
 
 class LockedOut(AuthError):
@@ -98,18 +97,10 @@ def status(data_dir) -> Status:
 
 
 def validate_new_passphrase(passphrase: str | None, strict: bool = True) -> str:
-    """Rules for a new passphrase: at least 8 characters (strict) and not blank."""
-    problems = []
-    if passphrase is None or not passphrase.strip():
-        problems.append(FieldError("passphrase", t("security.passphrase_empty", "vi"), t("security.passphrase_empty", "en")))
-    elif strict and len(passphrase) < MIN_PASSPHRASE:
-        problems.append(FieldError("passphrase", t("security.passphrase_short", "vi", n=MIN_PASSPHRASE),
-                                   t("security.passphrase_short", "en", n=MIN_PASSPHRASE)))
-    elif len(passphrase) > 1024:
-        problems.append(FieldError("passphrase", t("security.passphrase_long", "vi"), t("security.passphrase_long", "en")))
-    if problems:
-        raise ValidationError(problems)
-    return passphrase
+    """The app's rules for a new passphrase (services.security.policy.check_new_passphrase): ValidationError
+    (exit 2) naming each rule broken. `strict` is kept for callers; the rules are the same everywhere now."""
+    from services.security.policy import check_new_passphrase
+    return check_new_passphrase(passphrase)
 
 
 # ---- unlocking ---------------------------------------------------------------------------------------------
@@ -139,8 +130,23 @@ def unlock_key(data_dir, passphrase: str | None = None, recovery_key: str | None
         key = keyfile.unwrap(envelope, passphrase=passphrase, recovery_key=recovery_key)
     except keyfile.WrongSecret:
         raise WrongPassphrase(attempts.record_failure(data_dir), recovery=passphrase is None) from None
+    except keyfile.Malformed:
+        raise _auth_error("security.key_file_damaged") from None
     attempts.reset(data_dir)
+    _upgrade_kdf(data_dir, envelope, key, passphrase, recovery_key)
     return key
+
+
+def _upgrade_kdf(data_dir: Path, envelope: dict, key: RawKey, passphrase: str | None,
+                 recovery_key: str | None) -> None:
+    """Re-wrap the slot just opened with today's KDF (Argon2id) when it used an older one (scrypt key files
+    of version 1). Atomic rewrite; a failure leaves the old, still valid file and never stops the unlock."""
+    slot, secret = ("passphrase", passphrase) if passphrase is not None else ("recovery", recovery_key)
+    try:
+        if keyfile.needs_upgrade(envelope, slot):
+            keyfile.save(data_dir, keyfile.upgrade(envelope, key, slot, secret))
+    except OSError:
+        pass
 
 
 def verify_key(data_dir, key: RawKey) -> None:
@@ -219,12 +225,19 @@ def restore_key_file(data_dir, backup_path, passphrase: str | None = None, recov
     data_dir = Path(data_dir)
     header = backup.read_header(backup_path)
     envelope = (header or {}).get("key_envelope")
+    if envelope is not None:
+        try:
+            keyfile.check_envelope(envelope)
+        except keyfile.Malformed:
+            raise backup.envelope_damaged() from None
     if not envelope:
         raise _auth_error("backup.other_key")
     try:
         key = keyfile.unwrap(envelope, passphrase=passphrase, recovery_key=recovery_key)
     except keyfile.WrongSecret:
         raise _auth_error("backup.wrong_secret") from None
+    except keyfile.Malformed:
+        raise backup.envelope_damaged() from None
     verify_key(data_dir, key)
     keyfile.save(data_dir, envelope)
 
@@ -313,10 +326,10 @@ def recover_interrupted(data_dir) -> None:
             secure_remove(old)                     # swap done: wipe the plain copy
         else:
             os.replace(old, db)                    # should not happen; never lose the only copy
-    for leftover in data_dir.glob(".plcs.db.restore-*"):
-        leftover.unlink(missing_ok=True)
-    stale = time.time() - 3600                     # temp files of a crashed backup or atomic write
-    for pattern in (".plcs.db.backup-*", ".plcs.key.tmp-*", ".plcs.unlock.json.tmp-*"):
+    from services import backup
+    backup.clean_orphans(data_dir)                 # temporaries of a killed backup/restore (when none runs)
+    stale = time.time() - 3600                     # temp files of a crashed atomic write
+    for pattern in (".plcs.key.tmp-*", ".plcs.unlock.json.tmp-*"):
         for leftover in data_dir.glob(pattern):
             try:
                 if leftover.stat().st_mtime < stale:

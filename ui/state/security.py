@@ -150,6 +150,8 @@ class ProtectState(_SecretInputs):
         self.errors = {}
         self.error = ""
         self.busy = False
+        # first run: a passphrase is required unless encryption was turned off explicitly (PLCS_NO_ENCRYPTION=1)
+        self.required = not security.plain_allowed()
 
     def validate(self) -> dict:
         new, repeat = self._secrets.get("passphrase", ""), self._secrets.get("repeat", "")

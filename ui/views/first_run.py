@@ -1,5 +1,6 @@
-"""First run: province, the communes this officer works in, name and role, and (strongly recommended) a
-passphrase that encrypts the data — then the recovery key once, then straight into work."""
+"""First run: province, the communes this officer works in, name and role, and the passphrase that encrypts
+the data (required: it cannot be skipped unless encryption was turned off explicitly with
+PLCS_NO_ENCRYPTION=1) — then the recovery key once, then straight into work."""
 from __future__ import annotations
 
 import flet as ft
@@ -31,7 +32,7 @@ def protection_section(app, protect, on_submit):
     return ft.Container(ft.Column([
         ft.Row([ft.Icon(ft.Icons.SHIELD_OUTLINED, color=PRIMARY, size=20),
                 ft.Text(app.t("setup.protect_title"), weight=ft.FontWeight.W_600, color=PRIMARY),
-                ft.Container(ft.Text(app.t("setup.protect_badge"), size=11, color="#1E5E22",
+                ft.Container(ft.Text(app.t("setup.protect_badge_required" if protect.required else "setup.protect_badge"), size=11, color="#1E5E22",
                                      weight=ft.FontWeight.W_600),
                              bgcolor="#E8F5E9", border_radius=10, padding=ft.Padding.symmetric(horizontal=8, vertical=2))],
                spacing=8),
@@ -42,14 +43,16 @@ def protection_section(app, protect, on_submit):
                 ft.Container(secret_field(app.t_raw("security.prompt_repeat_passphrase"), protect, "repeat",
                                           error=protect.errors.get("repeat"), on_submit=on_submit), expand=True)],
                spacing=12),
-        ft.Text(app.t("setup.protect_skip"), size=12, color=MUTED, italic=True),
+        ft.Text(app.t("setup.protect_required" if protect.required else "setup.protect_skip"), size=12,
+                color=MUTED, italic=True),
     ], spacing=8), bgcolor="#F3F8FC", border=ft.Border.all(1, "#CFE0EE"), border_radius=10, padding=14)
 
 
 @ft.component
 def FirstRunView(app, p, protect=None):
     def save():
-        wants = protect is not None and bool(protect.value("passphrase") or protect.value("repeat"))
+        typed = protect is not None and bool(protect.value("passphrase") or protect.value("repeat"))
+        wants = protect is not None and not app.encrypted and (protect.required or typed)
         protect_errors = protect.validate() if wants else {}
         if protect is not None:
             protect.errors = protect_errors
@@ -58,9 +61,11 @@ def FirstRunView(app, p, protect=None):
             return
         if not p.save():
             return
+        if wants and not protect.enable():       # required: stay on this screen until the folder is encrypted
+            if protect.error:
+                app.say(protect.error)
+            return
         app.finish_setup()
-        if wants and not protect.enable() and protect.error:
-            app.say(protect.error)
 
     form = ft.Column([
         ft.Row([ft.Image(src="icon.png", width=48, height=48),
