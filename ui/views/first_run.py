@@ -32,7 +32,8 @@ def protection_section(app, protect, on_submit):
     return ft.Container(ft.Column([
         ft.Row([ft.Icon(ft.Icons.SHIELD_OUTLINED, color=PRIMARY, size=20),
                 ft.Text(app.t("setup.protect_title"), weight=ft.FontWeight.W_600, color=PRIMARY),
-                ft.Container(ft.Text(app.t("setup.protect_badge_required" if protect.required else "setup.protect_badge"), size=11, color="#1E5E22",
+                ft.Container(ft.Text(app.t("setup.protect_badge_required" if protect.required
+                                           else "setup.protect_badge"), size=11, color="#1E5E22",
                                      weight=ft.FontWeight.W_600),
                              bgcolor="#E8F5E9", border_radius=10, padding=ft.Padding.symmetric(horizontal=8, vertical=2))],
                spacing=8),
@@ -51,21 +52,8 @@ def protection_section(app, protect, on_submit):
 @ft.component
 def FirstRunView(app, p, protect=None):
     def save():
-        typed = protect is not None and bool(protect.value("passphrase") or protect.value("repeat"))
-        wants = protect is not None and not app.encrypted and (protect.required or typed)
-        protect_errors = protect.validate() if wants else {}
-        if protect is not None:
-            protect.errors = protect_errors
-        if protect_errors:
-            p.errors = p.validate()
-            return
-        if not p.save():
-            return
-        if wants and not protect.enable():       # required: stay on this screen until the folder is encrypted
-            if protect.error:
-                app.say(protect.error)
-            return
-        app.finish_setup()
+        from ui.state.security import first_run_save
+        first_run_save(app, p, protect)
 
     form = ft.Column([
         ft.Row([ft.Image(src="icon.png", width=48, height=48),
