@@ -39,6 +39,12 @@ def _cli(data_dir, *args, env=None, timeout=120):
                           env=full_env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
 
 
+def _plain_on_disk(path: Path) -> bool:
+    """The file's own header (models.crypto_db.is_plain_sqlite trusts what this process opened last)."""
+    with open(path, "rb") as f:
+        return f.read(16) == b"SQLite format 3\x00"
+
+
 def _mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
@@ -127,6 +133,27 @@ def test_cli_explicit_opt_out_creates_a_plain_folder_that_keeps_working(tmp_path
     assert is_plain_sqlite(folder / "plcs.db") and not (folder / "plcs.key").exists()
     assert _mode(folder) == 0o700 and _mode(folder / "plcs.db") == 0o600
     r = _cli(folder, "stats", "--json")                       # an existing plain folder: no opt-out needed
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_plain_folder_with_nothing_in_it_counts_as_new(tmp_path):
+    """A first-run screen closed before its passphrase leaves an empty plain database: still a new folder."""
+    folder = tmp_path / "abandoned"
+    app.open_data_dir(folder)                                 # what the app does before its first-run screen
+    app.close()
+    assert vault.is_blank_plain(folder)
+    r = _cli(folder, "stats", "--json")
+    assert r.returncode == 4, r.stderr
+    assert _plain_on_disk(folder / "plcs.db")
+    r = _cli(folder, "stats", "--json", env={"PLCS_PASSPHRASE": PASS})
+    assert r.returncode == 0, r.stderr
+    assert not _plain_on_disk(folder / "plcs.db") and (folder / "plcs.key").exists()
+    used = tmp_path / "used"
+    app.open_data_dir(used)
+    app.save_profile({"full_name": "Lý Thị Sen", "communes": ["06652"]})
+    app.close()
+    assert not vault.is_blank_plain(used)
+    r = _cli(used, "stats", "--json")                          # a plain folder in use keeps working
     assert r.returncode == 0, r.stderr
 
 
@@ -330,3 +357,51 @@ def test_backup_lock_does_not_block_concurrent_backups(data_dir):
     assert out.exists() and _mode(out) == 0o600
     assert backup.clean_orphans(data_dir) == []
     app.close()
+
+
+KILL_LOOP = """
+import sys
+sys.path.insert(0, {root!r})
+from services import backup
+from services.security import opening
+opening.open_for_ui({data!r}, passphrase={pw!r})
+print("ready", flush=True)
+while True:
+    backup.create_backup(reason="manual", data_dir={data!r})
+"""
+
+
+def test_kill_9_during_backup_leaves_orphans_that_the_next_start_removes(data_dir, tmp_path):
+    import signal
+    import time
+    opening.enable_encryption(data_dir, PASS)
+    from services import settings
+    settings.put("bench.filler", os.urandom(24 * 1024 ** 2).hex())      # ~48 MB: a copy takes a moment
+    app.close()
+    script = tmp_path / "backup_loop.py"
+    script.write_text(KILL_LOOP.format(root=str(ROOT), data=str(data_dir), pw=PASS), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLCS_")}
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        deadline = time.time() + 120
+        snapshot = []
+        while time.time() < deadline and not snapshot:
+            snapshot = [p for p in data_dir.glob(".plcs.db.backup-*") if p.stat().st_size > 1024 ** 2]
+            if not snapshot:
+                time.sleep(0.01)
+        assert snapshot, "no backup snapshot seen"
+        proc.send_signal(signal.SIGKILL)                       # kill -9 in the middle of a backup
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)
+    assert any(p.exists() for p in snapshot)                  # the orphan is there …
+    r = _cli(data_dir, "stats", "--json", env={"PLCS_PASSPHRASE": PASS})
+    assert r.returncode == 0, r.stderr
+    assert not list(data_dir.glob(".plcs.db.backup-*"))        # … and the next start removed it at once
+    assert not list((data_dir / "backups").glob(".plcs-*"))
+    for item in backup.list_backups(data_dir):                 # the finished backups are intact
+        assert backup.read_header(item["path"])["encrypted"]

@@ -162,7 +162,7 @@ def open_for_cli(data_dir=None):
         if st.db_plain:
             vault.migrate_plain(path, key)
         return open_unlocked(path, key)
-    if not st.db_exists:
+    if not st.db_exists or vault.is_blank_plain(path):
         passphrase = new_folder_passphrase()
     else:
         passphrase = os.environ.get(ENV_PASSPHRASE) or None

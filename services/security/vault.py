@@ -96,6 +96,33 @@ def status(data_dir) -> Status:
                   attempts.failures(data_dir), attempts.wait_seconds(data_dir))
 
 
+def is_blank_plain(data_dir) -> bool:
+    """A plain plcs.db that holds nothing yet: no officer profile and no record of any kind (e.g. left by a
+    first-run screen that was closed before its passphrase was set). Such a folder counts as NEW, so it is
+    encrypted by default like one without a database. Any doubt (unreadable file) counts as not blank."""
+    from models.records import SYNCED_MODELS
+    db = db_path(data_dir)
+    if not is_plain_sqlite(db):
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "setting" in tables and conn.execute("SELECT 1 FROM setting WHERE key = 'profile'").fetchone():
+            return False
+        for model in SYNCED_MODELS:
+            name = model._meta.table_name
+            if name in tables and conn.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone():
+                return False
+        return True
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def validate_new_passphrase(passphrase: str | None, strict: bool = True) -> str:
     """The app's rules for a new passphrase (services.security.policy.check_new_passphrase): ValidationError
     (exit 2) naming each rule broken. `strict` is kept for callers; the rules are the same everywhere now."""
