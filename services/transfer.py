@@ -78,7 +78,8 @@ CHUNK = 1024 ** 2
 
 def _bad(key: str = "transfer.bad_file", detail: str = "", **fmt) -> ValidationError:
     vi, en = t(key, "vi", **fmt), t(key, "en", **fmt)
-    return ValidationError([FieldError("file", vi + (f" ({detail})" if detail else ""), en + (f" ({detail})" if detail else ""))])
+    suffix = f" ({detail})" if detail else ""
+    return ValidationError([FieldError("file", vi + suffix, en + suffix)])
 
 
 def _damaged(detail: str = "") -> ValidationError:
@@ -317,7 +318,7 @@ def _read_payload(path, password: str | None, folder_encrypted: bool = False) ->
             raise _bad("transfer.plain_into_encrypted")
 
         def open_body():
-            f = open(path, "rb")
+            f = open(path, "rb")  # noqa: SIM115 — returned to the `with` blocks below
             f.seek(offset)
             return f
     with open_body() as src:

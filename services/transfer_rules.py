@@ -38,8 +38,9 @@ def commune_problems(records: list[dict], communes: list[str]) -> list[FieldErro
             continue
         code = str((item.get("doc") or {}).get("commune_code") or "")
         if code not in allowed:
-            out.append(_error(n, item, "commune_code", t("transfer.other_commune", "vi", code=code or "—", communes=listed),
-                              t("transfer.other_commune", "en", code=code or "—", communes=listed)))
+            fmt = {"code": code or "—", "communes": listed}
+            out.append(_error(n, item, "commune_code", t("transfer.other_commune", "vi", **fmt),
+                              t("transfer.other_commune", "en", **fmt)))
     return out
 
 

@@ -10,6 +10,7 @@ the folder's ACL (the user's profile) applies instead.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -22,10 +23,9 @@ MAX_ENTRIES = 200_000          # a runaway folder must not stall the start; the 
 
 def _chmod(path: Path, mode: int, st: os.stat_result) -> None:
     if stat.S_IMODE(st.st_mode) != mode:
-        try:
+        # not our file (e.g. created by another account): leave it, never fail the open
+        with contextlib.suppress(OSError):
             os.chmod(path, mode)
-        except OSError:          # not our file (e.g. created by another account): leave it, never fail the open
-            pass
 
 
 def tighten(data_dir) -> None:
@@ -68,8 +68,6 @@ def private_dir(path) -> Path:
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     if os.name == "posix":
-        try:
+        with contextlib.suppress(OSError):
             os.chmod(path, DIR_MODE)
-        except OSError:
-            pass
     return path

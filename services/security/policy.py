@@ -92,7 +92,7 @@ def _rule(key: str, **fmt) -> FieldError:
 def _is_run(text: str) -> bool:
     """A straight run of characters such as "12345678", "abcdefgh" or "87654321". Hand-written: a password
     strength library (zxcvbn) would be more thorough but is not in the package index we use."""
-    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:])}
+    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
     return len(steps) == 1 and steps <= {1, -1}
 
 

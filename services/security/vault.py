@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.crypto_db import RawKey, connect_raw, is_plain_sqlite
-from services.errors import AppError, AuthError, FieldError, UsageError, ValidationError
+from services.errors import AppError, AuthError, UsageError
 from services.i18n import t
 from services.security import attempts, keyfile
 from services.security.fileio import fsync_dir, fsync_file, secure_remove

@@ -35,7 +35,8 @@ def protection_section(app, protect, on_submit):
                 ft.Container(ft.Text(app.t("setup.protect_badge_required" if protect.required
                                            else "setup.protect_badge"), size=11, color="#1E5E22",
                                      weight=ft.FontWeight.W_600),
-                             bgcolor="#E8F5E9", border_radius=10, padding=ft.Padding.symmetric(horizontal=8, vertical=2))],
+                             bgcolor="#E8F5E9", border_radius=10,
+                             padding=ft.Padding.symmetric(horizontal=8, vertical=2))],
                spacing=8),
         ft.Text(app.t("setup.protect_why"), size=13, color=MUTED),
         ft.Row([ft.Container(secret_field(app.t_raw("security.prompt_new_passphrase"), protect, "passphrase",
