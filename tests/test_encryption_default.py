@@ -167,13 +167,16 @@ def test_existing_folder_with_loose_permissions_is_tightened_on_open(tmp_path):
     (folder / "exports" / "ds.csv").write_text("x")
     for path in [folder, *folder.rglob("*")]:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    (folder / "my-script.sh").write_text("echo hi")            # not the app's: left as the user made it
+    os.chmod(folder / "my-script.sh", 0o755)
     ctx = opening.open_for_cli(folder)                        # plain, existing: opens, and tightens
     try:
         assert _mode(folder) == 0o700
         for path in folder.rglob("*"):
-            if path.is_symlink():
+            if path.is_symlink() or path.name == "my-script.sh":
                 continue
             assert _mode(path) == (0o700 if path.is_dir() else 0o600), path
+        assert _mode(folder / "my-script.sh") == 0o755
         assert ctx.data_dir == folder
     finally:
         app.close()

@@ -162,14 +162,18 @@ def open_for_cli(data_dir=None):
         if st.db_plain:
             vault.migrate_plain(path, key)
         return open_unlocked(path, key)
-    if not st.db_exists or vault.is_blank_plain(path):
+    new = not st.db_exists or vault.is_blank_plain(path)
+    if new:
         passphrase = new_folder_passphrase()
     else:
         passphrase = os.environ.get(ENV_PASSPHRASE) or None
         if passphrase is not None:
             policy.check_new_passphrase(passphrase)
     if passphrase is None:
-        return open_unlocked(path, None)
+        ctx = open_unlocked(path, None)
+        if new:
+            vault.remember_plain_choice()           # created plain on request (--no-encryption)
+        return ctx
     ctx, recovery = enable_encryption(path, passphrase)
     print_recovery_key(recovery)
     return ctx

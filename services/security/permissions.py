@@ -1,4 +1,4 @@
-"""Owner-only permissions on the data folder: the folder and its sub-folders 0700, every file 0600.
+"""Owner-only permissions on the data folder: the folder and the app's sub-folders 0700, the app's files 0600.
 
     tighten(data_dir)          # on every open (new and existing folders); cheap: one stat per entry
     create_private(path)       # an empty file with mode 0600 (so SQLite's -wal/-shm, which copy the
@@ -17,41 +17,57 @@ from pathlib import Path
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
-# Sub-folders the app writes into (backups, exports, imports, attachments…): all tightened, recursively.
+# What the app writes in the data folder: files named plcs.* / .plcs.* (database, -wal/-shm, key file, unlock
+# counter, temporaries, backup lock) and these sub-folders, tightened recursively. Anything else a user keeps
+# in the folder is left alone (it is still behind the folder's 0700); only group/other bits are ever removed,
+# so an owner's execute bit is never lost.
+OWN_DIRS = {"backups", "exports", "imports", "attachments", "frameworks"}
 MAX_ENTRIES = 200_000          # a runaway folder must not stall the start; the rest is left as it is
 
 
-def _chmod(path: Path, mode: int, st: os.stat_result) -> None:
-    if stat.S_IMODE(st.st_mode) != mode:
+def _strip(path: Path, st: os.stat_result, is_dir: bool) -> None:
+    mode = stat.S_IMODE(st.st_mode)
+    wanted = DIR_MODE if is_dir else (mode & 0o700) | 0o600
+    if mode != wanted:
         # not our file (e.g. created by another account): leave it, never fail the open
         with contextlib.suppress(OSError):
-            os.chmod(path, mode)
+            os.chmod(path, wanted)
+
+
+def _ours(name: str) -> bool:
+    return name.startswith(("plcs.", ".plcs"))
 
 
 def tighten(data_dir) -> None:
-    """Folder and sub-folders 0700, files 0600 (symlinks are not followed)."""
+    """Folder and our sub-folders 0700, our files 0600 (symlinks are not followed)."""
     if os.name != "posix":
         return
     root = Path(data_dir)
     try:
-        _chmod(root, DIR_MODE, root.stat())
+        _strip(root, root.stat(), True)
+        entries = list(os.scandir(root))
     except OSError:
         return
     seen = 0
-    for current, dirs, files in os.walk(root, followlinks=False):
-        for name in dirs + files:
-            seen += 1
-            if seen > MAX_ENTRIES:
-                return
-            path = Path(current) / name
-            try:
-                st = path.lstat()
-            except OSError:
+    for entry in entries:
+        try:
+            if entry.is_symlink():
                 continue
-            if stat.S_ISDIR(st.st_mode):
-                _chmod(path, DIR_MODE, st)
-            elif stat.S_ISREG(st.st_mode):
-                _chmod(path, FILE_MODE, st)
+            if entry.is_file() and _ours(entry.name):
+                _strip(Path(entry.path), entry.stat(), False)
+            elif entry.is_dir() and entry.name in OWN_DIRS:
+                _strip(Path(entry.path), entry.stat(), True)
+                for current, dirs, files in os.walk(entry.path, followlinks=False):
+                    for name in dirs + files:
+                        seen += 1
+                        if seen > MAX_ENTRIES:
+                            return
+                        path = Path(current) / name
+                        st = path.lstat()
+                        if stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode):
+                            _strip(path, st, stat.S_ISDIR(st.st_mode))
+        except OSError:
+            continue
 
 
 def create_private(path) -> None:

@@ -33,6 +33,16 @@ from services.security.fileio import fsync_dir, fsync_file, secure_remove
 DB_FILE = "plcs.db"
 ENCRYPTING = ".plcs.db.encrypting"
 PLAIN_OLD = ".plcs.db.plain-old"
+PLAIN_BY_CHOICE = "security.plain_by_choice"   # setting: this folder was created plain on explicit request
+
+
+def remember_plain_choice() -> None:
+    """Record in the open (plain) database that the officer opted out of encryption at creation, so the folder
+    is no longer "new" for the encryption-by-default rule."""
+    from services import settings
+    from services.dates import utc_now
+    if settings.get(PLAIN_BY_CHOICE) is None:
+        settings.put(PLAIN_BY_CHOICE, utc_now().isoformat())
 
 
 class LockedOut(AuthError):
@@ -97,9 +107,10 @@ def status(data_dir) -> Status:
 
 
 def is_blank_plain(data_dir) -> bool:
-    """A plain plcs.db that holds nothing yet: no officer profile and no record of any kind (e.g. left by a
-    first-run screen that was closed before its passphrase was set). Such a folder counts as NEW, so it is
-    encrypted by default like one without a database. Any doubt (unreadable file) counts as not blank."""
+    """A plain plcs.db that holds nothing yet: no officer profile, no record of any kind and no recorded
+    opt-out (e.g. left by a first-run screen that was closed before its passphrase was set). Such a folder
+    counts as NEW, so it is encrypted by default like one without a database. Any doubt (unreadable file)
+    counts as not blank."""
     from models.records import SYNCED_MODELS
     db = db_path(data_dir)
     if not is_plain_sqlite(db):
@@ -110,7 +121,8 @@ def is_blank_plain(data_dir) -> bool:
         return False
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "setting" in tables and conn.execute("SELECT 1 FROM setting WHERE key = 'profile'").fetchone():
+        if "setting" in tables and conn.execute("SELECT 1 FROM setting WHERE key IN ('profile', ?)",
+                                                (PLAIN_BY_CHOICE,)).fetchone():
             return False
         for model in SYNCED_MODELS:
             name = model._meta.table_name

@@ -208,6 +208,9 @@ def first_run_save(app, profile, protect) -> bool:
         if protect.error:
             app.say(protect.error)
         return False
+    if not app.encrypted:                         # left plain: only possible after the explicit opt-out
+        from services.security import vault
+        vault.remember_plain_choice()
     app.finish_setup()
     return True
 
