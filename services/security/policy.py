@@ -82,7 +82,6 @@ ENV_NO_ENCRYPTION = "PLCS_NO_ENCRYPTION"
 MIN_PASSPHRASE = 8
 MAX_PASSPHRASE = 1024
 MIN_DISTINCT = 4          # "aaaaaaaa", "abababab" are refused
-_opt_out_flag = False     # set by the CLI's --no-encryption for the duration of one command
 
 
 def _rule(key: str, **fmt) -> FieldError:
@@ -121,15 +120,9 @@ def check_new_passphrase(passphrase: str | None) -> str:
     return passphrase
 
 
-def set_plain_opt_out(on: bool) -> None:
-    """The CLI's --no-encryption (one command)."""
-    global _opt_out_flag
-    _opt_out_flag = bool(on)
-
-
 def plain_allowed() -> bool:
     """Whether a NEW data folder may be created without encryption: only on explicit request
-    (--no-encryption, or PLCS_NO_ENCRYPTION=1). Existing plain folders keep working regardless."""
+    (PLCS_NO_ENCRYPTION=1, which the CLI's --no-encryption sets for its command). Existing plain folders keep
+    working regardless."""
     import os
-    value = os.environ.get(ENV_NO_ENCRYPTION, "").strip().lower()
-    return _opt_out_flag or value in ("1", "true", "yes", "on")
+    return os.environ.get(ENV_NO_ENCRYPTION, "").strip().lower() in ("1", "true", "yes", "on")
