@@ -249,3 +249,24 @@ def test_new_files_use_argon2id_and_a_key_check_value(tmp_path):
     assert head["version"] == 2 and head["kdf"]["name"] == "argon2id" and head["kdf"]["m"] >= 19 * 1024
     assert len(bytes.fromhex(head["check"])) == 16
     assert KEY.encode() not in path.read_bytes()
+
+
+def test_hostile_kdf_parameters_are_damaged_not_an_internal_error(tmp_path):
+    header, items = _payload(tmp_path)
+    good = _write(tmp_path / "good.plcsx", header, items, KEY)
+    raw = good.read_bytes()
+    (length,) = struct.unpack(">I", raw[8:12])
+    app.open_data_dir(tmp_path / "plain-dest")
+    hostile = [{"name": "scrypt", "n": 2 ** 20, "r": 32, "p": 1},       # 4 GiB of scrypt memory
+               {"name": "argon2id", "t": 3, "m": 2 ** 30, "p": 1},      # 1 TiB of Argon2 memory
+               {"name": "argon2id", "t": 10 ** 9, "m": 65536, "p": 1},  # hours of work
+               {"name": "rot13"}, "not a dict"]
+    for kdf in hostile:
+        hdr = json.loads(raw[12:12 + length])
+        hdr["kdf"] = dict(kdf, salt=hdr["kdf"]["salt"]) if isinstance(kdf, dict) else kdf
+        blob = json.dumps(hdr).encode()
+        path = tmp_path / "hostile.plcsx"
+        path.write_bytes(raw[:8] + struct.pack(">I", len(blob)) + blob + raw[12 + length:])
+        with pytest.raises(ValidationError, match="damaged"):
+            transfer.import_file(path, password=KEY)
+    app.close()

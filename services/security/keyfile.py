@@ -51,8 +51,9 @@ SCRYPT_PARAMS = {"n": 2 ** 15, "r": 8, "p": 1}          # version 1 files (read 
 ARGON2_PARAMS = {"t": 3, "m": 64 * 1024, "p": 1}          # m in KiB: 64 MiB
 VERSION = 2
 # Caps for parameters read from a file (a hostile backup must not make us allocate gigabytes).
-MAX_ARGON2 = {"t": 20, "m": 1024 * 1024, "p": 16}
+MAX_ARGON2 = {"t": 10, "m": 256 * 1024, "p": 16}           # at most 256 MiB per derivation
 MAX_SCRYPT = {"n": 2 ** 20, "r": 32, "p": 16}
+SCRYPT_MAXMEM = 256 * 1024 * 1024
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
@@ -100,7 +101,7 @@ def derive(secret: bytes, salt: bytes, params: dict) -> bytes:
         return hash_secret_raw(secret, salt, time_cost=params["t"], memory_cost=params["m"],
                                parallelism=params["p"], hash_len=32, type=Type.ID)
     return hashlib.scrypt(secret, salt=salt, n=params["n"], r=params["r"], p=params["p"],
-                          maxmem=256 * 1024 * 1024, dklen=32)
+                          maxmem=SCRYPT_MAXMEM, dklen=32)
 
 
 def kdf_params(entry) -> dict:
@@ -114,7 +115,8 @@ def kdf_params(entry) -> dict:
         elif name == "scrypt":
             params = {k: int(entry[k]) for k in ("n", "r", "p")}
             limits = MAX_SCRYPT
-            ok = params["n"] >= 2 and params["n"] & (params["n"] - 1) == 0 and params["r"] >= 1 and params["p"] >= 1
+            ok = (params["n"] >= 2 and params["n"] & (params["n"] - 1) == 0 and params["r"] >= 1
+                  and params["p"] >= 1 and 129 * params["n"] * params["r"] <= SCRYPT_MAXMEM)
         else:
             raise Malformed(f"unknown kdf {name!r}")
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
