@@ -180,5 +180,8 @@ def project_env(**extra) -> dict:
     env.pop("PLCS_DATA_DIR", None)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.setdefault("PYTHONWARNINGS", "ignore")
+    # the benchmark datasets are plain folders built with `main.py demo`; new folders are encrypted by default
+    # (issue 14), so opt out explicitly (a PLCS_PASSPHRASE given by a benchmark still encrypts its folder)
+    env.setdefault("PLCS_NO_ENCRYPTION", "1")
     env.update({k: str(v) for k, v in extra.items()})
     return env

@@ -57,6 +57,7 @@ REPORT_COMMANDS = {
 }
 FEATURE_MODULES = list(dict.fromkeys(m for m, _ in [*COMMANDS.values(), *REPORT_COMMANDS.values()]))
 _VALUE_OPTIONS = ("--data-dir", "--port")
+NO_ENCRYPTION_ENV = "PLCS_NO_ENCRYPTION"       # services.security.policy.ENV_NO_ENCRYPTION (not imported: start-up)
 
 
 class Parser(argparse.ArgumentParser):
@@ -101,6 +102,9 @@ def build_parser(argv: list[str] | None = None, everything: bool = False) -> arg
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS,
                         help="data folder (default: PLCS_DATA_DIR or the user data folder)")
+    common.add_argument("--no-encryption", action="store_true", default=argparse.SUPPRESS,
+                        help="create a NEW data folder without encryption (not recommended; "
+                             "same as PLCS_NO_ENCRYPTION=1). New folders are encrypted by default.")
     parser = Parser(prog="main.py", description="Pháp lý cơ sở — Grassroots Legal Desk", parents=[common])
     parser.add_argument("--web", action="store_true", help="serve the GUI to a browser")
     parser.add_argument("--port", type=int, default=8550)
@@ -127,6 +131,8 @@ def _ensure_data_dir(parser: argparse.ArgumentParser) -> None:
     """--data-dir is accepted before or after any subcommand (CLI contract)."""
     if "--data-dir" not in parser._option_string_actions:
         parser.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    if "--no-encryption" not in parser._option_string_actions:
+        parser.add_argument("--no-encryption", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def emit_json(value) -> None:
@@ -147,6 +153,10 @@ def run(argv: list[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
+    # --no-encryption = PLCS_NO_ENCRYPTION=1 for this command (read by services.security.policy.plain_allowed)
+    opt_out, before = getattr(args, "no_encryption", False), os.environ.get(NO_ENCRYPTION_ENV)
+    if opt_out:
+        os.environ[NO_ENCRYPTION_ENV] = "1"
     try:
         code = handler(args)
         return int(code or 0)
@@ -167,3 +177,8 @@ def run(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"Lỗi nội bộ / Internal error: {type(exc).__name__}: {exc}\n"
                          "(PLCS_DEBUG=1 để xem chi tiết / for details)\n")
         return 1
+    finally:
+        if opt_out and before is None:
+            os.environ.pop(NO_ENCRYPTION_ENV, None)
+        elif opt_out:
+            os.environ[NO_ENCRYPTION_ENV] = before

@@ -18,9 +18,18 @@ app database, and (if needed) was re-keyed to the current data key; the current 
 "pre-restore" backup, then replaced by os.replace() (atomic), then reopened and migrated.
 
 Rotation keeps the newest KEEP[reason] automatic backups of each reason.
+
+Temporary files and a crash: a backup writes `.plcs.db.backup-XXXXXXXX` (the snapshot, as big as the
+database) in the data folder and `.plcs-….plcsbak.tmp-XXXXXXXX` in backups/ (plus `.plain-`/`.enc-`/`.old-`
+copies while a plain backup is encrypted); a restore writes `.plcs.db.restore-PID`. While any of them runs it
+holds a shared flock on `<data dir>/.plcs.backup.lock`. clean_orphans() — called on every start through
+vault.status() — takes that lock exclusively without waiting: if it gets it, no backup or restore is running
+in any process, so every such temporary is an orphan of a killed run and is removed at once (plain copies are
+overwritten first); if not, it leaves them alone. Only these names are touched.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -42,6 +51,76 @@ BACKUP_DIR = "backups"
 SUFFIX = ".plcsbak"
 KEEP = {"daily": 7, "pre-migration": 5, "pre-restore": 5, "pre-transfer": 3, "manual": 10}
 REQUIRED_TABLES = {"setting", "schema_migration"}
+LOCK_FILE = ".plcs.backup.lock"
+# Our temporaries (see the module docstring): in the data folder, and in backups/.
+ORPHANS_IN_DATA_DIR = (".plcs.db.backup-*", ".plcs.db.restore-*")
+ORPHANS_IN_BACKUPS = tuple(f".plcs-*{SUFFIX}.{tag}-*" for tag in ("tmp", "plain", "enc", "old"))
+STALE_SECONDS = 3600           # without flock (Windows): only temporaries older than this are orphans
+
+try:
+    import fcntl
+except ImportError:            # Windows
+    fcntl = None
+
+
+@contextlib.contextmanager
+def running(data_dir):
+    """Held while a backup or restore writes temporaries (shared: backups may run side by side)."""
+    from services.security.permissions import FILE_MODE
+    fd = os.open(str(Path(data_dir) / LOCK_FILE), os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)             # closing releases the lock
+
+
+def _orphans(data_dir: Path) -> list[Path]:
+    found = [p for pattern in ORPHANS_IN_DATA_DIR for p in data_dir.glob(pattern)]
+    folder = data_dir / BACKUP_DIR
+    if folder.is_dir():
+        found += [p for pattern in ORPHANS_IN_BACKUPS for p in folder.glob(pattern)]
+    return [p for p in found if p.is_file() and not p.is_symlink()]
+
+
+def clean_orphans(data_dir) -> list[str]:
+    """Remove the temporaries of backups/restores killed half-way, only when none is running (see the module
+    docstring). Returns the names removed."""
+    from services.security.fileio import secure_remove
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        return []
+    candidates = _orphans(data_dir)
+    if not candidates:
+        return []
+    removed = []
+    fd = None
+    try:
+        if fcntl is not None:
+            fd = os.open(str(data_dir / LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return []          # a backup or restore is running: its files are not orphans
+            candidates = _orphans(data_dir)
+        stale = dt.datetime.now().timestamp() - STALE_SECONDS
+        for path in candidates:
+            try:
+                st = path.stat()
+                if fcntl is None and st.st_mtime >= stale:
+                    continue
+                if st.st_nlink > 1:
+                    path.unlink()    # a second name of a live file (".old-"): never overwrite it
+                else:
+                    secure_remove(path)
+                removed.append(path.name)
+            except OSError:
+                continue
+    finally:
+        if fd is not None:
+            os.close(fd)
+    return removed
 
 
 def current_key() -> RawKey | None:
@@ -50,9 +129,8 @@ def current_key() -> RawKey | None:
 
 
 def backup_dir(data_dir) -> Path:
-    path = Path(data_dir) / BACKUP_DIR
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from services.security.permissions import private_dir
+    return private_dir(Path(data_dir) / BACKUP_DIR)
 
 
 def _connect(path, key):
@@ -93,6 +171,14 @@ def create_backup(out=None, reason: str = "manual", data_dir=None) -> Path:
     out = Path(out) if out else backup_dir(data_dir) / f"plcs-{_stamp(now)}-{reason}{SUFFIX}"
     out.parent.mkdir(parents=True, exist_ok=True)
     snap = temp_path(data_dir / "plcs.db", "backup")
+    with running(data_dir):
+        _write_backup(out, snap, key, now, reason, data_dir)
+    if rotate:
+        _rotate(data_dir, reason)
+    return out
+
+
+def _write_backup(out: Path, snap: Path, key, now, reason: str, data_dir: Path) -> None:
     try:
         counts = _snapshot(snap, key)
         header = {"format": "plcs-backup", "version": 1, "created_at": now.isoformat(), "reason": reason,
@@ -109,9 +195,6 @@ def create_backup(out=None, reason: str = "manual", data_dir=None) -> Path:
     finally:
         snap.unlink(missing_ok=True)
         Path(f"{snap}-journal").unlink(missing_ok=True)
-    if rotate:
-        _rotate(data_dir, reason)
-    return out
 
 
 def _rotate(data_dir, reason: str) -> None:
@@ -242,16 +325,33 @@ def _candidate_key(header: dict | None, path: Path, cur_key, passphrase, recover
     if cur_key is not None and header.get("key_id") == keyfile.key_id(cur_key):
         return cur_key
     envelope = header.get("key_envelope")
+    if envelope is not None:
+        try:
+            keyfile.check_envelope(envelope)
+        except keyfile.Malformed:
+            raise envelope_damaged() from None
     if not envelope or (passphrase is None and recovery_key is None):
         raise AuthError(t("backup.other_key", "vi"), t("backup.other_key", "en"))
     try:
         return keyfile.unwrap(envelope, passphrase=passphrase, recovery_key=recovery_key)
     except keyfile.WrongSecret:
         raise AuthError(t("backup.wrong_secret", "vi"), t("backup.wrong_secret", "en")) from None
+    except keyfile.Malformed:
+        raise envelope_damaged() from None
+
+
+def envelope_damaged() -> ValidationError:
+    """A backup whose key envelope is not well formed: bad input (exit 2), not a wrong passphrase."""
+    return _bad_file("backup.key_envelope_damaged")
 
 
 def encrypt_backup_file(path: Path, key: RawKey, data_dir) -> None:
     """Re-write a plain backup container as an encrypted one (after a folder was encrypted)."""
+    with running(data_dir):
+        _encrypt_backup_file(path, key, data_dir)
+
+
+def _encrypt_backup_file(path: Path, key: RawKey, data_dir) -> None:
     from services.security.fileio import secure_remove
     path = Path(path)
     plain, enc = temp_path(path, "plain"), temp_path(path, "enc")
@@ -285,6 +385,12 @@ def _remove_db_files(path: Path) -> None:
 
 def restore_backup(path, passphrase: str | None = None, recovery_key: str | None = None) -> dict:
     """Replace the open database by a checked backup; returns {"restored", "counts", "safety_backup"}."""
+    from services import app
+    with running(app.current().data_dir):
+        return _restore_backup(path, passphrase, recovery_key)
+
+
+def _restore_backup(path, passphrase: str | None, recovery_key: str | None) -> dict:
     from services import app
     from services.security import opening
     path = Path(path)

@@ -9,8 +9,21 @@ since the last transfer export on this device, and the persons/teams/cases those
 file can be imported on a device that has never seen them).
 
 File: b"PLCSXFR1" | 4-byte header length | JSON header | body. The body is gzip(JSON) encrypted with
-AES-256-GCM under scrypt(password) (the header is the associated data, so it cannot be altered either).
-Without a password (only allowed when the data folder itself is not encrypted) the body is plain gzip(JSON).
+AES-256-GCM (the header is the associated data, so it cannot be altered either). Without a password (only
+allowed when the data folder itself is not encrypted) the body is plain gzip(JSON); an encrypted data folder
+refuses such a file.
+
+Keys (version 2): master = Argon2id(NFC(password), salt, parameters in the header; see keyfile.py), then
+HKDF-SHA256(master) gives 64 bytes: the AES key and a *key-check value* stored in the header ("check"). On
+import the check value decides: it differs -> wrong password (exit 4); it matches but the GCM tag fails, or
+the structure is broken (short file, bad header, bad gzip) -> "tệp bị hỏng" / damaged (exit 2). Version 1
+files (scrypt n=2**15, no check value) are still read; for them a failed tag cannot tell the two apart.
+
+Hostile files: the file size and the decompressed size are capped (MAX_FILE, MAX_PAYLOAD): the gzip body is
+first inflated chunk by chunk without keeping the output, so a gzip bomb is refused with bounded memory
+before anything is parsed. Every record goes through the same rules as typing or importing it
+(services.kinds normalize), and records of communes outside the officer profile's communes are refused and
+listed; any problem stores nothing.
 
 Import rules (the same as sync, services/sync/merge.py): per record, in one transaction (an interrupted or
 failed import stores nothing):
@@ -27,15 +40,19 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import hashlib
+import hmac
+import io
 import json
 import os
 import struct
 import unicodedata
+import zlib
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from peewee import ForeignKeyField, IntegrityError
 
 from models.base import new_uuid
@@ -50,21 +67,35 @@ from services.security.fileio import atomic_write_bytes
 
 MAGIC = b"PLCSXFR1"
 SUFFIX = ".plcsx"
-SCRYPT = {"n": 2 ** 15, "r": 8, "p": 1}
+SCRYPT = {"n": 2 ** 15, "r": 8, "p": 1}           # version 1 files (read only)
+VERSION = 2
 LAST_EXPORT = "transfer.last_export_at"
 KIND_ORDER = [m.KIND for m in SYNCED_MODELS]
-MAX_FILE = 2 * 1024 ** 3
+MAX_FILE = 256 * 1024 ** 2                        # the whole file (an encrypted body is decrypted in memory)
+MAX_PAYLOAD = 128 * 1024 ** 2                     # decompressed JSON: a commune's changes are a few MB
+CHUNK = 1024 ** 2
 
 
-def _bad(key: str = "transfer.bad_file", detail: str = "") -> ValidationError:
-    vi, en = t(key, "vi"), t(key, "en")
-    return ValidationError([FieldError("file", vi + (f" ({detail})" if detail else ""), en + (f" ({detail})" if detail else ""))])
+def _bad(key: str = "transfer.bad_file", detail: str = "", **fmt) -> ValidationError:
+    vi, en = t(key, "vi", **fmt), t(key, "en", **fmt)
+    suffix = f" ({detail})" if detail else ""
+    return ValidationError([FieldError("file", vi + suffix, en + suffix)])
+
+
+def _damaged(detail: str = "") -> ValidationError:
+    return _bad("transfer.damaged", detail)
 
 
 def _derive(password: str, salt: bytes, params: dict) -> bytes:
+    from services.security import keyfile
     secret = unicodedata.normalize("NFC", password).encode("utf-8")
-    return hashlib.scrypt(secret, salt=salt, n=params["n"], r=params["r"], p=params["p"],
-                          maxmem=256 * 1024 * 1024, dklen=32)
+    return keyfile.derive(secret, salt, params)
+
+
+def _keys(master: bytes, salt: bytes) -> tuple[bytes, bytes]:
+    """(AES key, key-check value) from the KDF output (version 2)."""
+    out = HKDF(algorithm=hashes.SHA256(), length=64, salt=salt, info=b"plcs-transfer v2").derive(master)
+    return out[:32], out[32:48]
 
 
 # ---- documents --------------------------------------------------------------------------------------------------
@@ -154,19 +185,10 @@ def export_changes(path, password: str | None, everything: bool = False, actor: 
                               "doc": _document(inst)})
                 counts[kind] = counts.get(kind, 0) + 1
     payload = gzip.compress(json.dumps({"records": items}, ensure_ascii=False, default=_iso).encode("utf-8"), 6)
-    header = {"format": "plcs-transfer", "version": 1, "created_at": started.isoformat(),
+    header = {"format": "plcs-transfer", "version": VERSION, "created_at": started.isoformat(),
               "source_device": ctx.device_id, "count": len(items), "counts": counts,
-              "everything": everything, "encrypted": password is not None}
-    if password is not None:
-        salt, nonce = os.urandom(16), os.urandom(12)
-        header["kdf"] = {"name": "scrypt", **SCRYPT, "salt": salt.hex()}
-        header["nonce"] = nonce.hex()
-        header_bytes = json.dumps(header, ensure_ascii=False).encode("utf-8")
-        body = AESGCM(_derive(password, salt, SCRYPT)).encrypt(nonce, payload, header_bytes)
-    else:
-        header_bytes = json.dumps(header, ensure_ascii=False).encode("utf-8")
-        body = payload
-    atomic_write_bytes(path, MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes + body)
+              "everything": everything}
+    write_file(path, header, payload, password)
     with database.atomic():
         settings.put(LAST_EXPORT, started.isoformat())
         audit.record("transfer", new_uuid(), "export",
@@ -175,9 +197,29 @@ def export_changes(path, password: str | None, everything: bool = False, actor: 
     return {"path": str(path), "count": len(items), "counts": counts, "encrypted": password is not None}
 
 
+def write_file(path, header: dict, payload: bytes, password: str | None) -> None:
+    """Write a transfer file: `payload` is the gzip body; encrypted (version 2) when a password is given."""
+    from services.security import keyfile
+    header = dict(header, version=VERSION, encrypted=password is not None)
+    if password is not None:
+        salt, nonce = os.urandom(16), os.urandom(12)
+        params = {"kdf": "argon2id", **keyfile.ARGON2_PARAMS}
+        enc_key, check = _keys(_derive(password, salt, params), salt)
+        header["kdf"] = {"name": "argon2id", **keyfile.ARGON2_PARAMS, "salt": salt.hex()}
+        header["nonce"] = nonce.hex()
+        header["check"] = check.hex()
+        header_bytes = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        body = AESGCM(enc_key).encrypt(nonce, payload, header_bytes)
+    else:
+        header_bytes = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        body = payload
+    atomic_write_bytes(path, MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes + body)
+
+
 # ---- import -----------------------------------------------------------------------------------------------------
 
-def read_header(path) -> dict:
+def _split(path) -> tuple[dict, bytes, int]:
+    """(header, header bytes, body offset); damaged (exit 2) when the structure is broken."""
     path = Path(path)
     if not path.is_file():
         raise NotFoundError(t("backup.no_file", "vi", path=path), t("backup.no_file", "en", path=path))
@@ -186,50 +228,110 @@ def read_header(path) -> dict:
             raise _bad()
         raw = f.read(4)
         if len(raw) != 4:
-            raise _bad()
+            raise _damaged("header")
         (length,) = struct.unpack(">I", raw)
         if length > 1_000_000:
-            raise _bad()
-        try:
-            return json.loads(f.read(length).decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            raise _bad() from None
+            raise _damaged("header")
+        header_bytes = f.read(length)
+    if len(header_bytes) != length:
+        raise _damaged("header")
+    try:
+        header = json.loads(header_bytes.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _damaged("header") from None
+    if not isinstance(header, dict) or header.get("format") != "plcs-transfer":
+        raise _damaged("header")
+    return header, header_bytes, len(MAGIC) + 4 + length
 
 
-def _read_payload(path, password: str | None) -> tuple[dict, list]:
+def read_header(path) -> dict:
+    return _split(path)[0]
+
+
+def _decrypt(header: dict, header_bytes: bytes, body: bytes, password: str) -> bytes:
+    """The gzip body of an encrypted file: AuthError (4) for a wrong password, damaged (2) otherwise."""
+    from services.security import keyfile
+    kdf = header.get("kdf")
+    try:
+        if not isinstance(kdf, dict):
+            raise ValueError("kdf")
+        params = keyfile.kdf_params({**kdf, "kdf": kdf.get("name", "scrypt")})
+        salt, nonce = bytes.fromhex(kdf["salt"]), bytes.fromhex(header["nonce"])
+        check = bytes.fromhex(header["check"]) if "check" in header else None
+        if len(nonce) != 12 or not 8 <= len(salt) <= 64 or (check is not None and len(check) != 16):
+            raise ValueError("sizes")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise _damaged("kdf") from None
+    master = _derive(password, salt, params)
+    if check is None:                                    # version 1: no check value
+        key = master
+    else:
+        key, expected = _keys(master, salt)
+        if not hmac.compare_digest(expected, check):
+            raise AuthError(t("transfer.wrong_password", "vi"), t("transfer.wrong_password", "en"))
+    if len(body) < 16:
+        raise _damaged("body")
+    try:
+        return AESGCM(key).decrypt(nonce, body, header_bytes)
+    except InvalidTag:
+        if check is not None:
+            raise _damaged("GCM") from None
+        raise AuthError(t("transfer.wrong_password_or_damaged", "vi"),
+                        t("transfer.wrong_password_or_damaged", "en")) from None
+
+
+def _inflate(source, keep: bool) -> bytes | int:
+    """Stream-decompress a gzip body (file object) in CHUNK steps, refusing beyond MAX_PAYLOAD. With keep=False
+    nothing is kept (returns the size): the first pass, so that a bomb costs only a chunk of memory."""
+    out = bytearray() if keep else None
+    size = 0
+    try:
+        with gzip.GzipFile(fileobj=source, mode="rb") as z:
+            while True:
+                chunk = z.read(CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_PAYLOAD:
+                    raise _bad("transfer.too_large", mb=MAX_PAYLOAD // 1024 ** 2)
+                if keep:
+                    out += chunk
+    except (OSError, EOFError, zlib.error):
+        raise _damaged("gzip") from None
+    return bytes(out) if keep else size
+
+
+def _read_payload(path, password: str | None, folder_encrypted: bool = False) -> tuple[dict, list]:
     path = Path(path)
+    header, header_bytes, offset = _split(path)
     if path.stat().st_size > MAX_FILE:
-        raise _bad()
-    data = path.read_bytes()
-    header = read_header(path)
-    (length,) = struct.unpack(">I", data[len(MAGIC):len(MAGIC) + 4])
-    header_bytes = data[len(MAGIC) + 4:len(MAGIC) + 4 + length]
-    body = data[len(MAGIC) + 4 + length:]
-    if header.get("format") != "plcs-transfer" or not isinstance(header, dict):
-        raise _bad()
+        raise _bad("transfer.file_too_large", mb=MAX_FILE // 1024 ** 2)
     if header.get("encrypted"):
         if not password:
             raise AuthError(t("transfer.password_required", "vi"), t("transfer.password_required", "en"))
-        try:
-            kdf = header["kdf"]
-            params = {k: int(kdf[k]) for k in ("n", "r", "p")}
-            if params["n"] > 2 ** 20 or params["r"] > 32 or params["p"] > 16:
-                raise _bad()
-            key = _derive(password, bytes.fromhex(kdf["salt"]), params)
-            nonce = bytes.fromhex(header["nonce"])
-        except (KeyError, TypeError, ValueError):
-            raise _bad() from None
-        try:
-            body = AESGCM(key).decrypt(nonce, body, header_bytes)
-        except InvalidTag:
-            raise AuthError(t("transfer.wrong_password", "vi"), t("transfer.wrong_password", "en")) from None
+        with open(path, "rb") as f:
+            f.seek(offset)
+            body = _decrypt(header, header_bytes, f.read(), password)
+        open_body = lambda: io.BytesIO(body)             # noqa: E731
+    else:
+        if folder_encrypted:
+            raise _bad("transfer.plain_into_encrypted")
+
+        def open_body():
+            f = open(path, "rb")  # noqa: SIM115 — returned to the `with` blocks below
+            f.seek(offset)
+            return f
+    with open_body() as src:
+        _inflate(src, keep=False)
+    with open_body() as src:
+        data = _inflate(src, keep=True)
     try:
-        payload = json.loads(gzip.decompress(body).decode("utf-8"))
+        payload = json.loads(data.decode("utf-8"))
         records = payload["records"]
         if not isinstance(records, list):
             raise ValueError
-    except (OSError, EOFError, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise _bad() from None
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise _damaged("JSON") from None
     return header, records
 
 
@@ -269,19 +371,30 @@ def _merge(kind, local_doc, incoming_doc, local_base, incoming_base, local_when,
 def import_file(path, password: str | None = None, actor: str | None = None, progress=None) -> dict:
     """Merge a transfer file into the open database (one transaction; idempotent). Returns counts.
     `progress(done, total)` is called as records are merged."""
-    header, records = _read_payload(path, password)
+    from services import backup, transfer_rules
+    header, records = _read_payload(path, password, folder_encrypted=backup.current_key() is not None)
     for n, item in enumerate(records):
         _check_item(n, item)
-    records.sort(key=lambda r: KIND_ORDER.index(r["kind"]))
+    ctx = app.current()
+    transfer_rules.raise_if_any(transfer_rules.commune_problems(records, (ctx.profile or {}).get("communes")))
+    # file positions kept for messages; stored in dependency order (persons before the cases naming them)
+    order = sorted(range(len(records)), key=lambda i: KIND_ORDER.index(records[i]["kind"]))
     _safety_backup()
     result = {"total": len(records), "applied": 0, "merged": 0, "skipped": 0, "kept_local": 0, "conflicts": 0}
+    problems = []
     try:
         with database.atomic():
             locals_, bases_ = _prefetch(records)
-            for done, item in enumerate(records, start=1):
-                _import_one(item, result, locals_, bases_)
+            for done, n in enumerate(order, start=1):
+                item = records[n]
+                bad = transfer_rules.record_problems(n, item, ctx)
+                if bad:
+                    problems += bad
+                else:
+                    _import_one(item, result, locals_, bases_)
                 if progress and (done % 50 == 0 or done == len(records)):
                     progress(done, len(records))
+            transfer_rules.raise_if_any(problems)           # inside the transaction: nothing is stored
             audit.record("transfer", new_uuid(), "import",
                          {"file": [None, Path(str(path)).name], "source_device": [None, header.get("source_device")],
                           "applied": [None, result["applied"] + result["merged"]]}, actor)

@@ -234,8 +234,14 @@ def test_transfer_rejects_bad_files_and_stores_nothing(tmp_path):
     (tmp_path / "dangling.plcsx").write_bytes(raw[:12 + hl] + body)
     _device(tmp_path / "b")
     before = LegalAidCase.select().count(), Person.select().count(), AuditEntry.select().count()
-    with pytest.raises(AuthError):
-        transfer.import_file(tmp_path / "tampered.plcsx", password="k")     # GCM tag: tampering detected
+    with pytest.raises(ValidationError, match="damaged"):
+        transfer.import_file(tmp_path / "tampered.plcsx", password="k")     # right password, GCM tag fails: damaged
+    with pytest.raises(ValidationError, match="not encrypted"):
+        transfer.import_file(tmp_path / "plain.plcsx", password=None)        # plain file into an encrypted folder
+    assert (LegalAidCase.select().count(), Person.select().count(), AuditEntry.select().count()) == before
+    app.close()
+    app.open_data_dir(tmp_path / "c")                                         # a plain folder takes plain files
+    before = LegalAidCase.select().count(), Person.select().count(), AuditEntry.select().count()
     (tmp_path / "short.plcsx").write_bytes(b"PLCSXFR1\x00")
     for name in ("short.plcsx", "dangling.plcsx"):
         with pytest.raises(ValidationError):
@@ -279,7 +285,8 @@ def test_transfer_file_with_the_same_record_twice(tmp_path):
     twice[0]["updated_at"] = "2099-01-01T00:00:00"
     payload["records"] += twice
     (tmp_path / "twice.plcsx").write_bytes(raw[:12 + hl] + gzip.compress(json.dumps(payload).encode()))
-    _device(tmp_path / "b")
+    app.close()
+    app.open_data_dir(tmp_path / "b")                     # plain files are only taken by a plain folder
     result = transfer.import_file(tmp_path / "twice.plcsx")
     assert result["applied"] == result["total"]
     assert LegalAidCase.select().count() == 1 and records.get("legal-aid", case.id).summary == "bản sau"

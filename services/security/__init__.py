@@ -17,12 +17,15 @@ API for the UI (all raise services.errors.* — AuthError, LockedOut(seconds), W
     security.audit_export(kind, path, rows, include_identifiers);  security.audit_print(doc, ids, path)
 
 The CLI uses security.open_for_cli(data_dir) (PLCS_PASSPHRASE; exit 4 without a terminal and passphrase).
+New folders are encrypted by default: security.plain_allowed() is True only after an explicit opt-out
+(--no-encryption or PLCS_NO_ENCRYPTION=1); security.check_new_passphrase() holds the passphrase rules.
 """
 from __future__ import annotations
 
 from services.security.exports import audit_export, audit_print
 from services.security.opening import enable_encryption, lock, open_for_cli, open_for_ui, open_unlocked
-from services.security.policy import IdleLock, auto_lock_minutes, set_auto_lock_minutes
+from services.security.policy import (IdleLock, auto_lock_minutes, check_new_passphrase, passphrase_problems,
+                                      plain_allowed, set_auto_lock_minutes)
 from services.security.roles import (ROLES, current_role, is_masked, mask, mask_id, mask_phone, mask_row,
                                      may_see_identifiers, may_write, role_label, scope_condition, show_identifiers)
 from services.security.vault import (LockedOut, WrongPassphrase, change_passphrase, replace_recovery_key,
@@ -33,4 +36,4 @@ __all__ = ["audit_export", "audit_print", "enable_encryption", "lock", "open_for
            "is_masked", "mask", "mask_id", "mask_phone", "mask_row", "may_see_identifiers", "may_write",
            "role_label", "scope_condition", "show_identifiers", "LockedOut", "WrongPassphrase",
            "change_passphrase", "replace_recovery_key", "reset_passphrase", "restore_key_file", "status",
-           "validate_new_passphrase"]
+           "validate_new_passphrase", "check_new_passphrase", "passphrase_problems", "plain_allowed"]

@@ -19,9 +19,9 @@ import threading
 from pathlib import Path
 
 from models.crypto_db import RawKey
-from services.errors import AuthError
+from services.errors import AuthError, UsageError
 from services.i18n import t
-from services.security import vault
+from services.security import policy, vault
 
 ENV_PASSPHRASE = "PLCS_PASSPHRASE"
 
@@ -42,8 +42,11 @@ def open_unlocked(data_dir, key: RawKey | None, daily: bool = True, daily_in_bac
     of a million records takes many seconds to copy and the officer must not wait); the CLI runs it in line,
     since a process that exits would cut a background copy short."""
     from services import app, backup
+    from services.security import permissions
     if key is not None:
         vault.verify_key(data_dir, key)
+    permissions.tighten(data_dir)                        # folder 0700, files 0600 (also for existing folders)
+    permissions.create_private(vault.db_path(data_dir))  # a new database (and its -wal/-shm) starts as 0600
     ctx = app.open_data_dir(data_dir, key, before_migrate=backup.before_migrate)
     if daily and daily_in_background:
         threading.Thread(target=_daily_backup, args=(ctx, True), name="daily-backup", daemon=True).start()
@@ -127,9 +130,28 @@ def cli_passphrase(prompt_key: str = "security.prompt_passphrase") -> str:
     return value
 
 
+def new_folder_passphrase() -> str | None:
+    """The passphrase for a NEW folder: PLCS_PASSPHRASE, else (terminal) typed twice; None when the officer
+    opted out of encryption (--no-encryption / PLCS_NO_ENCRYPTION=1); else AuthError (exit 4) at once."""
+    value = os.environ.get(ENV_PASSPHRASE) or None
+    if value is not None:
+        return policy.check_new_passphrase(value)
+    if policy.plain_allowed():
+        return None
+    first = ask_secret("security.prompt_new_passphrase")
+    if first:
+        policy.check_new_passphrase(first)
+        if ask_secret("security.prompt_repeat_passphrase") != first:
+            raise UsageError(t("security.passphrase_mismatch", "vi"), t("security.passphrase_mismatch", "en"))
+        return first
+    raise AuthError(t("security.new_folder_needs_passphrase", "vi"), t("security.new_folder_needs_passphrase", "en"))
+
+
 def open_for_cli(data_dir=None):
-    """The CLI's open: encrypted folders need PLCS_PASSPHRASE (or a terminal); a passphrase given for a plain
-    or new folder turns encryption on (the recovery key is printed once, to stderr)."""
+    """The CLI's open. Encrypted folders need PLCS_PASSPHRASE (or a terminal). A NEW folder is encrypted: it
+    needs a passphrase meeting the rules (exit 2 when weak, exit 4 when missing) unless the officer opted out
+    (--no-encryption / PLCS_NO_ENCRYPTION=1). An existing plain folder keeps working; a passphrase given for
+    it turns encryption on. The recovery key is printed once, to stderr."""
     from services import app
     path = app.resolve_data_dir(str(data_dir) if data_dir else None)
     st = vault.status(path)
@@ -140,10 +162,19 @@ def open_for_cli(data_dir=None):
         if st.db_plain:
             vault.migrate_plain(path, key)
         return open_unlocked(path, key)
-    passphrase = os.environ.get(ENV_PASSPHRASE) or None
+    new = not st.db_exists or vault.is_blank_plain(path)
+    if new:
+        passphrase = new_folder_passphrase()
+    else:
+        passphrase = os.environ.get(ENV_PASSPHRASE) or None
+        if passphrase is not None:
+            policy.check_new_passphrase(passphrase)
     if passphrase is None:
-        return open_unlocked(path, None)
-    ctx, recovery = enable_encryption(path, passphrase, strict=False)
+        ctx = open_unlocked(path, None)
+        if new:
+            vault.remember_plain_choice()           # created plain on request (--no-encryption)
+        return ctx
+    ctx, recovery = enable_encryption(path, passphrase)
     print_recovery_key(recovery)
     return ctx
 

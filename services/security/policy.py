@@ -72,3 +72,57 @@ def may_see_identifiers(role: str | None = None) -> bool:
     services.exporting calls this; see services.security.roles for the rules."""
     from services.security import roles
     return roles.may_see_identifiers(role if role is not None else roles.current_role())
+
+
+# ---- new passphrases and encryption by default ----------------------------------------------------------------
+# The one place that says what a new passphrase must be and whether a new folder may stay plain: the CLI
+# (opening.open_for_cli, cli/security.py) and the GUI (first run, settings, forgotten passphrase) call these.
+
+ENV_NO_ENCRYPTION = "PLCS_NO_ENCRYPTION"
+MIN_PASSPHRASE = 8
+MAX_PASSPHRASE = 1024
+MIN_DISTINCT = 4          # "aaaaaaaa", "abababab" are refused
+
+
+def _rule(key: str, **fmt) -> FieldError:
+    return FieldError("passphrase", t(key, "vi", **fmt), t(key, "en", **fmt))
+
+
+def _is_run(text: str) -> bool:
+    """A straight run of characters such as "12345678", "abcdefgh" or "87654321". Hand-written: a password
+    strength library (zxcvbn) would be more thorough but is not in the package index we use."""
+    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
+    return len(steps) == 1 and steps <= {1, -1}
+
+
+def passphrase_problems(passphrase: str | None) -> list[FieldError]:
+    """Every rule a new passphrase breaks (empty list: acceptable). Rules: not blank, at least 8 characters,
+    at most 1024, at least 4 different characters, not a straight run like "12345678"."""
+    if passphrase is None or not passphrase.strip():
+        return [_rule("security.passphrase_empty")]
+    problems = []
+    if len(passphrase) < MIN_PASSPHRASE:
+        problems.append(_rule("security.passphrase_short", n=MIN_PASSPHRASE))
+    if len(passphrase) > MAX_PASSPHRASE:
+        problems.append(_rule("security.passphrase_long"))
+    if len(set(passphrase.casefold())) < MIN_DISTINCT:
+        problems.append(_rule("security.passphrase_repetitive", n=MIN_DISTINCT))
+    elif _is_run(passphrase.casefold()):
+        problems.append(_rule("security.passphrase_sequence"))
+    return problems
+
+
+def check_new_passphrase(passphrase: str | None) -> str:
+    """The passphrase, or ValidationError (exit 2) naming every rule it breaks."""
+    problems = passphrase_problems(passphrase)
+    if problems:
+        raise ValidationError(problems)
+    return passphrase
+
+
+def plain_allowed() -> bool:
+    """Whether a NEW data folder may be created without encryption: only on explicit request
+    (PLCS_NO_ENCRYPTION=1, which the CLI's --no-encryption sets for its command). Existing plain folders keep
+    working regardless."""
+    import os
+    return os.environ.get(ENV_NO_ENCRYPTION, "").strip().lower() in ("1", "true", "yes", "on")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.crypto_db import RawKey, connect_raw, is_plain_sqlite
-from services.errors import AppError, AuthError, FieldError, UsageError, ValidationError
+from services.errors import AppError, AuthError, UsageError
 from services.i18n import t
 from services.security import attempts, keyfile
 from services.security.fileio import fsync_dir, fsync_file, secure_remove
@@ -33,7 +33,16 @@ from services.security.fileio import fsync_dir, fsync_file, secure_remove
 DB_FILE = "plcs.db"
 ENCRYPTING = ".plcs.db.encrypting"
 PLAIN_OLD = ".plcs.db.plain-old"
-MIN_PASSPHRASE = 8
+PLAIN_BY_CHOICE = "security.plain_by_choice"   # setting: this folder was created plain on explicit request
+
+
+def remember_plain_choice() -> None:
+    """Record in the open (plain) database that the officer opted out of encryption at creation, so the folder
+    is no longer "new" for the encryption-by-default rule."""
+    from services import settings
+    from services.dates import utc_now
+    if settings.get(PLAIN_BY_CHOICE) is None:
+        settings.put(PLAIN_BY_CHOICE, utc_now().isoformat())
 
 
 class LockedOut(AuthError):
@@ -97,19 +106,40 @@ def status(data_dir) -> Status:
                   attempts.failures(data_dir), attempts.wait_seconds(data_dir))
 
 
+def is_blank_plain(data_dir) -> bool:
+    """A plain plcs.db that holds nothing yet: no officer profile, no record of any kind and no recorded
+    opt-out (e.g. left by a first-run screen that was closed before its passphrase was set). Such a folder
+    counts as NEW, so it is encrypted by default like one without a database. Any doubt (unreadable file)
+    counts as not blank."""
+    from models.records import SYNCED_MODELS
+    db = db_path(data_dir)
+    if not is_plain_sqlite(db):
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "setting" in tables and conn.execute("SELECT 1 FROM setting WHERE key IN ('profile', ?)",
+                                                (PLAIN_BY_CHOICE,)).fetchone():
+            return False
+        for model in SYNCED_MODELS:
+            name = model._meta.table_name
+            if name in tables and conn.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone():
+                return False
+        return True
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def validate_new_passphrase(passphrase: str | None, strict: bool = True) -> str:
-    """Rules for a new passphrase: at least 8 characters (strict) and not blank."""
-    problems = []
-    if passphrase is None or not passphrase.strip():
-        problems.append(FieldError("passphrase", t("security.passphrase_empty", "vi"), t("security.passphrase_empty", "en")))
-    elif strict and len(passphrase) < MIN_PASSPHRASE:
-        problems.append(FieldError("passphrase", t("security.passphrase_short", "vi", n=MIN_PASSPHRASE),
-                                   t("security.passphrase_short", "en", n=MIN_PASSPHRASE)))
-    elif len(passphrase) > 1024:
-        problems.append(FieldError("passphrase", t("security.passphrase_long", "vi"), t("security.passphrase_long", "en")))
-    if problems:
-        raise ValidationError(problems)
-    return passphrase
+    """The app's rules for a new passphrase (services.security.policy.check_new_passphrase): ValidationError
+    (exit 2) naming each rule broken. `strict` is kept for callers; the rules are the same everywhere now."""
+    from services.security.policy import check_new_passphrase
+    return check_new_passphrase(passphrase)
 
 
 # ---- unlocking ---------------------------------------------------------------------------------------------
@@ -139,8 +169,23 @@ def unlock_key(data_dir, passphrase: str | None = None, recovery_key: str | None
         key = keyfile.unwrap(envelope, passphrase=passphrase, recovery_key=recovery_key)
     except keyfile.WrongSecret:
         raise WrongPassphrase(attempts.record_failure(data_dir), recovery=passphrase is None) from None
+    except keyfile.Malformed:
+        raise _auth_error("security.key_file_damaged") from None
     attempts.reset(data_dir)
+    _upgrade_kdf(data_dir, envelope, key, passphrase, recovery_key)
     return key
+
+
+def _upgrade_kdf(data_dir: Path, envelope: dict, key: RawKey, passphrase: str | None,
+                 recovery_key: str | None) -> None:
+    """Re-wrap the slot just opened with today's KDF (Argon2id) when it used an older one (scrypt key files
+    of version 1). Atomic rewrite; a failure leaves the old, still valid file and never stops the unlock."""
+    slot, secret = ("passphrase", passphrase) if passphrase is not None else ("recovery", recovery_key)
+    try:
+        if keyfile.needs_upgrade(envelope, slot):
+            keyfile.save(data_dir, keyfile.upgrade(envelope, key, slot, secret))
+    except OSError:
+        pass
 
 
 def verify_key(data_dir, key: RawKey) -> None:
@@ -219,12 +264,19 @@ def restore_key_file(data_dir, backup_path, passphrase: str | None = None, recov
     data_dir = Path(data_dir)
     header = backup.read_header(backup_path)
     envelope = (header or {}).get("key_envelope")
+    if envelope is not None:
+        try:
+            keyfile.check_envelope(envelope)
+        except keyfile.Malformed:
+            raise backup.envelope_damaged() from None
     if not envelope:
         raise _auth_error("backup.other_key")
     try:
         key = keyfile.unwrap(envelope, passphrase=passphrase, recovery_key=recovery_key)
     except keyfile.WrongSecret:
         raise _auth_error("backup.wrong_secret") from None
+    except keyfile.Malformed:
+        raise backup.envelope_damaged() from None
     verify_key(data_dir, key)
     keyfile.save(data_dir, envelope)
 
@@ -313,10 +365,10 @@ def recover_interrupted(data_dir) -> None:
             secure_remove(old)                     # swap done: wipe the plain copy
         else:
             os.replace(old, db)                    # should not happen; never lose the only copy
-    for leftover in data_dir.glob(".plcs.db.restore-*"):
-        leftover.unlink(missing_ok=True)
-    stale = time.time() - 3600                     # temp files of a crashed backup or atomic write
-    for pattern in (".plcs.db.backup-*", ".plcs.key.tmp-*", ".plcs.unlock.json.tmp-*"):
+    from services import backup
+    backup.clean_orphans(data_dir)                 # temporaries of a killed backup/restore (when none runs)
+    stale = time.time() - 3600                     # temp files of a crashed atomic write
+    for pattern in (".plcs.key.tmp-*", ".plcs.unlock.json.tmp-*"):
         for leftover in data_dir.glob(pattern):
             try:
                 if leftover.stat().st_mtime < stale:

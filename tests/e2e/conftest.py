@@ -38,9 +38,14 @@ def _free_port() -> int:
 class AppServer:
     """`python main.py --web --port P --data-dir D` in its own process group; stop() ends only that PID."""
 
-    def __init__(self, data_dir: Path, log: Path):
+    def __init__(self, data_dir: Path, log: Path, no_encryption: bool = True):
         self.data_dir, self.port, self.log_path = data_dir, _free_port(), log
-        env = {**os.environ, "FLET_FORCE_WEB_SERVER": "1", "FLET_WEB_NO_CDN": "1", "PYTHONUNBUFFERED": "1"}
+        # PLCS_NO_ENCRYPTION=1: the first-run screen lets the passphrase be left empty (the default requires one;
+        # no_encryption=False tests that default)
+        env = {**os.environ, "FLET_FORCE_WEB_SERVER": "1", "FLET_WEB_NO_CDN": "1", "PYTHONUNBUFFERED": "1",
+               "PLCS_NO_ENCRYPTION": "1"}
+        if not no_encryption:
+            env.pop("PLCS_NO_ENCRYPTION")
         self._log = open(log, "wb")
         self.proc = subprocess.Popen([sys.executable, "main.py", "--web", "--port", str(self.port),
                                       "--data-dir", str(data_dir)], cwd=ROOT, env=env, stdout=self._log,

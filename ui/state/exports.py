@@ -16,9 +16,8 @@ from ui.state.runtime import optional
 
 
 def exports_dir(app) -> Path:
-    path = Path(app.ctx.data_dir) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from services.security.permissions import private_dir
+    return private_dir(Path(app.ctx.data_dir) / "exports")        # owner-only (0700), like the data folder
 
 
 def printing():

@@ -33,9 +33,8 @@ def error_rows(exc: ValidationError, lang: str) -> list[dict]:
 
 
 def imports_dir(app) -> Path:
-    path = Path(app.ctx.data_dir) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from services.security.permissions import private_dir
+    return private_dir(Path(app.ctx.data_dir) / "imports")
 
 
 def save_upload(app, name: str, data: bytes) -> Path:

@@ -150,6 +150,8 @@ class ProtectState(_SecretInputs):
         self.errors = {}
         self.error = ""
         self.busy = False
+        # first run: a passphrase is required unless encryption was turned off explicitly (PLCS_NO_ENCRYPTION=1)
+        self.required = not security.plain_allowed()
 
     def validate(self) -> dict:
         new, repeat = self._secrets.get("passphrase", ""), self._secrets.get("repeat", "")
@@ -186,6 +188,31 @@ class ProtectState(_SecretInputs):
                 self._app.adopt(security.open_for_ui(self._app.data_dir))
             except AppError:
                 pass
+
+
+def first_run_save(app, profile, protect) -> bool:
+    """"Bắt đầu làm việc" on the first-run screen: the profile, and the passphrase that encrypts the folder.
+    The passphrase is required (no skip) unless encryption was turned off explicitly (PLCS_NO_ENCRYPTION=1);
+    then it stays optional. Returns True when setup is finished."""
+    typed = protect is not None and bool(protect.value("passphrase") or protect.value("repeat"))
+    wants = protect is not None and not app.encrypted and (protect.required or typed)
+    protect_errors = protect.validate() if wants else {}
+    if protect is not None:
+        protect.errors = protect_errors
+    if protect_errors:
+        profile.errors = profile.validate()
+        return False
+    if not profile.save():
+        return False
+    if wants and not protect.enable():           # stay on this screen until the folder is encrypted
+        if protect.error:
+            app.say(protect.error)
+        return False
+    if not app.encrypted:                         # left plain: only possible after the explicit opt-out
+        from services.security import vault
+        vault.remember_plain_choice()
+    app.finish_setup()
+    return True
 
 
 @ft.observable

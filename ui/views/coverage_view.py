@@ -117,9 +117,8 @@ class CoverageState:
 
     # ---- files -------------------------------------------------------------------------------------------
     def _exports_dir(self) -> Path:
-        path = Path(self._app.ctx.data_dir) / "exports"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        from services.security.permissions import private_dir
+        return private_dir(Path(self._app.ctx.data_dir) / "exports")
 
     async def export(self, what: str, fmt: str) -> str:
         """Write the coverage report (what="coverage") or the plan list ("plan") as pdf/xlsx under exports/."""

@@ -1,5 +1,6 @@
-"""First run: province, the communes this officer works in, name and role, and (strongly recommended) a
-passphrase that encrypts the data — then the recovery key once, then straight into work."""
+"""First run: province, the communes this officer works in, name and role, and the passphrase that encrypts
+the data (required: it cannot be skipped unless encryption was turned off explicitly with
+PLCS_NO_ENCRYPTION=1) — then the recovery key once, then straight into work."""
 from __future__ import annotations
 
 import flet as ft
@@ -31,9 +32,11 @@ def protection_section(app, protect, on_submit):
     return ft.Container(ft.Column([
         ft.Row([ft.Icon(ft.Icons.SHIELD_OUTLINED, color=PRIMARY, size=20),
                 ft.Text(app.t("setup.protect_title"), weight=ft.FontWeight.W_600, color=PRIMARY),
-                ft.Container(ft.Text(app.t("setup.protect_badge"), size=11, color="#1E5E22",
+                ft.Container(ft.Text(app.t("setup.protect_badge_required" if protect.required
+                                           else "setup.protect_badge"), size=11, color="#1E5E22",
                                      weight=ft.FontWeight.W_600),
-                             bgcolor="#E8F5E9", border_radius=10, padding=ft.Padding.symmetric(horizontal=8, vertical=2))],
+                             bgcolor="#E8F5E9", border_radius=10,
+                             padding=ft.Padding.symmetric(horizontal=8, vertical=2))],
                spacing=8),
         ft.Text(app.t("setup.protect_why"), size=13, color=MUTED),
         ft.Row([ft.Container(secret_field(app.t_raw("security.prompt_new_passphrase"), protect, "passphrase",
@@ -42,25 +45,16 @@ def protection_section(app, protect, on_submit):
                 ft.Container(secret_field(app.t_raw("security.prompt_repeat_passphrase"), protect, "repeat",
                                           error=protect.errors.get("repeat"), on_submit=on_submit), expand=True)],
                spacing=12),
-        ft.Text(app.t("setup.protect_skip"), size=12, color=MUTED, italic=True),
+        ft.Text(app.t("setup.protect_required" if protect.required else "setup.protect_skip"), size=12,
+                color=MUTED, italic=True),
     ], spacing=8), bgcolor="#F3F8FC", border=ft.Border.all(1, "#CFE0EE"), border_radius=10, padding=14)
 
 
 @ft.component
 def FirstRunView(app, p, protect=None):
     def save():
-        wants = protect is not None and bool(protect.value("passphrase") or protect.value("repeat"))
-        protect_errors = protect.validate() if wants else {}
-        if protect is not None:
-            protect.errors = protect_errors
-        if protect_errors:
-            p.errors = p.validate()
-            return
-        if not p.save():
-            return
-        app.finish_setup()
-        if wants and not protect.enable() and protect.error:
-            app.say(protect.error)
+        from ui.state.security import first_run_save
+        first_run_save(app, p, protect)
 
     form = ft.Column([
         ft.Row([ft.Image(src="icon.png", width=48, height=48),
