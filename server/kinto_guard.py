@@ -16,7 +16,8 @@ schemas cannot express:
   for `/batch` sub-requests alike (they run the same resource code);
 - 400 (errno 107) on a record that breaks the `x-plcs-*` rules of its collection schema (server/schema_rules.py):
   impossible or out-of-range dates, `commune_code` other than the bucket's commune, birth years in the future —
-  and, before Kinto's own JSON-schema validation, a readable message for every schema error (field, value, rule);
+  and, when Kinto's own JSON-schema validation refuses a record, a readable message (field, shortened value,
+  rule) instead of Kinto's (a regular expression, a list of 60 codes, or a 1 MB value echoed back);
 - 400 on an account password that breaks server/password_policy.py (creation and changes, by anyone).
 
 Enable it in the ini (the repository root must be importable, e.g. PYTHONPATH=/path/to/repo):
@@ -31,7 +32,7 @@ import datetime as dt
 from jsonschema import Draft7Validator
 from kinto.core.errors import ERRORS, http_error, raise_invalid
 from pyramid.events import ContextFound
-from pyramid.httpexceptions import HTTPForbidden
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden
 from pyramid.settings import aslist
 
 from server.password_policy import password_problems
@@ -147,6 +148,13 @@ def check_record(schema: dict | None, bucket_id: str, record: dict) -> list[tupl
     return problems
 
 
+def _refuse(request, problems: list[tuple[str, str]]):
+    field, message = problems[0]
+    if len(problems) > 1:
+        message += f" (+{len(problems) - 1} more: {', '.join(f for f, _ in problems[1:6])})"
+    raise_invalid(request, name=field, description=message)
+
+
 # --- wiring --------------------------------------------------------------------------------------------------
 def _patch_record_resource(admins: set[str]) -> None:
     from kinto.views.records import Record
@@ -161,13 +169,21 @@ def _patch_record_resource(admins: set[str]) -> None:
         if not _is_admin(request, admins) and body_sets_permissions(body, data):
             raise _forbid("Record permissions are managed by the server layout (bucket and collection), "
                           "not per record.")
-        problems = check_record(self._collection.get("schema"), self.bucket_id, new)
+        schema = self._collection.get("schema")
+        record = {k: v for k, v in new.items() if k not in IGNORED_FIELDS}
+        try:
+            # Kinto's own JSON-schema validation runs in here (jsonschema costs ~0.4 ms a record: run it once)
+            result = original(self, new, old)
+        except HTTPBadRequest:
+            problems = check_record(schema, self.bucket_id, record)
+            if problems:                  # replace Kinto's message (a regex, 60 codes, or a 1 MB value echoed)
+                request.errors.clear()
+                _refuse(request, problems)
+            raise
+        problems = _custom_problems(schema or {}, self.bucket_id, record)
         if problems:
-            field, message = problems[0]
-            if len(problems) > 1:
-                message += f" (+{len(problems) - 1} more: {', '.join(f for f, _ in problems[1:6])})"
-            raise_invalid(request, name=field, description=message)
-        return original(self, new, old)
+            _refuse(request, problems)
+        return result
 
     Record.process_object = process_object
     Record._plcs_guarded = True
