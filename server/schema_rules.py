@@ -30,7 +30,6 @@ server/kinto_guard.py enforces where it cannot — jsonschema ignores unknown ke
 """
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 from functools import lru_cache
 
@@ -118,6 +117,11 @@ def _with_null(schema: dict, nullable: bool) -> dict:
     return schema
 
 
+def _this_year() -> int:
+    from services.dates import today_local
+    return today_local().year
+
+
 def _optional_pattern(pattern: str) -> str:
     body = pattern[1:] if pattern.startswith("^") else pattern
     body = body[:-1] if body.endswith("$") else body
@@ -142,7 +146,7 @@ def property_schema(model, field, base: dict) -> dict:
     elif helper == "integer":
         schema["minimum"] = int(rule["minimum"])
         maximum = int(rule["maximum"])
-        if maximum == dt.date.today().year:
+        if abs(maximum - _this_year()) <= 1:      # "not after this year" (today_local().year in the rule)
             schema["x-plcs-max-current-year"] = True
         else:
             schema["maximum"] = maximum
@@ -164,7 +168,7 @@ def property_schema(model, field, base: dict) -> dict:
         schema["pattern"] = _optional_pattern(pattern[0])
         schema["description"] = pattern[1]
     if isinstance(field, (CharField, TextField)) and "maxLength" not in schema and "enum" not in schema \
-            and not isinstance(field, (DateField, DateTimeField)) and "string" in str(schema.get("type")):
+            and "string" in str(schema.get("type")):
         limit = getattr(field, "max_length", None) if isinstance(field, CharField) else None
         schema["maxLength"] = limit if limit and limit != 255 else (
             UNRULED_TEXT_MAX if isinstance(field, TextField) else UNRULED_CHAR_MAX)
