@@ -453,12 +453,11 @@ def strip_record_permissions(database_url: str, dry_run: bool = False) -> dict:
     params = {"objects": RECORD_OBJECTS}
     conn = psycopg2.connect(database_url)
     try:
-        with conn, conn.cursor() as cur:
-            cur.execute(f"SELECT object_id, permission, principal FROM access_control_entries "
-                        f"WHERE {FOREIGN_RECORD_ACES} ORDER BY object_id, permission, principal", params)
-            rows = cur.fetchall()
-            if rows and not dry_run:
-                cur.execute(f"DELETE FROM access_control_entries WHERE {FOREIGN_RECORD_ACES}", params)
+        with conn, conn.cursor() as cur:   # one statement: what is reported is exactly what was deleted
+            cur.execute(f"{'SELECT object_id, permission, principal' if dry_run else 'DELETE'} "
+                        f"FROM access_control_entries WHERE {FOREIGN_RECORD_ACES}"
+                        f"{'' if dry_run else ' RETURNING object_id, permission, principal'}", params)
+            rows = sorted(cur.fetchall())
     finally:
         conn.close()
     return {"records": len({r[0] for r in rows}), "entries": len(rows),
@@ -547,9 +546,10 @@ def main(argv: list[str] | None = None) -> int:
 def _strip_command(p: argparse.ArgumentParser, args) -> int:
     if not args.database_url:
         p.error("--database-url (or KINTO_PERMISSION_URL) is required with --strip-record-permissions")
+    import psycopg2
     try:
         report = strip_record_permissions(args.database_url, dry_run=args.dry_run)
-    except Exception as e:   # noqa: BLE001 — psycopg2's connection errors have no common base worth naming
+    except psycopg2.Error as e:
         print(f"{_t('server.maintenance.database_unreachable')}: {type(e).__name__}: {str(e).strip()[:300]}",
               file=sys.stderr)
         return 5
