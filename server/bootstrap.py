@@ -38,7 +38,10 @@ from urllib.parse import urlsplit
 
 import requests
 
-LAYOUT_VERSION = 1
+from server.password_policy import password_problems
+from server.schema_rules import property_schema
+
+LAYOUT_VERSION = 2   # 2: schemas refined by the kind rules (server/schema_rules.py)
 ACCOUNT_ID = re.compile(r"^[a-zA-Z0-9][+.@a-zA-Z0-9_-]*$")   # Kinto accounts plugin's user id pattern
 CODE_ID = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
 SYSTEM_PROPERTIES = {"created_at", "updated_at", "device_id", "deleted"}   # optional bookkeeping fields
@@ -162,7 +165,7 @@ def collection_schema(model) -> dict:
         name = field.name
         if name in SKIPPED:
             continue
-        schema = _field_schema(field)
+        schema = property_schema(model, field, _field_schema(field))
         properties[name] = schema
         is_required = (not field.null and field.default is None and name not in SYSTEM_PROPERTIES
                        and not field.primary_key)
@@ -264,6 +267,9 @@ class ServerAdmin:
             raise ValueError(f"invalid account name {user!r} (letters, digits, . @ + _ -)")
         if not password or len(password.encode("utf-8")) > 72:
             raise ValueError("password must be 1 to 72 bytes (bcrypt limit)")
+        problems = password_problems(password, user_id=user)   # the server refuses these too (kinto_guard)
+        if problems:
+            raise ValueError(f"password of {user}: " + " ".join(problems))
         self.request("PUT", f"/accounts/{user}", json={"data": {"password": password}})
 
     def delete_account(self, user: str) -> None:
@@ -427,6 +433,37 @@ class ServerAdmin:
         self._add_to_province_group(user, province, "supervisors")
 
 
+# --- maintenance: records carrying their own permissions -----------------------------------------------------
+RECORD_OBJECTS = "/buckets/%/collections/%/records/%"
+# Kinto itself gives the author of each write `write` on that record (explicit_permissions); every other
+# record-level entry (any `read`, any non-account principal such as system.Everyone, system.Authenticated or a
+# group) was set by a client — before server/kinto_guard.py refused it — and is foreign to the layout.
+FOREIGN_RECORD_ACES = ("object_id LIKE %(objects)s AND (permission <> 'write' OR principal NOT LIKE 'account:%%')")
+
+
+def strip_record_permissions(database_url: str, dry_run: bool = False) -> dict:
+    """Find records that carry their own permissions in Kinto's permission database and remove those entries.
+
+    Returns {"records": how many records had some, "entries": how many entries, "examples": up to 20
+    "object_id permission principal" lines}. `dry_run` only counts. Idempotent (a second run finds 0).
+    Works on the PostgreSQL permission backend directly (`kinto.permission_url`): Kinto's HTTP API does not
+    show a record's permissions to the admin unless the admin is among its writers.
+    """
+    import psycopg2
+    params = {"objects": RECORD_OBJECTS}
+    conn = psycopg2.connect(database_url)
+    try:
+        with conn, conn.cursor() as cur:   # one statement: what is reported is exactly what was deleted
+            cur.execute(f"{'SELECT object_id, permission, principal' if dry_run else 'DELETE'} "
+                        f"FROM access_control_entries WHERE {FOREIGN_RECORD_ACES}"
+                        f"{'' if dry_run else ' RETURNING object_id, permission, principal'}", params)
+            rows = sorted(cur.fetchall())
+    finally:
+        conn.close()
+    return {"records": len({r[0] for r in rows}), "entries": len(rows),
+            "examples": [" ".join(r) for r in rows[:20]]}
+
+
 # --- CLI -----------------------------------------------------------------------------------------------------
 def _t(key: str, **kw) -> str:
     try:
@@ -454,7 +491,7 @@ def demo_accounts(admin: ServerAdmin, province: str, communes: list[str], passwo
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m server.bootstrap", description=__doc__.split("\n")[0])
-    p.add_argument("url", help="Kinto root URL, e.g. http://127.0.0.1:8888/v1")
+    p.add_argument("url", nargs="?", help="Kinto root URL, e.g. http://127.0.0.1:8888/v1")
     p.add_argument("--admin-user", default="admin")
     p.add_argument("--admin-password", default=os.environ.get("PLCS_ADMIN_PASSWORD"),
                    help="admin password (default: $PLCS_ADMIN_PASSWORD)")
@@ -464,7 +501,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true", help="rewrite every bucket even when up to date")
     p.add_argument("--demo", action="store_true", help="also create demo accounts")
     p.add_argument("--demo-password", default=os.environ.get("PLCS_DEMO_PASSWORD", "demo-plcs-2026"))
+    p.add_argument("--strip-record-permissions", action="store_true",
+                   help="maintenance: find records carrying their own permissions, strip them, report how many "
+                        "(needs --database-url; no URL or admin password)")
+    p.add_argument("--database-url", default=os.environ.get("KINTO_PERMISSION_URL"),
+                   help="Kinto's permission database, postgresql://… (default: $KINTO_PERMISSION_URL)")
+    p.add_argument("--dry-run", action="store_true", help="with --strip-record-permissions: only report")
     args = p.parse_args(argv)
+    if args.strip_record_permissions:
+        return _strip_command(p, args)
+    if not args.url:
+        p.error("the server URL is required")
     if not args.admin_password:
         p.error("--admin-password (or PLCS_ADMIN_PASSWORD) is required")
     if not args.province and not args.communes:
@@ -493,6 +540,24 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as e:
         print(str(e), file=sys.stderr)
         return 2
+    return 0
+
+
+def _strip_command(p: argparse.ArgumentParser, args) -> int:
+    if not args.database_url:
+        p.error("--database-url (or KINTO_PERMISSION_URL) is required with --strip-record-permissions")
+    import psycopg2
+    try:
+        report = strip_record_permissions(args.database_url, dry_run=args.dry_run)
+    except psycopg2.Error as e:
+        print(f"{_t('server.maintenance.database_unreachable')}: {type(e).__name__}: {str(e).strip()[:300]}",
+              file=sys.stderr)
+        return 5
+    key = "server.maintenance.record_permissions_found" if args.dry_run else \
+        "server.maintenance.record_permissions_stripped"
+    print(_t(key, records=report["records"], entries=report["entries"]))
+    for line in report["examples"]:
+        print("  " + line)
     return 0
 
 

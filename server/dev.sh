@@ -68,6 +68,8 @@ up() {
   fi
   (cd "$REPO" && "$PY" -m server.bootstrap "$URL" --admin-password "$ADMIN_PW" \
       --province "${PLCS_PROVINCE:-22}" ${PLCS_COMMUNES:+--communes "$PLCS_COMMUNES"} --demo)
+  # maintenance (idempotent): strip record-level permissions set before server/kinto_guard.py refused them
+  (cd "$REPO" && "$PY" -m server.bootstrap --strip-record-permissions --database-url "$KINTO_PERMISSION_URL")
   echo "Kinto: $URL  (admin password: ${PLCS_ADMIN_PASSWORD:+\$PLCS_ADMIN_PASSWORD}${PLCS_ADMIN_PASSWORD:-$D/admin-password})"
   echo "PostgreSQL: 127.0.0.1:$PGPORT  data: $D  logs: $D/kinto.log $D/run/pg.log"
 }

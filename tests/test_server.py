@@ -33,7 +33,7 @@ def person(name="Đặng Văn Đức", **extra):
 
 def legal_aid_case(commune: str, requester: str, **extra):
     return {"number": f"{commune}-2026-A1-{uuid.uuid4().hex[:4]}", "received_date": "2026-03-02",
-            "commune_code": commune, "requester_id": requester, "beneficiary_category": "ngheo",
+            "commune_code": commune, "requester_id": requester, "beneficiary_category": "1",
             "legal_field": "dat_dai", "aid_form": "tu_van", "status": "received", "status_history": [], **extra}
 
 
