@@ -235,7 +235,8 @@ def generate(province_code: str, records: int, seed: int | None = None, progress
                                            "notes": ""})
                 w.index({"kind": "dissemination", "record_id": eid, "commune_code": commune, "date": day,
                          "number": None, "title": topic},
-                        f"{topic} {presenter} {village} {catalogs.label('dissemination_forms', form)}")
+                        f"{topic} {presenter} {village} {catalogs.label('dissemination_forms', form)} "
+                        f"{catalogs.language_label(lang)}")      # as services/kinds/dissemination.search_fields
                 counts["dissemination"] += 1
             if progress and (i + 1) % 1000 == 0:
                 progress(i + 1, records)

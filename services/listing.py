@@ -3,6 +3,11 @@
     page = list_page(ListQuery(kind="legal-aid", text="dang van", communes=["06652"], year=2026, page=1))
     page.rows   -> [{"id", "number", "date", "commune", "title", "status", …}, …]   (plain dicts for the UI)
     page.total  -> matches of the whole query (for "1–50 of 1.234")
+    page.total_capped -> True when a text search has more than SEARCH_COUNT_CAP matches: total is then the cap
+                         and the list says "hơn 1.000"; count(q, cap=None) gives the exact number on demand.
+
+Order: the `sort` of the query, with or without search text ("Mới nhất trước" = the record's date, newest first,
+ties by entry order), so the order always matches the label the list shows.
 """
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ class ListQuery:
     status: str = ""          # legal-aid status, mediation outcome
     field: str = ""           # legal field / dispute field
     form: str = ""            # aid form / dissemination form
+    language: str = ""        # dissemination language: "vi" or an ethnic-group code ("09" = Tiếng Dao)
     sort: str = "date_desc"   # date_desc | date_asc | number | title
     page: int = 1
     page_size: int = 50
@@ -45,7 +51,7 @@ class Page:
     total: int
     page: int
     page_size: int
-    total_capped: bool = False     # a text search counts at most SEARCH_COUNT_CAP matches ("1.000+")
+    total_capped: bool = False     # a text search counts at most SEARCH_COUNT_CAP matches ("hơn 1.000")
 
     @property
     def pages(self) -> int:
@@ -93,25 +99,41 @@ def _filtered(q: ListQuery):
         conds.append(getattr(model, field_name) == q.field)
     if q.form and form_name:
         conds.append(getattr(model, form_name) == q.form)
+    if q.language and q.kind == "dissemination":
+        conds.append(model.language.in_(VIETNAMESE) if q.language in VIETNAMESE else model.language == q.language)
     return model, date_col, conds
 
 
-def count(q: ListQuery) -> int:
-    """Matches of the filters (cached until the database changes: paging through a list counts once)."""
+VIETNAMESE = ("vi", "01", "")      # stored codes of "Tiếng Việt" (services.catalogs.language_label)
+
+
+def count(q: ListQuery, cap: int | None = SEARCH_COUNT_CAP) -> int:
+    """Matches of the filters and search text (cached until the database changes: paging through a list counts
+    once). A text search stops counting after cap + 1 matches (a common word on a big folder would otherwise
+    read every match on each search); cap=None counts them all (the "exact count" the officer asks for)."""
+    text = bool(q.text.strip())
     key = (q.kind, q.text, tuple(q.communes), q.year, q.date_from, q.date_to, q.status, q.field, q.form,
-           q.include_deleted)
+           q.language, q.include_deleted, cap if text else None)
     version = _data_version()
     hit = _count_cache.get(key)
     if hit is not None and hit[0] == version:
         _count_cache.move_to_end(key)
         return hit[1]
     model, _, conds = _filtered(q)
-    query = model.select()
+    query = model.select(SQL("1"))
     for c in conds:
         query = query.where(c)
-    if q.text.strip():
-        query = _search_join(query, model, q, limit=SEARCH_COUNT_CAP + 1)
-        n = model.select(fn.COUNT(SQL("*"))).from_(query.select(model.id).alias("m")).scalar() if query else 0
+    if text:
+        query = _search_join(query, model, q)
+        if query is None:
+            n = 0
+        else:
+            # the filters apply to every match, and only the outer query is capped (capping the matches
+            # before filtering would count the filtered share of the first matches only)
+            query = query.order_by()
+            if cap is not None:
+                query = query.limit(cap + 1)
+            n = model.select(fn.COUNT(SQL("*"))).from_(query.alias("m")).scalar()
     else:
         n = query.count()
     _count_cache[key] = (version, n)
@@ -120,23 +142,20 @@ def count(q: ListQuery) -> int:
     return n
 
 
-def _search_join(query, model, q: ListQuery, limit: int | None = None):
-    """Restrict a query to text matches, driven by the FTS index in entry order (newest first), so that a
-    common word ("nguyen") streams the first page instead of collecting every match before sorting."""
+def _search_join(query, model, q: ListQuery):
+    """Restrict a query to the records whose index entry matches the search text (every match: the filters
+    and the order apply to all of them)."""
     terms = search_terms(q.text)
     if not terms:
         return None
-    # CROSS JOIN makes SQLite drive the loop from the FTS index (its rowid order), never from search_doc.
-    matches = (SearchIndex.select(SearchDoc.record_id, SearchDoc.id.alias("doc_id"))
+    # CROSS JOIN makes SQLite drive the loop from the FTS index, never from search_doc. As "id IN (…)" the
+    # matches are collected once and each is looked up by primary key (a join let SQLite re-run the FTS
+    # query for every record: 80 s on 16,000 events).
+    matches = (SearchIndex.select(SearchDoc.record_id)
                .join(SearchDoc, JOIN.CROSS)
                .where(SearchIndex.match(match_expression(terms, q.kind)) & (SearchDoc.id == SearchIndex.rowid)
-                      & (SearchDoc.kind == q.kind))
-               .order_by(SearchIndex.rowid.desc()))
-    if limit:
-        matches = matches.limit(limit)
-    m = matches.alias("matches")
-    return (query.join(m, JOIN.INNER, on=(model.id == m.c.record_id))
-            .order_by(m.c.doc_id.desc()))
+                      & (SearchDoc.kind == q.kind)))
+    return query.where(model.id.in_(matches))
 
 
 def list_page(q: ListQuery) -> Page:
@@ -159,24 +178,23 @@ def list_page(q: ListQuery) -> Page:
     page = max(1, int(q.page))
     size = max(1, min(int(q.page_size), 500))
     if q.text.strip():
-        # Text search: best-effort newest-entered first, over the first SEARCH_COUNT_CAP matches.
-        query = _search_join(query, model, q, limit=SEARCH_COUNT_CAP + 1)
+        query = _search_join(query, model, q)
         if query is None:
             return Page([], 0, page, size)
-    else:
-        # rowid breaks ties: the (…, date) indexes end with it, so the first page needs no sort.
-        rowid = Column(model, "rowid")
-        order = {"date_desc": [date_col.desc(), rowid.desc()], "date_asc": [date_col.asc(), rowid.asc()]}.get(q.sort)
-        if order is None and q.sort == "number" and "number" in model._meta.fields:
-            order = [model.number]
-        elif order is None and q.sort == "title" and q.kind == "dissemination":
-            order = [model.topic, rowid]
-        query = query.order_by(*(order or [date_col.desc(), rowid.desc()]))
+    # The same order with or without search text, so that it always matches its label. rowid breaks ties:
+    # the (…, date) indexes end with it, so the first page of a plain list needs no sort.
+    rowid = Column(model, "rowid")
+    order = {"date_desc": [date_col.desc(), rowid.desc()], "date_asc": [date_col.asc(), rowid.asc()]}.get(q.sort)
+    if order is None and q.sort == "number" and "number" in model._meta.fields:
+        order = [model.number, rowid]
+    elif order is None and q.sort == "title" and q.kind == "dissemination":
+        order = [model.topic, rowid]
+    query = query.order_by(*(order or [date_col.desc(), rowid.desc()]))
     rows = list(query.paginate(page, size).dicts())
     total = count(q)
     _decorate(q.kind, rows)
-    return Page(rows, min(total, SEARCH_COUNT_CAP) if q.text.strip() else total, page, size,
-                total_capped=bool(q.text.strip()) and total > SEARCH_COUNT_CAP)
+    capped = bool(q.text.strip()) and total > SEARCH_COUNT_CAP
+    return Page(rows, SEARCH_COUNT_CAP if capped else total, page, size, total_capped=capped)
 
 
 def _decorate(kind: str, rows: list[dict]) -> None:

@@ -142,7 +142,7 @@ def province_story(overview: dict, on: dt.date | None = None) -> list:
                          f"{overview['province_name']} — năm {overview['year']}")
     c = overview["counts"]
     story.append(p(esc(f"Tổng số {c['communes']} đơn vị; đã đánh giá {c['assessed']}; đạt chuẩn {c['recognised']}; "
-                       f"chưa đạt {c['not_recognised']}."), "field"))
+                       f"chưa đạt {c['not_recognised']}; chưa đánh giá {c['communes'] - c['assessed']}."), "field"))
     if points_source_text(overview):
         story.append(p(esc(points_source_text(overview)), "note"))
     width = frame_width(landscape=True)
@@ -152,7 +152,8 @@ def province_story(overview: dict, on: dt.date | None = None) -> list:
     for i, r in enumerate(overview["communes"], start=1):
         crit = ", ".join(f"{x['id']}: {_pts(x['points'])}" if x.get("points") is not None
                          else f"{x['id']}: {'Đạt' if x['result'] == 'met' else 'Không'}" for x in r["criteria"])
-        rows.append([str(i), r.get("historic_commune_code") or r["commune"], r["commune_name"], "Đạt" if r["recognised"] else "Chưa đạt",
+        result = "Đạt" if r["recognised"] else "Chưa đạt" if r["assessed"] else "Chưa đánh giá"
+        rows.append([str(i), r.get("historic_commune_code") or r["commune"], r["commune_name"], result,
                      _pts(r["total_points"]) if r["total_points"] is not None else "—", crit,
                      "; ".join(r["failed_conditions"][:6]) + (" …" if len(r["failed_conditions"]) > 6 else "")
                      if r["assessed"] else "Chưa đánh giá"])

@@ -286,9 +286,11 @@ def province_overview(province_code: str, year, *, framework_id: str | None = No
         ev = _evaluate(fw, unit, year, dict(a.values) if a else {},
                        min(as_of or today_local(), dt.date(year, 12, 31)), lang)
         r = ev["result"]
+        # a commune never assessed is "Chưa đánh giá" (status "not_assessed"), never also "Chưa đạt"
+        status = "not_assessed" if a is None else "recognised" if r["recognised"] else "not_recognised"
         rows.append({"commune": unit.commune_code, "commune_name": name,
-                     "historic_commune_code": unit.historic_code or None, "assessed": a is not None,
-                     "framework": fw.name, "framework_id": fw.id, "recognised": r["recognised"],
+                     "historic_commune_code": unit.historic_code or None, "assessed": a is not None, "status": status,
+                     "framework": fw.name, "framework_id": fw.id, "recognised": a is not None and r["recognised"],
                      "total_points": r.get("total_points"),
                      "criteria": [{"id": c["id"], "name": c["name"], "result": c["result"],
                                    "points": c.get("points"), "max_points": c.get("max_points")}
@@ -298,7 +300,9 @@ def province_overview(province_code: str, year, *, framework_id: str | None = No
     return {"province": prov.code, "province_name": prov.name, "year": year,
             "data_source": data_source(pick_framework(year, framework_id), lang),
             "counts": {"communes": len(rows), "assessed": sum(1 for r in rows if r["assessed"]),
-                       "recognised": recognised, "not_recognised": len(rows) - recognised},
+                       "recognised": recognised,
+                       "not_recognised": sum(1 for r in rows if r["status"] == "not_recognised"),
+                       "not_assessed": sum(1 for r in rows if r["status"] == "not_assessed")},
             "communes": rows}
 
 

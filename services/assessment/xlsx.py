@@ -108,7 +108,7 @@ def province_xlsx(overview: dict, out) -> None:
                    f"năm {overview['year']}", f["title"])
     c = overview["counts"]
     ws.write(1, 0, f"Tổng {c['communes']}; đã đánh giá {c['assessed']}; đạt chuẩn {c['recognised']}; "
-                   f"chưa đạt {c['not_recognised']}", f["note"])
+                   f"chưa đạt {c['not_recognised']}; chưa đánh giá {c['communes'] - c['assessed']}", f["note"])
     from services.assessment.pdf import points_source_text
     ws.write(2, 0, points_source_text(overview), f["note"])
     crit_ids = [x["id"] for x in overview["communes"][0]["criteria"]] if overview["communes"] else []
@@ -122,7 +122,7 @@ def province_xlsx(overview: dict, out) -> None:
         ws.write(r, 2, row["commune_name"], f["cell"])
         ws.write(r, 3, row["framework"], f["cell"])
         ws.write(r, 4, "x" if row["assessed"] else "", f["cell"])
-        ws.write(r, 5, "Đạt" if row["recognised"] else "Chưa đạt", f["cell"])
+        ws.write(r, 5, "Đạt" if row["recognised"] else "Chưa đạt" if row["assessed"] else "Chưa đánh giá", f["cell"])
         _num_or_text(ws, r, 6, row["total_points"], f)
         by_id = {x["id"]: x for x in row["criteria"]}
         for j, cid in enumerate(crit_ids):

@@ -10,7 +10,7 @@ import datetime as dt
 
 import flet as ft
 
-from services import catalogs, listing, outbox, periods, settings, tally
+from services import catalogs, listing, periods, settings, tally
 from services.dates import today_local
 from services.formatting import fmt_change, fmt_int, fmt_percent
 
@@ -80,8 +80,10 @@ class DashboardState:
         self.cards = cards
         self.today = today
         self._load_charts(today)
-        self.unsynced = outbox.pending_total()
-        ok = settings.get("last_sync_ok")
+        from services.sync import pending
+        status = pending.summary(lang)      # records, not change-log (audit) entries: "6 hồ sơ chưa gửi"
+        self.unsynced = sum(status["pending"].values())
+        ok = status.get("last_success") or settings.get("last_sync_ok")
         self.last_sync = _when(ok) if ok else ""
         self.loaded_revision = self._app.revision
 

@@ -2,6 +2,8 @@
 
     lst = ListState(app, "legal-aid"); lst.set_text("dang van duc"); lst.load()
     lst.rows, lst.total, lst.range_label()   -> "1–50 / 1.234"
+    lst.total_capped                         -> a search with more than 1.000 matches: "1–50 / hơn 1.000"
+    lst.count_exactly()                      -> the exact number on demand ("1–50 / 1.078")
 
 Only one page of rows is ever in memory; counting and paging happen in SQL (services.listing).
 Rows can be selected (across pages and filters) and printed as one PDF:
@@ -16,6 +18,7 @@ import flet as ft
 from services import admin_units, catalogs, listing, security
 from services.dates import today_local
 from services.formatting import fmt_date, fmt_int
+from services.text import fold
 
 # kind -> (status catalog, field catalog, form catalog)
 FILTER_CATALOGS = {
@@ -38,11 +41,14 @@ class ListState:
         self.status = ""
         self.field = ""
         self.form = ""
+        self.language = ""          # dissemination: "vi" or an ethnic-group code
         self.sort = "date_desc"
         self.page = 1
         self.page_size = 50
         self.rows = []
         self.total = 0
+        self.total_capped = False   # a search counted up to listing.SEARCH_COUNT_CAP matches only
+        self._exact_key = None      # the search whose exact count the officer asked for
         self.loaded = False
         self.stale = True
         self.exporting = False
@@ -53,8 +59,8 @@ class ListState:
     def query(self) -> listing.ListQuery:
         communes = [self.commune] if self.commune else []
         return listing.ListQuery(kind=self.kind, text=self.text, communes=communes, year=self.year,
-                                 status=self.status, field=self.field, form=self.form, sort=self.sort,
-                                 page=self.page, page_size=self.page_size)
+                                 status=self.status, field=self.field, form=self.form, language=self.language,
+                                 sort=self.sort, page=self.page, page_size=self.page_size)
 
     def load(self) -> None:
         page = listing.list_page(self.query())
@@ -62,9 +68,24 @@ class ListState:
             self.page = page.pages
             page = listing.list_page(self.query())
         self.rows = [self._row(r) for r in page.rows]
-        self.total = page.total
+        if page.total_capped and self._exact_key == self._count_key():
+            # the officer asked for the exact count of this very search (count_exactly): keep it while paging
+            self.total, self.total_capped = listing.count(self.query(), cap=None), False
+        else:
+            self.total, self.total_capped = page.total, page.total_capped
         self.loaded = True
         self.stale = False
+
+    def _count_key(self) -> tuple:
+        return (self.text, self.commune, self.year, self.status, self.field, self.form, self.language)
+
+    def count_exactly(self) -> None:
+        """ "hơn 1.000" → the exact number of matches (one uncapped count, cached until the data changes)."""
+        if not self.total_capped:
+            return
+        self.total = listing.count(self.query(), cap=None)
+        self.total_capped = False
+        self._exact_key = self._count_key()
 
     def ensure_loaded(self) -> None:
         if self.stale or not self.loaded:
@@ -100,6 +121,7 @@ class ListState:
     def set_text(self, text: str | None = None) -> None:
         self.text = (self._text if text is None else text).strip()
         self._text = self.text
+        self._exact_key = None
         self.page = 1
         self.load()
 
@@ -107,12 +129,14 @@ class ListState:
         if name == "year":
             value = int(value) if value else None
         setattr(self, name, value or ("" if name != "year" else None))
+        self._exact_key = None
         self.page = 1
         self.load()
 
     def clear_filters(self) -> None:
         self.text = self._text = ""
-        self.commune = self.status = self.field = self.form = ""
+        self.commune = self.status = self.field = self.form = self.language = ""
+        self._exact_key = None
         self.year = None
         self.page = 1
         self.load()
@@ -225,10 +249,12 @@ class ListState:
     def range_label(self) -> str:
         lang = self._app.lang
         if not self.total:
-            return f"0 / 0"
+            return "0 / 0"
         first = (self.page - 1) * self.page_size + 1
         last = min(self.total, self.page * self.page_size)
-        return f"{fmt_int(first, lang)}–{fmt_int(last, lang)} / {fmt_int(self.total, lang)}"
+        total = (self._app.t("list.more_than", n=fmt_int(self.total, lang)) if self.total_capped
+                 else fmt_int(self.total, lang))
+        return f"{fmt_int(first, lang)}–{fmt_int(last, lang)} / {total}"
 
     def filter_options(self) -> dict[str, list[tuple[str, str]]]:
         lang = self._app.lang
@@ -244,4 +270,13 @@ class ListState:
             out["field"] = catalogs.options(field_cat, lang)
         if form_cat:
             out["form"] = catalogs.options(form_cat, lang)
+        if self.kind == "dissemination":
+            out["language"] = language_options(lang)
         return out
+
+
+def language_options(lang: str = "vi") -> list[tuple[str, str]]:
+    """ "Tiếng Việt" first, then the languages of the ethnic-minority groups ("Tiếng Dao", …), by label."""
+    groups = [e["code"] for e in catalogs.entries("ethnic_groups") if e.get("minority")]
+    others = sorted(((c, catalogs.language_label(c, lang)) for c in groups), key=lambda x: fold(x[1]))
+    return [("vi", catalogs.language_label("vi", lang)), *others]

@@ -80,16 +80,15 @@ def _scorecard(app, a):
     prev_text = ""
     if prev:
         prev_text = app.t("assessment.previous_year", year=prev["year"],
-                          result=app.t("assessment.recognised_short") if prev["recognised"]
-                          else app.t("assessment.not_recognised_short"))
+                          result=_result_text(app, prev, short=True))
         if prev.get("total_points") is not None:
             prev_text += f" · {prev['total_points']}"
+    ok = c.get("assessed", True) and res["recognised"]
+    colour = OK if ok else ACCENT if c.get("assessed", True) else MUTED
     top = card(ft.Row([
-        ft.Icon(ft.Icons.VERIFIED if res["recognised"] else ft.Icons.PENDING, size=36,
-                color=OK if res["recognised"] else ACCENT),
+        ft.Icon(ft.Icons.VERIFIED if ok else ft.Icons.PENDING, size=36, color=colour),
         ft.Column([ft.Text(_unit_title(c), size=18, weight=ft.FontWeight.W_600),
-                   ft.Text(app.t("assessment.recognised") if res["recognised"] else app.t("assessment.not_recognised"),
-                           color=OK if res["recognised"] else ACCENT, weight=ft.FontWeight.W_600),
+                   ft.Text(_result_text(app, c), color=colour, weight=ft.FontWeight.W_600),
                    ft.Row([ft.Text(c.get("framework_title") or c.get("framework", ""), size=12, color=MUTED),
                            ft.Text(c.get("framework", ""), size=12, color=MUTED),
                            _unverified(app, {"unverified": c.get("framework_unverified")})], spacing=8)],
@@ -203,6 +202,25 @@ def _entry(app, a):
     ], spacing=10, expand=True)
 
 
+def _result_text(app, c: dict, short: bool = False) -> str:
+    """A scorecard's result; one never saved is "Chưa đánh giá", not "Chưa đạt"."""
+    recognised = c["result"]["recognised"] if "result" in c else c.get("recognised")
+    if not c.get("assessed", True):
+        return app.t("assessment.not_assessed")
+    if recognised:
+        return app.t("assessment.recognised_short" if short else "assessment.recognised")
+    return app.t("assessment.not_recognised_short" if short else "assessment.not_recognised")
+
+
+def _commune_result_pill(app, r: dict) -> ft.Control:
+    """Đạt chuẩn / Chưa đạt / Chưa đánh giá — a commune never assessed is never also "Chưa đạt"."""
+    if not r["assessed"]:
+        return pill(app.t("assessment.not_assessed"), MUTED)
+    if r["recognised"]:
+        return pill(app.t("assessment.recognised_short"), OK)
+    return pill(app.t("assessment.not_recognised_short"), ACCENT)
+
+
 def _province(app, a):
     o = a.overview
     if not o:
@@ -214,11 +232,7 @@ def _province(app, a):
     rows = [ft.Row([ft.Text(r["commune_name"], expand=True, size=13),
                     ft.Text("" if r.get("total_points") is None else str(r["total_points"]), width=60, size=13,
                             text_align=ft.TextAlign.RIGHT),
-                    ft.Container(pill(app.t("assessment.recognised_short") if r["recognised"] else
-                                      app.t("assessment.not_recognised_short"), OK if r["recognised"] else ACCENT),
-                                 width=130),
-                    ft.Text(app.t("assessment.assessed") if r["assessed"] else app.t("assessment.not_assessed"),
-                            width=120, size=12, color=MUTED)]) for r in o["communes"]]
+                    ft.Container(_commune_result_pill(app, r), width=150)]) for r in o["communes"]]
     return ft.Column([summary, card(ft.ListView(rows, spacing=6, expand=True), expand=True)], spacing=10, expand=True)
 
 

@@ -82,6 +82,10 @@ def RecordListView(app, lst):
     if "form" in opts:
         filters.append(dropdown(app.t("list.filter.form"), opts["form"], lst.form,
                                 lambda v: lst.set_filter("form", v), width=200, blank=app.t("list.all")))
+    if "language" in opts:
+        filters.append(dropdown(app.t("list.filter.language"), opts["language"], lst.language,
+                                lambda v: lst.set_filter("language", v), width=190, searchable=True,
+                                blank=app.t("list.all")))
     sorts = [("date_desc", app.t("list.sort.date_desc")), ("date_asc", app.t("list.sort.date_asc"))]
     sorts.append(("number", app.t("list.sort.number")) if kind != "dissemination" else ("title", app.t("list.sort.title")))
     filters.append(dropdown(app.t("list.sort"), sorts, lst.sort, lst.set_sort, width=210))
@@ -116,12 +120,14 @@ def RecordListView(app, lst):
 
     rows = [row(r) for r in lst.rows]
     table = ft.Column([head, ft.ListView(rows, expand=True, spacing=0) if rows else
-                       empty(app.t("list.empty_search") if (lst.text or lst.commune or lst.year) else app.t("list.empty"))],
+                       empty(app.t("list.empty_search") if (lst.text or lst.commune or lst.year or lst.language) else app.t("list.empty"))],
                       spacing=0, expand=True)
     pager = ft.Row([
         *_selection_bar(app, lst, batch_doc, set_batch_doc),
         ft.Container(expand=True),
         ft.Text(lst.range_label(), size=13, color=MUTED),
+        *([ft.TextButton(app.t("list.count_exactly"), on_click=lambda: lst.count_exactly(),
+                         tooltip=app.t("list.count_exactly_tooltip"))] if lst.total_capped else []),
         ft.IconButton(ft.Icons.CHEVRON_LEFT, tooltip=app.t("list.prev"), on_click=lambda: lst.prev_page(),
                       disabled=lst.page <= 1),
         ft.Text(app.t("list.page", page=lst.page, pages=lst.pages), size=13),

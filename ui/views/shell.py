@@ -7,7 +7,7 @@ import asyncio
 import flet as ft
 
 from ui.state import KINDS, SCREENS, SUB_SCREENS
-from ui.views.common import PRIMARY, SURFACE
+from ui.views.common import ACCENT, MUTED, OK, PRIMARY, SURFACE
 
 NAV = [("overview", ft.Icons.DASHBOARD_OUTLINED, ft.Icons.DASHBOARD, "nav.overview"),
        ("legal-aid", ft.Icons.BALANCE_OUTLINED, ft.Icons.BALANCE, "nav.legal_aid"),
@@ -50,6 +50,41 @@ def MessageBar(app):
                vertical_alignment=ft.CrossAxisAlignment.CENTER),
         bgcolor="#263238", border_radius=8, padding=ft.Padding.only(left=16, right=4, top=4, bottom=4),
         width=720, shadow=ft.BoxShadow(blur_radius=12, color=ft.Colors.with_opacity(0.25, "#000000")))
+
+
+TICK_SECONDS = 2       # the badge's timer: cheap when nothing is due (ui/state/status.py decides)
+
+
+@ft.component
+def HeaderBadge(app):
+    """Online/offline and "N hồ sơ chưa gửi" in the header of every screen; never queries while rendering."""
+    from ui.state.status import HeaderStatus
+    st = app.screen_state("header-status", HeaderStatus)
+
+    async def timer():
+        await st.tick(force=True)
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            await st.tick()
+
+    async def after_write():
+        await st.tick()
+
+    ft.use_effect(timer, [])
+    ft.use_effect(after_write, [app.revision])
+    colour = {"online": OK, "offline": ACCENT}.get(st.connection, MUTED)
+    icon = {"online": ft.Icons.CLOUD_DONE_OUTLINED, "offline": ft.Icons.CLOUD_OFF_OUTLINED}.get(
+        st.connection, ft.Icons.CLOUD_QUEUE_OUTLINED)
+    unsent = st.records > 0
+    return ft.Container(
+        ft.Row([ft.Icon(icon, color=colour, size=18),
+                ft.Text(st.connection_label(), size=12, color=colour),
+                ft.Text("·", color="#9AA5B1"),
+                ft.Text(st.label(), size=12, weight=ft.FontWeight.W_600 if unsent else None,
+                        color=ACCENT if unsent else MUTED)], spacing=6, tight=True),
+        tooltip=st.tooltip(), on_click=lambda: app.go("sync"), ink=True, border_radius=12,
+        padding=ft.Padding.symmetric(horizontal=10, vertical=4), bgcolor="#FFFFFF",
+        border=ft.Border.all(1, "#E3E8EF"))
 
 
 def _screen(app):
@@ -124,7 +159,9 @@ def Shell(app):
         ft.Icon(ft.Icons.ACCOUNT_CIRCLE, color=PRIMARY, size=20),
         ft.Text(profile.get("full_name", ""), size=13, weight=ft.FontWeight.W_500),
         ft.Text("·", color="#9AA5B1"),
-        ft.Text(app.t("app.title"), size=13, color="#5F6B7A")], spacing=6),
+        ft.Text(app.t("app.title"), size=13, color="#5F6B7A"),
+        ft.Container(expand=True),
+        HeaderBadge(app)], spacing=6),
         padding=ft.Padding.only(left=24, right=24, top=10, bottom=0))
     body = ft.Container(_screen(app), expand=True, padding=ft.Padding.only(left=24, right=24, top=8, bottom=16))
     from ui.views.print_preview import PrintPreviewDialog
