@@ -40,6 +40,8 @@ same keys). Every figure comes from SQL GROUP BY queries over the scope's rows; 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from models.db import database
@@ -163,6 +165,46 @@ def _date(value) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
+# ---- shared aggregate queries -----------------------------------------------------------------------------
+
+_shared = threading.local()
+
+
+@contextmanager
+def shared_queries():
+    """Inside, the reach queries (villages, groups, languages) of one scope and end date run once: the screen
+    computes the report (period figures) and the plan (all-time figures up to the same day) together, and each
+    query returns both. Each query groups in SQL; nothing is summed in Python loops."""
+    if getattr(_shared, "memo", None) is not None:
+        yield
+        return
+    _shared.memo = {}
+    try:
+        yield
+    finally:
+        _shared.memo = None
+
+
+def _reach_rows(name: str, sql: str, communes: list[str], start: dt.date | None, end: dt.date) -> list[tuple]:
+    """Rows (key1, key2, last date, sessions, participants): in [start, end], or all time up to end when start is
+    None. `sql` selects key1, key2, MAX(date), COUNT(*), SUM(participants), and the period's count and
+    participants for `date >= ?` (its two first parameters), then filters on the communes and `date <= ?`."""
+    memo = getattr(_shared, "memo", None)
+    key = (name, tuple(communes), end)
+    hit = memo.get(key) if memo is not None else None
+    if hit is not None and (start is None or hit[0] == start):
+        rows = hit[1]
+    else:
+        marks, params = _in(communes)
+        s = (start or dt.date.min).isoformat()
+        rows = database.execute_sql(sql.format(marks=marks), [s, s, *params, end.isoformat()]).fetchall()
+        if memo is not None:
+            memo[key] = (start, rows)
+    if start is None:
+        return [(a, b, last, n_all, p_all) for a, b, last, n_all, p_all, _, _ in rows]
+    return [(a, b, last, n, p) for a, b, last, _, _, n, p in rows]
+
+
 # ---- villages --------------------------------------------------------------------------------------------
 
 def village_reach(communes: list[str], start: dt.date | None, end: dt.date) -> tuple[list[dict], dict[str, int]]:
@@ -172,14 +214,13 @@ def village_reach(communes: list[str], start: dt.date | None, end: dt.date) -> t
     listed = database.execute_sql(
         f"SELECT commune_code, name, name_folded, active FROM {_VILLAGES} WHERE commune_code IN {marks}",
         params).fetchall()
-    s = (start or dt.date.min).isoformat()
-    e = end.isoformat()
-    reached = database.execute_sql(
-        f"SELECT commune_code, village, MAX(date), "
+    reached = _reach_rows(
+        "villages",
+        f"SELECT commune_code, village, MAX(date), COUNT(*), SUM(participants), "
         f"SUM(CASE WHEN date >= ? THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN date >= ? THEN participants ELSE 0 END) "
-        f"FROM {_EVENTS} WHERE deleted = 0 AND commune_code IN {marks} AND date <= ? "
-        f"GROUP BY commune_code, village", [s, s, *params, e]).fetchall()
+        f"FROM {_EVENTS} WHERE deleted = 0 AND commune_code IN {{marks}} AND date <= ? "
+        f"GROUP BY commune_code, village", communes, start, end)
     villages: dict[tuple[str, str], dict] = {}
     inactive: set[tuple[str, str]] = set()
     for commune, name, folded, active in listed:
@@ -217,28 +258,27 @@ def expected_groups(on: dt.date | None = None) -> list[str]:
 
 def group_reach(communes: list[str], start: dt.date | None, end: dt.date) -> dict[tuple[str, str], dict]:
     """{(commune, group): {"sessions", "participants" (in the period), "last_served" (≤ end, all time)}}."""
-    marks, params = _in(communes)
-    s = (start or dt.date.min).isoformat()
-    rows = database.execute_sql(
-        f"SELECT e.commune_code, g.value, MAX(e.date), SUM(CASE WHEN e.date >= ? THEN 1 ELSE 0 END), "
+    rows = _reach_rows(
+        "groups",
+        f"SELECT e.commune_code, g.value, MAX(e.date), COUNT(*), SUM(e.participants), "
+        f"SUM(CASE WHEN e.date >= ? THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN e.date >= ? THEN e.participants ELSE 0 END) "
         f"FROM {_EVENTS} e, json_each(e.target_groups) g "
-        f"WHERE e.deleted = 0 AND e.commune_code IN {marks} AND e.date <= ? "
-        f"GROUP BY e.commune_code, g.value", [s, s, *params, end.isoformat()]).fetchall()
+        f"WHERE e.deleted = 0 AND e.commune_code IN {{marks}} AND e.date <= ? "
+        f"GROUP BY e.commune_code, g.value", communes, start, end)
     return {(c, g): {"last_served": _date(last), "sessions": int(n or 0), "participants": int(p or 0)}
             for c, g, last, n, p in rows}
 
 
 def language_reach(communes: list[str], start: dt.date | None, end: dt.date) -> dict[tuple[str, str], dict]:
     """{(commune, language code): {"sessions", "participants", "last_served"}} for ethnic-minority languages."""
-    marks, params = _in(communes)
-    s = (start or dt.date.min).isoformat()
-    rows = database.execute_sql(
-        f"SELECT commune_code, language, MAX(date), SUM(CASE WHEN date >= ? THEN 1 ELSE 0 END), "
+    rows = _reach_rows(
+        "languages",
+        f"SELECT commune_code, language, MAX(date), COUNT(*), SUM(participants), "
+        f"SUM(CASE WHEN date >= ? THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN date >= ? THEN participants ELSE 0 END) "
-        f"FROM {_EVENTS} WHERE deleted = 0 AND commune_code IN {marks} AND date <= ? "
-        f"AND language NOT IN ('', 'vi', '01') GROUP BY commune_code, language",
-        [s, s, *params, end.isoformat()]).fetchall()
+        f"FROM {_EVENTS} WHERE deleted = 0 AND commune_code IN {{marks}} AND date <= ? "
+        f"AND language NOT IN ('', 'vi', '01') GROUP BY commune_code, language", communes, start, end)
     return {(c, lang): {"last_served": _date(last), "sessions": int(n or 0), "participants": int(p or 0)}
             for c, lang, last, n, p in rows}
 
@@ -251,6 +291,10 @@ def _minority(code: str) -> bool:
 def expected_languages(communes: list[str], end: dt.date | None = None) -> dict[tuple[str, str], int]:
     """{(commune, ethnic code): persons of that group} — the languages a commune's sessions should use
     (see the module docstring for the rule). A language only known from earlier sessions has 0 persons."""
+    memo = getattr(_shared, "memo", None)
+    key = ("expected_languages", tuple(communes), end)
+    if memo is not None and key in memo:
+        return dict(memo[key])
     r = rules()
     sources = set(r["language_sources"])
     marks, params = _in(communes)
@@ -279,6 +323,8 @@ def expected_languages(communes: list[str], end: dt.date | None = None) -> dict[
         for c, lang in database.execute_sql(q, args).fetchall():
             if _minority(lang):
                 expected.setdefault((c, lang), people.get((c, lang), 0))
+    if memo is not None:
+        memo[key] = dict(expected)
     return expected
 
 

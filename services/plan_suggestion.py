@@ -76,10 +76,12 @@ def suggest(month=None, *, province: str | None = None, communes: list[str] | No
         villages.append({"commune_code": v["commune_code"],
                          "commune_name": scope.names.get(v["commune_code"]) or admin_units.commune_name(v["commune_code"]),
                          "village": v["village"], "last_reached": v["last_reached"], "days_since": days,
-                         "sessions_total": v["sessions"], "reason": _reason(v["last_reached"], days, lang)})
+                         "sessions_total": v["sessions"]})
     villages = _ranked(villages, lambda x: (x["commune_code"], fold(x["village"])))
     if limit:
         villages = villages[:limit]
+    for v in villages:          # only for the villages kept: formatting hundreds of dates cost a quarter second
+        v["reason"] = _reason(v["last_reached"], v["days_since"], lang)
 
     reach = coverage.group_reach(codes, None, as_of)
     groups = []

@@ -23,9 +23,11 @@ from services.dates import today_local
 from services.errors import AppError
 from services.formatting import fmt_date, fmt_decimal, fmt_int
 from ui.state.runtime import in_worker
+from ui.views.charts import value_axis
 from ui.views.common import ACCENT, MUTED, OK, PRIMARY, card, dropdown, empty, header, pill, section_title
 
 AMBER = "#F9A825"
+ROW_LIMIT = 150          # village rows / tiles drawn at once (a province has hundreds of villages)
 PROVINCE = "__province__"
 TABS = [("villages", "coverage.view.tab_villages"), ("groups", "coverage.view.tab_groups"),
         ("effect", "coverage.view.tab_effect"), ("plan", "coverage.view.tab_plan"),
@@ -57,6 +59,11 @@ class CoverageState:
         self.last_file = ""
         self.village_rows = []        # [(name, active)] of the chosen commune
         self.renaming = None          # name being renamed
+        self.loading = False          # computing in a worker thread (the screen shows a progress indicator)
+        self.show_all = False         # the village table shows ROW_LIMIT rows until "Xem tất cả"
+        self._cache = {}              # _key() -> (report, plan)
+        self._shown_key = None
+        self._lists_version = 0       # bumped by village-list edits (they change the report)
 
     # ---- inputs ------------------------------------------------------------------------------------------
     def value(self, key: str) -> str:
@@ -88,8 +95,9 @@ class CoverageState:
         return {"communes": list(self._app.communes) or None}
 
     def set_scope(self, value: str) -> None:
+        """The screen's effect (keyed on the scope) then runs `await load()`; tests call compute()."""
         self.scope = value
-        self.compute()
+        self.show_all = False
 
     def set_tab(self, tab: str) -> None:
         self.tab = tab
@@ -97,23 +105,69 @@ class CoverageState:
             self.load_villages()
 
     # ---- computing ---------------------------------------------------------------------------------------
+    # The report takes one to two seconds on a province of 20,000 records (a dozen GROUP BY queries, twice:
+    # report and plan), so the screen computes it in a worker thread with a progress indicator (load) and keeps
+    # the result per inputs and data revision: coming back to the screen, or to a scope seen before, is instant.
+    CACHE_SIZE = 6
+
+    def _key(self) -> tuple:
+        args = self.scope_args()
+        return (self.value("start"), self.value("end"), args.get("province"), tuple(args.get("communes") or ()),
+                self._app.lang, self._app.revision, self._lists_version)
+
     def ensure_loaded(self) -> None:
+        """Synchronous first load (tests, CLI-like use); the screen uses `await load()`."""
         if self.report is None and not self.errors:
             self.compute()
 
-    def compute(self) -> bool:
-        lang = self._app.lang
-        try:
-            self.report = coverage.coverage(self.value("start"), self.value("end"), lang=lang, **self.scope_args())
-            self.plan = plan_suggestion.suggest(None, lang=lang, **self.scope_args())
-        except AppError as exc:
-            self.errors = exc.by_field(lang) if hasattr(exc, "by_field") else {"start": exc.message(lang)}
+    @staticmethod
+    def _work(start, end, lang, args) -> tuple:
+        with coverage.shared_queries():       # the plan reuses the report's queries (same scope, same end day)
+            return (coverage.coverage(start, end, lang=lang, **args),
+                    plan_suggestion.suggest(None, lang=lang, **args))
+
+    def _apply(self, key, result) -> bool:
+        if isinstance(result, AppError):
+            lang = self._app.lang
+            self.errors = result.by_field(lang) if hasattr(result, "by_field") else {"start": result.message(lang)}
             self.report = self.plan = None
             return False
+        self._cache[key] = result
+        while len(self._cache) > self.CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
+        self.report, self.plan = result
+        self._shown_key = key
         self.errors = {}
         if self.tab == "list":
             self.load_villages()
         return True
+
+    def compute(self) -> bool:
+        key = self._key()
+        try:
+            result = self._work(self.value("start"), self.value("end"), self._app.lang, self.scope_args())
+        except AppError as exc:
+            result = exc
+        return self._apply(key, result)
+
+    async def load(self, force: bool = False) -> bool:
+        """Compute off the UI thread (cached by inputs and data revision); `loading` shows the indicator."""
+        key = self._key()
+        if not force and key == self._shown_key and self.report is not None:
+            return True
+        if not force and key in self._cache:
+            return self._apply(key, self._cache[key])
+        self.loading = True
+        try:
+            result = await in_worker(self._work, self.value("start"), self.value("end"), self._app.lang,
+                                     self.scope_args())
+        except AppError as exc:
+            result = exc
+        finally:
+            self.loading = False
+        if key != self._key():          # inputs changed while computing: the newer load wins
+            return False
+        return self._apply(key, result)
 
     # ---- files -------------------------------------------------------------------------------------------
     def _exports_dir(self) -> Path:
@@ -194,6 +248,7 @@ class CoverageState:
         self._after_list_change()
 
     def _after_list_change(self) -> None:
+        self._lists_version += 1
         self.load_villages()
         self.compute()
 
@@ -261,7 +316,7 @@ def _summary(app, rep) -> ft.Control:
 def _village_grid(app, rep) -> ft.Control:
     """One tile per village, grouped by commune; colour = in period / before / never (no map tiles offline)."""
     by_commune: dict[str, list] = {}
-    for v in rep["villages"]:
+    for v in rep["villages"][:ROW_LIMIT]:
         by_commune.setdefault(v["commune_name"], []).append(v)
     blocks = []
     for name, items in by_commune.items():
@@ -275,6 +330,9 @@ def _village_grid(app, rep) -> ft.Control:
         if len(by_commune) > 1:
             blocks.append(ft.Text(name, size=12, weight=ft.FontWeight.W_600))
         blocks.append(ft.Row(tiles, wrap=True, spacing=6, run_spacing=6))
+    if len(rep["villages"]) > ROW_LIMIT:
+        blocks.append(ft.Text(_t(app, "coverage.view.grid_more", n=fmt_int(len(rep["villages"]) - ROW_LIMIT, app.lang)),
+                              size=12, color=MUTED))
     legend = ft.Row([ft.Container(width=10, height=10, bgcolor=c, border_radius=2) if i % 2 == 0 else c
                      for i, c in enumerate([OK, ft.Text(_t(app, "coverage.in_period"), size=12),
                                             AMBER, ft.Text(_t(app, "coverage.col.last_reached"), size=12),
@@ -285,41 +343,50 @@ def _village_grid(app, rep) -> ft.Control:
 
 
 def _days_chart(app, rep) -> ft.Control:
-    """Bars of days since last reached for the 15 longest-waiting villages (never reached drawn at the top)."""
-    items = sorted(rep["villages"], key=lambda v: (v["days_since"] is not None, -(v["days_since"] or 0)))[:15]
+    """Days since last reached for the 12 longest-waiting villages, as labelled horizontal bars (full village
+    names, vi-VN numbers; never-reached villages first, drawn full length). Bars instead of a column chart:
+    15 village names under narrow columns overlapped."""
+    items = sorted(rep["villages"], key=lambda v: (v["days_since"] is not None, -(v["days_since"] or 0)))[:12]
     top = max([v["days_since"] or 0 for v in items] + [30])
-    groups = [fch.BarChartGroup(x=i, rods=[fch.BarChartRod(
-        to_y=(v["days_since"] if v["days_since"] is not None else top * 1.1), width=14, color=_colour(v),
-        border_radius=2, tooltip=fch.BarChartRodTooltip(f"{v['village']}: {_date(app, v['last_reached'])}"))])
-        for i, v in enumerate(items)]
-    chart = fch.BarChart(
-        groups=groups, max_y=top * 1.2, interactive=True, expand=True,
-        bottom_axis=fch.ChartAxis(labels=[fch.ChartAxisLabel(value=i, label=ft.Text(v["village"][:10], size=9))
-                                          for i, v in enumerate(items)], label_size=28),
-        left_axis=fch.ChartAxis(label_size=44),
-        horizontal_grid_lines=fch.ChartGridLines(color="#E3E8EF", width=1, dash_pattern=[3, 3]))
+    rows = [ft.Row([
+        ft.Text(v["village"], size=12, width=150, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS,
+                tooltip=f"{v['village']} — {v['commune_name']}"),
+        ft.Container(ft.ProgressBar(value=1.0 if v["days_since"] is None else v["days_since"] / top,
+                                    color=_colour(v), bgcolor="#EEF1F5", bar_height=10, border_radius=4),
+                     expand=True),
+        ft.Text(_t(app, "coverage.never") if v["days_since"] is None else _days(app, v["days_since"]),
+                size=12, width=90, text_align=ft.TextAlign.RIGHT)], spacing=8)
+        for v in items]
     return card(ft.Column([section_title(_t(app, "coverage.view.chart")),
-                           ft.Container(chart, expand=True) if items else empty(_t(app, "coverage.view.no_data"))],
-                          spacing=8), expand=True)
+                           *(rows or [empty(_t(app, "coverage.view.no_data"))])],
+                          spacing=6, scroll=ft.ScrollMode.AUTO), expand=True)
 
 
-def _villages_tab(app, rep) -> ft.Control:
+def _villages_tab(app, st, rep) -> ft.Control:
     multi = len(rep["scope"]["communes"]) != 1
-    headers = [(_t(app, "coverage.col.village"), None), (_t(app, "coverage.col.last_reached"), 110),
-               (_t(app, "coverage.col.days_since"), 80), (_t(app, "coverage.col.sessions"), 70),
-               (_t(app, "coverage.col.status"), 130)]
+    headers = [(_t(app, "coverage.col.village"), None), (_t(app, "coverage.col.last_reached"), 96),
+               (_t(app, "coverage.col.days_since"), 64), (_t(app, "coverage.col.sessions"), 56),
+               (_t(app, "coverage.col.status"), 124)]
     if multi:
-        headers.insert(0, (_t(app, "coverage.col.commune"), 170))
+        headers.insert(0, (_t(app, "coverage.col.commune"), 150))
     rows = []
-    for v in sorted(rep["villages"], key=lambda v: (v["reached_in_period"], v["last_reached"] is not None,
-                                                   v["last_reached"] or dt.date.min)):
+    ordered = sorted(rep["villages"], key=lambda v: (v["reached_in_period"], v["last_reached"] is not None,
+                                                    v["last_reached"] or dt.date.min))
+    shown = ordered if st.show_all else ordered[:ROW_LIMIT]
+    for v in shown:
         row = [v["village"], _date(app, v["last_reached"]), _days(app, v["days_since"]), fmt_int(v["sessions"], app.lang),
                pill(_t(app, "coverage.in_period" if v["reached_in_period"] else "coverage.not_in_period"), _colour(v))]
         if multi:
             row.insert(0, v["commune_name"])
         rows.append(row)
-    return ft.Row([card(_table(app, headers, rows), padding=0, expand=3),
-                   ft.Column([_village_grid(app, rep), _days_chart(app, rep)], expand=2, spacing=10)],
+    table = _table(app, headers, rows)
+    if len(ordered) > len(shown):
+        # thousands of rows cost seconds to send and draw: the neediest first, the rest on request
+        table = ft.Column([table, ft.TextButton(
+            _t(app, "coverage.view.show_all", shown=fmt_int(len(shown), app.lang), n=fmt_int(len(ordered), app.lang)),
+            on_click=lambda: setattr(st, "show_all", True))], spacing=0, expand=True)
+    return ft.Row([card(table, padding=0, expand=True),
+                   ft.Column([_village_grid(app, rep), _days_chart(app, rep)], width=380, spacing=10)],
                   expand=True, spacing=10, vertical_alignment=ft.CrossAxisAlignment.STRETCH)
 
 
@@ -336,9 +403,9 @@ def _groups_tab(app, rep) -> ft.Control:
                                           (_t(app, "coverage.col.last_reached"), 110), (_t(app, "coverage.col.status"), 130)],
                                     g_rows)], spacing=8, expand=True), expand=True)
     langs = card(ft.Column([section_title(_t(app, "coverage.section.languages")),
-                            _table(app, [(_t(app, "coverage.col.language"), None), (_t(app, "coverage.col.people"), 70),
-                                         (_t(app, "coverage.col.sessions"), 70), (_t(app, "coverage.col.last_reached"), 110),
-                                         (_t(app, "coverage.col.communes_not_served"), 200)], l_rows),
+                            _table(app, [(_t(app, "coverage.col.language"), 130), (_t(app, "coverage.col.people"), 64),
+                                         (_t(app, "coverage.col.sessions"), 56), (_t(app, "coverage.col.last_reached"), 96),
+                                         (_t(app, "coverage.col.communes_not_served"), None)], l_rows),
                             ft.Text(rep["rules"]["expected_languages"], size=11, color=MUTED)],
                            spacing=8, expand=True), expand=True)
     return ft.Row([groups, langs], expand=True, spacing=10, vertical_alignment=ft.CrossAxisAlignment.STRETCH)
@@ -368,15 +435,19 @@ def _effect_tab(app, rep) -> ft.Control:
     per = [(f["label"], f["current"]["participants_per_session"] or 0, f["previous"]["participants_per_session"] or 0)
            for f in eff["by_form"]]
     top = max([max(a, b) for _, a, b in per] + [1])
+    left_axis, max_y = value_axis(app, top * 1.1)
     chart = fch.BarChart(
         groups=[fch.BarChartGroup(x=i, rods=[
-            fch.BarChartRod(to_y=b, width=10, color="#B0BEC5", border_radius=2),
-            fch.BarChartRod(to_y=a, width=10, color=PRIMARY, border_radius=2)], spacing=2)
+            fch.BarChartRod(to_y=b, width=10, color="#B0BEC5", border_radius=2,
+                            tooltip=fch.BarChartRodTooltip(fmt_decimal(b, app.lang))),
+            fch.BarChartRod(to_y=a, width=10, color=PRIMARY, border_radius=2,
+                            tooltip=fch.BarChartRodTooltip(fmt_decimal(a, app.lang)))], spacing=2)
             for i, (_, a, b) in enumerate(per)],
-        max_y=top * 1.2, interactive=True, expand=True,
-        bottom_axis=fch.ChartAxis(labels=[fch.ChartAxisLabel(value=i, label=ft.Text(lbl[:14], size=10))
-                                          for i, (lbl, _, _) in enumerate(per)], label_size=28),
-        left_axis=fch.ChartAxis(label_size=44),
+        max_y=max_y, interactive=True, expand=True,
+        bottom_axis=fch.ChartAxis(labels=[fch.ChartAxisLabel(value=i, label=ft.Container(
+            ft.Text(lbl, size=10, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, text_align=ft.TextAlign.CENTER),
+            width=96, tooltip=lbl)) for i, (lbl, _, _) in enumerate(per)], label_size=34),
+        left_axis=left_axis,
         horizontal_grid_lines=fch.ChartGridLines(color="#E3E8EF", width=1, dash_pattern=[3, 3]))
     period = (f"{_t(app, 'coverage.col.current')}: {fmt_date(eff['current']['from'], app.lang)} – "
               f"{fmt_date(eff['current']['to'], app.lang)}  ·  {_t(app, 'coverage.col.previous')}: "
@@ -460,27 +531,41 @@ def _list_tab(app, st) -> ft.Control:
 def CoverageView(app, st: CoverageState | None = None):
     if st is None:
         st = app.screen_state("coverage", CoverageState)
-    st.ensure_loaded()
+
+    async def load():
+        await st.load()
+
+    async def refresh():
+        await st.load()
+
+    ft.use_effect(load, [st.scope, app.revision, app.lang])
     rep = st.report
     inputs = ft.Row([
         ft.TextField(label=_t(app, "coverage.view.from"), value=st.value("start"), hint_text="dd/mm/yyyy", width=150,
                      dense=True, error=st.errors.get("from"), on_change=lambda e: st.set("start", e.control.value),
-                     on_submit=lambda: st.compute()),
+                     on_submit=refresh),
         ft.TextField(label=_t(app, "coverage.view.to"), value=st.value("end"), hint_text="dd/mm/yyyy", width=150,
                      dense=True, error=st.errors.get("to"), on_change=lambda e: st.set("end", e.control.value),
-                     on_submit=lambda: st.compute()),
+                     on_submit=refresh),
         dropdown(_t(app, "coverage.view.commune"), st.scope_options(), st.scope, st.set_scope, width=320,
                  searchable=True, blank="—", error=st.errors.get("commune") or st.errors.get("province")),
-        ft.FilledButton(_t(app, "coverage.view.refresh"), icon=ft.Icons.REFRESH, on_click=lambda: st.compute()),
-    ], spacing=8, wrap=True)
+        ft.FilledButton(_t(app, "coverage.view.refresh"), icon=ft.Icons.REFRESH, on_click=refresh,
+                        disabled=st.loading),
+        *([ft.ProgressRing(width=20, height=20, stroke_width=2, semantics_label=app.t("common.loading")),
+           ft.Text(app.t("common.loading"), size=12, color=MUTED)] if st.loading else []),
+    ], spacing=8, wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER)
     tabs = ft.SegmentedButton(
         selected=[st.tab], allow_multiple_selection=False, show_selected_icon=False,
         segments=[ft.Segment(value=k, label=ft.Text(_t(app, label), size=12)) for k, label in TABS],
         on_change=lambda e: st.set_tab(list(e.control.selected)[0]))
-    if rep is None:
+    if rep is None and (st.loading or not st.errors):
+        body = ft.Container(ft.Column([ft.ProgressRing(), ft.Text(app.t("common.loading"), color=MUTED)],
+                                      horizontal_alignment=ft.CrossAxisAlignment.CENTER, tight=True),
+                            alignment=ft.Alignment.CENTER, expand=True)
+    elif rep is None:
         body = empty(_t(app, "coverage.view.no_data"))
     elif st.tab == "villages":
-        body = _villages_tab(app, rep)
+        body = _villages_tab(app, st, rep)
     elif st.tab == "groups":
         body = _groups_tab(app, rep)
     elif st.tab == "effect":

@@ -6,6 +6,7 @@ import flet as ft
 import flet_charts as fch
 
 from services.formatting import fmt_date, fmt_int
+from ui.views.charts import value_axis
 from ui.views.common import ACCENT, MUTED, OK, PRIMARY, card, header, section_title
 
 ICONS = {"legal-aid": ft.Icons.BALANCE, "mediation": ft.Icons.HANDSHAKE, "dissemination": ft.Icons.CAMPAIGN}
@@ -41,27 +42,21 @@ def _status_card(app, d):
     ], spacing=4), expand=True, height=150)
 
 
-def _step(top: int) -> int:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000):
-        if top / step <= 6:
-            return step
-    return max(1, top // 5)
-
-
 def _month_chart(app, d):
     months = d.by_month.get(d.chart_kind, [])
     top = max([max(a, b) for a, b in months] + [1])
     groups = [fch.BarChartGroup(x=i, rods=[
         fch.BarChartRod(to_y=b, width=9, color=LAST_YEAR, border_radius=2,
-                        tooltip=fch.BarChartRodTooltip(f"{d.today.year - 1}: {b}")),
+                        tooltip=fch.BarChartRodTooltip(f"{d.today.year - 1}: {fmt_int(b, app.lang)}")),
         fch.BarChartRod(to_y=a, width=9, color=PRIMARY, border_radius=2,
-                        tooltip=fch.BarChartRodTooltip(f"{d.today.year}: {a}"))], spacing=2)
+                        tooltip=fch.BarChartRodTooltip(f"{d.today.year}: {fmt_int(a, app.lang)}"))], spacing=2)
               for i, (a, b) in enumerate(months)]
+    left_axis, max_y = value_axis(app, max(top * 1.1, 5))
     chart = fch.BarChart(
-        groups=groups, max_y=max(top * 1.15, 5), interactive=True, expand=True,
+        groups=groups, max_y=max_y, interactive=True, expand=True,
         bottom_axis=fch.ChartAxis(labels=[fch.ChartAxisLabel(value=i, label=ft.Text(app.t("overview.month_short", m=i + 1), size=11))
                                           for i in range(12)], label_size=24),
-        left_axis=fch.ChartAxis(label_size=44, label_spacing=_step(top)),
+        left_axis=left_axis,
         horizontal_grid_lines=fch.ChartGridLines(color="#E3E8EF", width=1, dash_pattern=[3, 3]),
     )
     legend = ft.Row([ft.Container(width=10, height=10, bgcolor=PRIMARY, border_radius=2),
