@@ -66,9 +66,11 @@ class AssessmentState:
         mod = optional("services.assessment")
         return mod is not None and hasattr(mod, "assess")
 
+    def needs_load(self) -> bool:
+        return (self.view, self.commune, self.year, self._app.lang, self._app.revision) != self.loaded_key
+
     def ensure_loaded(self) -> None:
-        key = (self.view, self.commune, self.year, self._app.lang, self._app.revision)
-        if key != self.loaded_key:
+        if self.needs_load():
             self.load()
 
     def load(self) -> None:

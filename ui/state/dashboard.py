@@ -49,8 +49,11 @@ class DashboardState:
         self.today = today_local()
         self._tally = None
 
+    def needs_load(self) -> bool:
+        return self.loaded_revision != self._app.revision
+
     def ensure_loaded(self) -> None:
-        if self.loaded_revision != self._app.revision:
+        if self.needs_load():
             self.load()
 
     def load(self) -> None:

@@ -87,8 +87,11 @@ class ListState:
         self.total_capped = False
         self._exact_key = self._count_key()
 
+    def needs_load(self) -> bool:
+        return self.stale or not self.loaded
+
     def ensure_loaded(self) -> None:
-        if self.stale or not self.loaded:
+        if self.needs_load():
             self.load()
 
     def relabel(self) -> None:

@@ -56,10 +56,9 @@ TICK_SECONDS = 2       # the badge's timer: cheap when nothing is due (ui/state/
 
 
 @ft.component
-def HeaderBadge(app):
-    """Online/offline and "N hồ sơ chưa gửi" in the header of every screen; never queries while rendering."""
-    from ui.state.status import HeaderStatus
-    st = app.screen_state("header-status", HeaderStatus)
+def HeaderBadge(app, st):
+    """Online/offline and "N hồ sơ chưa gửi" in the header of every screen; never queries while rendering.
+    `st` is the HeaderStatus (a prop, so that its changes re-render the badge)."""
 
     async def timer():
         await st.tick(force=True)
@@ -87,6 +86,29 @@ def HeaderBadge(app):
         border=ft.Border.all(1, "#E3E8EF"))
 
 
+@ft.component
+def Deferred(app, state, render):
+    """Show a progress indicator at once when a screen's data is not loaded yet, then load it (after the
+    indicator has reached the client) and show the screen: the previous screen never stays on while the next
+    one loads. Screens whose loading can take long (coverage) also compute in a worker thread."""
+    async def load():
+        if state.needs_load():
+            await asyncio.sleep(0.05)          # let the indicator frame go out first
+            state.ensure_loaded()
+
+    ft.use_effect(load, [app.screen, app.mode, app.revision, app.lang, state.needs_load()])
+    if state.needs_load():
+        return loading(app)
+    return render()
+
+
+def loading(app) -> ft.Control:
+    return ft.Container(ft.Column([ft.ProgressRing(semantics_label=app.t("common.loading")),
+                                   ft.Text(app.t("common.loading"), color=MUTED)],
+                                  horizontal_alignment=ft.CrossAxisAlignment.CENTER, tight=True, spacing=12),
+                        alignment=ft.Alignment.CENTER, expand=True)
+
+
 def _screen(app):
     from ui.views.assessment import AssessmentView
     from ui.views.dissemination_detail import DisseminationDetailView
@@ -107,7 +129,8 @@ def _screen(app):
             view = {"legal-aid": LegalAidDetailView, "mediation": MediationDetailView,
                     "dissemination": DisseminationDetailView}[s]
             return view(app, app.detail)
-        return RecordListView(app, app.list_state(s))
+        lst = app.list_state(s)
+        return Deferred(app, lst, lambda: RecordListView(app, lst))
     if s == "coverage":
         from ui.views.coverage_view import CoverageState, CoverageView
         return CoverageView(app, app.screen_state("coverage", CoverageState))
@@ -117,7 +140,8 @@ def _screen(app):
         return TeamsView(app, app.screen_state("mediation-team", TeamsState))
     if s == "overview":
         from ui.state.dashboard import DashboardState
-        return OverviewView(app, app.screen_state("overview", DashboardState))
+        d = app.screen_state("overview", DashboardState)
+        return Deferred(app, d, lambda: OverviewView(app, d))
     if s == "sync":
         from ui.state.sync import SyncState
         return SyncView(app, app.screen_state("sync", SyncState))
@@ -126,7 +150,8 @@ def _screen(app):
         return ReportsView(app, app.screen_state("reports", ReportsState))
     if s == "assessment":
         from ui.state.assessment import AssessmentState
-        return AssessmentView(app, app.screen_state("assessment", AssessmentState))
+        a = app.screen_state("assessment", AssessmentState)
+        return Deferred(app, a, lambda: AssessmentView(app, a))
     from ui.state.profile import ProfileState
     return SettingsView(app, app.screen_state("settings", ProfileState))
 
@@ -140,6 +165,7 @@ def Shell(app):
                  ft.FilledButton(app.t("form.keep_editing"), on_click=lambda: app.answer_confirm(False))],
     ) if confirm else None)
 
+    from ui.state.status import HeaderStatus
     current = SUB_SCREENS.get(app.screen, app.screen)
     index = SCREENS.index(current) if current in SCREENS else 0
     profile = app.profile
@@ -161,7 +187,7 @@ def Shell(app):
         ft.Text("·", color="#9AA5B1"),
         ft.Text(app.t("app.title"), size=13, color="#5F6B7A"),
         ft.Container(expand=True),
-        HeaderBadge(app)], spacing=6),
+        HeaderBadge(app, app.screen_state("header-status", HeaderStatus))], spacing=6),
         padding=ft.Padding.only(left=24, right=24, top=10, bottom=0))
     body = ft.Container(_screen(app), expand=True, padding=ft.Padding.only(left=24, right=24, top=8, bottom=16))
     from ui.views.print_preview import PrintPreviewDialog
