@@ -27,7 +27,8 @@ from ui.views.charts import value_axis
 from ui.views.common import ACCENT, MUTED, OK, PRIMARY, card, dropdown, empty, header, pill, section_title
 
 AMBER = "#F9A825"
-ROW_LIMIT = 150          # village rows / tiles drawn at once (a province has hundreds of villages)
+ROW_LIMIT = 60           # village rows drawn at once (a province has hundreds of villages; each row costs)
+TILE_LIMIT = 60          # village tiles in the grid
 PROVINCE = "__province__"
 TABS = [("villages", "coverage.view.tab_villages"), ("groups", "coverage.view.tab_groups"),
         ("effect", "coverage.view.tab_effect"), ("plan", "coverage.view.tab_plan"),
@@ -279,10 +280,11 @@ def _colour(v) -> str:
 def _table(app, headers: list[tuple[str, int | None]], rows: list[list], *, height=None) -> ft.Control:
     """Header + rows as containers (same look as the record lists); width None expands."""
     def cells(values, bold=False, colour=None):
-        return ft.Row([ft.Container(v if isinstance(v, ft.Control) else
-                                    ft.Text(str(v), size=13, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS,
-                                            weight=ft.FontWeight.W_600 if bold else None, color=colour),
-                                    width=w, expand=w is None) for v, (_, w) in zip(values, headers)], spacing=12)
+        # a Text cell carries its own width (no wrapping container): a province table has thousands of cells
+        return ft.Row([ft.Container(v, width=w, expand=w is None) if isinstance(v, ft.Control) else
+                       ft.Text(str(v), size=13, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, width=w,
+                               expand=w is None, weight=ft.FontWeight.W_600 if bold else None, color=colour)
+                       for v, (_, w) in zip(values, headers)], spacing=12)
     head = ft.Container(ft.Row([ft.Container(ft.Text(h, size=12, color=MUTED, weight=ft.FontWeight.W_600),
                                              width=w, expand=w is None) for h, w in headers], spacing=12),
                         padding=ft.Padding.symmetric(horizontal=14, vertical=8), bgcolor="#F8FAFC",
@@ -316,7 +318,7 @@ def _summary(app, rep) -> ft.Control:
 def _village_grid(app, rep) -> ft.Control:
     """One tile per village, grouped by commune; colour = in period / before / never (no map tiles offline)."""
     by_commune: dict[str, list] = {}
-    for v in rep["villages"][:ROW_LIMIT]:
+    for v in rep["villages"][:TILE_LIMIT]:
         by_commune.setdefault(v["commune_name"], []).append(v)
     blocks = []
     for name, items in by_commune.items():
@@ -330,8 +332,8 @@ def _village_grid(app, rep) -> ft.Control:
         if len(by_commune) > 1:
             blocks.append(ft.Text(name, size=12, weight=ft.FontWeight.W_600))
         blocks.append(ft.Row(tiles, wrap=True, spacing=6, run_spacing=6))
-    if len(rep["villages"]) > ROW_LIMIT:
-        blocks.append(ft.Text(_t(app, "coverage.view.grid_more", n=fmt_int(len(rep["villages"]) - ROW_LIMIT, app.lang)),
+    if len(rep["villages"]) > TILE_LIMIT:
+        blocks.append(ft.Text(_t(app, "coverage.view.grid_more", n=fmt_int(len(rep["villages"]) - TILE_LIMIT, app.lang)),
                               size=12, color=MUTED))
     legend = ft.Row([ft.Container(width=10, height=10, bgcolor=c, border_radius=2) if i % 2 == 0 else c
                      for i, c in enumerate([OK, ft.Text(_t(app, "coverage.in_period"), size=12),
@@ -452,13 +454,19 @@ def _effect_tab(app, rep) -> ft.Control:
     period = (f"{_t(app, 'coverage.col.current')}: {fmt_date(eff['current']['from'], app.lang)} – "
               f"{fmt_date(eff['current']['to'], app.lang)}  ·  {_t(app, 'coverage.col.previous')}: "
               f"{fmt_date(eff['previous']['from'], app.lang)} – {fmt_date(eff['previous']['to'], app.lang)}")
+    legend = ft.Row([ft.Container(width=10, height=10, bgcolor=PRIMARY, border_radius=2),
+                     ft.Text(_t(app, "coverage.col.current"), size=12),
+                     ft.Container(width=10, height=10, bgcolor="#B0BEC5", border_radius=2),
+                     ft.Text(_t(app, "coverage.col.previous"), size=12)], spacing=6)
+    # the tab scrolls: on a 768-pixel screen a chart squeezed under the table had no room for its labels
     return ft.Column([
         ft.Text(period, size=12, color=MUTED),
         card(_table(app, headers, rows, height=260), padding=0),
-        card(ft.Column([section_title(_t(app, "coverage.col.per_session")), ft.Container(chart, expand=True)],
-                       spacing=8), expand=True),
+        card(ft.Column([ft.Row([section_title(_t(app, "coverage.col.per_session")), legend],
+                               alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+                        ft.Container(chart, height=260)], spacing=8)),
         ft.Text(rep["rules"]["effectiveness"], size=11, color=MUTED),
-    ], spacing=10, expand=True)
+    ], spacing=10, expand=True, scroll=ft.ScrollMode.AUTO)
 
 
 def _plan_tab(app, st) -> ft.Control:
