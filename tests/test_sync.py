@@ -21,6 +21,7 @@ from services import sync
 from services.sync import SyncOptions
 from services.sync.documents import local_document
 from services.sync.merge import merge3
+from tests.cut_proxy import CutProxy
 
 FAST = SyncOptions(page_size=50, attempts=4, backoff=0.05, max_backoff=0.3)
 
@@ -81,100 +82,6 @@ def new_person(name, **extra):
 
 def edit(kind, rid, **values):
     return records.save(kind, values, record_id=rid)
-
-
-class CutProxy:
-    """A local TCP proxy to Kinto that, once armed, cuts the connection abruptly after N more bytes in one
-    direction ("up" = requests, "down" = responses): a connection lost in the middle of a batch."""
-
-    def __init__(self, target_port: int):
-        self.target = ("127.0.0.1", target_port)
-        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(16)
-        self.port = self.listener.getsockname()[1]
-        self.armed = None           # (direction, remaining bytes)
-        self.cuts = 0
-        self.lock = threading.Lock()
-        self.conns = []
-        self.closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}/v1"
-
-    def arm(self, direction: str, after: int):
-        with self.lock:
-            self.armed = [direction, after]
-
-    def _accept(self):
-        while not self.closed:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(self.target)
-            except OSError:
-                client.close()
-                continue
-            pair = (client, upstream)
-            self.conns.append(pair)
-            threading.Thread(target=self._pump, args=(client, upstream, "up", pair), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, "down", pair), daemon=True).start()
-
-    def _cut(self, pair):
-        for s in pair:
-            try:
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-                s.shutdown(socket.SHUT_RDWR)      # wakes the other pump thread blocked in recv()
-            except OSError:
-                pass
-            try:
-                s.close()
-            except OSError:
-                pass
-
-    def _pump(self, src, dst, direction, pair):
-        while True:
-            try:
-                data = src.recv(65536)
-            except OSError:
-                data = b""
-            if not data:
-                for s in pair:
-                    try:
-                        s.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
-                return
-            with self.lock:
-                cut_at = None
-                if self.armed and self.armed[0] == direction:
-                    if len(data) >= self.armed[1]:
-                        cut_at = self.armed[1]
-                        self.armed = None
-                        self.cuts += 1
-                    else:
-                        self.armed[1] -= len(data)
-            try:
-                if cut_at is not None:
-                    if cut_at:
-                        dst.sendall(data[:cut_at])
-                    self._cut(pair)
-                    return
-                dst.sendall(data)
-            except OSError:
-                self._cut(pair)
-                return
-
-    def close(self):
-        self.closed = True
-        self.listener.close()
-        for pair in self.conns:
-            self._cut(pair)
 
 
 def assert_converged(*clients, kinds=("person", "audit")):
@@ -391,29 +298,49 @@ def test_local_delete_against_remote_edit_keeps_the_delete(clients, kinto_bucket
 
 
 # --- interruptions ------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("direction,after", [("up", 3000), ("down", 6000)])
+# Every way a link can break a message (issue 16 §1): where the cut falls, with or without garbage bytes.
+CUTS = [("down", "bytes", 6000, False), ("up", "bytes", 800, False),
+        ("down", "status", 5, False), ("down", "headers", 0, False), ("down", "body", 0, False),
+        ("down", "status", 0, True), ("down", "headers", 0, True), ("down", "body", 0, True),
+        ("up", "status", 5, False), ("up", "headers", 0, False), ("up", "body", 0, False),
+        ("up", "body", 0, True)]
+STRESS_RUNS = int(os.environ.get("PLCS_CUT_RUNS", "50"))
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial-push", "parallel-push"])
 def test_connection_cut_mid_batch_resumes_without_loss_or_duplicates(clients, kinto_bucket, kinto_server,
-                                                                      direction, after):
+                                                                      parallel):
+    """50 syncs in a row (PLCS_CUT_RUNS), each with its first push batch cut: in the status line, the headers,
+    the body, with garbage bytes, on the request or the response. Every run ends without error, nothing lost,
+    nothing twice; the other device converges. The parallel variant has several push batches on the wire."""
     a, b = clients(2)
+    options = SyncOptions(page_size=50, attempts=6, backoff=0.02, max_backoff=0.2,
+                          push_parallel=3 if parallel else 1, pipeline_min_rtt=0.0)
     proxy = CutProxy(kinto_server.port)
+    made: list[str] = []
     try:
-        a.use()
-        ids = [new_person(f"Người {i}", notes="x" * 40).id for i in range(60)]
+        for run in range(STRESS_RUNS):
+            direction, where, after, garbage = CUTS[run % len(CUTS)]
+            if run >= len(CUTS):
+                after = min(after, 400)      # later rounds push 12 records, not 60: smaller batches
+            a.use()
+            made += [new_person(f"Người {run}-{i}", notes="x" * 40).id for i in range(12 if run else 60)]
 
-        def progress(phase, done, total):
-            if phase == "push" and done == 0 and proxy.cuts == 0 and proxy.armed is None:
-                proxy.arm(direction, after)          # cut inside the first push batch
+            def progress(phase, done, total):
+                if phase == "push" and done == 0 and proxy.cuts == run and proxy.armed is None:
+                    proxy.arm(direction, after, where=where, garbage=garbage)   # inside the first push batch
 
-        s = a.sync(url=proxy.url, progress=progress)
-        assert proxy.cuts == 1
-        assert s.errors == []
-        if direction == "down":
-            assert s.rounds >= 2       # the batch had landed; its re-send got 412 and the next pull matched it
-        a.use()
-        assert outbox.pending_total() == 0
-        on_server = assert_server_matches(kinto_bucket, a)
-        assert {r["id"] for r in on_server} == set(ids)
-        assert len(server_records(kinto_bucket, "audit_entries")) == 60
+            label = f"run {run}: {direction} {where} {after} garbage={garbage}"
+            s = a.sync(url=proxy.url, progress=progress, options=options)
+            assert proxy.cuts == run + 1, label
+            assert s.errors == [], label
+            if direction == "down" and where == "body":
+                assert s.rounds >= 2, label   # the batch had landed; its re-send got 412 and a pull matched it
+            a.use()
+            assert outbox.pending_total() == 0, label
+            on_server = assert_server_matches(kinto_bucket, a)
+            assert {r["id"] for r in on_server} == set(made), label
+        assert len(server_records(kinto_bucket, "audit_entries")) == len(made)
         b.sync()
         assert_converged(a, b)
     finally:
