@@ -807,3 +807,32 @@ def test_apply_remote_many_equals_apply_remote_per_record():
     assert bulk == per_record
     assert any("lo thi mai anh" in (s[-1] or "") for s in bulk["search"])       # the update reached the index
     assert ("90001", "Bản Nà 0", "ban na 0") in bulk["villages"]
+
+
+# --- passwords with Vietnamese letters (issue 16 §3) ---------------------------------------------------------------
+def test_password_with_vietnamese_letters_right_and_wrong(tmp_path, kinto_bucket, kinto_server, capsys,
+                                                          monkeypatch):
+    """Basic credentials go out as UTF-8 (RFC 7617 charset="UTF-8"), in the engine and so in the CLI and the
+    app; a wrong password with diacritics is exit 4, not an internal error."""
+    from tests.kinto_server import Account
+    account = Account(f"t{kinto_bucket.province[1:]}-vn-{os.urandom(3).hex()}", "mật-khẩu-cán-bộ-2026")
+    admin = kinto_server.admin_client()
+    admin.ensure_account(*account)
+    admin.assign_officer(account.user, [kinto_bucket.commune], province=kinto_bucket.province)
+    c = Client(tmp_path / "dev", kinto_bucket, account=account)
+    pid = new_person("Người mật khẩu có dấu").id
+    s = c.sync()
+    assert s.errors == [] and s.sent == 2
+    assert pid in {r["id"] for r in server_records(kinto_bucket)}
+    from cli import run
+    monkeypatch.setattr("sys.stdin", open(os.devnull))
+    monkeypatch.setenv("PLCS_SYNC_PASSWORD", "mật-khẩu-cán-bộ-2026")
+    assert run(["sync", "--no-progress", "--server", kinto_bucket.url, "--user", account.user,
+                "--data-dir", str(c.path)]) == 0
+    monkeypatch.setenv("PLCS_SYNC_PASSWORD", "mật-khẩu-sai-đấy")
+    assert run(["sync", "--no-progress", "--data-dir", str(c.path)]) == 4
+    err = capsys.readouterr().err
+    assert "Internal error" not in err and "UnicodeEncodeError" not in err
+    c.use()
+    with pytest.raises(sync.WrongPasswordError):
+        sync.sync_now(kinto_bucket.url, account.user, "Mật-khẩu-cán-bộ-2026", options=FAST)
