@@ -278,7 +278,10 @@ def test_edit_against_remote_delete_is_a_conflict_not_a_resurrection(clients, ki
     assert snap[("person", pid)][0] is False and snap[("person", pid)][1]["notes"] == "B vẫn sửa"
 
 
-def test_local_delete_against_remote_edit_keeps_the_delete(clients, kinto_bucket):
+def test_delete_from_an_older_copy_is_held_as_a_conflict_then_the_editor_is_told(clients, kinto_bucket):
+    """Issue 16 §4: B deletes from a copy older than A's synced edit. The delete is a conflict on B's side,
+    showing A's edit, before it reaches the server; A's record is untouched. When B deletes anyway, A's next
+    sync reports it (a notice in the summary and the list) and A can restore the record."""
     a, b = clients(2)
     a.use(); pid = new_person("Sùng A Lử", notes="gốc").id
     a.sync(); b.sync()
@@ -286,15 +289,45 @@ def test_local_delete_against_remote_edit_keeps_the_delete(clients, kinto_bucket
     b.use(); records.delete("person", pid)
     a.sync()
     s = b.sync()
-    assert s.conflicts == 1
+    assert s.conflicts == 1 and s.errors == []
     b.use()
     [c] = sync.list_conflicts()
     assert (c["field"], c["local"], c["remote"]) == ("deleted", True, False)
     assert c["document"]["notes"] == "A sửa trước"
-    a.sync()
+    assert records.get("person", pid).notes == "A sửa trước"          # B sees the newer edit, not deleted
+    assert pid in {r["id"] for r in server_records(kinto_bucket)}      # the delete never reached the server
+    s = a.sync()
+    assert s.notices == []
     snap = assert_converged(a, b)
-    assert ("person", pid) not in snap
+    assert snap[("person", pid)][1]["notes"] == "A sửa trước"
+    # B decides to delete after all: A is told on the next sync and can restore it
+    b.use(); sync.resolve_conflict(c["conflict_id"], "local")
+    b.sync()
     assert pid not in {r["id"] for r in server_records(kinto_bucket)}
+    s = a.sync()
+    assert [(n["notice"], n["id"]) for n in s.notices] == [("deleted_edit", pid)]
+    a.use()
+    [n] = sync.list_notices()
+    assert n["notice"] == "deleted_edit" and n["detail"]["document"]["notes"] == "A sửa trước"
+    assert "xoá" in n["text"]["vi"]
+    assert records.get("person", pid, include_deleted=True).deleted is True
+    sync.restore_notice(n["notice_id"])
+    assert sync.list_notices() == []
+    a.sync(); b.sync()
+    snap = assert_converged(a, b, kinds=("person",))
+    assert snap[("person", pid)][1]["notes"] == "A sửa trước"
+
+
+def test_delete_from_an_up_to_date_copy_goes_through(clients, kinto_bucket):
+    """The other order of §4's README: B deletes from the newest copy: no conflict, deleted everywhere."""
+    a, b = clients(2)
+    a.use(); pid = new_person("Lò Văn Bảy", notes="gốc").id
+    a.sync(); b.sync()
+    b.use(); records.delete("person", pid)
+    s = b.sync()
+    assert s.conflicts == 0 and s.errors == []
+    a.sync()
+    assert ("person", pid) not in assert_converged(a, b)
 
 
 # --- interruptions ------------------------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ def _msg(cls, key: str, original=None, **fmt):
 
 
 class OfflineError(NetworkError, SyncError):
-    """No route to the server, refused connection, timeout, cut connection (after the retries)."""
+    """No route to the server, refused connection, timeout, cut connection or an unreadable (cut, garbage)
+    answer (after the retries)."""
     category = "offline"
 
     @classmethod
@@ -57,6 +58,11 @@ class SyncPermissionError(PermissionDenied, SyncError):
     @classmethod
     def make(cls, detail: str = "", original=None):
         return _msg(cls, "sync.error.permission", original, detail=detail or "-")
+
+    @classmethod
+    def make_read(cls, commune: str, original=None):
+        """A refused read (pull) of one commune's data: not a record "not sent"."""
+        return _msg(cls, "sync.error.permission_read", original, commune=commune or "-")
 
 
 class RejectedError(SyncError):
