@@ -869,3 +869,116 @@ def test_password_with_vietnamese_letters_right_and_wrong(tmp_path, kinto_bucket
     c.use()
     with pytest.raises(sync.WrongPasswordError):
         sync.sync_now(kinto_bucket.url, account.user, "Mật-khẩu-cán-bộ-2026", options=FAST)
+
+
+# --- partial failure, quarantine, renumbering (issue 16 §2, issue 14 §2) --------------------------------------------
+def _insert_on_server(kinto_server, bucket: str, collection: str, docs: list[dict]) -> None:
+    """Records written straight into Kinto's PostgreSQL storage: what a buggy or hostile client (or an older
+    server without schemas) may have left there, whatever the server's JSON schemas say today."""
+    import psycopg2
+    from psycopg2.extras import Json
+    with psycopg2.connect(kinto_server.database_url) as conn, conn.cursor() as cur:
+        for doc in docs:
+            cur.execute("INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted) "
+                        "VALUES (%s, %s, 'record', NULL, %s, FALSE)",
+                        (doc["id"], f"/buckets/{bucket}/collections/{collection}", Json(doc)))
+    conn.close()
+
+
+def test_partly_failed_run_says_so_first_and_is_no_success(tmp_path, kinto_bucket_factory, capsys, monkeypatch):
+    """A refused read is said in words ("không có quyền đọc dữ liệu xã …"), the CLI's first line is "Đồng bộ
+    chưa xong", "last success" stays at the last run without errors, and "unsent" counts records while
+    change-log entries are counted apart."""
+    site = kinto_bucket_factory(communes=2, officers=1)
+    mine, other = site.communes
+    c = Client(tmp_path / "dev", site, account=site.officers[mine][0], communes=[mine])
+    new_person("Người xã mình")
+    st = sync.status()
+    assert st["pending"] == {"person": 1} and st["pending_total"] == 1 and st["pending_change_log"] == 1
+    s = c.sync()
+    assert s.complete
+    c.use()
+    first_success = sync.status()["last_success"]
+    assert first_success
+    c.profile["communes"] = [mine, other]                     # claims a commune the server never assigned
+    c.use()
+    new_person("Người thứ hai")
+    s = c.sync()
+    assert not s.complete
+    read = [e for e in s.errors if e.get("scope") == "read"]
+    assert read and f"không có quyền đọc dữ liệu xã {other}" in read[0]["vi"]
+    assert "chưa gửi" not in read[0]["vi"]
+    assert sync.headline(s, "vi").startswith("Đồng bộ chưa xong")
+    c.use()
+    st = sync.status()
+    assert st["last_success"] == first_success and st["last_error"]["category"] == "permission"
+    from cli import run
+    monkeypatch.setattr("sys.stdin", open(os.devnull))
+    monkeypatch.setenv("PLCS_SYNC_PASSWORD", site.officers[mine][0].password)
+    capsys.readouterr()
+    assert run(["sync", "--no-progress", "--json", "--data-dir", str(c.path)]) == 4
+    out = capsys.readouterr()
+    lines = out.err.strip().splitlines()
+    assert lines[0].startswith("Đồng bộ chưa xong") and "không có quyền đọc dữ liệu xã" in lines[0]
+    assert not any(line.startswith("Đồng bộ xong") for line in lines)
+    assert json.loads(out.out)["complete"] is False
+    c.use()
+    assert sync.status()["last_success"] == first_success
+
+
+def _case(commune: str, content: str):
+    import datetime as dt
+    return records.save("legal-aid", {"received_date": dt.date(2026, 11, 2), "commune_code": commune,
+                                      "requester": {"full_name": "Người yêu cầu"}, "beneficiary_category": "2", "legal_field": "dat_dai",
+                                      "aid_form": "tu_van", "request_content": content}, _validated=True)
+
+
+def test_pulled_records_that_cannot_be_stored_are_quarantined_and_the_rest_completes(
+        tmp_path, kinto_bucket, kinto_server):
+    """Issue 14 §2: an impossible date, a non-digit CCCD, a 1 MB name, another commune's code: each kept aside
+    with its reason and raw document, listed in the summary and by list_quarantine(); a number that a local
+    record also holds: the local record is renumbered (a notice) and both are kept. The sync completes."""
+    import uuid
+    a, b = (Client(tmp_path / f"dev{i}", kinto_bucket, name=f"dev{i}") for i in range(2))
+    a.use()
+    case = _case(kinto_bucket.commune, "Việc của máy A")
+    a.sync()
+    [srv] = [r for r in server_records(kinto_bucket, "legal_aid_cases")]
+    b.use()
+    mine = _case(kinto_bucket.commune, "Việc riêng của máy B")
+    bucket = kinto_bucket.bucket
+    twin = {**srv, "id": str(uuid.uuid4()), "number": mine.number}          # same number as B's own case
+    bad_date = {**srv, "id": str(uuid.uuid4()), "number": "TG-X-1", "received_date": "2026-99-99"}
+    foreign = {**srv, "id": str(uuid.uuid4()), "number": "TG-X-2", "commune_code": "00001"}
+    for d in (twin, bad_date, foreign):
+        d.pop("last_modified", None)
+    _insert_on_server(kinto_server, bucket, "legal_aid_cases", [twin, bad_date, foreign])
+    _insert_on_server(kinto_server, bucket, "persons", [
+        {"id": str(uuid.uuid4()), "full_name": "CCCD sai", "id_number": "12ab"},
+        {"id": str(uuid.uuid4()), "full_name": "x" * 1_000_000},
+        {"id": str(uuid.uuid4()), "full_name": "Người tốt", "birth_year": 1980}])
+    s = b.sync()
+    assert s.errors == []
+    reasons = {q["id"]: q["reason"] for q in s.quarantined}
+    assert set(reasons) >= {bad_date["id"], foreign["id"]} and len(reasons) == 4
+    assert "received_date" in reasons[bad_date["id"]] and "commune_code" in reasons[foreign["id"]]
+    b.use()
+    q = sync.list_quarantine()
+    assert len(q) == 4 and all(item["raw"]["id"] == item["id"] for item in q)
+    assert sync.status()["quarantined"] == 4
+    from models.records import LegalAidCase
+    assert LegalAidCase.get_by_id(twin["id"]).number == mine.number            # the server's record as it is
+    renumbered = LegalAidCase.get_by_id(mine.id)
+    assert renumbered.number != mine.number
+    [n] = [n for n in s.notices if n["notice"] == "renumbered"]
+    assert (n["id"], n["old"], n["new"]) == (mine.id, mine.number, renumbered.number)
+    assert any(n["notice"] == "renumbered" and mine.number in n["text"]["vi"] for n in sync.list_notices())
+    assert Person.select().where(Person.full_name == "Người tốt").exists()
+    assert outbox.pending_total() == 0                                          # the new number was sent
+    on_server = {r["id"]: r for r in server_records(kinto_bucket, "legal_aid_cases")}
+    assert on_server[mine.id]["number"] == renumbered.number
+    s2 = b.sync()                               # nothing new: nothing kept aside twice, nothing lost
+    assert s2.errors == [] and s2.quarantined == []
+    b.use()
+    assert len(sync.list_quarantine()) == 4
+    a.use(); assert records.get("legal-aid", case.id).number == srv["number"]

@@ -31,8 +31,8 @@ from services.errors import AppError
 from services.sync.background import BackgroundSyncer
 from services.sync.conflicts import list_conflicts, resolve_conflict
 from services.sync.engine import SyncEngine, SyncOptions, SyncSummary
-from services.sync.errors import (ConflictNotice, OfflineError, RejectedError, ServerError, SyncConfigError,
-                                  SyncError, SyncPermissionError, WrongPasswordError, describe)
+from services.sync.errors import (ConflictNotice, OfflineError, RejectedError, ServerError, SyncBusyError,
+                                  SyncConfigError, SyncError, SyncPermissionError, WrongPasswordError, describe)
 from services.sync.http import KintoHTTP
 from services.sync import store
 from services.sync.notices import dismiss_notice, list_notices, list_quarantine, restore_notice
@@ -47,9 +47,10 @@ _lock = threading.Lock()
 __all__ = ["sync_now", "list_conflicts", "resolve_conflict", "status", "BackgroundSyncer", "SyncSummary",
            "SyncOptions", "SyncError", "OfflineError", "ServerError", "WrongPasswordError", "SyncPermissionError",
            "RejectedError", "ConflictNotice", "SyncConfigError", "configured", "remember", "headline",
-           "list_notices", "restore_notice", "dismiss_notice", "list_quarantine", "CHANGE_LOG_KINDS"]
+           "list_notices", "restore_notice", "dismiss_notice", "list_quarantine", "CHANGE_LOG_KINDS",
+           "SyncBusyError", "check_reachable", "sync_when_free"]
 
-CHANGE_LOG_KINDS = ("audit",)    # not records: counted apart as pending_change_log
+CHANGE_LOG_KINDS = outbox.CHANGE_LOG_KINDS    # not records: counted apart as pending_change_log
 
 
 def configured() -> tuple[str | None, str | None]:
@@ -80,7 +81,7 @@ def sync_now(server_url: str | None = None, user: str | None = None, password: s
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         raise WrongPasswordError.make("sync.error.password_too_long")
     if not _lock.acquire(blocking=False):
-        raise SyncConfigError.make("sync.error.busy")
+        raise SyncBusyError.make()
     options = options or SyncOptions()
     known = settings.get(SERVER_INFO_KEY) or {}
     http = KintoHTTP(server_url, (user, password), timeout=options.timeout, attempts=options.attempts,
@@ -127,3 +128,36 @@ def headline(summary: SyncSummary, lang: str = "vi") -> str:
     return t("sync.summary", lang, sent=summary.sent, received=summary.received, merged=summary.merged,
              conflicts=summary.conflicts, bytes_sent=summary.bytes_sent, bytes_received=summary.bytes_received,
              per_record=summary.bytes_per_record)
+
+
+def check_reachable(server_url: str, timeout=(5, 15)) -> None:
+    """Fail fast with OfflineError when the server cannot be reached at all (the app's "Đồng bộ ngay" asks this
+    before a run, instead of waiting through the engine's retries). Anything other than no connection is left
+    for sync_now to classify."""
+    import requests
+    from services.sync.http import TRANSIENT_ERRORS, _is_loopback
+    base = server_url.rstrip("/")
+    try:
+        with requests.Session() as session:
+            if _is_loopback(base):
+                session.trust_env = False
+            session.get(base + "/__heartbeat__", timeout=timeout)
+    except TRANSIENT_ERRORS as exc:
+        raise OfflineError.make(type(exc).__name__, original=exc) from None
+    except requests.RequestException:
+        pass
+
+
+def sync_when_free(server_url, user, password, progress=None, *, wait: float = 60.0, options=None) -> SyncSummary:
+    """check_reachable, then sync_now, waiting up to `wait` seconds while another run (the background syncer)
+    holds the sync lock."""
+    import time
+    check_reachable(server_url)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return sync_now(server_url, user, password, progress=progress, options=options)
+        except SyncBusyError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)

@@ -61,6 +61,23 @@ from services.sync.routing import Router
 
 log = logging.getLogger(__name__)
 
+
+def _integrity_errors() -> tuple:
+    """peewee's IntegrityError, and the driver's own (models/fastsql runs executemany on the raw cursor, so
+    sqlite3's or SQLCipher's class comes through unwrapped)."""
+    import sqlite3
+    found = [IntegrityError, sqlite3.IntegrityError]
+    for name in ("sqlcipher3", "sqlcipher3.dbapi2", "pysqlcipher3.dbapi2"):
+        try:
+            mod = __import__(name, fromlist=["IntegrityError"])
+            found.append(mod.IntegrityError)
+        except (ImportError, AttributeError):
+            pass
+    return tuple(found)
+
+
+INTEGRITY_ERRORS = _integrity_errors()
+
 KIND_ORDER = [m.KIND for m in SYNCED_MODELS]
 READER_ROLES = {"centre_staff", "supervisor", "admin"}
 
@@ -337,7 +354,7 @@ class SyncEngine:
         try:
             with database.atomic():
                 return self._apply_plain(kind, bucket, plain)
-        except (IntegrityError, ValueError, TypeError, KeyError) as exc:
+        except INTEGRITY_ERRORS + (ValueError, TypeError, KeyError) as exc:
             log.info("pulled %s page: %r; storing its records one by one", kind, exc)
         return sum(self._guarded(kind, bucket, rec, kept_aside, lambda rec=rec: self._apply_plain(kind, bucket, [rec]))
                    for rec in plain)
@@ -349,7 +366,7 @@ class SyncEngine:
             try:
                 with database.atomic():
                     return int(write())
-            except IntegrityError as exc:
+            except INTEGRITY_ERRORS as exc:
                 if attempt == 0 and self._renumber_local(kind, rec):
                     continue
                 reason = f"{type(exc).__name__}: {exc}"

@@ -97,3 +97,12 @@ class SyncConfigError(UsageError, SyncError):
 def describe(err: AppError) -> dict:
     """JSON-able form kept in settings (last_error) and in SyncSummary.errors."""
     return {"category": getattr(err, "category", "error"), "vi": err.message("vi"), "en": err.message("en")}
+
+
+class SyncBusyError(SyncConfigError):
+    """Another sync of this data folder is running (the caller may wait and try again)."""
+    category = "busy"
+
+    @classmethod
+    def make(cls, key: str = "sync.error.busy"):
+        return _msg(cls, key)

@@ -80,7 +80,7 @@ class DashboardState:
         self.cards = cards
         self.today = today
         self._load_charts(today)
-        self.unsynced = outbox.pending_total()
+        self.unsynced = outbox.pending_records_total()    # records; change-log entries apart
         ok = settings.get("last_sync_ok")
         self.last_sync = _when(ok) if ok else ""
         self.loaded_revision = self._app.revision
