@@ -15,6 +15,7 @@ The password is kept in memory for the session only (never written to disk); a l
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import flet as ft
 
@@ -27,6 +28,7 @@ from ui.state.runtime import in_worker, optional
 SHOWN_KINDS = ("legal-aid", "mediation", "mediation-session", "dissemination", "person", "mediation-team",
                "assessment", "officer")
 REASONS = ("offline", "auth", "permission", "server", "config", "rejected")
+log = logging.getLogger(__name__)
 BACKGROUND_INTERVAL = 300       # seconds between background syncs
 BUSY_WAIT = 60                  # a manual sync waits this long for a background run to finish
 
@@ -200,8 +202,10 @@ class SyncState:
             settings.put("sync.last_error", {"category": getattr(exc, "category", "error"), "vi": exc.message("vi"),
                                              "en": exc.message("en"), "at": utc_now().isoformat()})
             self._app.say(self.last_error)
-        except Exception as exc:   # noqa: BLE001 — shown to the user, never a crash of the window
-            self.last_error, self.last_error_detail = self._app.t("sync.reason.error"), str(exc)
+        except Exception:   # noqa: BLE001 — never a crash of the window, never a raw message to the officer
+            log.exception("sync failed")
+            self._app.ensure_open()        # the database may be closed (this session locked): ask the passphrase
+            self.last_error, self.last_error_detail = self._app.t("sync.reason.error"), ""
             self._app.say(self.last_error)
         else:
             self._password = password
@@ -211,7 +215,8 @@ class SyncState:
         finally:
             self.running, self.progress, self.progress_text = False, None, ""
             self._app.changed()
-            self.load(keep_error=True)      # this run's reason, also when it failed before reaching the server
+            if not self._app.locked:
+                self.load(keep_error=True)  # this run's reason, also when it failed before reaching the server
 
     def _took(self, summary) -> None:
         """A finished run: a run with errors is "partly failed", said first, and is no success (issue 16 §2)."""
