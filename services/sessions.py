@@ -20,30 +20,48 @@ import threading
 from pathlib import Path
 
 _guard = threading.Lock()
-_unlocked: set[str] = set()
+_unlocked: dict[str, str] = {}     # session key -> the data folder it was unlocked on
+
+
+def _current():
+    from services import app
+    try:
+        return app.current()
+    except RuntimeError:
+        return None
+
+
+def _folder(ctx) -> str | None:
+    return str(Path(ctx.data_dir).resolve()) if ctx is not None else None
+
+
+def _live() -> set[str]:
+    """Sessions unlocked on the data folder that is open now (one of another folder holds nothing)."""
+    here = _folder(_current())
+    return {k for k, folder in _unlocked.items() if here is not None and folder == here}
 
 
 def opened(key: str) -> None:
     with _guard:
-        _unlocked.add(key)
+        _unlocked[key] = _folder(_current())
 
 
 def unlocked_count() -> int:
     with _guard:
-        return len(_unlocked)
+        return len(_live())
 
 
 def is_unlocked(key: str) -> bool:
     with _guard:
-        return key in _unlocked
+        return key in _live()
 
 
 def lock(key: str) -> bool:
     """Lock one session. Closes the database only when no other session is unlocked; returns whether it did."""
     from services import security
     with _guard:
-        _unlocked.discard(key)
-        if _unlocked:
+        _unlocked.pop(key, None)
+        if _live():
             return False
         security.lock()
         return True
@@ -54,7 +72,7 @@ def end(key: str, encrypted: bool = True) -> bool:
     if encrypted:
         return lock(key)
     with _guard:
-        _unlocked.discard(key)
+        _unlocked.pop(key, None)
     return False
 
 
@@ -75,7 +93,7 @@ def unlock(key: str, data_dir=None, passphrase: str | None = None, recovery_key:
     from services import app, security
     from services.security import vault
     with _guard:
-        others = bool(_unlocked - {key})
+        others = bool(_live() - {key})
     ctx = _open_context(data_dir) if others else None
     if ctx is not None:
         path = app.resolve_data_dir(str(data_dir) if data_dir else None)
