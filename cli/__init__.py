@@ -42,6 +42,7 @@ COMMANDS = {
     "assess-points": ("cli.assessment", "show or write a framework's points / indicator table"),
     "sync": ("cli.sync", "sync with the server / đồng bộ với máy chủ; sync status"),
     "conflicts": ("cli.sync", "sync conflicts / xung đột đồng bộ"),
+    "notices": ("cli.sync", "sync notices: deleted edits to restore, renumbered cases, records kept aside"),
     "backup": ("cli.security", "back up the database (encrypted like the database)"),
     "restore": ("cli.security", "restore a backup after checking it (PRAGMA integrity_check)"),
     "transfer": ("cli.security", "device-to-device transfer by file (USB)"),

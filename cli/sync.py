@@ -4,6 +4,8 @@
     python main.py sync status --json                             # pending per kind, change log, last success/error
     python main.py conflicts [--json]                             # open conflicts
     python main.py conflicts resolve ID --choice local|remote|value [--value JSON]
+    python main.py notices [--json]                               # deleted edits, renumbered records, kept aside
+    python main.py notices restore ID | notices dismiss ID
 
 The password is read from PLCS_SYNC_PASSWORD, else prompted only when stdin is a terminal; with neither the
 command fails at once with exit 4. Progress goes to stderr, JSON to stdout. Exit codes: 0 done (conflicts
@@ -44,6 +46,17 @@ def register(sub, report_sub, common=None):
     r.add_argument("--value", help="the value to keep, as JSON (with --choice value)")
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=run_resolve)
+
+    n = sub.add_parser("notices", parents=parents, help="sync notices (deleted edits, renumbering, records kept "
+                                                         "aside) / thông báo đồng bộ")
+    n.add_argument("--json", action="store_true")
+    n.set_defaults(handler=run_notices, notices_command=None)
+    nsub = n.add_subparsers(dest="notices_command", metavar="ACTION")
+    for action in ("restore", "dismiss"):
+        a = nsub.add_parser(action, parents=parents, help=f"{action} one notice's record / notice")
+        a.add_argument("notice_id", type=int)
+        a.add_argument("--json", action="store_true")
+        a.set_defaults(handler=run_notices)
 
 
 def _lang() -> str:
@@ -105,15 +118,25 @@ def run_sync(args) -> int:
         progress.close()
     lang = _lang()
     d = summary.as_dict()
-    sys.stderr.write(t("sync.summary", lang, sent=summary.sent, received=summary.received, merged=summary.merged,
-                       conflicts=summary.conflicts, bytes_sent=summary.bytes_sent,
-                       bytes_received=summary.bytes_received, per_record=summary.bytes_per_record) + "\n")
-    if summary.open_conflicts:
-        sys.stderr.write(t("sync.error.conflict", lang, n=summary.open_conflicts) + "\n")
-    if summary.errors:
+    d["complete"] = summary.complete
+    # The first line says whether the run is done (issue 16 §2): never "Đồng bộ xong" before error lines.
+    sys.stderr.write(sync.headline(summary, lang) + "\n")
+    if not summary.complete:
         sys.stderr.write(t("sync.summary.errors", lang, n=len(summary.errors)) + "\n")
         for e in summary.errors:
             sys.stderr.write(f"  - {e.get(lang) or e.get('vi')}\n")
+        sys.stderr.write(t("sync.summary.partial_counts", lang, sent=summary.sent, received=summary.received,
+                           merged=summary.merged, conflicts=summary.conflicts, bytes_sent=summary.bytes_sent,
+                           bytes_received=summary.bytes_received) + "\n")
+    if summary.open_conflicts:
+        sys.stderr.write(t("sync.error.conflict", lang, n=summary.open_conflicts) + "\n")
+    if summary.quarantined:
+        sys.stderr.write(t("sync.summary.quarantined", lang, n=len(summary.quarantined)) + "\n")
+        for q in summary.quarantined:
+            sys.stderr.write("  - " + t("sync.summary.quarantined_line", lang, kind=q["kind"], id=q["id"],
+                                        reason=q["reason"]) + "\n")
+    for n in sync.list_notices():
+        sys.stderr.write(f"  ! {n['text'][lang] if lang in n['text'] else n['text']['vi']}\n")
     if args.json:
         from cli import emit_json
         emit_json(d)
@@ -181,4 +204,26 @@ def run_resolve(args) -> int:
         emit_json(result)
     else:
         sys.stderr.write(t("sync.conflict.resolved", _lang(), id=args.conflict_id) + "\n")
+    return 0
+
+
+def run_notices(args) -> int:
+    from services import sync
+    open_context(args)
+    action = getattr(args, "notices_command", None)
+    if action == "restore":
+        result = sync.restore_notice(args.notice_id)
+    elif action == "dismiss":
+        result = sync.dismiss_notice(args.notice_id)
+    else:
+        result = {"notices": sync.list_notices(), "quarantined": sync.list_quarantine()}
+    if args.json:
+        from cli import emit_json
+        emit_json(result)
+    elif action is None:
+        lang = _lang()
+        for n in result["notices"]:
+            print(f"#{n['notice_id']}  {n['text'].get(lang) or n['text']['vi']}")
+        for q in result["quarantined"]:
+            print(f"q{q['quarantine_id']}  {q['kind']} {q['id']}: {q['reason']}")
     return 0

@@ -6,11 +6,12 @@ every record (the base of three-way merges) and the conflicts waiting for a pers
     SyncConflict.select().where(SyncConflict.resolved == False)                 # open conflicts
 
 Timestamps here are Kinto's server timestamps (milliseconds, monotonic per collection), never device clocks.
-Tables are created by models/migrations/0003_sync_state.py.
+Tables are created by models/migrations/0003_sync_state.py and 0007_sync_quarantine_notices.py (quarantine,
+notices).
 """
 from __future__ import annotations
 
-from peewee import AutoField, BigIntegerField, BooleanField, CharField, DateTimeField
+from peewee import AutoField, BigIntegerField, BooleanField, CharField, DateTimeField, TextField
 from playhouse.sqlite_ext import JSONField
 
 from models.base import BaseModel
@@ -62,3 +63,35 @@ class SyncConflict(BaseModel):
     resolution = CharField(default="")         # local | remote | value
     created_at = DateTimeField(default=utc_now)
     resolved_at = DateTimeField(null=True)
+
+
+class SyncQuarantine(BaseModel):
+    """A pulled server version this device could not store (fails local validation or a unique constraint):
+    kept aside with the reason and the raw document; the rest of the pull goes on (issue 14 §2). `released`
+    once a later version of the record was stored."""
+    id = AutoField()
+    kind = CharField()
+    record_id = CharField(max_length=64)
+    bucket = CharField()
+    last_modified = BigIntegerField()
+    reason = TextField()
+    raw = JSONField(null=True)
+    created_at = DateTimeField(default=utc_now)
+    released = BooleanField(default=False, index=True)
+
+    class Meta:
+        indexes = ((("kind", "record_id", "last_modified"), True),)
+
+
+class SyncNotice(BaseModel):
+    """Something a sync did to this device's work that the officer must hear about: "deleted_edit" (a colleague
+    deleted a record whose last version is this device's edit; detail["document"] can restore it),
+    "renumbered" (a local record took a new number because a pulled one had the same; detail old/new)."""
+    id = AutoField()
+    kind = CharField()
+    record_id = CharField(max_length=64, index=True)
+    notice = CharField()
+    detail = JSONField(null=True)
+    created_at = DateTimeField(default=utc_now)
+    dismissed = BooleanField(default=False, index=True)
+    dismissed_at = DateTimeField(null=True)

@@ -23,6 +23,14 @@ def pending_total() -> int:
     return Outbox.select().count()
 
 
+CHANGE_LOG_KINDS = ("audit",)    # change-log entries: not records; counted apart (issue 16 §2)
+
+
+def pending_records_total() -> int:
+    """Records waiting to be sent, change-log (audit) entries left out."""
+    return Outbox.select().where(Outbox.kind.not_in(CHANGE_LOG_KINDS)).count()
+
+
 def pending_ids(kind: str, limit: int | None = None) -> list[str]:
     q = Outbox.select(Outbox.record_id).where(Outbox.kind == kind).order_by(Outbox.queued_at)
     if limit:

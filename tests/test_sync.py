@@ -21,6 +21,7 @@ from services import sync
 from services.sync import SyncOptions
 from services.sync.documents import local_document
 from services.sync.merge import merge3
+from tests.cut_proxy import CutProxy
 
 FAST = SyncOptions(page_size=50, attempts=4, backoff=0.05, max_backoff=0.3)
 
@@ -81,100 +82,6 @@ def new_person(name, **extra):
 
 def edit(kind, rid, **values):
     return records.save(kind, values, record_id=rid)
-
-
-class CutProxy:
-    """A local TCP proxy to Kinto that, once armed, cuts the connection abruptly after N more bytes in one
-    direction ("up" = requests, "down" = responses): a connection lost in the middle of a batch."""
-
-    def __init__(self, target_port: int):
-        self.target = ("127.0.0.1", target_port)
-        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(16)
-        self.port = self.listener.getsockname()[1]
-        self.armed = None           # (direction, remaining bytes)
-        self.cuts = 0
-        self.lock = threading.Lock()
-        self.conns = []
-        self.closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}/v1"
-
-    def arm(self, direction: str, after: int):
-        with self.lock:
-            self.armed = [direction, after]
-
-    def _accept(self):
-        while not self.closed:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(self.target)
-            except OSError:
-                client.close()
-                continue
-            pair = (client, upstream)
-            self.conns.append(pair)
-            threading.Thread(target=self._pump, args=(client, upstream, "up", pair), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, "down", pair), daemon=True).start()
-
-    def _cut(self, pair):
-        for s in pair:
-            try:
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-                s.shutdown(socket.SHUT_RDWR)      # wakes the other pump thread blocked in recv()
-            except OSError:
-                pass
-            try:
-                s.close()
-            except OSError:
-                pass
-
-    def _pump(self, src, dst, direction, pair):
-        while True:
-            try:
-                data = src.recv(65536)
-            except OSError:
-                data = b""
-            if not data:
-                for s in pair:
-                    try:
-                        s.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
-                return
-            with self.lock:
-                cut_at = None
-                if self.armed and self.armed[0] == direction:
-                    if len(data) >= self.armed[1]:
-                        cut_at = self.armed[1]
-                        self.armed = None
-                        self.cuts += 1
-                    else:
-                        self.armed[1] -= len(data)
-            try:
-                if cut_at is not None:
-                    if cut_at:
-                        dst.sendall(data[:cut_at])
-                    self._cut(pair)
-                    return
-                dst.sendall(data)
-            except OSError:
-                self._cut(pair)
-                return
-
-    def close(self):
-        self.closed = True
-        self.listener.close()
-        for pair in self.conns:
-            self._cut(pair)
 
 
 def assert_converged(*clients, kinds=("person", "audit")):
@@ -371,7 +278,10 @@ def test_edit_against_remote_delete_is_a_conflict_not_a_resurrection(clients, ki
     assert snap[("person", pid)][0] is False and snap[("person", pid)][1]["notes"] == "B vẫn sửa"
 
 
-def test_local_delete_against_remote_edit_keeps_the_delete(clients, kinto_bucket):
+def test_delete_from_an_older_copy_is_held_as_a_conflict_then_the_editor_is_told(clients, kinto_bucket):
+    """Issue 16 §4: B deletes from a copy older than A's synced edit. The delete is a conflict on B's side,
+    showing A's edit, before it reaches the server; A's record is untouched. When B deletes anyway, A's next
+    sync reports it (a notice in the summary and the list) and A can restore the record."""
     a, b = clients(2)
     a.use(); pid = new_person("Sùng A Lử", notes="gốc").id
     a.sync(); b.sync()
@@ -379,41 +289,91 @@ def test_local_delete_against_remote_edit_keeps_the_delete(clients, kinto_bucket
     b.use(); records.delete("person", pid)
     a.sync()
     s = b.sync()
-    assert s.conflicts == 1
+    assert s.conflicts == 1 and s.errors == []
     b.use()
     [c] = sync.list_conflicts()
     assert (c["field"], c["local"], c["remote"]) == ("deleted", True, False)
     assert c["document"]["notes"] == "A sửa trước"
-    a.sync()
+    assert records.get("person", pid).notes == "A sửa trước"          # B sees the newer edit, not deleted
+    assert pid in {r["id"] for r in server_records(kinto_bucket)}      # the delete never reached the server
+    s = a.sync()
+    assert s.notices == []
     snap = assert_converged(a, b)
-    assert ("person", pid) not in snap
+    assert snap[("person", pid)][1]["notes"] == "A sửa trước"
+    # B decides to delete after all: A is told on the next sync and can restore it
+    b.use(); sync.resolve_conflict(c["conflict_id"], "local")
+    b.sync()
     assert pid not in {r["id"] for r in server_records(kinto_bucket)}
+    s = a.sync()
+    assert [(n["notice"], n["id"]) for n in s.notices] == [("deleted_edit", pid)]
+    a.use()
+    [n] = sync.list_notices()
+    assert n["notice"] == "deleted_edit" and n["detail"]["document"]["notes"] == "A sửa trước"
+    assert "xoá" in n["text"]["vi"]
+    assert records.get("person", pid, include_deleted=True).deleted is True
+    sync.restore_notice(n["notice_id"])
+    assert sync.list_notices() == []
+    a.sync(); b.sync()
+    snap = assert_converged(a, b, kinds=("person",))
+    assert snap[("person", pid)][1]["notes"] == "A sửa trước"
+
+
+def test_delete_from_an_up_to_date_copy_goes_through(clients, kinto_bucket):
+    """The other order of §4's README: B deletes from the newest copy: no conflict, deleted everywhere."""
+    a, b = clients(2)
+    a.use(); pid = new_person("Lò Văn Bảy", notes="gốc").id
+    a.sync(); b.sync()
+    b.use(); records.delete("person", pid)
+    s = b.sync()
+    assert s.conflicts == 0 and s.errors == []
+    a.sync()
+    assert ("person", pid) not in assert_converged(a, b)
 
 
 # --- interruptions ------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("direction,after", [("up", 3000), ("down", 6000)])
+# Every way a link can break a message (issue 16 §1): where the cut falls, with or without garbage bytes.
+CUTS = [("down", "bytes", 6000, False), ("up", "bytes", 800, False),
+        ("down", "status", 5, False), ("down", "headers", 0, False), ("down", "body", 0, False),
+        ("down", "status", 0, True), ("down", "headers", 0, True), ("down", "body", 0, True),
+        ("up", "status", 5, False), ("up", "headers", 0, False), ("up", "body", 0, False),
+        ("up", "body", 0, True)]
+STRESS_RUNS = int(os.environ.get("PLCS_CUT_RUNS", "50"))
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial-push", "parallel-push"])
 def test_connection_cut_mid_batch_resumes_without_loss_or_duplicates(clients, kinto_bucket, kinto_server,
-                                                                      direction, after):
+                                                                      parallel):
+    """50 syncs in a row (PLCS_CUT_RUNS), each with its first push batch cut: in the status line, the headers,
+    the body, with garbage bytes, on the request or the response. Every run ends without error, nothing lost,
+    nothing twice; the other device converges. The parallel variant has several push batches on the wire."""
     a, b = clients(2)
+    options = SyncOptions(page_size=50, attempts=6, backoff=0.02, max_backoff=0.2,
+                          push_parallel=3 if parallel else 1, pipeline_min_rtt=0.0)
     proxy = CutProxy(kinto_server.port)
+    made: list[str] = []
     try:
-        a.use()
-        ids = [new_person(f"Người {i}", notes="x" * 40).id for i in range(60)]
+        for run in range(STRESS_RUNS):
+            direction, where, after, garbage = CUTS[run % len(CUTS)]
+            if run >= len(CUTS):
+                after = min(after, 400)      # later rounds push 12 records, not 60: smaller batches
+            a.use()
+            made += [new_person(f"Người {run}-{i}", notes="x" * 40).id for i in range(12 if run else 60)]
 
-        def progress(phase, done, total):
-            if phase == "push" and done == 0 and proxy.cuts == 0 and proxy.armed is None:
-                proxy.arm(direction, after)          # cut inside the first push batch
+            def progress(phase, done, total):
+                if phase == "push" and done == 0 and proxy.cuts == run and proxy.armed is None:
+                    proxy.arm(direction, after, where=where, garbage=garbage)   # inside the first push batch
 
-        s = a.sync(url=proxy.url, progress=progress)
-        assert proxy.cuts == 1
-        assert s.errors == []
-        if direction == "down":
-            assert s.rounds >= 2       # the batch had landed; its re-send got 412 and the next pull matched it
-        a.use()
-        assert outbox.pending_total() == 0
-        on_server = assert_server_matches(kinto_bucket, a)
-        assert {r["id"] for r in on_server} == set(ids)
-        assert len(server_records(kinto_bucket, "audit_entries")) == 60
+            label = f"run {run}: {direction} {where} {after} garbage={garbage}"
+            s = a.sync(url=proxy.url, progress=progress, options=options)
+            assert proxy.cuts == run + 1, label
+            assert s.errors == [], label
+            if direction == "down" and where == "body":
+                assert s.rounds >= 2, label   # the batch had landed; its re-send got 412 and a pull matched it
+            a.use()
+            assert outbox.pending_total() == 0, label
+            on_server = assert_server_matches(kinto_bucket, a)
+            assert {r["id"] for r in on_server} == set(made), label
+        assert len(server_records(kinto_bucket, "audit_entries")) == len(made)
         b.sync()
         assert_converged(a, b)
     finally:
@@ -880,3 +840,145 @@ def test_apply_remote_many_equals_apply_remote_per_record():
     assert bulk == per_record
     assert any("lo thi mai anh" in (s[-1] or "") for s in bulk["search"])       # the update reached the index
     assert ("90001", "Bản Nà 0", "ban na 0") in bulk["villages"]
+
+
+# --- passwords with Vietnamese letters (issue 16 §3) ---------------------------------------------------------------
+def test_password_with_vietnamese_letters_right_and_wrong(tmp_path, kinto_bucket, kinto_server, capsys,
+                                                          monkeypatch):
+    """Basic credentials go out as UTF-8 (RFC 7617 charset="UTF-8"), in the engine and so in the CLI and the
+    app; a wrong password with diacritics is exit 4, not an internal error."""
+    from tests.kinto_server import Account
+    account = Account(f"t{kinto_bucket.province[1:]}-vn-{os.urandom(3).hex()}", "mật-khẩu-cán-bộ-2026")
+    admin = kinto_server.admin_client()
+    admin.ensure_account(*account)
+    admin.assign_officer(account.user, [kinto_bucket.commune], province=kinto_bucket.province)
+    c = Client(tmp_path / "dev", kinto_bucket, account=account)
+    pid = new_person("Người mật khẩu có dấu").id
+    s = c.sync()
+    assert s.errors == [] and s.sent == 2
+    assert pid in {r["id"] for r in server_records(kinto_bucket)}
+    from cli import run
+    monkeypatch.setattr("sys.stdin", open(os.devnull))
+    monkeypatch.setenv("PLCS_SYNC_PASSWORD", "mật-khẩu-cán-bộ-2026")
+    assert run(["sync", "--no-progress", "--server", kinto_bucket.url, "--user", account.user,
+                "--data-dir", str(c.path)]) == 0
+    monkeypatch.setenv("PLCS_SYNC_PASSWORD", "mật-khẩu-sai-đấy")
+    assert run(["sync", "--no-progress", "--data-dir", str(c.path)]) == 4
+    err = capsys.readouterr().err
+    assert "Internal error" not in err and "UnicodeEncodeError" not in err
+    c.use()
+    with pytest.raises(sync.WrongPasswordError):
+        sync.sync_now(kinto_bucket.url, account.user, "Mật-khẩu-cán-bộ-2026", options=FAST)
+
+
+# --- partial failure, quarantine, renumbering (issue 16 §2, issue 14 §2) --------------------------------------------
+def _insert_on_server(kinto_server, bucket: str, collection: str, docs: list[dict]) -> None:
+    """Records written straight into Kinto's PostgreSQL storage: what a buggy or hostile client (or an older
+    server without schemas) may have left there, whatever the server's JSON schemas say today."""
+    import psycopg2
+    from psycopg2.extras import Json
+    with psycopg2.connect(kinto_server.database_url) as conn, conn.cursor() as cur:
+        for doc in docs:
+            cur.execute("INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted) "
+                        "VALUES (%s, %s, 'record', NULL, %s, FALSE)",
+                        (doc["id"], f"/buckets/{bucket}/collections/{collection}", Json(doc)))
+    conn.close()
+
+
+def test_partly_failed_run_says_so_first_and_is_no_success(tmp_path, kinto_bucket_factory, capsys, monkeypatch):
+    """A refused read is said in words ("không có quyền đọc dữ liệu xã …"), the CLI's first line is "Đồng bộ
+    chưa xong", "last success" stays at the last run without errors, and "unsent" counts records while
+    change-log entries are counted apart."""
+    site = kinto_bucket_factory(communes=2, officers=1)
+    mine, other = site.communes
+    c = Client(tmp_path / "dev", site, account=site.officers[mine][0], communes=[mine])
+    new_person("Người xã mình")
+    st = sync.status()
+    assert st["pending"] == {"person": 1} and st["pending_total"] == 1 and st["pending_change_log"] == 1
+    s = c.sync()
+    assert s.complete
+    c.use()
+    first_success = sync.status()["last_success"]
+    assert first_success
+    c.profile["communes"] = [mine, other]                     # claims a commune the server never assigned
+    c.use()
+    new_person("Người thứ hai")
+    s = c.sync()
+    assert not s.complete
+    read = [e for e in s.errors if e.get("scope") == "read"]
+    assert read and f"không có quyền đọc dữ liệu xã {other}" in read[0]["vi"]
+    assert "chưa gửi" not in read[0]["vi"]
+    assert sync.headline(s, "vi").startswith("Đồng bộ chưa xong")
+    c.use()
+    st = sync.status()
+    assert st["last_success"] == first_success and st["last_error"]["category"] == "permission"
+    from cli import run
+    monkeypatch.setattr("sys.stdin", open(os.devnull))
+    monkeypatch.setenv("PLCS_SYNC_PASSWORD", site.officers[mine][0].password)
+    capsys.readouterr()
+    assert run(["sync", "--no-progress", "--json", "--data-dir", str(c.path)]) == 4
+    out = capsys.readouterr()
+    lines = out.err.strip().splitlines()
+    assert lines[0].startswith("Đồng bộ chưa xong") and "không có quyền đọc dữ liệu xã" in lines[0]
+    assert not any(line.startswith("Đồng bộ xong") for line in lines)
+    assert json.loads(out.out)["complete"] is False
+    c.use()
+    assert sync.status()["last_success"] == first_success
+
+
+def _case(commune: str, content: str):
+    import datetime as dt
+    return records.save("legal-aid", {"received_date": dt.date(2026, 11, 2), "commune_code": commune,
+                                      "requester": {"full_name": "Người yêu cầu"}, "beneficiary_category": "2", "legal_field": "dat_dai",
+                                      "aid_form": "tu_van", "request_content": content}, _validated=True)
+
+
+def test_pulled_records_that_cannot_be_stored_are_quarantined_and_the_rest_completes(
+        tmp_path, kinto_bucket, kinto_server):
+    """Issue 14 §2: an impossible date, a non-digit CCCD, a 1 MB name, another commune's code: each kept aside
+    with its reason and raw document, listed in the summary and by list_quarantine(); a number that a local
+    record also holds: the local record is renumbered (a notice) and both are kept. The sync completes."""
+    import uuid
+    a, b = (Client(tmp_path / f"dev{i}", kinto_bucket, name=f"dev{i}") for i in range(2))
+    a.use()
+    case = _case(kinto_bucket.commune, "Việc của máy A")
+    a.sync()
+    [srv] = [r for r in server_records(kinto_bucket, "legal_aid_cases")]
+    b.use()
+    mine = _case(kinto_bucket.commune, "Việc riêng của máy B")
+    bucket = kinto_bucket.bucket
+    twin = {**srv, "id": str(uuid.uuid4()), "number": mine.number}          # same number as B's own case
+    bad_date = {**srv, "id": str(uuid.uuid4()), "number": "TG-X-1", "received_date": "2026-99-99"}
+    foreign = {**srv, "id": str(uuid.uuid4()), "number": "TG-X-2", "commune_code": "00001"}
+    for d in (twin, bad_date, foreign):
+        d.pop("last_modified", None)
+    _insert_on_server(kinto_server, bucket, "legal_aid_cases", [twin, bad_date, foreign])
+    _insert_on_server(kinto_server, bucket, "persons", [
+        {"id": str(uuid.uuid4()), "full_name": "CCCD sai", "id_number": "12ab"},
+        {"id": str(uuid.uuid4()), "full_name": "x" * 1_000_000},
+        {"id": str(uuid.uuid4()), "full_name": "Người tốt", "birth_year": 1980}])
+    s = b.sync()
+    assert s.errors == []
+    reasons = {q["id"]: q["reason"] for q in s.quarantined}
+    assert set(reasons) >= {bad_date["id"], foreign["id"]} and len(reasons) == 4
+    assert "received_date" in reasons[bad_date["id"]] and "commune_code" in reasons[foreign["id"]]
+    b.use()
+    q = sync.list_quarantine()
+    assert len(q) == 4 and all(item["raw"]["id"] == item["id"] for item in q)
+    assert sync.status()["quarantined"] == 4
+    from models.records import LegalAidCase
+    assert LegalAidCase.get_by_id(twin["id"]).number == mine.number            # the server's record as it is
+    renumbered = LegalAidCase.get_by_id(mine.id)
+    assert renumbered.number != mine.number
+    [n] = [n for n in s.notices if n["notice"] == "renumbered"]
+    assert (n["id"], n["old"], n["new"]) == (mine.id, mine.number, renumbered.number)
+    assert any(n["notice"] == "renumbered" and mine.number in n["text"]["vi"] for n in sync.list_notices())
+    assert Person.select().where(Person.full_name == "Người tốt").exists()
+    assert outbox.pending_total() == 0                                          # the new number was sent
+    on_server = {r["id"]: r for r in server_records(kinto_bucket, "legal_aid_cases")}
+    assert on_server[mine.id]["number"] == renumbered.number
+    s2 = b.sync()                               # nothing new: nothing kept aside twice, nothing lost
+    assert s2.errors == [] and s2.quarantined == []
+    b.use()
+    assert len(sync.list_quarantine()) == 4
+    a.use(); assert records.get("legal-aid", case.id).number == srv["number"]

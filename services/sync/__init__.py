@@ -4,9 +4,13 @@
     summary = sync.sync_now("https://sync.example.vn/v1", "officer-a", password, progress=cb)
     summary.sent, summary.received, summary.merged, summary.conflicts, summary.bytes_per_record
     sync.list_conflicts();  sync.resolve_conflict(3, "local")
-    sync.status()  -> {"pending": {"legal-aid": 2, …}, "pending_total": 2, "open_conflicts": 1,
-                       "last_success": "2026-11-25T10:00:00", "last_error": None | {"category", "vi", "en", "at"},
-                       "server_url": …, "user": …}
+    sync.status()  -> {"pending": {"legal-aid": 2, …}, "pending_total": 2,     # records, change log apart
+                       "pending_change_log": 19,                            # audit entries waiting
+                       "open_conflicts": 1, "quarantined": 0, "notices": 0,
+                       "last_success": "2026-11-25T10:00:00",               # only runs without errors
+                       "last_error": None | {"category", "vi", "en", "at"}, "server_url": …, "user": …}
+    sync.headline(summary, "vi")   # "Đồng bộ chưa xong: 1 lỗi. …" first when anything failed, else "Đồng bộ xong: …"
+    sync.list_notices(); sync.restore_notice(3); sync.dismiss_notice(3); sync.list_quarantine()
     syncer = sync.BackgroundSyncer(password_provider=lambda: pw, interval=300); syncer.start(); syncer.trigger()
 
 Package layout: http (requests session, retries, byte counts), documents (canonical/compact records),
@@ -27,10 +31,11 @@ from services.errors import AppError
 from services.sync.background import BackgroundSyncer
 from services.sync.conflicts import list_conflicts, resolve_conflict
 from services.sync.engine import SyncEngine, SyncOptions, SyncSummary
-from services.sync.errors import (ConflictNotice, OfflineError, RejectedError, ServerError, SyncConfigError,
-                                  SyncError, SyncPermissionError, WrongPasswordError, describe)
+from services.sync.errors import (ConflictNotice, OfflineError, RejectedError, ServerError, SyncBusyError,
+                                  SyncConfigError, SyncError, SyncPermissionError, WrongPasswordError, describe)
 from services.sync.http import KintoHTTP
 from services.sync import store
+from services.sync.notices import dismiss_notice, list_notices, list_quarantine, restore_notice
 
 SERVER_KEY, USER_KEY = "sync.server_url", "sync.user"
 LAST_SUCCESS_KEY, LAST_ERROR_KEY = "sync.last_success", "sync.last_error"
@@ -41,7 +46,11 @@ _lock = threading.Lock()
 
 __all__ = ["sync_now", "list_conflicts", "resolve_conflict", "status", "BackgroundSyncer", "SyncSummary",
            "SyncOptions", "SyncError", "OfflineError", "ServerError", "WrongPasswordError", "SyncPermissionError",
-           "RejectedError", "ConflictNotice", "SyncConfigError", "configured", "remember"]
+           "RejectedError", "ConflictNotice", "SyncConfigError", "configured", "remember", "headline",
+           "list_notices", "restore_notice", "dismiss_notice", "list_quarantine", "CHANGE_LOG_KINDS",
+           "SyncBusyError", "check_reachable", "sync_when_free"]
+
+CHANGE_LOG_KINDS = outbox.CHANGE_LOG_KINDS    # not records: counted apart as pending_change_log
 
 
 def configured() -> tuple[str | None, str | None]:
@@ -72,7 +81,7 @@ def sync_now(server_url: str | None = None, user: str | None = None, password: s
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         raise WrongPasswordError.make("sync.error.password_too_long")
     if not _lock.acquire(blocking=False):
-        raise SyncConfigError.make("sync.error.busy")
+        raise SyncBusyError.make()
     options = options or SyncOptions()
     known = settings.get(SERVER_INFO_KEY) or {}
     http = KintoHTTP(server_url, (user, password), timeout=options.timeout, attempts=options.attempts,
@@ -87,7 +96,8 @@ def sync_now(server_url: str | None = None, user: str | None = None, password: s
             raise
         remember(server_url, user)
         settings.put(SERVER_INFO_KEY, {"url": server_url, **http.remembered_info()})
-        settings.put(LAST_SUCCESS_KEY, summary.finished_at)
+        if summary.complete:             # "last success" means a run without any error (issue 16 §2)
+            settings.put(LAST_SUCCESS_KEY, summary.finished_at)
         settings.put(LAST_ERROR_KEY, {**summary.errors[0], "at": summary.finished_at} if summary.errors else None)
         return summary
     finally:
@@ -96,7 +106,58 @@ def sync_now(server_url: str | None = None, user: str | None = None, password: s
 
 
 def status() -> dict:
+    """What the sync screen, the overview and `sync status --json` show. "pending" counts records per kind;
+    audit (change-log) entries waiting are `pending_change_log`, never mixed into the records."""
     server_url, user = configured()
-    return {"pending": outbox.pending_counts(), "pending_total": outbox.pending_total(),
-            "open_conflicts": store.open_conflicts().count(), "last_success": settings.get(LAST_SUCCESS_KEY),
+    counts = outbox.pending_counts()
+    pending = {k: n for k, n in counts.items() if k not in CHANGE_LOG_KINDS}
+    return {"pending": pending, "pending_total": sum(pending.values()),
+            "pending_change_log": sum(n for k, n in counts.items() if k in CHANGE_LOG_KINDS),
+            "open_conflicts": store.open_conflicts().count(), "quarantined": store.open_quarantine().count(),
+            "notices": store.open_notices().count(), "last_success": settings.get(LAST_SUCCESS_KEY),
             "last_error": settings.get(LAST_ERROR_KEY), "server_url": server_url, "user": user}
+
+
+def headline(summary: SyncSummary, lang: str = "vi") -> str:
+    """The first words about a run: "Đồng bộ chưa xong: N lỗi. <first reason>" when anything failed (never
+    "xong" then), else "Đồng bộ xong: gửi …". The CLI prints it first; the sync screen shows it."""
+    from services.i18n import t
+    if not summary.complete:
+        first = summary.errors[0].get(lang) or summary.errors[0].get("vi") or ""
+        return t("sync.summary.partial", lang, n=len(summary.errors), first=first)
+    return t("sync.summary", lang, sent=summary.sent, received=summary.received, merged=summary.merged,
+             conflicts=summary.conflicts, bytes_sent=summary.bytes_sent, bytes_received=summary.bytes_received,
+             per_record=summary.bytes_per_record)
+
+
+def check_reachable(server_url: str, timeout=(5, 15)) -> None:
+    """Fail fast with OfflineError when the server cannot be reached at all (the app's "Đồng bộ ngay" asks this
+    before a run, instead of waiting through the engine's retries). Anything other than no connection is left
+    for sync_now to classify."""
+    import requests
+    from services.sync.http import TRANSIENT_ERRORS, _is_loopback
+    base = server_url.rstrip("/")
+    try:
+        with requests.Session() as session:
+            if _is_loopback(base):
+                session.trust_env = False
+            session.get(base + "/__heartbeat__", timeout=timeout)
+    except TRANSIENT_ERRORS as exc:
+        raise OfflineError.make(type(exc).__name__, original=exc) from None
+    except requests.RequestException:
+        pass
+
+
+def sync_when_free(server_url, user, password, progress=None, *, wait: float = 60.0, options=None) -> SyncSummary:
+    """check_reachable, then sync_now, waiting up to `wait` seconds while another run (the background syncer)
+    holds the sync lock."""
+    import time
+    check_reachable(server_url)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return sync_now(server_url, user, password, progress=progress, options=options)
+        except SyncBusyError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)

@@ -8,9 +8,13 @@
 
 Policy: while a conflict is open the record holds the REMOTE (server) value, so every device agrees; the local
 value is kept here. Resolving with "local"/"value" is an ordinary edit (audit entry, outbox) that the next sync
-sends. Delete conflicts (field "deleted"): the delete wins in the record; `document` keeps the edited version;
-restoring it ("local" for an edit that lost against a remote delete, "remote" for a remote edit that lost
-against a local delete) re-creates the record on the server.
+sends. Delete conflicts (field "deleted"):
+- an edit here against a delete on the server: the delete stands in the record; `document` keeps the edit;
+  "local" restores it (re-created on the server);
+- a delete here made from an older copy than the server's edit (issue 16 §4): the delete is held back, the
+  record keeps the newer edit (shown in `document`); "local" deletes it after all (the editor's device then gets
+  a notice that can restore it), "remote" keeps the edit. (Conflicts recorded by older versions, where the
+  delete had already won, still restore the edit with "remote".)
 """
 from __future__ import annotations
 
@@ -74,6 +78,16 @@ def _write_field(kind: str, record_id: str, key: str, value, actor) -> None:
 
 
 def _resolve_delete(c: SyncConflict, choice: str, value, actor) -> None:
+    model = MODEL_BY_KIND[c.kind]
+    current = model.get_or_none(model.id == c.record_id)
+    if c.local is True and current is not None and not current.deleted:
+        # my delete was held back (made from an older copy than the server's edit, issue 16 §4): the record
+        # holds the newer edit. "local" deletes it after all (the editor's device is told), anything else keeps it.
+        if choice == "local":
+            records.delete(c.kind, c.record_id, actor=actor)
+        elif choice == "value" and isinstance(value, dict):
+            records.save(c.kind, value, record_id=c.record_id, actor=actor)
+        return
     restore_doc = None
     if c.local is False and choice == "local":       # my edit lost against a remote delete: bring it back
         restore_doc = c.document
@@ -85,8 +99,6 @@ def _resolve_delete(c: SyncConflict, choice: str, value, actor) -> None:
             raise _err(UsageError, "sync.conflict.bad_choice", choice="value (JSON object)")
     if restore_doc is None:
         return                                        # the delete stands
-    model = MODEL_BY_KIND[c.kind]
-    current = model.get_or_none(model.id == c.record_id)
     last_modified = current.last_modified if current is not None else c.remote_last_modified
     records.apply_remote(c.kind, {**restore_doc, "id": c.record_id, "deleted": False}, last_modified=last_modified)
     audit.record(c.kind, c.record_id, "restore", {"deleted": [True, False]}, actor)

@@ -26,6 +26,13 @@ Guarantees (tested in tests/test_sync.py against a real Kinto + PostgreSQL):
   link several push batches are on the wire at once (SyncOptions.push_parallel).
 - Pull order is by kind (persons before cases before sessions), all buckets per kind, so foreign keys resolve;
   a reference to a record this account cannot read gets a deleted placeholder row (replaced if it arrives).
+- A pulled version this device cannot store (services/sync/checks.py, or a database constraint) never aborts the
+  run: it is quarantined with the reason and the raw document (store.quarantine, summary.quarantined) and the
+  page goes on; a later good version releases it. A pulled number that a local record already holds makes the
+  local record take the next number of the numbering service (an ordinary edit that syncs) and leaves a notice.
+- A local delete made from a copy older than the server's version is held back: the record takes the newer
+  edit and a "deleted" conflict shows it (resolve "local" deletes it after all). A pulled delete of a record
+  whose last edit was made on this device leaves a "deleted_edit" notice that can restore it.
 """
 from __future__ import annotations
 
@@ -40,11 +47,12 @@ from dataclasses import asdict, dataclass, field
 from peewee import DateField, ForeignKeyField, IntegrityError
 
 from models.db import database
-from models.records import MODEL_BY_COLLECTION, MODEL_BY_KIND, SYNCED_MODELS, Outbox
-from services import outbox, records
+from models.records import MODEL_BY_COLLECTION, MODEL_BY_KIND, SYNCED_MODELS, AuditEntry, Outbox
+from services import app, numbering, outbox, records
 from services.dates import utc_now
 from services.errors import AppError
-from services.sync import documents, store
+from services.kinds import NUMBER_PREFIX
+from services.sync import checks, documents, store
 from services.sync.errors import (OfflineError, RejectedError, ServerError, SyncConfigError, SyncPermissionError,
                                   describe)
 from services.sync.http import StaleServerInfo
@@ -52,6 +60,23 @@ from services.sync.merge import merge3
 from services.sync.routing import Router
 
 log = logging.getLogger(__name__)
+
+
+def _integrity_errors() -> tuple:
+    """peewee's IntegrityError, and the driver's own (models/fastsql runs executemany on the raw cursor, so
+    sqlite3's or SQLCipher's class comes through unwrapped)."""
+    import sqlite3
+    found = [IntegrityError, sqlite3.IntegrityError]
+    for name in ("sqlcipher3", "sqlcipher3.dbapi2", "pysqlcipher3.dbapi2"):
+        try:
+            mod = __import__(name, fromlist=["IntegrityError"])
+            found.append(mod.IntegrityError)
+        except (ImportError, AttributeError):
+            pass
+    return tuple(found)
+
+
+INTEGRITY_ERRORS = _integrity_errors()
 
 KIND_ORDER = [m.KIND for m in SYNCED_MODELS]
 READER_ROLES = {"centre_staff", "supervisor", "admin"}
@@ -66,11 +91,18 @@ class SyncSummary:
     bytes_sent: int = 0
     bytes_received: int = 0
     errors: list = field(default_factory=list)    # [{"category", "vi", "en", "kind"?, "id"?}]
+    quarantined: list = field(default_factory=list)   # [{"kind", "id", "bucket", "reason"}] kept aside this run
+    notices: list = field(default_factory=list)       # [{"notice", "kind", "id", …}] for the officer
     open_conflicts: int = 0
     requests: int = 0
     rounds: int = 0
     started_at: str = ""
     finished_at: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """False when anything failed (a refused read, a record the server refused, …): "partly failed"."""
+        return not self.errors
 
     @property
     def bytes_per_record(self) -> float:
@@ -119,6 +151,7 @@ class SyncEngine:
         self.forbidden: set[tuple[str, str]] = set()
         self._errors_seen: set[tuple] = set()
         self.latency: float | None = None      # fastest pull batch of this run (seconds): the link's round trip
+        self._quarantine_open = store.open_quarantine().exists()
 
     # --- entry -------------------------------------------------------------------------------------------------
     def run(self) -> SyncSummary:
@@ -266,7 +299,8 @@ class SyncEngine:
         if status == 401:
             from services.sync.errors import WrongPasswordError
             raise WrongPasswordError.make()
-        self._error(SyncPermissionError.make(f"{bucket}"), bucket=bucket)
+        self._error(SyncPermissionError.make_read(bucket[2:] if bucket.startswith("c-") else bucket),
+                    bucket=bucket, scope="read")
 
     @staticmethod
     def _records_path(bucket: str, coll: str) -> str:
@@ -280,8 +314,9 @@ class SyncEngine:
         if not page:
             return 0
         kind = MODEL_BY_COLLECTION[coll].KIND
-        ids = [r["id"] for r in page]
+        ids = [r.get("id") for r in page if isinstance(r, dict)]
         applied = 0
+        kept_aside: set = set()
         with database.atomic("IMMEDIATE"):
             read_time = utc_now()
             pending = set()
@@ -291,17 +326,108 @@ class SyncEngine:
             base_rows = store.bases(kind, ids)
             plain = []                     # no local change waiting: the server version is written as it is
             for rec in page:
+                reason = checks.problem(kind, rec, bucket)
+                if reason:
+                    self._quarantine(kind, bucket, rec, reason)
+                    kept_aside.add(rec.get("id"))
+                    continue
                 base = base_rows.get(rec["id"])
                 if base is not None and base.last_modified >= int(rec["last_modified"]):
                     continue               # this version (or a newer one) is already here
                 if rec["id"] in pending:
-                    applied += self._apply_one(kind, bucket, rec, base, True, read_time)
+                    applied += self._guarded(kind, bucket, rec, kept_aside, lambda rec=rec, base=base:
+                                             self._apply_one(kind, bucket, rec, base, True, read_time))
                 else:
                     plain.append(rec)
-            applied += self._apply_plain(kind, bucket, plain)
-            store.set_checkpoint(bucket, coll, max(r["last_modified"] for r in page))
+            applied += self._guarded_plain(kind, bucket, plain, kept_aside)
+            if self._quarantine_open:
+                store.release(kind, [i for i in ids if i not in kept_aside])
+            store.set_checkpoint(bucket, coll, max(int(r["last_modified"]) for r in page))
         self.summary.received += applied
         return applied
+
+    # --- records that cannot be stored ---------------------------------------------------------------------------
+    def _guarded_plain(self, kind: str, bucket: str, plain: list[dict], kept_aside: set) -> int:
+        """_apply_plain in a savepoint; when one record of the page breaks it, the page again one by one."""
+        if not plain:
+            return 0
+        try:
+            with database.atomic():
+                return self._apply_plain(kind, bucket, plain)
+        except INTEGRITY_ERRORS + (ValueError, TypeError, KeyError) as exc:
+            log.info("pulled %s page: %r; storing its records one by one", kind, exc)
+        return sum(self._guarded(kind, bucket, rec, kept_aside, lambda rec=rec: self._apply_plain(kind, bucket, [rec]))
+                   for rec in plain)
+
+    def _guarded(self, kind: str, bucket: str, rec: dict, kept_aside: set, write) -> int:
+        """Run write() in a savepoint. A duplicate number: renumber the local record and try once more; any
+        other failure: quarantine this version (the pull goes on)."""
+        for attempt in range(2):
+            try:
+                with database.atomic():
+                    return int(write())
+            except INTEGRITY_ERRORS as exc:
+                if attempt == 0 and self._renumber_local(kind, rec):
+                    continue
+                reason = f"{type(exc).__name__}: {exc}"
+            except (ValueError, TypeError, KeyError) as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+            self._quarantine(kind, bucket, rec, reason)
+            kept_aside.add(rec.get("id"))
+            return 0
+        return 0
+
+    def _quarantine(self, kind: str, bucket: str, rec, reason: str) -> None:
+        rid = rec.get("id") if isinstance(rec, dict) else None
+        ts = rec.get("last_modified") if isinstance(rec, dict) else None
+        log.warning("pulled %s %s kept aside: %s", kind, rid, reason)
+        store.quarantine(kind, str(rid or "?"), bucket, int(ts or 0), reason, rec)
+        self._quarantine_open = True
+        self.summary.quarantined.append({"kind": kind, "id": rid, "bucket": bucket, "reason": reason})
+
+    def _renumber_local(self, kind: str, rec: dict) -> bool:
+        """A pulled record holds a number that a local record also holds (two devices numbered alike): the local
+        record takes the next free number of the numbering service; the officer is told (a notice)."""
+        model = MODEL_BY_KIND[kind]
+        number = rec.get("number")
+        if kind not in NUMBER_PREFIX or not number:
+            return False
+        other = model.get_or_none((model.number == number) & (model.id != rec["id"]))
+        if other is None:
+            return False
+        ctx = app.current()
+        year = (other.received_date or utc_now().date()).year
+        new = numbering.next_number(NUMBER_PREFIX[kind], other.commune_code, year, ctx.device_code,
+                                    exists=lambda n: model.select().where(model.number == n).exists() or n == number)
+        records.save(kind, {"number": new}, record_id=other.id, _validated=True)
+        store.add_notice(kind, other.id, "renumbered", {"old": number, "new": new, "by": rec["id"]})
+        self.summary.notices.append({"notice": "renumbered", "kind": kind, "id": other.id, "old": number,
+                                     "new": new})
+        return True
+
+    def _notice_deleted_edits(self, kind: str, rids: list[str]) -> None:
+        """Pulled deletes of live records whose last edit was made on this device: tell the officer (a colleague
+        deleted their work) and keep the last version so that it can be restored."""
+        if kind == "audit" or not rids:
+            return
+        model = MODEL_BY_KIND[kind]
+        device = app.current().device_id
+        for i in range(0, len(rids), 500):
+            chunk = rids[i:i + 500]
+            alive = {m.id: m for m in model.select().where(model.id.in_(chunk) & (model.deleted == False))}  # noqa: E712
+            if not alive:
+                continue
+            last: dict[str, str] = {}
+            for e in (AuditEntry.select(AuditEntry.record_id, AuditEntry.device_id)
+                      .where((AuditEntry.record_kind == kind) & AuditEntry.record_id.in_(list(alive))
+                             & AuditEntry.action.in_(["create", "update", "restore"]))
+                      .order_by(AuditEntry.at)):
+                last[e.record_id] = e.device_id
+            for rid, inst in alive.items():
+                if device and last.get(rid) == device:
+                    doc = documents.local_document(inst)
+                    store.add_notice(kind, rid, "deleted_edit", {"document": doc})
+                    self.summary.notices.append({"notice": "deleted_edit", "kind": kind, "id": rid})
 
     def _apply_one(self, kind, bucket, rec, base, pending: bool, read_time) -> bool:
         rid, ts = rec["id"], int(rec["last_modified"])
@@ -312,6 +438,8 @@ class SyncEngine:
         remote = None if remote_deleted else documents.remote_document(kind, rec)
         base_doc = base.document if (base is not None and not base.deleted) else None
         if not pending:
+            if remote_deleted:
+                self._notice_deleted_edits(kind, [rid])
             self._write_remote(kind, rid, remote, ts)
             store.set_base(kind, rid, bucket, ts, remote)
             return True
@@ -334,13 +462,19 @@ class SyncEngine:
             outbox.acknowledge(kind, [rid], queued_before=read_time)
             return True
         if instance.deleted:
-            # A local delete against a remote edit: the delete wins (pushed next with If-Match on this version);
-            # the remote edit is kept in the conflict (resolve "remote" restores it).
             reference = base_doc if base_doc is not None else local
             if remote != reference:
+                # A delete made from a copy older than this server version (issue 16 §4): held back before it
+                # reaches anyone. The record takes the newer edit; the conflict shows it; resolving it "local"
+                # deletes the record after all (then the editor gets a notice), "remote" keeps the edit.
                 store.add_conflict(kind, rid, "deleted", local=True, remote=False, base=False, remote_ts=ts,
                                    document=remote)
                 self.summary.conflicts += 1
+                self._write_remote(kind, rid, remote, ts)
+                store.set_base(kind, rid, bucket, ts, remote)
+                outbox.acknowledge(kind, [rid], queued_before=read_time)
+                return True
+            # the server still holds the version this delete was made from: it goes out with If-Match on it
             model.update(last_modified=ts).where(model.id == rid).execute()
             store.set_base(kind, rid, bucket, ts, remote)
             return True
@@ -369,6 +503,7 @@ class SyncEngine:
         stored = set()
         for i in range(0, len(dead), 500):
             stored |= {m.id for m in model.select(model.id).where(model.id.in_(dead[i:i + 500]))}
+        self._notice_deleted_edits(kind, sorted(stored))
         self._ensure_references_many(kind, [doc for doc in remote.values() if doc is not None])
         items = []
         for rec in page:
@@ -635,8 +770,13 @@ class SyncEngine:
             # come without it and arrive with the next pull. Either way another round follows.
             existing = ((sub.get("body") or {}).get("details") or {}).get("existing")
             if isinstance(existing, dict) and existing.get("id") == rid and existing.get("last_modified"):
+                reason = checks.problem(kind, existing, meta["bucket"])
+                if reason:
+                    self._quarantine(kind, meta["bucket"], existing, reason)
+                    return True
                 base = store.bases(kind, [rid]).get(rid)
-                self._apply_one(kind, meta["bucket"], existing, base, True, read_time)
+                self._guarded(kind, meta["bucket"], existing, set(), lambda: self._apply_one(
+                    kind, meta["bucket"], existing, base, True, read_time))
             return True
         if status == 404:
             return True           # gone on the server: the next pull brings its tombstone

@@ -24,7 +24,8 @@ def _msg(cls, key: str, original=None, **fmt):
 
 
 class OfflineError(NetworkError, SyncError):
-    """No route to the server, refused connection, timeout, cut connection (after the retries)."""
+    """No route to the server, refused connection, timeout, cut connection or an unreadable (cut, garbage)
+    answer (after the retries)."""
     category = "offline"
 
     @classmethod
@@ -57,6 +58,11 @@ class SyncPermissionError(PermissionDenied, SyncError):
     @classmethod
     def make(cls, detail: str = "", original=None):
         return _msg(cls, "sync.error.permission", original, detail=detail or "-")
+
+    @classmethod
+    def make_read(cls, commune: str, original=None):
+        """A refused read (pull) of one commune's data: not a record "not sent"."""
+        return _msg(cls, "sync.error.permission_read", original, commune=commune or "-")
 
 
 class RejectedError(SyncError):
@@ -91,3 +97,12 @@ class SyncConfigError(UsageError, SyncError):
 def describe(err: AppError) -> dict:
     """JSON-able form kept in settings (last_error) and in SyncSummary.errors."""
     return {"category": getattr(err, "category", "error"), "vi": err.message("vi"), "en": err.message("en")}
+
+
+class SyncBusyError(SyncConfigError):
+    """Another sync of this data folder is running (the caller may wait and try again)."""
+    category = "busy"
+
+    @classmethod
+    def make(cls, key: str = "sync.error.busy"):
+        return _msg(cls, key)

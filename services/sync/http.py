@@ -13,6 +13,13 @@ hides the session and logs every batch sub-request at WARNING; a thin layer is s
 
 Retries (tenacity): connection errors, timeouts, 5xx, 409 "please retry" and 429, with exponential backoff and
 the server's Retry-After; a batch is re-sent whole (its sub-requests are conditional, so a re-send is safe).
+A response cut or spoiled on the way (issue 16 §1) is a transient network error too, retried the same way and
+reported as OfflineError (exit 5) when the retries run out: a cut inside the status line or the headers
+(http.client/urllib3 ProtocolError, RemoteDisconnected, BadStatusLine), a body shorter than its Content-Length
+(IncompleteRead → ChunkedEncodingError), a broken gzip stream (ContentDecodingError), and a "200" whose body is
+not a whole JSON object (JSONDecodeError; urllib3 logs MissingHeaderBodySeparatorDefect when the cut fell inside
+the headers) or a batch answer without one sub-response per sub-request. Every body is decoded once, inside the
+retried attempt, so no caller ever meets an unreadable body.
 Compression: the client asks for gzip responses (`Accept-Encoding: gzip`; server/gzip_middleware.py or nginx
 compresses them). Kinto itself rejects gzip request bodies, so a request body (a batch POST) larger than
 GZIP_MIN_BYTES is gzipped only once the server has advertised `Accept-Encoding: gzip` on an earlier response
@@ -22,7 +29,9 @@ bodies as read from the socket (before requests decompresses them), plus headers
 """
 from __future__ import annotations
 
+import base64
 import gzip
+import http.client
 import ipaddress
 import json
 import logging
@@ -31,6 +40,7 @@ import time
 from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 from tenacity import (RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential)
 
 from services.sync.errors import OfflineError, ServerError, SyncPermissionError, WrongPasswordError
@@ -40,6 +50,29 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = {409, 429, 500, 502, 503, 504}
 GZIP_MIN_BYTES = 1024          # smaller request bodies are not worth compressing
 GZIP_LEVEL = 6
+
+
+# What a cut or spoiled link raises while reading a response (see the module docstring).
+TRANSIENT_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError, http.client.HTTPException,
+                    urllib3.exceptions.HTTPError)
+
+
+class UnreadableResponse(Exception):
+    """A response that arrived but cannot be read whole (truncated or garbage body): retried, then offline."""
+
+
+class Utf8BasicAuth(requests.auth.AuthBase):
+    """HTTP Basic with the credentials encoded as UTF-8 (RFC 7617 charset="UTF-8", what Kinto decodes).
+    requests' HTTPBasicAuth encodes str credentials as latin-1, which fails on Vietnamese letters (issue 16 §3)."""
+
+    def __init__(self, user: str, password: str):
+        token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+        self.header = f"Basic {token}"
+
+    def __call__(self, r):
+        r.headers["Authorization"] = self.header
+        return r
 
 
 def dumps(value) -> bytes:
@@ -86,7 +119,7 @@ class KintoHTTP:
         self.session = requests.Session()
         if _is_loopback(url):
             self.session.trust_env = False     # never send loopback traffic through a proxy from the environment
-        self.session.auth = tuple(auth) if auth else None
+        self.session.auth = Utf8BasicAuth(*auth) if auth else None
         self.session.headers.update({"Accept-Encoding": "gzip", "Accept": "application/json",
                                      "User-Agent": "plcs-sync/1"})
         self.session.hooks["response"].append(self._count)
@@ -150,10 +183,12 @@ class KintoHTTP:
         return self.url + path
 
     def request(self, method: str, path: str, *, body=None, headers: dict | None = None,
-                params=None) -> requests.Response:
+                params=None, expect=None) -> requests.Response:
         """One request with retries. Returns the response for 2xx/3xx and for 4xx other than 401/403 (the
         caller decides: 404, 412...). Raises WrongPasswordError (401), SyncPermissionError (403),
-        OfflineError (no connection after retries), ServerError (5xx after retries)."""
+        OfflineError (no connection or no readable answer after retries), ServerError (5xx after retries).
+        The JSON body is decoded inside the attempt (resp.json() then returns it without decoding again);
+        `expect(body)` may check its shape of a 200 and return False to have a malformed answer retried."""
         plain = dumps(body) if body is not None else None
         hdrs = dict(headers or {})
         data = plain
@@ -176,18 +211,22 @@ class KintoHTTP:
                                             timeout=self.timeout)
             if resp.status_code in RETRY_STATUSES:
                 raise _Retry(resp, _retry_after(resp))
+            _decode_once(resp, method)
+            if expect is not None and resp.status_code == 200 and not expect(resp.json()):
+                raise UnreadableResponse(f"malformed answer to {method} {path[:80]}")
             return resp
 
         retrying = Retrying(stop=stop_after_attempt(self.attempts), wait=self._wait, reraise=True,
                             retry=retry_if_exception(lambda e: isinstance(
-                                e, (_Retry, requests.ConnectionError, requests.Timeout,
-                                    requests.exceptions.ChunkedEncodingError))))
+                                e, (_Retry, UnreadableResponse) + TRANSIENT_ERRORS)),
+                            before_sleep=lambda st: log.info("%s %s: %r, retrying", method, path[:80],
+                                                             st.outcome.exception()))
         try:
             resp = retrying(attempt)
         except _Retry as exc:
             resp = exc.response
             raise ServerError.make(f"HTTP {resp.status_code} {method} {path[:80]}", original=exc) from None
-        except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+        except (UnreadableResponse,) + TRANSIENT_ERRORS as exc:
             raise OfflineError.make(type(exc).__name__, original=exc) from None
         if resp.status_code == 401:
             raise WrongPasswordError.make(original=None)
@@ -245,8 +284,13 @@ class KintoHTTP:
         payload = {"requests": subrequests}
         if defaults:
             payload["defaults"] = defaults
+        def whole(body) -> bool:        # one sub-response object per sub-request, or the answer was spoiled
+            responses = body.get("responses")
+            return (isinstance(responses, list) and len(responses) == len(subrequests)
+                    and all(isinstance(r, dict) for r in responses))
+
         for attempt in range(self.attempts):
-            resp = self.request("POST", "/batch", body=payload)
+            resp = self.request("POST", "/batch", body=payload, expect=whole)
             if resp.status_code == 400 and self.info_cached:
                 self.forget_info()       # remembered batch limit too high now: the caller asks again
                 raise StaleServerInfo(resp.text[:200])
@@ -260,6 +304,26 @@ class KintoHTTP:
             log.info("batch sub-request %s: retrying the batch in %.1fs", retry[0].get("status"), wait)
             time.sleep(wait)
         raise ServerError.make(f"HTTP {retry[0].get('status')} in /batch")
+
+
+def _decode_once(resp: requests.Response, method: str) -> None:
+    """Decode the JSON body now (inside the retried attempt) and make resp.json() return it: a truncated or
+    garbage body raises UnreadableResponse here instead of JSONDecodeError in a caller. Kinto answers every
+    request with a JSON object; HEAD, 204 and 304 carry no body."""
+    if method == "HEAD" or resp.status_code in (204, 304):
+        return
+    try:
+        body = json.loads(resp.content)
+    except (ValueError, UnicodeDecodeError) as exc:    # JSONDecodeError is a ValueError
+        if resp.status_code >= 400:    # e.g. a proxy's HTML error page: the status says enough
+            text = resp.content[:200].decode("utf-8", "replace")
+            resp.json = lambda **kwargs: {"message": text}
+            return
+        raise UnreadableResponse(f"HTTP {resp.status_code}: {type(exc).__name__} in {len(resp.content)} bytes") \
+            from exc
+    if not isinstance(body, dict):
+        raise UnreadableResponse(f"HTTP {resp.status_code}: not a JSON object")
+    resp.json = lambda **kwargs: body     # the instance attribute shadows Response.json: decoded once
 
 
 class StaleServerInfo(Exception):

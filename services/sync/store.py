@@ -4,13 +4,15 @@
     base = bases("person", [pid])[pid]; set_base("person", pid, "c-07090", ts, doc)   # doc None = tombstone
     set_bases("person", [(pid, "c-07090", ts, doc), …])                                  # a page at once
     add_conflict("person", pid, "phone", local="0912…", remote="0987…", base="0901…", remote_ts=ts)
+    quarantine("person", pid, "c-07090", ts, "birth_year: …", raw_doc); open_quarantine(); release("person", ids)
+    add_notice("person", pid, "deleted_edit", {"document": doc}); open_notices(); dismiss_notice(3)
 """
 from __future__ import annotations
 
 import json
 
 from models.db import database
-from models.sync_state import SyncBase, SyncCheckpoint, SyncConflict
+from models.sync_state import SyncBase, SyncCheckpoint, SyncConflict, SyncNotice, SyncQuarantine
 from services.dates import utc_now
 
 
@@ -71,3 +73,40 @@ def add_conflict(kind: str, record_id: str, field: str, local, remote, base, rem
 
 def open_conflicts():
     return SyncConflict.select().where(SyncConflict.resolved == False).order_by(SyncConflict.id)  # noqa: E712
+
+
+def quarantine(kind: str, record_id: str, bucket: str, last_modified: int, reason: str, raw) -> None:
+    """Keep a pulled version aside (one row per version; a re-pull of the same version is not a new row)."""
+    (SyncQuarantine.insert(kind=kind, record_id=str(record_id)[:64], bucket=bucket, last_modified=last_modified,
+                           reason=reason[:2000], raw=raw, created_at=utc_now(), released=False)
+     .on_conflict_ignore().execute())
+
+
+def release(kind: str, record_ids) -> int:
+    """A later version of these records was stored: their quarantined versions are settled."""
+    ids = list(record_ids)
+    n = 0
+    for i in range(0, len(ids), 500):
+        n += (SyncQuarantine.update(released=True)
+              .where((SyncQuarantine.kind == kind) & (SyncQuarantine.record_id.in_(ids[i:i + 500]))
+                     & (SyncQuarantine.released == False))  # noqa: E712
+              .execute())
+    return n
+
+
+def open_quarantine():
+    return SyncQuarantine.select().where(SyncQuarantine.released == False).order_by(SyncQuarantine.id)  # noqa: E712
+
+
+def add_notice(kind: str, record_id: str, notice: str, detail: dict | None = None) -> SyncNotice:
+    return SyncNotice.create(kind=kind, record_id=record_id, notice=notice, detail=detail, created_at=utc_now())
+
+
+def open_notices():
+    return SyncNotice.select().where(SyncNotice.dismissed == False).order_by(SyncNotice.id)  # noqa: E712
+
+
+def dismiss_notice(notice_id: int) -> bool:
+    return bool(SyncNotice.update(dismissed=True, dismissed_at=utc_now())
+                .where((SyncNotice.id == int(notice_id)) & (SyncNotice.dismissed == False))  # noqa: E712
+                .execute())

@@ -12,10 +12,12 @@ shows a new recovery key once.
 """
 from __future__ import annotations
 
+import uuid
+
 import flet as ft
 
 from services import app as app_service
-from services import i18n, security, settings
+from services import i18n, security, sessions, settings
 
 KINDS = ("legal-aid", "mediation", "dissemination")
 SCREENS = ("overview", "legal-aid", "mediation", "dissemination", "coverage", "assessment", "reports", "sync",
@@ -48,6 +50,7 @@ class AppState:
         self.recovery_key = None      # shown ONCE on its own screen until "Tôi đã lưu"
         self.kept_form = False        # an unsaved form survived an auto-lock
         self._idle = None
+        self.session_key = uuid.uuid4().hex   # this session's lock state (services.sessions)
 
     # ---- setup -------------------------------------------------------------------------------------------
     @classmethod
@@ -71,6 +74,7 @@ class AppState:
         """Take an opened context (after start, unlock, encryption or restore)."""
         self._ctx = ctx
         self._data_dir = ctx.data_dir
+        sessions.opened(self.session_key)
         self.lang = settings.get("language", "vi") or "vi"
         self.needs_setup = not (ctx.profile or {}).get("full_name")
         self.encrypted = security.status(ctx.data_dir).encrypted
@@ -114,6 +118,10 @@ class AppState:
             self.screen = "overview"
         self.notify()
 
+    def session_closed(self) -> None:
+        """The browser tab of this session is gone: it counts as locked (services.sessions)."""
+        sessions.end(self.session_key, encrypted=self.encrypted)
+
     def lock(self) -> None:
         """Close the database and show the unlock screen. An unsaved form stays in memory and comes back after
         the unlock (it is never written while locked)."""
@@ -122,7 +130,7 @@ class AppState:
         self.kept_form = self.mode == "form" and self._form is not None and self._form.dirty
         self.confirm = None
         self.message = None
-        security.lock()
+        sessions.lock(self.session_key)   # the database closes only when no other session is unlocked
         unlock = self._screens.get("unlock")
         if unlock is not None:
             unlock.reset()
@@ -139,6 +147,7 @@ class AppState:
         if st.needs_unlock:
             self.encrypted = True
             self.locked = True
+            sessions.end(self.session_key, encrypted=False)   # no longer holds the (closed) database
         else:
             self.adopt(security.open_for_ui(self.data_dir))
 

@@ -10,7 +10,7 @@ import datetime as dt
 
 import flet as ft
 
-from services import catalogs, listing, periods, settings, tally
+from services import catalogs, listing, periods, tally
 from services.dates import today_local
 from services.formatting import fmt_change, fmt_int, fmt_percent
 
@@ -86,7 +86,7 @@ class DashboardState:
         from services.sync import pending
         status = pending.summary(lang)      # records, not change-log (audit) entries: "6 hồ sơ chưa gửi"
         self.unsynced = sum(status["pending"].values())
-        ok = status.get("last_success") or settings.get("last_sync_ok")
+        ok = status.get("last_success")     # moved only by a run without errors
         self.last_sync = _when(ok) if ok else ""
         self.loaded_revision = self._app.revision
 

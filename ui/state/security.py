@@ -14,7 +14,7 @@ import math
 
 import flet as ft
 
-from services import security
+from services import security, sessions
 from services.errors import AppError, ValidationError
 
 
@@ -115,7 +115,7 @@ class UnlockState(_SecretInputs):
         self.busy = True
         self.errors = {}
         try:
-            ctx = security.open_for_ui(self._app.data_dir, **secrets)
+            ctx = sessions.unlock(self._app.session_key, self._app.data_dir, **secrets)
         except security.LockedOut as exc:
             self.wait = exc.seconds
             self.error = self._app.t("unlock.too_many")

@@ -15,20 +15,20 @@ The password is kept in memory for the session only (never written to disk); a l
 from __future__ import annotations
 
 import asyncio
-import time
+import logging
 
 import flet as ft
 
 from services import outbox, settings
 from services.dates import utc_now
 from services.errors import AppError
-from services.i18n import t as t_any
 from ui.state.dashboard import _when
 from ui.state.runtime import in_worker, optional
 
 SHOWN_KINDS = ("legal-aid", "mediation", "mediation-session", "dissemination", "person", "mediation-team",
-               "assessment", "audit", "officer")
+               "assessment", "officer")
 REASONS = ("offline", "auth", "permission", "server", "config", "rejected")
+log = logging.getLogger(__name__)
 BACKGROUND_INTERVAL = 300       # seconds between background syncs
 BUSY_WAIT = 60                  # a manual sync waits this long for a background run to finish
 
@@ -51,6 +51,10 @@ class SyncState:
         self.progress_text = ""
         self.summary = ""             # result of the last run in this session
         self.conflicts = []
+        self.change_log = 0           # audit entries waiting (counted apart from records)
+        self.notices = []             # [{"notice_id", "notice", "kind", "id", "text": {vi, en}}]
+        self.quarantined = []         # pulled versions kept aside: [{"kind", "id", "reason", …}]
+        self.partial = False          # the last run of this session had errors ("Đồng bộ chưa xong")
         self.server_url = ""
         self.user = ""
         self.asking_password = False
@@ -87,6 +91,9 @@ class SyncState:
         self.counts = [(k, counts.get(k, 0)) for k in SHOWN_KINDS if counts.get(k)] + \
                       [(k, n) for k, n in counts.items() if k not in SHOWN_KINDS and n]
         self.total = sum(counts.values())
+        self.change_log = st.get("pending_change_log") or 0
+        self.notices = list(getattr(mod, "list_notices", lambda: [])())
+        self.quarantined = list(getattr(mod, "list_quarantine", lambda: [])())
         ok = st.get("last_success")
         self.last_ok = _when(ok) if ok else ""
         err = st.get("last_error")
@@ -186,7 +193,8 @@ class SyncState:
         self.progress_text = self._app.t("sync.running")
         self.last_error = self.last_error_detail = ""
         try:
-            summary = await in_worker(_sync_waiting, mod, self.server_url, self.user, password, progress)
+            summary = await in_worker(mod.sync_when_free, self.server_url, self.user, password, progress,
+                                      wait=BUSY_WAIT)
         except AppError as exc:
             if getattr(exc, "category", "") == "auth":
                 self.forget_password()
@@ -194,21 +202,48 @@ class SyncState:
             settings.put("sync.last_error", {"category": getattr(exc, "category", "error"), "vi": exc.message("vi"),
                                              "en": exc.message("en"), "at": utc_now().isoformat()})
             self._app.say(self.last_error)
-        except Exception as exc:   # noqa: BLE001 — shown to the user, never a crash of the window
-            self.last_error, self.last_error_detail = self._app.t("sync.reason.error"), str(exc)
+        except Exception:   # noqa: BLE001 — never a crash of the window, never a raw message to the officer
+            log.exception("sync failed")
+            self._app.ensure_open()        # the database may be closed (this session locked): ask the passphrase
+            self.last_error, self.last_error_detail = self._app.t("sync.reason.error"), ""
             self._app.say(self.last_error)
         else:
             self._password = password
-            self.summary = self.describe(summary)
-            if summary.errors:                                    # records the server refused (kept in the outbox)
-                self.last_error, self.last_error_detail = self._plain(summary.errors[0])
-            settings.put("last_sync_ok", summary.finished_at)     # the overview card reads this key
-            self._app.say(self._app.t("sync.done_summary", summary=self.summary))
+            self._took(summary)
+            self._app.say(self.last_error if self.partial else self._app.t("sync.done_summary", summary=self.summary))
             self.apply_background(self._app.locked)
         finally:
             self.running, self.progress, self.progress_text = False, None, ""
             self._app.changed()
-            self.load(keep_error=True)      # this run's reason, also when it failed before reaching the server
+            if not self._app.locked:
+                self.load(keep_error=True)  # this run's reason, also when it failed before reaching the server
+
+    def _took(self, summary) -> None:
+        """A finished run: a run with errors is "partly failed", said first, and is no success (issue 16 §2)."""
+        self.summary = self.describe(summary)
+        self.partial = not summary.complete
+        if self.partial:
+            self.last_error = sync_module().headline(summary, self._app.lang)
+            self.last_error_detail = "\n".join(e.get(self._app.lang) or e.get("vi") or "" for e in summary.errors)
+        else:
+            self.last_error = self.last_error_detail = ""
+
+    def restore_notice(self, notice_id) -> None:
+        self._notice_action("restore_notice", notice_id, "sync.restored")
+
+    def dismiss_notice(self, notice_id) -> None:
+        self._notice_action("dismiss_notice", notice_id, None)
+
+    def _notice_action(self, name, notice_id, said) -> None:
+        try:
+            getattr(sync_module(), name)(notice_id)
+        except AppError as exc:
+            self._app.say(exc.message(self._app.lang))
+            return
+        if said:
+            self._app.say(self._app.t(said))
+        self._app.changed()
+        self.load()
 
     def describe(self, summary) -> str:
         return self._app.t("sync.summary", sent=summary.sent, received=summary.received, merged=summary.merged,
@@ -293,42 +328,12 @@ class SyncState:
 
         def apply():
             if summary is not None:
-                self.summary = self.describe(summary)
-                settings.put("last_sync_ok", summary.finished_at)
+                self._took(summary)
             if error is not None and getattr(error, "category", "") == "auth":
                 self.forget_password()
             self._app.changed()
-            self.load()
+            self.load(keep_error=summary is not None and not summary.complete)
         loop.call_soon_threadsafe(apply)
-
-
-def _check_reachable(mod, url: str) -> None:
-    """Fail fast (OfflineError) when the server cannot be reached at all, instead of the engine's retries."""
-    import requests
-    base = url.rstrip("/")
-    try:
-        with requests.Session() as session:
-            if "127.0.0.1" in base or "localhost" in base:
-                session.trust_env = False
-            session.get(base + "/__heartbeat__", timeout=(5, 15))
-    except (requests.ConnectionError, requests.Timeout) as exc:
-        raise mod.OfflineError.make(type(exc).__name__, original=exc) from exc
-    except requests.RequestException:
-        pass                                   # anything else: let sync_now classify it
-
-
-def _sync_waiting(mod, url, user, password, progress):
-    """sync_now, waiting (a bounded time) while a background run holds the sync lock."""
-    _check_reachable(mod, url)
-    busy = t_any("sync.error.busy", "en")
-    deadline = time.monotonic() + BUSY_WAIT
-    while True:
-        try:
-            return mod.sync_now(url, user, password, progress=progress)
-        except AppError as exc:
-            if exc.message("en") != busy or time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
 
 
 def _after_first_wait(base):

@@ -65,6 +65,17 @@ def _conflict(app, s, c) -> ft.Control:
     ], spacing=10), padding=14)
 
 
+def _notice(app, s, n) -> ft.Control:
+    nid = n["notice_id"]
+    actions = [ft.TextButton(app.t("sync.dismiss"), on_click=lambda: s.dismiss_notice(nid))]
+    if n.get("notice") == "deleted_edit":
+        actions.insert(0, ft.OutlinedButton(app.t("sync.restore"), icon=ft.Icons.RESTORE,
+                                            on_click=lambda: s.restore_notice(nid)))
+    return card(ft.Row([ft.Icon(ft.Icons.INFO_OUTLINE, color=ACCENT, size=18),
+                        ft.Text(n["text"].get(app.lang) or n["text"]["vi"], size=13, expand=True), *actions],
+                       spacing=8), padding=12)
+
+
 def _password_dialog(app, s):
     if not s.asking_password:
         return None
@@ -110,7 +121,7 @@ def SyncView(app, s):
                 color=MUTED, size=13),
         ft.Text(app.t("sync.last_ok", when=s.last_ok) if s.last_ok else app.t("sync.never"), size=13),
     ]
-    if s.summary:
+    if s.summary and not s.partial:
         lines.append(ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE_OUTLINE, color=OK, size=18),
                              ft.Text(app.t("sync.result", summary=s.summary), size=13, color=OK, expand=True)]))
     if s.last_error and not s.running:
@@ -138,13 +149,27 @@ def SyncView(app, s):
                              *(counts or [ft.Text(app.t("sync.outbox_empty"), color=MUTED)]),
                              ft.Divider(height=1, color=BORDER),
                              ft.Row([ft.Text(app.t("sync.total"), expand=True, weight=ft.FontWeight.W_600),
-                                     ft.Text(fmt_int(s.total, app.lang), weight=ft.FontWeight.W_700)])],
+                                     ft.Text(fmt_int(s.total, app.lang), weight=ft.FontWeight.W_700)]),
+                             ft.Text(app.t("sync.change_log", n=fmt_int(s.change_log, app.lang)), size=12,
+                                     color=MUTED) if s.change_log else ft.Container()],
                             spacing=8), expand=2)
     conflicts = [_conflict(app, s, c) for c in s.conflicts]
+    extra = []
+    if s.partial and s.summary:
+        extra.append(ft.Text(app.t("sync.result", summary=s.summary), size=12, color=MUTED))
+    if s.notices:
+        extra += [section_title(app.t("sync.notices", n=len(s.notices))),
+                  *[_notice(app, s, n) for n in s.notices]]
+    if s.quarantined:
+        extra += [section_title(app.t("sync.quarantined", n=len(s.quarantined))),
+                  ft.Text(app.t("sync.quarantined_note"), size=12, color=MUTED),
+                  *[ft.Text(f"{app.t('kind.' + q['kind'])} {str(q['id'])[:8]}: {q['reason']}", size=13)
+                    for q in s.quarantined]]
     return ft.Column([
         header(app.t("nav.sync"), app.t("sync.subtitle"),
                actions=[ft.IconButton(ft.Icons.REFRESH, tooltip=app.t("common.refresh"), on_click=lambda: s.load())]),
         ft.Row([status, outbox], spacing=14, vertical_alignment=ft.CrossAxisAlignment.START),
+        *extra,
         section_title(app.t("sync.conflicts", n=len(conflicts))),
         *(conflicts or [ft.Text(app.t("sync.no_conflicts"), color=MUTED)]),
     ], spacing=14, expand=True, scroll=ft.ScrollMode.AUTO)
