@@ -4,7 +4,7 @@ nhất" unchanged; record counts without the change log (shown apart); notices l
 from __future__ import annotations
 
 from services import app as app_service
-from services import records, settings, sync
+from services import records, sync
 from tests.conftest import run_coroutine
 from tests.test_sync import Client, new_person
 from ui.state.app_state import AppState
