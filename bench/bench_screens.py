@@ -530,6 +530,7 @@ def _screens(ctx, n: int) -> dict:
     from services import listing
     plan = PLAN[ctx.mode]
     timeout_s = 60 if ctx.quick else 240
+    load_before = os.getloadavg()[0]
     data = _prepare(ctx, n)
     stub = _StubApp(app_service.current())
     services_times, info = _services_read(stub, plan["services_samples"], plan)
@@ -575,6 +576,8 @@ def _screens(ctx, n: int) -> dict:
     out["session_open_to_overview_s"] = fig(round(statistics.median(opens), 3), "s", samples=len(opens))
     hwm = max(m.get("VmHWM", 0) for m in memory.values()) if memory else None
     out["app_peak_rss_mb"] = fig(hwm, "MB", processes={k: v for k, v in memory.items()})
+    ctx.note(f"load average (1 min) {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, on "
+             f"{os.cpu_count()} CPUs: screen times grow with the machine's load, the services' times much less")
     ctx.note(f"supervisor (all communes of province {PROVINCE}) over {n:,} demo records in web mode (headless "
              f"Chromium, no GPU); {plan['rounds']} fresh sessions per run, {plan['per_round']} next-page / search / "
              f"detail samples per session; save by an officer holding the same communes ({plan['saves']} per run); "
@@ -588,6 +591,6 @@ def listing_query(stub):
 
 
 for _n, _modes in ((10_000, ("quick",)), (100_000, ("full",))):
-    benchmark(f"screens@{scale_label(_n)}", area="screens", modes=_modes, runs=(1, 1), timeout=(240, 2400),
+    benchmark(f"screens@{scale_label(_n)}", area="screens", modes=_modes, runs=(1, 1), timeout=(480, 2400),
               description=f"Click → content shown for every main screen (web mode in Chromium), province "
                           f"supervisor, {_n:,} records, beside the services' time")(lambda ctx, n=_n: _screens(ctx, n))
