@@ -422,6 +422,12 @@ class Session:
         self.wait(texts, at_least)
         return time.perf_counter() - t0
 
+    def row(self, number: str):
+        """The tappable part of a list row: a node whose text holds the row's cells (or, when Flutter merges the
+        row into a group, its aria-label; never the row's selection checkbox, labelled "Chọn …")."""
+        return self.page.get_by_text(number).or_(
+            self.page.locator(f'[role="group"][aria-label*="{number}"]')).first
+
     def button(self, name: str):
         return self.page.get_by_role("button", name=name, exact=True).first
 
@@ -467,7 +473,7 @@ def _supervisor_round(ctx, app: AppProcess, info: dict, r: int, per_round: int, 
         numbers = info["search"]["results"][i]
         for k in range(per_round):
             number = numbers[k % len(numbers)]
-            add("detail", s.timed(s.page.get_by_label(number).first, [T("ui.detail.timeline")]))
+            add("detail", s.timed(s.row(number), [T("ui.detail.timeline")]))
             s.timed(s.page.get_by_label(T("ui.common.back"), exact=True).first, [T("ui.list.search")])
         add("list.mediation", s.nav("ui.nav.mediation", info["list.mediation"]["first"]))
         add("list.dissemination", s.nav("ui.nav.dissemination", info["list.dissemination"]["first"]))
@@ -512,7 +518,7 @@ def _officer_saves(ctx, app: AppProcess, number: str, n: int, timeout_s: float, 
         s.nav("ui.nav.legal_aid", [T("ui.list.search")])
         s.type_into(T("ui.list.search"), number)
         s.timed(s.page.get_by_role("textbox", name=T("ui.list.search")).first, [number], how="Enter")
-        s.timed(s.page.get_by_label(number).first, [T("ui.detail.timeline")])
+        s.timed(s.row(number), [T("ui.detail.timeline")])
         for k in range(n):
             samples.setdefault("form_open", []).append(
                 s.timed(s.button(T("ui.common.edit")), [T("ui.form.edit.legal_aid")]))
