@@ -50,10 +50,10 @@ import unicodedata
 import urllib.request
 from pathlib import Path
 
+from bench.bench_window import CHROMIUM
 from bench.common import PYTHON, ROOT, NotAvailable, benchmark, fig, latency_figures, project_env, scale_label
 from bench.datasets import PROVINCE, demo_data_dir
 from bench.kinto_server import free_port
-from bench.bench_window import CHROMIUM
 
 VIEWPORT = {"width": 1366, "height": 768}
 # timed actions, in report order; the ones without a services figure are UI-only (navigation, a failing sync)
@@ -166,7 +166,7 @@ def _prepare(ctx, n: int) -> Path:
     closed = free_port()           # nothing listens there: a sync run fails at once with "offline"
     settings.put("sync.server_url", f"http://127.0.0.1:{closed}/v1")
     settings.put("sync.user", "bench-supervisor")
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     (data / "backups").mkdir(exist_ok=True)
     (data / "backups" / f"plcs-{stamp}-daily.plcsbak").touch()
     return data
@@ -192,7 +192,7 @@ def _time_samples(func, k: int) -> list[float]:
 
 def _services_read(stub, k: int, plan: dict) -> tuple[dict, dict]:
     """Per action: services seconds (samples); and what the browser side needs (markers, search terms, rows)."""
-    from services import assessment, listing, outbox, records
+    from services import assessment, listing, outbox
     from ui.state.dashboard import DashboardState
     from ui.state.details import DetailState
     from ui.state.lists import ListState
@@ -305,7 +305,7 @@ class AppProcess:
         self.url = f"http://127.0.0.1:{self.port}/"
         env = project_env(FLET_FORCE_WEB_SERVER=1, FLET_WEB_NO_CDN=1, PYTHONUNBUFFERED=1)
         self.log_path = ctx.workdir / f"screens-app-{tag}.log"
-        self._log = open(self.log_path, "wb")
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 — the app's log for its whole life; closed in stop()
         cmd = [PYTHON, "main.py", "--web", "--port", str(self.port), "--data-dir", str(data)]
         if os.environ.get("PLCS_BENCH_PROFILE_APP"):      # cProfile of the app process (see bench/README.md)
             cmd = [PYTHON, "-m", "cProfile", "-o", os.environ["PLCS_BENCH_PROFILE_APP"] + f".{tag}", *cmd[1:]]
@@ -321,7 +321,7 @@ class AppProcess:
                 return
             except OSError:
                 if time.perf_counter() > deadline:
-                    raise RuntimeError("main.py --web did not answer within 90 s")
+                    raise RuntimeError("main.py --web did not answer within 90 s") from None
                 time.sleep(0.05)
 
     def log_tail(self) -> str:
@@ -432,7 +432,8 @@ class Session:
         return self.page.get_by_role("button", name=name, exact=True).first
 
     def nav(self, label_key: str, texts: list[str]) -> float:
-        """A navigation-rail destination (a button named "<label> Tab k of 9" in the semantics tree; the rail comes first in the tree)."""
+        """A navigation-rail destination: a button named "<label> Tab k of 9" in the semantics tree (the rail comes
+        first in the tree)."""
         name = re.compile("^" + re.escape(T(label_key)))     # "Trợ giúp pháp lý" + Flutter's "Tab 2 of 9"
         return self.timed(self.page.get_by_role("button", name=name).first, texts)
 
@@ -512,7 +513,6 @@ def _sync_run(s: Session, reasons: list[str], at_least: int) -> float:
 
 def _officer_saves(ctx, app: AppProcess, number: str, n: int, timeout_s: float, samples: dict) -> None:
     """Officer session: open a legal-aid case, then n × ("Sửa" → change the summary → "Lưu" → detail shown)."""
-    from services import listing  # noqa: F401 — the services are already open in this process
     s = Session(ctx, app, timeout_s, [T("ui.nav.overview")])
     try:
         s.nav("ui.nav.legal_aid", [T("ui.list.search")])
