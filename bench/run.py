@@ -33,8 +33,8 @@ from pathlib import Path
 from bench.common import (BENCH_DIR, REGISTRY, RESULTS_DIR, ROOT, Context, NotAvailable, PYTHON,
                           project_env)
 
-MODULES = ["bench.bench_storage", "bench.bench_startup", "bench.bench_window", "bench.bench_printing",
-           "bench.bench_sync", "bench.bench_import", "bench.bench_security"]
+MODULES = ["bench.bench_storage", "bench.bench_startup", "bench.bench_window", "bench.bench_screens",
+           "bench.bench_printing", "bench.bench_sync", "bench.bench_import", "bench.bench_security"]
 TARGETS_FILE = BENCH_DIR / "targets.json"
 
 

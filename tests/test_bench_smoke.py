@@ -52,6 +52,7 @@ def test_list_names_every_area():
                        timeout=60)
     assert r.returncode == 0
     for name in ("sqlite.baseline", "storage.lists@10k", "storage.save_overhead", "startup@10k", "startup.window@10k",
+                 "screens@10k", "screens@100k",
                  "printing.slips", "sync.loopback@500", "sync.field@1k"):
         assert name in r.stdout
 
@@ -63,3 +64,32 @@ def test_targets_file_is_valid_json_with_numeric_limits():
             continue
         assert "/" in key and ("max" in t or "min" in t), key
         assert all(isinstance(t[k], (int, float)) for k in ("max", "min") if k in t)
+
+
+def test_screen_benchmark_is_registered_and_its_targets_name_its_figures():
+    """Issue 17 §6: the screen-time benchmark runs at 10k in the quick run and at 100k in the full run, and
+    every screens target in targets.json names a benchmark and a figure the module reports (no timings here)."""
+    import fnmatch
+
+    from bench import bench_screens
+    from bench.common import REGISTRY
+    from bench.run import load_registry
+    load_registry()
+    assert REGISTRY["screens@10k"].modes == ("quick",)
+    assert REGISTRY["screens@100k"].modes == ("full",)
+    figures = {f"{a}.{stat}" for a in bench_screens.ACTIONS for stat in ("p50_ms", "p95_ms", "services_p50_ms")}
+    targets = json.loads((ROOT / "bench" / "targets.json").read_text(encoding="utf-8"))
+    screen_targets = [k for k in targets if k.startswith("screens@")]
+    assert screen_targets
+    for key in screen_targets:
+        bench, _, figure = key.partition("/")
+        assert any(fnmatch.fnmatchcase(n, bench) for n in REGISTRY), key
+        assert any(fnmatch.fnmatchcase(f, figure) for f in figures), key
+    # the issue's targets: lists, next page, search, detail, save (p50 and p95); overview; reports, assessment,
+    # coverage
+    judged = {f for f in figures if any(fnmatch.fnmatchcase(f"screens@100k/{f}", k) for k in screen_targets)}
+    for action in ("list.legal_aid", "list.mediation", "list.dissemination", "next_page", "search", "detail",
+                   "save"):
+        assert {f"{action}.p50_ms", f"{action}.p95_ms"} <= judged, action
+    for action in ("overview", "reports", "assessment", "coverage"):
+        assert f"{action}.p50_ms" in judged, action
