@@ -81,8 +81,11 @@ def FoldDropdown(label, options, value, on_select, *, width=None, expand=None, e
     full = ([("", blank)] if blank is not None else []) + list(options)
     shown = filter_options(full, query, selected=value or "", keep=("",) if blank is not None else ())
     shown = [(k, t) for k, t in shown if not (blank is not None and k == "")]
-    return _dropdown(label, shown, value, picked, width=width, expand=expand, error=error, blank=blank,
-                     dense=dense, key=key, menu_width=menu_width, on_text_change=typed, ref=ref)
+    ctrl = _dropdown(label, shown, value, picked, width=width, expand=expand, error=error, blank=blank,
+                     dense=dense, key=scroll_key, menu_width=menu_width, on_text_change=typed)
+    if register is not None:
+        register(ctrl)
+    return ctrl
 
 
 def kv_table(rows: list[tuple[str, str]], label_width: int = 200) -> ft.Column:

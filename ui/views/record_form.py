@@ -9,7 +9,7 @@ import datetime as dt
 
 import flet as ft
 
-from services.dates import parse_date
+from services.dates import parse_date, today_local
 from ui.views.common import ACCENT, MUTED, card, dropdown, header, section_title
 
 TITLES = {"legal-aid": ("form.new.legal_aid", "form.edit.legal_aid"),
@@ -60,9 +60,10 @@ def _field(app, form, f, save, page, register):
             try:
                 current = parse_date(form.value(k))
             except ValueError:
-                current = dt.date.today()
+                current = today_local()
             # From 1900: a date of birth is picked here too (the services refuse dates before 1900).
             picker = ft.DatePicker(value=current, first_date=dt.date(1900, 1, 1), last_date=dt.date(2100, 12, 31),
+                                   current_date=today_local(),
                                    help_text=app.t("form.date_help"), cancel_text=app.t("form.date_cancel"),
                                    confirm_text=app.t("form.date_confirm"),
                                    field_label_text=app.t("form.date_field"), field_hint_text="dd/mm/yyyy",

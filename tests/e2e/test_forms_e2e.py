@@ -1,0 +1,131 @@
+"""End-to-end in Chromium (issue 17 §2–§3): the Vietnamese date picker, accent-free dropdown filtering,
+scroll-to-error with the full error text, team -> mediators, village suggestions, feedback fields."""
+from __future__ import annotations
+
+import re
+
+from tests.e2e.conftest import shot
+from tests.e2e.helpers import click_nav, fill, pick
+
+
+def _seed_team_and_villages(data_dir):
+    import subprocess
+    import sys
+
+    from tests.e2e.conftest import ROOT, _communes
+    commune = _communes()[0].code
+    code = (
+        "import sys; from services import app, teams, villages; app.open_data_dir(sys.argv[1]); "
+        "teams.add({'name': 'Tổ hòa giải thôn Khe Lánh', 'commune_code': sys.argv[2], "
+        "'members': [{'name': 'Lý Văn Sài'}, {'name': 'Bàn Thị Hoa'}, {'name': 'Đặng Văn Tòng'}]}); "
+        "villages.remember(sys.argv[2], 'Thôn Khe Lánh'); villages.remember(sys.argv[2], 'Bản Pò Hèn'); app.close()")
+    subprocess.run([sys.executable, "-c", code, str(data_dir), commune], cwd=ROOT, check=True)
+
+
+def test_date_picker_is_vietnamese_with_monday_first_weeks(launch):
+    page, _ = launch()
+    click_nav(page, "Trợ giúp pháp lý")
+    page.get_by_role("button", name="Thêm vụ việc").click()
+    page.get_by_label("Chọn ngày", exact=True).first.click()       # the calendar button of "Ngày tiếp nhận"
+    page.get_by_role("dialog").wait_for()
+    page.get_by_role("group", name=re.compile(r"^Chọn ngày\s+Th \d")).wait_for()   # "Chọn ngày / Th 6, 4 thg 12"
+    page.get_by_role("button", name="Hủy", exact=True).last.wait_for()
+    page.get_by_role("button", name="Chọn", exact=True).wait_for()
+    page.get_by_role("button", name="Tháng sau", exact=True).wait_for()
+    shot(page, "date-picker-vi")
+    days = page.evaluate("() => [...document.querySelectorAll('flt-semantics[role=button]')]"
+                         ".map(e => [e.getAttribute('aria-label') || e.innerText, e.getBoundingClientRect().x])"
+                         ".filter(([t]) => / tháng \\d+, \\d{4}/.test(t))")
+    assert len(days) >= 28, days
+    left = min(x for _, x in days)
+    first_column = [t for t, x in days if abs(x - left) < 2]
+    assert first_column and all("Thứ Hai" in t for t in first_column), first_column   # weeks start on Monday
+    assert page.get_by_text("Select date").count() == 0 and page.get_by_text("Cancel").count() == 0
+    page.get_by_role("button", name="Hủy", exact=True).last.click()
+
+
+def test_dropdown_filter_ignores_diacritics(launch):
+    page, _ = launch()
+    click_nav(page, "Trợ giúp pháp lý")
+    page.get_by_role("button", name="Thêm vụ việc").click()
+    field = page.get_by_role("textbox", name="Diện người được trợ giúp *", exact=True)
+    field.click()
+    page.wait_for_timeout(300)
+    page.keyboard.type("ngheo")
+    option = page.get_by_role("button", name="Người thuộc hộ nghèo", exact=True)
+    option.last.wait_for()
+    assert page.get_by_role("button", name="Trẻ em", exact=True).count() == 0
+    shot(page, "dropdown-accent-free")
+    option.last.click()
+    page.wait_for_timeout(300)
+    assert field.input_value() == "Người thuộc hộ nghèo" if field.evaluate("e => 'value' in e") else True
+
+
+def test_failed_save_scrolls_to_and_focuses_the_first_invalid_field(launch):
+    page, _ = launch()
+    click_nav(page, "Trợ giúp pháp lý")
+    page.get_by_role("button", name="Thêm vụ việc").click()
+    pick(page, "Diện người được trợ giúp *", "Người thuộc hộ nghèo")
+    pick(page, "Lĩnh vực pháp luật *", "Đất đai")
+    pick(page, "Hình thức trợ giúp *", "Tư vấn pháp luật")
+    fill(page, "Họ và tên người yêu cầu *", "Đặng Văn Đức")
+    fill(page, "Năm sinh", "1700")
+    page.mouse.wheel(0, 2000)                                  # away from the field, at the bottom of the form
+    page.wait_for_timeout(300)
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    year = page.get_by_role("textbox", name="Năm sinh", exact=True)
+    page.wait_for_function("() => document.activeElement && document.activeElement.closest('flt-semantics') !== null"
+                           " || document.activeElement.tagName === 'INPUT'", timeout=10000)
+    page.wait_for_timeout(500)
+    assert year.is_visible()
+    box = year.bounding_box()
+    assert box is not None and 0 <= box["y"] <= 768 - box["height"]
+    focused = page.evaluate("() => document.activeElement && (document.activeElement.getAttribute('aria-label') "
+                            "|| document.activeElement.closest('[aria-label]')?.getAttribute('aria-label') || '')")
+    assert "Năm sinh" in focused
+    error = page.get_by_text(re.compile(r"Phải trong khoảng 19\d\d.*"))
+    error.first.wait_for()
+    assert not error.first.inner_text().endswith("…")
+    shot(page, "scroll-to-error")
+
+
+def test_team_fills_mediators_and_village_is_suggested(launch):
+    page, srv = launch(seed=_seed_team_and_villages)
+    click_nav(page, "Hòa giải cơ sở")
+    page.get_by_role("button", name="Thêm vụ việc hòa giải").click()
+    pick(page, "Tổ hòa giải", re.compile(r"Tổ hòa giải thôn Khe Lánh"))
+    mediators = page.get_by_role("textbox", name="Hòa giải viên", exact=True)
+    page.wait_for_function("() => [...document.querySelectorAll('textarea,input')].some(e => "
+                           "e.value.includes('Lý Văn Sài') && e.value.includes('Đặng Văn Tòng'))", timeout=10000)
+    assert mediators.count() == 1
+    fill(page, "Thôn / bản / khu", "khe lanh")
+    page.get_by_role("button", name="Thôn Khe Lánh", exact=True).click()
+    page.wait_for_timeout(400)
+    pick(page, "Lĩnh vực tranh chấp *", "Đất đai")
+    fill(page, "Bên thứ nhất *", "Hoàng Văn Páo")
+    fill(page, "Bên thứ hai *", "Triệu Thị Mai")
+    shot(page, "team-mediators-village")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    page.get_by_text("Các buổi hòa giải").wait_for()
+    page.get_by_text("Lý Văn Sài; Bàn Thị Hoa; Đặng Văn Tòng").first.wait_for()
+    page.get_by_text("Thôn Khe Lánh").first.wait_for()
+
+
+def test_feedback_fields_are_saved_and_shown_in_the_detail(launch):
+    page, srv = launch()
+    click_nav(page, "Phổ biến pháp luật")
+    page.get_by_role("button", name=re.compile("Thêm hoạt động")).first.click()
+    pick(page, "Hình thức *", "Tuyên truyền miệng")
+    fill(page, "Chủ đề *", "Luật Đất đai 2024")
+    fill(page, "Tổng số người tham dự", "40")
+    fill(page, "Số người trả lời phiếu", "30")
+    fill(page, "Số người thấy hữu ích", "25")
+    fill(page, "Số câu hỏi", "7")
+    fill(page, "Yêu cầu tư vấn tiếp", "3")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    page.get_by_text("Luật Đất đai 2024").first.wait_for()
+    for label, value in (("Số người trả lời phiếu", "30"), ("Số người thấy hữu ích", "25"), ("Số câu hỏi", "7"),
+                         ("Yêu cầu tư vấn tiếp", "3")):
+        page.get_by_text(label, exact=True).first.wait_for()
+        page.get_by_text(value, exact=True).first.wait_for()
+    shot(page, "dissemination-feedback-detail")
