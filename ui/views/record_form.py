@@ -105,13 +105,11 @@ def VillageField(app, form, key, label, error, save, register):
         on_change=change, on_submit=save, on_focus=lambda e: set_typed(e.control.value or ""),
         helper=app.t("form.village_help")))
     hints = form.village_suggestions(key, typed) if typed is not None else []
-    if not hints:
-        return field
-    return ft.Column([field, ft.Row(
-        [ft.Text(app.t("form.village_suggest"), size=12, color=MUTED),
-         *[ft.TextButton(n, on_click=lambda e, n=n: pick(n), tooltip=app.t("form.village_pick", name=n))
-           for n in hints]],
-        wrap=True, spacing=2, run_spacing=0)], spacing=2)
+    # always the same shape (field + row), so that showing suggestions never rebuilds the focused field
+    row = ft.Row([ft.Text(app.t("form.village_suggest"), size=12, color=MUTED),
+                  *[ft.TextButton(n, on_click=lambda e, n=n: pick(n), tooltip=app.t("form.village_pick", name=n))
+                    for n in hints]], wrap=True, spacing=2, run_spacing=0, visible=bool(hints))
+    return ft.Column([field, row], spacing=2, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
 
 
 @ft.component
