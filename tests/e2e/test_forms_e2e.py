@@ -153,3 +153,23 @@ def test_feedback_fields_are_saved_and_shown_in_the_detail(launch):
     assert _stored(srv.data_dir, "dissemination", "feedback_respondents", "feedback_useful", "questions_asked",
                    "followup_requests") == {"feedback_respondents": 30, "feedback_useful": 25, "questions_asked": 7,
                                             "followup_requests": 3}
+
+
+def test_first_run_select_all_communes_and_the_no_commune_message(launch):
+    page, _ = launch(profile=False)
+    page.get_by_text(re.compile(r"^Chưa chọn xã nào")).wait_for()
+    page.get_by_role("button", name="Chọn tất cả", exact=True).click()
+    page.get_by_text(re.compile(r"^Đã chọn 54: ")).wait_for()           # Quảng Ninh: 54 communes/wards
+    assert page.get_by_text(re.compile(r"^Chưa chọn xã nào")).count() == 0
+    page.get_by_role("button", name="Bỏ chọn tất cả", exact=True).click()
+    page.get_by_text(re.compile(r"^Chưa chọn xã nào")).wait_for()
+    shot(page, "first-run-no-commune")
+
+
+def test_screen_reader_labels_follow_the_language(launch):
+    """Flutter's own semantics labels ("Tab 1 of 9") come from the page locale: vi-VN, then en."""
+    page, _ = launch()
+    page.get_by_role("button", name=re.compile(r"^Tổng quan Tab 1 trong tổng số \d+$")).wait_for()
+    click_nav(page, "Cài đặt")
+    page.get_by_role("radio", name="English").click()
+    page.get_by_role("button", name=re.compile(r"^Overview Tab 1 of \d+$")).wait_for()

@@ -65,7 +65,7 @@ def FirstRunView(app, p, protect=None):
                 ft.Column([ft.Text(app.t("setup.title"), size=24, weight=ft.FontWeight.W_600),
                            ft.Text(app.t("setup.subtitle"), color=MUTED)], spacing=2, tight=True)], spacing=12),
         ft.Divider(height=8, color="transparent"),
-        ft.TextField(label=app.t("setup.full_name"), value=p.value("full_name"), autofocus=True,
+        ft.TextField(label=app.t("setup.full_name"), value=p.value("full_name"), autofocus=True, width=560,
                      on_change=lambda e: p.set("full_name", e.control.value), on_submit=lambda: save(),
                      error=p.errors.get("full_name")),
         # full width: the role names are long ("Công chức Tư pháp xã / hòa giải viên …")
