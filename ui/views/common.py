@@ -70,9 +70,12 @@ def FoldDropdown(label, options, value, on_select, *, width=None, expand=None, e
     from ui.state.choices import filter_options
     query, set_query = ft.use_state("")
 
+    labels = {t for _, t in options} | ({blank} if blank is not None else set())
+
     def typed(e):
         text = e.data if isinstance(e.data, str) else (e.control.text or "")
-        set_query(text)
+        # the field echoes a picked option's label: not a search (no re-render racing the next click)
+        set_query("" if text in labels else text)
 
     def picked(v):
         set_query("")
