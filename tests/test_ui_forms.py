@@ -187,3 +187,10 @@ def test_first_run_select_all_communes_and_the_no_commune_message(app):
     p.set_commune_filter("ha long")
     p.select_all()                                          # only the communes the filter shows
     assert p.communes and all("long" in n.lower() for n in p.commune_names())
+
+
+def test_no_arrow_glyph_in_user_facing_texts():
+    """The browser client's Roboto has no "→" (drawn as a missing-glyph box): the catalog never uses it."""
+    from services import i18n
+    bad = {k: v for k, e in i18n.catalog().items() for v in e.values() if any(c in v for c in "→⇒▸")}
+    assert bad == {}
