@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.e2e.conftest import shot
-from tests.e2e.helpers import click_nav, fill, pick
+from tests.e2e.helpers import click_nav, create_legal_aid, fill, pick
 
 
 def _seed_team_and_villages(data_dir):
@@ -173,3 +173,21 @@ def test_screen_reader_labels_follow_the_language(launch):
     click_nav(page, "Cài đặt")
     page.get_by_role("radio", name="English").click()
     page.get_by_role("button", name=re.compile(r"^Overview Tab 1 of \d+$")).wait_for()
+
+
+def test_case_referred_while_recording_needs_no_second_edit(launch):
+    page, srv = launch()
+    create_legal_aid(page)
+    # the status field is below the fold: the tap scrolls it into view first, then the menu opens
+    page.get_by_role("textbox", name="Trạng thái", exact=True).click()
+    referred = page.get_by_role("button", name="Đã chuyển Trung tâm TGPL / chi nhánh", exact=True)
+    referred.wait_for()
+    page.wait_for_timeout(300)
+    referred.click()
+    fill(page, "Chuyển đến", "Trung tâm TGPL tỉnh Quảng Ninh")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    page.get_by_text("Tiến trình xử lý").wait_for()
+    shot(page, "referred-on-first-save")
+    case = _stored(srv.data_dir, "legal-aid", "status", "referred_to", "status_date", "received_date")
+    assert (case["status"], case["referred_to"]) == ("referred", "Trung tâm TGPL tỉnh Quảng Ninh")
+    assert case["status_date"] == case["received_date"]          # defaulted by the service
