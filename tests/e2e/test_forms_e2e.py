@@ -178,7 +178,11 @@ def test_screen_reader_labels_follow_the_language(launch):
 def test_case_referred_while_recording_needs_no_second_edit(launch):
     page, srv = launch()
     create_legal_aid(page)
-    # the status field is below the fold: the tap scrolls it into view first, then the menu opens
+    # the status field is below the fold: a tap on it would scroll and open the menu at once, and the menu may
+    # open at the old position; scroll the form first, then tap
+    page.mouse.move(700, 450)
+    page.mouse.wheel(0, 2000)
+    page.wait_for_timeout(600)
     page.get_by_role("textbox", name="Trạng thái", exact=True).click()
     referred = page.get_by_role("button", name="Đã chuyển Trung tâm TGPL / chi nhánh", exact=True)
     referred.wait_for()
