@@ -98,7 +98,7 @@ def test_detail_timeline_history_delete_and_undo(app):
     assert d.timeline()[0]["status"] == "Đã tiếp nhận"
     created = d.history()[0]
     labels = dict((n, a) for n, _, a in created["changes"])
-    assert labels["legal_field"] == "Đất đai" and labels["requester_id"] == "Đặng Văn Đức"
+    assert labels["Lĩnh vực pháp luật"] == "Đất đai" and labels["Người yêu cầu"] == "Đặng Văn Đức"
     d.delete()
     assert d.deleted and stats.counts()["legal-aid"] == 0
     d.undo_delete()
@@ -240,7 +240,7 @@ def test_team_with_two_members_warns_and_the_case_form_picks_it(app):
     team_field = next(x for _, fs in f.fields() for x in fs if x.key == "team_id")
     assert (team.id, f"Tổ hòa giải thôn Khe Lánh — {admin_units.commune_name(team.commune_code)}") in f.options(team_field)
     f.choose("team_id", team.id)
-    assert f.value("mediators") == "Lý Văn Sài; Đặng Văn Tòng"          # prefilled from the team
+    assert f.value("mediators") == "Lý Văn Sài\nĐặng Văn Tòng"          # prefilled from the team, one a line
     f.set("dispute_field", "dat_dai")
     f.set("parties[1].full_name", "Hoàng Văn Páo")
     f.set("parties[2].full_name", "Triệu Thị Mai")

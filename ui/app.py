@@ -38,6 +38,9 @@ def Root(app: AppState):
             app.check_idle()
 
     ft.use_effect(idle_watch, [])
+    # Flutter's own widgets (date picker, menus, "Tab 1 of 9" screen-reader labels) follow the app language
+    page = ft.context.page
+    ft.use_effect(lambda: apply_locale(page, app.lang), [app.lang])
     # background sync while the session knows the sync password; stopped (password forgotten) on lock/unmount
     from ui.state.sync import SyncState
     sync_state = app.screen_state("sync", SyncState)
@@ -52,6 +55,23 @@ def Root(app: AppState):
         from ui.state.security import ProtectState
         return FirstRunView(app, app.screen_state("first_run", ProfileState), app.screen_state("protect", ProtectState))
     return Shell(app)
+
+
+LOCALES = {"vi": ft.Locale("vi", "VN"), "en": ft.Locale("en", "GB")}
+
+
+def locale_configuration(lang: str) -> ft.LocaleConfiguration:
+    """vi-VN (Monday-first weeks, "Hủy"/"OK", "Chọn ngày", Vietnamese semantics labels) or, when the officer
+    picks English, en-GB (also Monday-first, dd/mm/yyyy like the rest of the app)."""
+    return ft.LocaleConfiguration(supported_locales=list(LOCALES.values()),
+                                  current_locale=LOCALES.get(lang, LOCALES["vi"]))
+
+
+def apply_locale(page, lang: str) -> None:
+    wanted = locale_configuration(lang)
+    if page is not None and page.locale_configuration != wanted:
+        page.locale_configuration = wanted
+        page.update()
 
 
 def watch_activity(page: ft.Page, app: AppState) -> None:
@@ -75,6 +95,7 @@ def make_main(data_dir=None, web: bool = False):
         app = AppState.open(data_dir)
         app.web = web or page.web
         page.title = app.t("app.title")
+        page.locale_configuration = locale_configuration(app.lang)
         page.theme = ft.Theme(color_scheme_seed=PRIMARY, font_family="Roboto")
         page.theme_mode = ft.ThemeMode.LIGHT
         page.padding = 0

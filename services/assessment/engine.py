@@ -82,12 +82,13 @@ def _threshold_text(ind: dict, lang: str) -> str:
         return "≤ " + _show_value(ind, rule["max"], lang)
     if rule["kind"] == "meets_boolean":
         return "Có" if lang == "vi" else "Yes"
+    # no "→": the browser client's Roboto has no arrow glyphs (a missing-glyph box); "≥", ":" and "—" are there
     if rule["kind"] == "bands":
-        return "; ".join(f"≥ {_show_value(ind, b['min'], lang)} → {_num(b['points'], lang)}"
+        return "; ".join(f"≥ {_show_value(ind, b['min'], lang)}: {_num(b['points'], lang)}"
                          for b in sorted(rule["bands"], key=lambda b: b["min"], reverse=True))
     if rule["kind"] == "boolean_points":
-        return (f"Có → {_num(ind['max_points'], lang)}" if lang == "vi"
-                else f"Yes → {_num(ind['max_points'], lang)}")
+        return (f"Có: {_num(ind['max_points'], lang)}" if lang == "vi"
+                else f"Yes: {_num(ind['max_points'], lang)}")
     return f"0–{_num(ind['max_points'], lang)}"
 
 

@@ -123,3 +123,10 @@ def search_fields(case) -> dict:
              case.request_content, case.summary, case.provider]
     return {"number": case.number, "title": title(case), "text": " ".join(p for p in parts if p),
             "date": case.received_date, "commune_code": case.commune_code}
+
+
+def status_choices(current: str | None) -> list[str]:
+    """Statuses the officer may pick for a case now in `current` (None: a new case): that status and those
+    it may move to. A new case starts as received or moves on at once (referred while recording)."""
+    current = current or "received"
+    return [current, *(catalogs.get("legal_aid_statuses", current) or {}).get("next", [])]

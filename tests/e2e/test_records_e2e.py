@@ -52,7 +52,7 @@ def test_mediation_case_and_a_session_added_in_place(launch):
     pick(page, "Lĩnh vực tranh chấp *", "Đất đai")
     fill(page, "Bên thứ nhất *", "Hoàng Văn Páo")
     fill(page, "Bên thứ hai *", "Triệu Thị Mai")
-    fill(page, "Hòa giải viên (cách nhau bởi ;)", "Lý Văn Sài; Bàn Thị Hoa; Đặng Văn Tòng")
+    fill(page, "Hòa giải viên", "Lý Văn Sài; Bàn Thị Hoa; Đặng Văn Tòng")
     page.get_by_role("button", name="Lưu", exact=True).click()
     page.get_by_text("Các buổi hòa giải").wait_for()
 

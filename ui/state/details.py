@@ -11,6 +11,7 @@ sessions and team warnings, a dissemination event; soft delete with undo; printi
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import flet as ft
 
@@ -99,6 +100,7 @@ class DetailState:
                     ("field.commune_code", commune), ("field.requester", person),
                     ("field.requester.id_number", self._identifier(req.id_number)),
                     ("field.requester.phone", self._identifier(req.phone)),
+                    ("field.requester.village", req.village),
                     ("field.beneficiary_category",
                      catalogs.display_label("beneficiary_categories", inst.beneficiary_category, lang)),
                     ("field.legal_field", L("legal_fields", inst.legal_field, lang)),
@@ -132,7 +134,11 @@ class DetailState:
                 ("field.participants_women", fmt_int(inst.participants_women, lang)),
                 ("field.participants_ethnic_minority", fmt_int(inst.participants_ethnic_minority, lang)),
                 ("field.materials_distributed", fmt_int(inst.materials_distributed, lang)),
-                ("field.presenter", inst.presenter), ("field.notes", inst.notes)]
+                ("field.presenter", inst.presenter), ("field.notes", inst.notes),
+                ("field.feedback_respondents", _count(inst.feedback_respondents, lang)),
+                ("field.feedback_useful", _count(inst.feedback_useful, lang)),
+                ("field.questions_asked", _count(inst.questions_asked, lang)),
+                ("field.followup_requests", _count(inst.followup_requests, lang))]
 
     # ---- identifiers ---------------------------------------------------------------------------------------
     @property
@@ -178,7 +184,8 @@ class DetailState:
                  "reason": h.get("reason") or "", "by": h.get("by") or ""} for h in self._inst.status_history or []]
 
     def history(self) -> list[dict]:
-        """Audit entries, newest first, with field-level changes."""
+        """Audit entries, newest first, with field-level changes as (label, before, after) texts: labels
+        from the catalog, codes/ids/lists shown as the officer knows them (never keys, UUIDs or [..])."""
         out = []
         for e in reversed(audit.history(self.record_id)):
             changes = []
@@ -186,30 +193,55 @@ class DetailState:
                 before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
                 if name in ("status_history", "id"):
                     continue
-                changes.append((name, _short(self._display(name, before)), _short(self._display(name, after))))
+                changes.append((self.field_label(name), _short(self._display(name, before)),
+                                _short(self._display(name, after))))
             at = e.at + dt.timedelta(hours=7) if e.at else None
             out.append({"action": self._app.t(f"audit.{e.action}"), "by": e.officer,
                         "at": at.strftime("%d/%m/%Y %H:%M") if at else "", "changes": changes})
         return out
 
+    def field_label(self, name: str) -> str:
+        """The form label of a stored field name ("requester_id" -> "Người yêu cầu", "document" -> "Tài liệu in")."""
+        from services import i18n
+        base = name[:-3] if name.endswith("_id") else name
+        for key in (f"field.{name}", f"field.{base}", f"history.field.{name}", f"history.field.{base}"):
+            if "ui." + key in i18n.catalog():
+                return self._app.t(key)
+        return self._app.t("history.field.other", name=name.replace("_", " "))
+
     def _display(self, name: str, value):
-        """Human labels for codes, persons, communes and ISO dates in the history."""
+        """Human labels for codes, persons, teams, communes, documents, ISO dates, lists and flags."""
         lang = self._app.lang
         if value in (None, "", []):
             return value
+        if isinstance(value, bool):
+            return self._app.t("history.yes" if value else "history.no")
         catalog = _HISTORY_CATALOGS.get((self.kind, name)) or _HISTORY_CATALOGS.get(("*", name))
         if catalog == "commune":
             return admin_units.commune_name(value)
         if catalog == "person":
-            persons = records.persons_by_id([value] if isinstance(value, str) else list(value))
             ids = [value] if isinstance(value, str) else list(value)
+            persons = records.persons_by_id(ids)
             return ", ".join(persons[i].full_name if i in persons else "?" for i in ids)
+        if catalog == "team":
+            try:
+                return records.get("mediation-team", value, include_deleted=True).name
+            except AppError:
+                return self._app.t("history.record")
+        if catalog == "document":
+            return dict(exports.documents_for(self.kind, lang)).get(value, value)
         if catalog == "language":
             return catalogs.language_label(value, lang)
         if catalog:
             if isinstance(value, list):
                 return ", ".join(catalogs.label(catalog, v, lang) for v in value)
             return catalogs.label(catalog, value, lang)
+        if isinstance(value, list):
+            return ", ".join(str(self._display(name, v)) for v in value if v not in (None, ""))
+        if isinstance(value, dict):
+            return "; ".join(f"{k}: {self._display(name, v)}" for k, v in value.items() if v not in (None, ""))
+        if isinstance(value, str) and _UUID.fullmatch(value):
+            return self._app.t("history.record")
         return _d(value) if isinstance(value, str) else value
 
     def warnings(self) -> list[str]:
@@ -280,7 +312,9 @@ class DetailState:
         return str(exports.print_record(self._app, doc, self.record_id, self.number))
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 _HISTORY_CATALOGS = {
+    ("*", "team_id"): "team", ("*", "team"): "team", ("*", "document"): "document",
     ("*", "commune_code"): "commune", ("*", "requester"): "person", ("*", "beneficiary"): "person",
     ("*", "requester_id"): "person", ("*", "beneficiary_id"): "person",
     ("*", "parties"): "person", ("legal-aid", "status"): "legal_aid_statuses",
@@ -290,6 +324,11 @@ _HISTORY_CATALOGS = {
     ("*", "basis"): "mediation_bases", ("dissemination", "form"): "dissemination_forms",
     ("*", "target_groups"): "target_groups", ("*", "language"): "language",
 }
+
+
+def _count(value, lang: str) -> str:
+    """A count that may be unknown (nullable feedback fields): blank, never a made-up 0."""
+    return "" if value is None else fmt_int(value, lang)
 
 
 def _short(value) -> str:

@@ -12,6 +12,7 @@ ValidationError.by_field(lang) becomes the inline messages. Nothing is stored wh
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import flet as ft
@@ -26,7 +27,8 @@ from services.formatting import fmt_date
 class Field:
     key: str                  # form key == the service's error field name (nested: "requester.full_name")
     type: str = "text"        # text | multiline | date | int | choice | commune | historic (old unit) | multi |
-    #                           language | status | team
+    #                           language | status | team | village (suggested from the commune's list) |
+    #                           names (one a line)
     catalog: str = ""
     required: bool = False
     width: int = 2            # grid columns out of 6
@@ -56,16 +58,17 @@ LEGAL_AID = [
         Field("requester.ethnicity", "choice", "ethnic_groups", width=2),
         Field("requester.id_number", width=2),
         Field("requester.phone", width=2),
-        Field("requester.village", width=2),
+        Field("requester.village", "village", width=2),
     ]),
     ("form.section.content", [
         Field("request_content", "multiline", width=6),
     ]),
     ("form.section.status", [
-        Field("status", "status", "legal_aid_statuses", width=2, edit_only=True),
-        Field("status_date", "date", width=2, edit_only=True),
-        Field("referred_to", width=2, edit_only=True),
-        Field("status_reason", width=3, edit_only=True),
+        # also on a new case: a case referred while recording needs no second edit
+        Field("status", "status", "legal_aid_statuses", width=2),
+        Field("status_date", "date", width=2),
+        Field("referred_to", width=2),
+        Field("status_reason", width=6),
         Field("outcome", "choice", "legal_aid_outcomes", width=1, edit_only=True),
         Field("closed_date", "date", width=2, edit_only=True),
         Field("summary", "multiline", width=6, edit_only=True),
@@ -77,12 +80,12 @@ MEDIATION = [
         Field("received_date", "date", required=True, width=2),
         Field("commune_code", "commune", required=True, width=2),
         Field(HISTORIC, "historic", width=2),
-        Field("village", width=2),
+        Field("village", "village", width=2),
         Field("team_id", "team", width=3),
         Field("dispute_field", "choice", "dispute_fields", required=True, width=3),
         Field("basis", "choice", "mediation_bases", width=3),
         Field("assigned_date", "date", width=3),
-        Field("mediators", width=6),
+        Field("mediators", "names", width=6),
     ]),
     ("form.section.parties", [
         Field("parties[1].full_name", required=True, width=3),
@@ -108,7 +111,7 @@ DISSEMINATION = [
         Field("date", "date", required=True, width=2),
         Field("commune_code", "commune", required=True, width=2),
         Field(HISTORIC, "historic", width=2),
-        Field("village", width=2),
+        Field("village", "village", width=2),
         Field("form", "choice", "dissemination_forms", required=True, width=2),
         Field("language", "language", width=2),
         Field("presenter", width=2),
@@ -122,6 +125,12 @@ DISSEMINATION = [
         Field("participants_ethnic_minority", "int", width=2),
         Field("materials_distributed", "int", width=2),
         Field("notes", "multiline", width=6),
+    ]),
+    ("form.section.feedback", [
+        Field("feedback_respondents", "int", width=2),
+        Field("feedback_useful", "int", width=2),
+        Field("questions_asked", "int", width=2),
+        Field("followup_requests", "int", width=2),
     ]),
 ]
 
@@ -155,6 +164,9 @@ class FormState:
         self.general_error = ""
         self.saving = False
         self.busy = False           # the last try found another program writing: the view offers a retry
+        self.focus_key = ""            # the first invalid field after a failed save (the view focuses it)
+        self.focus_seq = 0             # bumped on every failed save, so the same field is focused again
+        self._auto_mediators: list[str] = []
         self._dirty = False
         self._values: dict = {}
         self._party_ids: list[str] = []
@@ -214,9 +226,9 @@ class FormState:
         self.set(key, value)
         if key == "commune_code" and before.get(HISTORIC) != self._values.get(HISTORIC):
             self.notify()
-        if key == "team_id" and value and not str(self._values.get("mediators", "")).strip():
-            self._values["mediators"] = "; ".join(self._team_members(value))
-            if not str(self._values.get("assigned_date", "")).strip():
+        if key == "team_id":
+            self._fill_mediators(value)
+            if value and not str(self._values.get("assigned_date", "")).strip():
                 # Điều 20.2 counts 3 days from the assignment: proposed as today, visible and editable.
                 self._values["assigned_date"] = fmt_date(today_local())
         if key in self.errors:
@@ -251,9 +263,9 @@ class FormState:
                 opts = [o for o in team_options(self._app, communes=[]) if o[0] == current] + opts
             return opts
         if f.type == "status":
-            current = self._stored_status or "received"
-            allowed = [current, *(catalogs.get("legal_aid_statuses", current) or {}).get("next", [])]
-            return [(c, catalogs.label("legal_aid_statuses", c, lang)) for c in allowed]
+            from services.kinds import legal_aid
+            return [(c, catalogs.label("legal_aid_statuses", c, lang))
+                    for c in legal_aid.status_choices(self._stored_status)]
         if f.key == "beneficiary_category":
             # Luật TGPL Điều 7 as in force on the received date; a stored record keeps its own category.
             return catalogs.options(f.catalog, lang, on=self._received_on(), keep=self._stored_category)
@@ -273,6 +285,8 @@ class FormState:
             base.update(date=today, language="vi")
         else:
             base.update(received_date=today)
+        if self.kind == "legal-aid":
+            base["status"] = "received"
         self._values = base
         self._sync_historic()
         self._stored_status = None
@@ -297,9 +311,11 @@ class FormState:
                 values[f"requester.{name}"] = _text(getattr(req, name))
             self._stored_status = inst.status
         elif self.kind == "mediation":
-            values["mediators"] = "; ".join(inst.mediators or [])
+            values["mediators"] = "\n".join(inst.mediators or [])
             values["invited"] = "; ".join(inst.invited or [])
             values["team_id"] = inst.team_id or ""
+            if inst.team_id and list(inst.mediators or []) == self._team_members(inst.team_id):
+                self._auto_mediators = list(inst.mediators or [])
             self._party_ids = [p for p in inst.parties if isinstance(p, str)]
             persons = records.persons_by_id(self._party_ids)
             for i, pid in enumerate(self._party_ids[:4]):
@@ -317,6 +333,25 @@ class FormState:
         except AppError:
             return []
         return [m.get("name", "") for m in team.members or [] if m.get("name")]
+
+    def _fill_mediators(self, team_id: str) -> None:
+        """Picking a team fills in its mediators, one a line (still editable); names the officer typed are
+        kept unless they are just the previous team's list."""
+        current = split_names(self._values.get("mediators", ""))
+        if current and current != self._auto_mediators:
+            return
+        members = self._team_members(team_id) if team_id else []
+        self._auto_mediators = members
+        self._values["mediators"] = "\n".join(members)
+
+    def village_suggestions(self, key: str, typed: str | None) -> list[str]:
+        """Villages of the form's commune matching `typed` (folded), for the village field `key`."""
+        from services import villages
+        from ui.state.choices import suggest
+        commune = self._values.get("commune_code") or ""
+        if not commune:
+            return []
+        return suggest(villages.names(commune), typed)
 
     def payload(self) -> dict:
         v = {k: (x.strip() if isinstance(x, str) else x) for k, x in self._values.items()}
@@ -345,8 +380,8 @@ class FormState:
             for k, x in v.items():
                 if "[" not in k:
                     data[k] = x
-            data["mediators"] = [m.strip() for m in str(v.get("mediators", "")).split(";") if m.strip()]
-            data["invited"] = [m.strip() for m in str(v.get("invited", "")).split(";") if m.strip()]
+            data["mediators"] = split_names(v.get("mediators", ""))
+            data["invited"] = split_names(v.get("invited", ""))
         else:
             data = {k: x for k, x in v.items()}
         return data
@@ -401,6 +436,8 @@ class FormState:
                     extra.append(msg)
             self.errors = mapped
             self.general_error = "\n".join(extra) or self._app.t("form.fix_errors")
+            self.focus_key = next((f.key for _, fs in self.fields() for f in fs if f.key in mapped), "")
+            self.focus_seq += 1
             return None
         self.general_error = exc.message(lang)
         self.errors = {}
@@ -414,6 +451,11 @@ class FormState:
         self.record_id = inst.id
         self._app.changed()
         return inst
+
+
+def split_names(text) -> list[str]:
+    """Names typed one a line (or separated by ";", as older versions asked)."""
+    return [n.strip() for n in re.split(r"[;\n]", str(text or "")) if n.strip()]
 
 
 def _closest(key: str, known: set[str]) -> str | None:

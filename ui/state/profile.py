@@ -67,6 +67,19 @@ class ProfileState:
             now.remove(code)
         self.communes = now
 
+    def select_all(self) -> None:
+        """Every commune the list shows (all of the province, or those matching the search): for supervisors
+        who cover the whole province."""
+        shown = [code for code, _ in self.commune_options()]
+        self.communes = list(self.communes) + [c for c in shown if c not in self.communes]
+
+    def clear_all(self) -> None:
+        self.communes = []
+
+    @property
+    def no_commune(self) -> bool:
+        return not self.communes
+
     def commune_names(self) -> list[str]:
         return [admin_units.commune_name(c) for c in self.communes]
 

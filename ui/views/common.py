@@ -35,13 +35,60 @@ def section_title(text: str) -> ft.Text:
 
 
 def dropdown(label: str, options: list[tuple[str, str]], value, on_select, *, width=None, expand=None,
-             error: str | None = None, searchable: bool = True, blank: str | None = None, dense=True) -> ft.Dropdown:
+             error: str | None = None, searchable: bool = True, blank: str | None = None, dense=True,
+             scroll_key=None, menu_width=None, register=None):
+    """A labelled dropdown; searchable ones filter their options ignoring diacritics ("ngheo" finds
+    "Người thuộc hộ nghèo"), see FoldDropdown."""
+    if searchable:
+        return FoldDropdown(label, options, value, on_select, width=width, expand=expand, error=error,
+                            blank=blank, dense=dense, scroll_key=scroll_key, menu_width=menu_width, register=register)
+    ctrl = _dropdown(label, options, value, on_select, width=width, expand=expand, error=error, blank=blank,
+                     dense=dense, key=scroll_key, menu_width=menu_width)
+    if register is not None:
+        register(ctrl)
+    return ctrl
+
+
+def _dropdown(label, options, value, on_select, *, width=None, expand=None, error=None, blank=None, dense=True,
+              key=None, menu_width=None, on_text_change=None) -> ft.Dropdown:
     opts = ([ft.DropdownOption(key="", text=blank)] if blank is not None else []) + [
         ft.DropdownOption(key=k, text=t) for k, t in options]
+    editable = on_text_change is not None
+    # Flutter's own filter ignores only case: the options arrive already filtered (FoldDropdown)
     return ft.Dropdown(label=label, options=opts, value=value if value not in (None,) else "",
                        on_select=lambda e: on_select(e.control.value or ""), width=width, expand=expand,
-                       error_text=error or None, enable_filter=searchable, editable=searchable,
-                       enable_search=True, menu_height=320, dense=dense)
+                       error_text=error or None, error_style=ft.TextStyle(size=12) if error else None,
+                       enable_filter=False, editable=editable, enable_search=True, menu_height=320,
+                       menu_width=menu_width, dense=dense, key=key, on_text_change=on_text_change)
+
+
+@ft.component
+def FoldDropdown(label, options, value, on_select, *, width=None, expand=None, error=None, blank=None, dense=True,
+                 scroll_key=None, menu_width=None, register=None):
+    """Editable dropdown whose menu shows the options matching the typed text without diacritics.
+    `register(control)` hands the rendered control to the form (to focus the first invalid field)."""
+    from ui.state.choices import filter_options
+    query, set_query = ft.use_state("")
+
+    labels = {t for _, t in options} | ({blank} if blank is not None else set())
+
+    def typed(e):
+        text = e.data if isinstance(e.data, str) else (e.control.text or "")
+        # the field echoes a picked option's label: not a search (no re-render racing the next click)
+        set_query("" if text in labels else text)
+
+    def picked(v):
+        set_query("")
+        on_select(v)
+
+    full = ([("", blank)] if blank is not None else []) + list(options)
+    shown = filter_options(full, query, selected=value or "", keep=("",) if blank is not None else ())
+    shown = [(k, t) for k, t in shown if not (blank is not None and k == "")]
+    ctrl = _dropdown(label, shown, value, picked, width=width, expand=expand, error=error, blank=blank,
+                     dense=dense, key=scroll_key, menu_width=menu_width, on_text_change=typed)
+    if register is not None:
+        register(ctrl)
+    return ctrl
 
 
 def kv_table(rows: list[tuple[str, str]], label_width: int = 200) -> ft.Column:

@@ -68,8 +68,8 @@ def use_delete_dialog(app, d):
 def history_card(app, d):
     items = []
     for h in d.history():
-        changes = [ft.Text(f"• {app.t('field.' + n) if not n.startswith('_') else n}: {b} › {a}", size=12,
-                           color=MUTED, selectable=True) for n, b, a in h["changes"][:12]]
+        changes = [ft.Text(f"• {label}: {b} › {a}", size=12,
+                           color=MUTED, selectable=True) for label, b, a in h["changes"][:12]]
         items.append(ft.Column([
             ft.Row([ft.Icon(ft.Icons.HISTORY, size=16, color=PRIMARY),
                     ft.Text(h["action"], weight=ft.FontWeight.W_600, size=13),

@@ -21,9 +21,13 @@ def CommunePicker(app, p):
                      value=p.commune_filter, on_change=lambda e: p.set_commune_filter(e.control.value)),
         ft.Container(ft.ListView(items, spacing=0, height=230), border=ft.Border.all(1, "#E3E8EF"),
                      border_radius=8, padding=4),
-        ft.Text(app.t("setup.chosen", n=len(chosen)) + (": " + ", ".join(p.commune_names()) if chosen else ""),
-                size=12, color=MUTED if not p.errors.get("communes") else "#B3261E", max_lines=2,
-                overflow=ft.TextOverflow.ELLIPSIS),
+        ft.Row([ft.TextButton(app.t("setup.select_all"), icon=ft.Icons.DONE_ALL, on_click=p.select_all),
+                ft.TextButton(app.t("setup.clear_all"), icon=ft.Icons.REMOVE_DONE, on_click=p.clear_all,
+                              disabled=not chosen)], spacing=4),
+        ft.Text(app.t("setup.chosen", n=len(chosen)) + ": " + ", ".join(p.commune_names()),
+                size=12, color=MUTED, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS) if chosen else
+        ft.Text(p.errors.get("communes") or app.t("setup.no_commune"), size=12,
+                color=MUTED if not p.errors.get("communes") else "#B3261E"),
     ], spacing=8)
 
 
@@ -61,12 +65,11 @@ def FirstRunView(app, p, protect=None):
                 ft.Column([ft.Text(app.t("setup.title"), size=24, weight=ft.FontWeight.W_600),
                            ft.Text(app.t("setup.subtitle"), color=MUTED)], spacing=2, tight=True)], spacing=12),
         ft.Divider(height=8, color="transparent"),
-        ft.Row([
-            ft.TextField(label=app.t("setup.full_name"), value=p.value("full_name"), expand=True, autofocus=True,
-                         on_change=lambda e: p.set("full_name", e.control.value), on_submit=lambda: save(),
-                         error=p.errors.get("full_name")),
-            dropdown(app.t("setup.role"), p.role_options(), p.role, p.set_role, expand=True),
-        ], spacing=12),
+        ft.TextField(label=app.t("setup.full_name"), value=p.value("full_name"), autofocus=True, width=560,
+                     on_change=lambda e: p.set("full_name", e.control.value), on_submit=lambda: save(),
+                     error=p.errors.get("full_name")),
+        # full width: the role names are long ("Công chức Tư pháp xã / hòa giải viên …")
+        dropdown(app.t("setup.role"), p.role_options(), p.role, p.set_role, searchable=False, width=560),
         dropdown(app.t("setup.province"), p.province_options(), p.province, p.set_province, searchable=True,
                  error=p.errors.get("province"), width=560),
         ft.Text(app.t("setup.communes"), weight=ft.FontWeight.W_500),

@@ -6,7 +6,7 @@ import flet as ft
 from ui.views.common import ACCENT, MUTED, card, section_title
 from ui.views.detail_parts import detail_header, fields_card, history_card, use_delete_dialog
 
-SESSION_FIELDS = [("date", 3, False), ("place", 9, False), ("attendees", 12, False), ("content", 12, True),
+SESSION_FIELDS = [("date", 5, False), ("place", 7, False), ("attendees", 12, False), ("content", 12, True),
                   ("result", 12, True)]
 
 
@@ -19,7 +19,7 @@ def _session_form(app, d):
     for key, col, multi in SESSION_FIELDS:
         label = app.t(f"session.{key}") + (" *" if key == "date" else "")
         tf = ft.TextField(label=label, value=d.session_value(key), error=d.session_errors.get(key),
-                          hint_text="dd/mm/yyyy" if key == "date" else None, multiline=multi,
+                          error_max_lines=4, hint_text="dd/mm/yyyy" if key == "date" else None, multiline=multi,
                           min_lines=2 if multi else None, on_change=lambda e, k=key: d.set_session(k, e.control.value),
                           on_submit=None if multi else (lambda: save()))
         controls.append(ft.Container(tf, col={"xs": 12, "md": col}))
