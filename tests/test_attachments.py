@@ -273,3 +273,147 @@ def test_cli_attach_list_detach(data_dir, tmp_path):
     d = json.loads(cli("detach", "legal-aid", number, a["id"], data_dir=data_dir).stdout)
     assert d["detached"] is True
     assert json.loads(cli("attachments", "legal-aid", number, "--json", data_dir=data_dir).stdout) == []
+
+
+# ---- backups -----------------------------------------------------------------------------------------------------
+
+def _copy_bytes(att_id) -> bytes:
+    from services import attachments
+    return b"".join(attachments.open_chunks(att_id))
+
+
+def test_backup_restore_keeps_attachments_encrypted_and_is_idempotent(enc_folder, case, tmp_path):
+    from services import attachments, backup
+    src = text_pdf(tmp_path / "phieu.pdf")
+    a = attachments.attach("legal-aid", case.id, src, type="signed_slip")
+    out = backup.create_backup(tmp_path / "xa.plcsbak")
+    assert MARKER not in out.read_bytes() and a["sha256"].encode() not in out.read_bytes()
+    attachments.detach("legal-aid", case.id, a["id"])          # the file is wiped from the folder
+    assert blobs(enc_folder.data_dir) == []
+    result = backup.restore_backup(out)
+    assert result["attachments_added"] == 2                    # the file and its thumbnail
+    assert _copy_bytes(a["id"]) == src.read_bytes()
+    again = backup.restore_backup(out)
+    assert again["attachments_added"] == 0 and _copy_bytes(a["id"]) == src.read_bytes()
+
+
+def test_backup_restored_under_another_key_re_encrypts_the_files(enc_folder, case, tmp_path):
+    """A backup restored on a new laptop (another data key, the backup's passphrase): the files are decrypted
+    with the backup's key and stored again under the new folder's key."""
+    from services import app, attachments, backup
+    from services.security import opening, vault
+    src = jpeg(tmp_path / "anh.jpg")
+    a = attachments.attach("legal-aid", case.id, src, type="photo")
+    out = backup.create_backup(tmp_path / "xa.plcsbak")
+    app.close()
+    other = tmp_path / "other"
+    other.mkdir()
+    _, key = vault.setup(other, "máy mới hoàn toàn 9")
+    opening.open_unlocked(other, key, daily=False)
+    result = backup.restore_backup(out, passphrase=PASS)
+    assert result["attachments_added"] == 2
+    assert _copy_bytes(a["id"]) == src.read_bytes()
+    assert attachments.thumbnail(a["id"])
+    for path in blobs(other):
+        assert crypto.is_encrypted_file(path)
+
+
+def test_plain_folder_turning_encrypted_encrypts_its_files(tmp_path):
+    from services import app, attachments, records
+    from services.security import opening
+    folder = tmp_path / "plain"
+    app.open_data_dir(folder)
+    c = records.save("legal-aid", factories.legal_aid())
+    src = text_pdf(tmp_path / "p.pdf")
+    a = attachments.attach("legal-aid", c.id, src)
+    from services import backup
+    old_backup = backup.create_backup(reason="manual")
+    try:
+        opening.enable_encryption(folder, PASS)
+        for path in folder.rglob("*"):
+            if path.is_file():
+                assert MARKER not in path.read_bytes(), path
+        assert _copy_bytes(a["id"]) == src.read_bytes()
+        attachments.detach("legal-aid", c.id, a["id"])
+        backup.restore_backup(old_backup)                   # the re-encrypted plain backup keeps the file
+        assert _copy_bytes(a["id"]) == src.read_bytes()
+    finally:
+        app.close()
+
+
+# ---- USB transfer ------------------------------------------------------------------------------------------------
+
+def _open_encrypted(folder: Path, passphrase: str):
+    from services import app
+    from services.security import opening, vault
+    folder.mkdir(exist_ok=True)
+    if not vault.status(folder).encrypted:
+        _, key = vault.setup(folder, passphrase)
+    else:
+        key = vault.unlock_key(folder, passphrase=passphrase)
+    ctx = opening.open_unlocked(folder, key, daily=False)
+    app.save_profile({"full_name": "Lý Thị Sen", "role": "officer", "province_code": "22", "communes": ["06652"]})
+    return ctx
+
+
+def test_transfer_round_trip_keeps_attachments_and_is_idempotent(tmp_path):
+    from services import app, attachments, records, transfer
+    a_dir, b_dir = tmp_path / "a", tmp_path / "b"
+    _open_encrypted(a_dir, PASS)
+    case = records.save("legal-aid", factories.legal_aid())
+    src = text_pdf(tmp_path / "phieu.pdf")
+    big = tmp_path / "big.pdf"                          # several cipher chunks
+    big.write_bytes(src.read_bytes().replace(b"%%EOF", b"%" + os.urandom(200_000).hex().encode() + b"\n%%EOF"))
+    a1 = attachments.attach("legal-aid", case.id, src, type="signed_slip", document="case-slip")
+    a2 = attachments.attach("legal-aid", case.id, big, type="other")
+    usb = tmp_path / "xa.plcsx"
+    summary = transfer.export_changes(usb, "mật khẩu chuyển 5")
+    assert summary["attachments"] == 2
+    data = usb.read_bytes()
+    assert MARKER not in data and a1["sha256"].encode() not in data
+    app.close()
+
+    _open_encrypted(b_dir, "thư mục thứ hai 8")
+    first = transfer.import_file(usb, "mật khẩu chuyển 5")
+    assert first["attachments"]["added"] == 2
+    assert _copy_bytes(a1["id"]) == src.read_bytes() and _copy_bytes(a2["id"]) == big.read_bytes()
+    assert attachments.signed_documents("legal-aid", case.id)["case-slip"]["id"] == a1["id"]
+    again = transfer.import_file(usb, "mật khẩu chuyển 5")
+    assert again["attachments"] == {"added": 0, "removed": 0, "skipped": 2, "without_record": 0}
+    assert len(attachments.list_for("legal-aid", case.id)) == 2
+    for path in blobs(b_dir):
+        assert MARKER not in path.read_bytes()
+    app.close()
+
+    _open_encrypted(a_dir, PASS)                        # a removal travels too
+    attachments.detach("legal-aid", case.id, a2["id"])
+    transfer.export_changes(usb, "mật khẩu chuyển 5")
+    app.close()
+    _open_encrypted(b_dir, "thư mục thứ hai 8")
+    third = transfer.import_file(usb, "mật khẩu chuyển 5")
+    assert third["attachments"]["removed"] == 1
+    assert [x["id"] for x in attachments.list_for("legal-aid", case.id)] == [a1["id"]]
+    app.close()
+
+
+def test_transfer_file_with_a_tampered_attachment_is_damaged(tmp_path):
+    from services import app, attachments, records, transfer
+    _open_encrypted(tmp_path / "a", PASS)
+    case = records.save("legal-aid", factories.legal_aid())
+    attachments.attach("legal-aid", case.id, jpeg(tmp_path / "x.jpg"), type="photo")
+    usb = tmp_path / "xa.plcsx"
+    transfer.export_changes(usb, "mật khẩu chuyển 5")
+    app.close()
+    data = bytearray(usb.read_bytes())
+    data[-40] ^= 1                                        # inside the last attachment file
+    usb.write_bytes(bytes(data))
+    _open_encrypted(tmp_path / "b", "thư mục thứ hai 8")
+    try:
+        with pytest.raises(ValidationError):
+            transfer.import_file(usb, "mật khẩu chuyển 5")
+        from models.attachments import Attachment
+        from models.records import LegalAidCase
+        assert Attachment.select().count() == 0 and LegalAidCase.select().count() == 0   # nothing stored
+        assert blobs(tmp_path / "b") == []
+    finally:
+        app.close()
