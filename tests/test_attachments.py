@@ -417,3 +417,28 @@ def test_transfer_file_with_a_tampered_attachment_is_damaged(tmp_path):
         assert blobs(tmp_path / "b") == []
     finally:
         app.close()
+
+
+# ---- screens' state --------------------------------------------------------------------------------------------
+
+def test_list_rows_count_attachments_and_panel_state_offers_the_signed_copy(enc_folder, case, tmp_path):
+    from ui.state.app_state import AppState
+    from ui.state.attachments import AttachmentsState
+    from ui.state.lists import ListState
+    state = AppState(enc_folder)
+    state.needs_setup = False
+    panel = AttachmentsState(state, "legal-aid", case.id)
+    panel.offer_signed_copy("case-slip")                    # "bản ký của phiếu …"
+    assert (panel.type, panel.document) == ("signed_slip", "case-slip")
+    assert panel.add_path(str(text_pdf(tmp_path / "ky.pdf"))) is not None
+    assert "case-slip" in panel.signed and panel.error == ""
+    assert panel.add_bytes("bom.jpg", zip_bomb_as_jpg(tmp_path / "b.jpg").read_bytes()) is None
+    assert "PDF, JPEG, PNG" in panel.error
+    lst = ListState(state, "legal-aid")
+    lst.load()
+    assert next(r for r in lst.rows if r["id"] == case.id)["attachments"] == "📎 1"
+    panel.ask_remove(panel.items[0]["id"])
+    panel.confirm_remove()
+    assert panel.items == [] and panel.signed == {}
+    lst.load()
+    assert next(r for r in lst.rows if r["id"] == case.id)["attachments"] == ""
