@@ -141,6 +141,9 @@ def test_nothing_readable_at_rest_and_copy_is_byte_identical(enc_folder, case, t
         if path.is_file():
             data = path.read_bytes()
             assert MARKER not in data and a["sha256"].encode() not in data, path
+    root = enc_folder.data_dir / "attachments"
+    assert root.stat().st_mode & 0o777 == 0o700
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in blobs(enc_folder.data_dir))
     out = attachments.save_copy(a["id"], tmp_path / "copy.pdf")
     assert out.read_bytes() == src.read_bytes()
     assert Image.open(io.BytesIO(attachments.thumbnail(a["id"]))).format == "JPEG"

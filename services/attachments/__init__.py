@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -123,6 +124,7 @@ def _check_document(kind: str, type_code: str | None, document: str, errors: lis
                            choices=", ".join(allowed) or "—"))
 
 
+@dataclass
 class _Checked:
     """What the file checks learned: its format, size, dimensions, the bytes to store when converted."""
     kind: str = ""
@@ -130,7 +132,7 @@ class _Checked:
     width: int | None = None
     height: int | None = None
     converted: bytes | None = None
-    active: list[str] = []
+    active: list[str] = field(default_factory=list)
 
 
 def _check_file(path: Path, downscale: bool, errors: list[FieldError]) -> _Checked | None:

@@ -90,8 +90,9 @@ class BlobStore:
         return self.path(sha).exists()
 
     def _tmp(self) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)   # owner-only, like the data folder
         folder = self.root / TMP_DIR
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.mkdir(exist_ok=True, mode=0o700)
         stale = time.time() - 3600
         for leftover in folder.iterdir():            # temporaries of a crashed write
             try:
