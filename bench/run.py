@@ -34,7 +34,8 @@ from bench.common import (BENCH_DIR, REGISTRY, RESULTS_DIR, ROOT, Context, NotAv
                           project_env)
 
 MODULES = ["bench.bench_storage", "bench.bench_startup", "bench.bench_window", "bench.bench_screens",
-           "bench.bench_printing", "bench.bench_sync", "bench.bench_import", "bench.bench_security"]
+           "bench.bench_printing", "bench.bench_sync", "bench.bench_import", "bench.bench_security",
+           "bench.bench_attachments"]
 TARGETS_FILE = BENCH_DIR / "targets.json"
 
 

@@ -36,12 +36,14 @@ import os
 import shutil
 import sqlite3
 import struct
+import tempfile
 from pathlib import Path
 
 from models.crypto_db import RawKey, connect_raw, is_plain_sqlite
 from models.db import database
 from services.dates import utc_now
 from services.errors import AuthError, FieldError, NotFoundError, ValidationError
+from services.attachments import bundle as attachment_files
 from services.i18n import t
 from services.security import keyfile
 from services.security.fileio import atomic_write, fsync_dir, fsync_file, temp_path
@@ -181,16 +183,20 @@ def create_backup(out=None, reason: str = "manual", data_dir=None) -> Path:
 def _write_backup(out: Path, snap: Path, key, now, reason: str, data_dir: Path) -> None:
     try:
         counts = _snapshot(snap, key)
+        files = attachment_files.list_files(data_dir)      # attachments, as stored (encrypted like the database)
         header = {"format": "plcs-backup", "version": 1, "created_at": now.isoformat(), "reason": reason,
                   "encrypted": key is not None, "key_id": keyfile.key_id(key) if key is not None else None,
                   "key_envelope": keyfile.load(data_dir) if key is not None and keyfile.exists(data_dir) else None,
                   "counts": counts, "size": snap.stat().st_size}
+        if files:
+            header["attachments"] = files
         blob = json.dumps(header, ensure_ascii=False).encode("utf-8")
 
         def write(f):
             f.write(MAGIC + struct.pack(">I", len(blob)) + blob)
             with open(snap, "rb") as src:
                 shutil.copyfileobj(src, f, 1 << 20)
+            attachment_files.write_files(f, data_dir, files)
         atomic_write(out, write)
     finally:
         snap.unlink(missing_ok=True)
@@ -271,11 +277,26 @@ def read_header(path) -> dict | None:
 
 def _extract(path: Path, target: Path) -> dict | None:
     header = read_header(path)
+    files = (header or {}).get("attachments")
+    if files is not None and (not attachment_files.check_entries(files) or not isinstance(header.get("size"), int)):
+        raise _bad_file()
     with open(path, "rb") as f, open(target, "wb") as out:
         if header is not None:
             (length,) = struct.unpack(">I", f.read(len(MAGIC) + 4)[len(MAGIC):])
             f.seek(len(MAGIC) + 4 + length)
-        shutil.copyfileobj(f, out, 1 << 20)
+        if files is None:
+            shutil.copyfileobj(f, out, 1 << 20)
+        else:                                   # the database, then the attachment files (restored later)
+            left = header["size"]
+            while left > 0:
+                block = f.read(min(left, 1 << 20))
+                if not block:
+                    raise _bad_file()
+                out.write(block)
+                left -= len(block)
+            header["_attachments_offset"] = f.tell()
+            if f.seek(0, os.SEEK_END) != header["_attachments_offset"] + sum(e["size"] for e in files):
+                raise _bad_file()
         out.flush()
         os.fsync(out.fileno())
     return header
@@ -355,17 +376,26 @@ def _encrypt_backup_file(path: Path, key: RawKey, data_dir) -> None:
     from services.security.fileio import secure_remove
     path = Path(path)
     plain, enc = temp_path(path, "plain"), temp_path(path, "enc")
+    work = None
     try:
         header = _extract(path, plain)
         _convert(plain, None, enc, key)
         counts = check_candidate(enc, key)
         header = dict(header or {}, encrypted=True, key_id=keyfile.key_id(key),
                       key_envelope=keyfile.load(data_dir), counts=counts, size=enc.stat().st_size)
+        work = None
+        if header.get("attachments"):               # the plain attachment files, encrypted too
+            work = Path(tempfile.mkdtemp(prefix=".plcs-att-", dir=path.parent))
+            header["attachments"] = attachment_files.encrypt_section(
+                path, header.pop("_attachments_offset"), header["attachments"], key.bytes, work)
+        header.pop("_attachments_offset", None)
         blob = json.dumps(header, ensure_ascii=False).encode("utf-8")
         tmp_out = temp_path(path)
         with os.fdopen(os.open(str(tmp_out), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f, open(enc, "rb") as src:
             f.write(MAGIC + struct.pack(">I", len(blob)) + blob)
             shutil.copyfileobj(src, f, 1 << 20)
+            if work is not None:
+                attachment_files.write_files(f, work, header["attachments"])
             f.flush()
             os.fsync(f.fileno())
         old = temp_path(path, "old")
@@ -376,6 +406,8 @@ def _encrypt_backup_file(path: Path, key: RawKey, data_dir) -> None:
     finally:
         secure_remove(plain)
         _remove_db_files(enc)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)     # encrypted files only
 
 
 def _remove_db_files(path: Path) -> None:
@@ -435,7 +467,13 @@ def _restore_backup(path, passphrase: str | None, recovery_key: str | None) -> d
     opening.open_unlocked(data_dir, new_key, daily=False)
     if adopt:
         opening._encrypt_plain_backups(data_dir, new_key)
-    return {"restored": str(path), "counts": counts, "safety_backup": str(safety)}
+        attachment_files.encrypt_plain_files(data_dir, new_key.bytes)
+    result = {"restored": str(path), "counts": counts, "safety_backup": str(safety)}
+    if (header or {}).get("attachments"):          # idempotent: files already here are left alone
+        result["attachments_added"] = attachment_files.restore_files(
+            path, header["_attachments_offset"], header["attachments"], data_dir,
+            cand_key.bytes if cand_key is not None else None, new_key.bytes if new_key is not None else None)
+    return result
 
 
 def _settle_wal(db: Path, key) -> None:

@@ -184,23 +184,35 @@ def export_changes(path, password: str | None, everything: bool = False, actor: 
                               "pending": (kind, inst.id) in pending, "base": bases.get(inst.id),
                               "doc": _document(inst)})
                 counts[kind] = counts.get(kind, 0) + 1
-    payload = gzip.compress(json.dumps({"records": items}, ensure_ascii=False, default=_iso).encode("utf-8"), 6)
+    from services.attachments import transfer_files
+    att_rows, plan = transfer_files.for_export(items, settings.get(LAST_EXPORT), everything)
+    body = {"records": items, **({"attachments": att_rows} if att_rows else {})}
+    payload = gzip.compress(json.dumps(body, ensure_ascii=False, default=_iso).encode("utf-8"), 6)
     header = {"format": "plcs-transfer", "version": VERSION, "created_at": started.isoformat(),
               "source_device": ctx.device_id, "count": len(items), "counts": counts,
               "everything": everything}
-    write_file(path, header, payload, password)
+    write_file(path, header, payload, password, plan)
     with database.atomic():
         settings.put(LAST_EXPORT, started.isoformat())
         audit.record("transfer", new_uuid(), "export",
                      {"file": [None, Path(str(path)).name], "records": [None, len(items)],
                       "encrypted": [None, password is not None]}, actor)
-    return {"path": str(path), "count": len(items), "counts": counts, "encrypted": password is not None}
+    return {"path": str(path), "count": len(items), "counts": counts, "encrypted": password is not None,
+            "attachments": len(att_rows)}
 
 
-def write_file(path, header: dict, payload: bytes, password: str | None) -> None:
-    """Write a transfer file: `payload` is the gzip body; encrypted (version 2) when a password is given."""
+def write_file(path, header: dict, payload: bytes, password: str | None, plan: list | None = None) -> None:
+    """Write a transfer file: `payload` is the gzip body; encrypted (version 2) when a password is given.
+    `plan`: attachment files appended after the body (services/attachments/transfer_files.py); the header then
+    names the body's size and each file's size, and is the body's associated data as always."""
+    from services.attachments import transfer_files
     from services.security import keyfile
+    from services.security.fileio import atomic_write
     header = dict(header, version=VERSION, encrypted=password is not None)
+    enc_key = None
+    if plan:
+        header["body_size"] = len(payload) + (16 if password is not None else 0)
+        header["files"] = transfer_files.section_sizes(plan, password is not None)
     if password is not None:
         salt, nonce = os.urandom(16), os.urandom(12)
         params = {"kdf": "argon2id", **keyfile.ARGON2_PARAMS}
@@ -213,7 +225,14 @@ def write_file(path, header: dict, payload: bytes, password: str | None) -> None
     else:
         header_bytes = json.dumps(header, ensure_ascii=False).encode("utf-8")
         body = payload
-    atomic_write_bytes(path, MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes + body)
+    if not plan:
+        atomic_write_bytes(path, MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes + body)
+        return
+
+    def write(f):
+        f.write(MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes + body)
+        transfer_files.write_section(f, plan, transfer_files.files_key(enc_key))
+    atomic_write(path, write)
 
 
 # ---- import -----------------------------------------------------------------------------------------------------
@@ -248,7 +267,7 @@ def read_header(path) -> dict:
     return _split(path)[0]
 
 
-def _decrypt(header: dict, header_bytes: bytes, body: bytes, password: str) -> bytes:
+def _decrypt(header: dict, header_bytes: bytes, body: bytes, password: str, keys_out: dict | None = None) -> bytes:
     """The gzip body of an encrypted file: AuthError (4) for a wrong password, damaged (2) otherwise."""
     from services.security import keyfile
     kdf = header.get("kdf")
@@ -272,7 +291,10 @@ def _decrypt(header: dict, header_bytes: bytes, body: bytes, password: str) -> b
     if len(body) < 16:
         raise _damaged("body")
     try:
-        return AESGCM(key).decrypt(nonce, body, header_bytes)
+        plain = AESGCM(key).decrypt(nonce, body, header_bytes)
+        if keys_out is not None:
+            keys_out["enc_key"] = key
+        return plain
     except InvalidTag:
         if check is not None:
             raise _damaged("GCM") from None
@@ -304,14 +326,21 @@ def _inflate(source, keep: bool) -> bytes | int:
 def _read_payload(path, password: str | None, folder_encrypted: bool = False) -> tuple[dict, list]:
     path = Path(path)
     header, header_bytes, offset = _split(path)
-    if path.stat().st_size > MAX_FILE:
+    files = header.get("files")
+    body_size = header.get("body_size")
+    if files is not None and not (isinstance(files, list) and all(isinstance(n, int) and n >= 0 for n in files)
+                                  and isinstance(body_size, int) and body_size >= 0
+                                  and offset + body_size + sum(files) == path.stat().st_size):
+        raise _damaged("files")
+    if path.stat().st_size - sum(files or []) > MAX_FILE:
         raise _bad("transfer.file_too_large", mb=MAX_FILE // 1024 ** 2)
+    keys: dict = {}
     if header.get("encrypted"):
         if not password:
             raise AuthError(t("transfer.password_required", "vi"), t("transfer.password_required", "en"))
         with open(path, "rb") as f:
             f.seek(offset)
-            body = _decrypt(header, header_bytes, f.read(), password)
+            body = _decrypt(header, header_bytes, f.read(body_size if files is not None else -1), password, keys)
         open_body = lambda: io.BytesIO(body)             # noqa: E731
     else:
         if folder_encrypted:
@@ -320,7 +349,10 @@ def _read_payload(path, password: str | None, folder_encrypted: bool = False) ->
         def open_body():
             f = open(path, "rb")  # noqa: SIM115 — returned to the `with` blocks below
             f.seek(offset)
-            return f
+            if files is None:
+                return f
+            with f:                               # the body only (the attachment files follow it)
+                return io.BytesIO(f.read(body_size))
     with open_body() as src:
         _inflate(src, keep=False)
     with open_body() as src:
@@ -332,6 +364,13 @@ def _read_payload(path, password: str | None, folder_encrypted: bool = False) ->
             raise ValueError
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise _damaged("JSON") from None
+    if files is not None or payload.get("attachments"):
+        from services.attachments import transfer_files
+        rows = payload.get("attachments") or []
+        if not transfer_files.check_rows(rows, files or []):
+            raise _damaged("attachments")
+        header["_attachments"] = (rows, files or [], offset + (body_size or 0),
+                                  transfer_files.files_key(keys.get("enc_key")))
     return header, records
 
 
@@ -379,6 +418,13 @@ def import_file(path, password: str | None = None, actor: str | None = None, pro
     transfer_rules.raise_if_any(transfer_rules.commune_problems(records, (ctx.profile or {}).get("communes")))
     # file positions kept for messages; stored in dependency order (persons before the cases naming them)
     order = sorted(range(len(records)), key=lambda i: KIND_ORDER.index(records[i]["kind"]))
+    if header.get("_attachments"):                # every attached file checked before anything is stored
+        from services.attachments import crypto as att_crypto, transfer_files
+        rows, sizes, start, key = header["_attachments"]
+        try:
+            transfer_files.verify_section(path, start, rows, sizes, key)
+        except att_crypto.Corrupt:
+            raise _damaged("attachment file") from None
     _safety_backup()
     result = {"total": len(records), "applied": 0, "merged": 0, "skipped": 0, "kept_local": 0, "conflicts": 0}
     problems = []
@@ -400,6 +446,13 @@ def import_file(path, password: str | None = None, actor: str | None = None, pro
                           "applied": [None, result["applied"] + result["merged"]]}, actor)
     except IntegrityError as exc:
         raise _bad(detail=str(exc)[:200]) from None
+    if header.get("_attachments"):                # after the records they belong to; idempotent by id
+        from services.attachments import crypto as att_crypto, transfer_files
+        rows, sizes, start, key = header["_attachments"]
+        try:
+            result["attachments"] = transfer_files.import_section(path, start, rows, sizes, key)
+        except att_crypto.Corrupt:
+            raise _damaged("attachment file") from None
     return result
 
 

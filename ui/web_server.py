@@ -15,7 +15,8 @@ import sys
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.concurrency import iterate_in_threadpool
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from services.printing.downloads import ROUTE_PREFIX, STORE, DownloadStore
@@ -24,14 +25,17 @@ from services.printing.downloads import ROUTE_PREFIX, STORE, DownloadStore
 def download_route(store: DownloadStore = STORE) -> Route:
     async def download(request: Request) -> Response:
         item = store.take(request.path_params["session"], request.path_params["token"])
-        if item is None or not item.path.is_file():
+        if item is None or (item.chunks is None and not item.path.is_file()):
             return PlainTextResponse("Not found", status_code=404, headers={"Cache-Control": "no-store"})
-        data = await asyncio.to_thread(item.path.read_bytes)
         ascii_name = item.filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
         disposition = "inline" if item.inline else "attachment"
         headers = {"Content-Disposition": f"{disposition}; filename=\"{ascii_name}\"; "
                                           f"filename*=UTF-8''{quote(item.filename)}",
                    "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+        if item.chunks is not None:          # a decrypted attachment: streamed, never written out in plain
+            return StreamingResponse(iterate_in_threadpool(iter(item.chunks())), media_type=item.media_type,
+                                     headers=headers)
+        data = await asyncio.to_thread(item.path.read_bytes)
         return Response(data, media_type=item.media_type, headers=headers)
 
     return Route(ROUTE_PREFIX + "/{session}/{token}", download, methods=["GET"])

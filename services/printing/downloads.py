@@ -7,14 +7,16 @@ only works for the Flet session that asked for it, within a few minutes.
                                                                   # or another session's) -> 404
     STORE.forget_session(session_id)                              # the session closed: its links die
 
-Held in memory only (a server restart voids every link); the file itself stays in the exports folder.
+Held in memory only (a server restart voids every link); the file itself stays in the exports folder. An
+attachment is issued with `chunks` (a function returning its decrypted chunks), so it streams to the browser and
+never exists in plain on disk.
 """
 from __future__ import annotations
 
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,7 @@ class Download:
     expires: float
     inline: bool = False
     media_type: str = "application/pdf"
+    chunks: Callable[[], Iterable[bytes]] | None = None   # streamed content (a decrypted attachment) instead of path
 
 
 class DownloadStore:
@@ -39,13 +42,15 @@ class DownloadStore:
         self._items: dict[str, Download] = {}
         self._lock = threading.Lock()
 
-    def issue(self, session_id: str, path: str | Path, filename: str, *, inline: bool = False) -> str:
+    def issue(self, session_id: str, path: str | Path, filename: str, *, inline: bool = False,
+              media_type: str = "application/pdf", chunks: Callable[[], Iterable[bytes]] | None = None) -> str:
         if not session_id:
             raise ValueError("a download link needs the session id")
         token = secrets.token_urlsafe(32)
         with self._lock:
             self._purge()
-            self._items[token] = Download(str(session_id), Path(path), filename, self._clock() + self.ttl, inline)
+            self._items[token] = Download(str(session_id), Path(path), filename, self._clock() + self.ttl, inline,
+                                          media_type, chunks)
         return token
 
     def take(self, session_id: str, token: str) -> Download | None:

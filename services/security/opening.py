@@ -79,6 +79,8 @@ def enable_encryption(data_dir, passphrase: str, strict: bool = True):
     path = app.resolve_data_dir(str(data_dir) if data_dir else None)
     app.close()
     recovery, key = vault.setup(path, passphrase, strict=strict)
+    from services.attachments.bundle import encrypt_plain_files
+    encrypt_plain_files(path, key.bytes)          # attached files follow the database into encryption
     _encrypt_plain_backups(path, key)
     return open_unlocked(path, key, daily=False), recovery
 

@@ -68,6 +68,10 @@ class ListState:
             self.page = page.pages
             page = listing.list_page(self.query())
         self.rows = [self._row(r) for r in page.rows]
+        from services.attachments import counts as attachment_counts
+        n_files = attachment_counts(self.kind, [r["id"] for r in self.rows])
+        for r in self.rows:
+            r["attachments"] = f"📎 {n_files[r['id']]}" if n_files.get(r["id"]) else ""
         if page.total_capped and self._exact_key == self._count_key():
             # the officer asked for the exact count of this very search (count_exactly): keep it while paging
             self.total, self.total_capped = listing.count(self.query(), cap=None), False

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from ui.views.attachments_panel import attachments_card
 from ui.views.detail_parts import detail_header, fields_card, history_card, use_delete_dialog
 
 
@@ -16,7 +17,7 @@ def DisseminationDetailView(app, d):
         ft.Row([
             ft.Column([fields_card(app, d)], expand=3, scroll=ft.ScrollMode.AUTO,
                       horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
-            ft.Column([history_card(app, d)], expand=2, scroll=ft.ScrollMode.AUTO,
+            ft.Column([attachments_card(app, d), history_card(app, d)], expand=2, scroll=ft.ScrollMode.AUTO,
                       horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
         ], expand=True, vertical_alignment=ft.CrossAxisAlignment.START, spacing=14),
     ], spacing=12, expand=True)

@@ -11,12 +11,15 @@ SELECT_W = 28            # the selection checkbox column
 COLUMNS = {
     # kind: [(row key, header message key, width or None for expand)]
     "legal-aid": [("number", "list.col.number", 230), ("date", "list.col.date", 100), ("title", "list.col.requester", None),
-                  ("commune", "list.col.commune", 170), ("field", "list.col.field", 150), ("status", "list.col.status", 200)],
+                  ("commune", "list.col.commune", 170), ("field", "list.col.field", 150), ("status", "list.col.status", 200),
+                  ("attachments", "list.col.attachments", 56)],
     "mediation": [("number", "list.col.number", 230), ("date", "list.col.date", 100), ("title", "list.col.parties", None),
-                  ("commune", "list.col.commune", 170), ("field", "list.col.field", 150), ("status", "list.col.outcome", 160)],
+                  ("commune", "list.col.commune", 170), ("field", "list.col.field", 150), ("status", "list.col.outcome", 160),
+                  ("attachments", "list.col.attachments", 56)],
     "dissemination": [("date", "list.col.date", 100), ("title", "list.col.topic", None), ("commune", "list.col.commune", 170),
                       ("form", "list.col.form", 170), ("language", "list.col.language", 120),
-                      ("participants", "list.col.participants", 90)],
+                      ("participants", "list.col.participants", 90),
+                      ("attachments", "list.col.attachments", 56)],
 }
 TITLES = {"legal-aid": "nav.legal_aid", "mediation": "nav.mediation", "dissemination": "nav.dissemination"}
 NEW = {"legal-aid": "list.new.legal_aid", "mediation": "list.new.mediation", "dissemination": "list.new.dissemination"}
