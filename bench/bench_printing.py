@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.run --quick --only 'printing.*'
 
-Names are looked up at run time (services.printing.print_documents, services.tally.compute,
+Names are looked up at run time (services.printing.print_documents, services.reports.tally.compute,
 services.periods.custom); a missing one makes the benchmark "not available yet". Slips print from a private copy
 of a demo database (printing writes audit entries); the tally reads the cached database.
 """
@@ -43,8 +43,8 @@ def slips(ctx):
 
 
 def _tally(ctx, n: int):
-    require("services.tally:compute", "services.periods:custom", "services.app:open_data_dir")
-    compute, custom = resolve("services.tally:compute"), resolve("services.periods:custom")
+    require("services.reports.tally:compute", "services.periods:custom", "services.app:open_data_dir")
+    compute, custom = resolve("services.reports.tally:compute"), resolve("services.periods:custom")
     src = demo_data_dir(n)
     if "open" not in ctx.state:
         resolve("services.app:open_data_dir")(src)
@@ -55,8 +55,8 @@ def _tally(ctx, n: int):
     period = custom(f"{year}-01-01", f"{year}-12-31")
     times = [timed(compute, period, province="22") for _ in range(3)]
     out = {"province_year_tally_s": fig(round(sorted(times)[1], 4), "s")}
-    try:   # rendering only (report_tally would also write an audit entry into the cached database)
-        render = resolve("services.printing.tally_report:tally_pdf")
+    try:   # rendering only (record_output would also write an audit entry into the cached database)
+        render = resolve("services.reports.tally.renderers:tally_pdf")
     except Exception:  # noqa: BLE001
         render = None
     if render is not None:

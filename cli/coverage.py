@@ -10,7 +10,6 @@ JSON (stdout; also written to --out when given): `villages` with `last_reached` 
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -32,19 +31,18 @@ def _scope_args(args) -> dict:
 
 def _output(what: str, data: dict, args) -> int:
     from cli import emit_json
-    from services import coverage
     from services.i18n import t
+    from services.reports import coverage
+    render = coverage.render if what == "coverage" else coverage.render_plan
     if args.format == "json":
-        doc = coverage.as_json(data)
         if args.out and str(args.out) != "-":
-            Path(args.out).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        emit_json(doc)
+            render(data, "json", args.out)
+        emit_json(coverage.as_json(data))
         return 0
     if not args.out or str(args.out) == "-":
         raise UsageError(t("coverage.cli.out_required", "vi", fmt=args.format),
                          t("coverage.cli.out_required", "en", fmt=args.format))
-    from services.printing import coverage_report
-    coverage_report.write(what, data, args.format, args.out, lang=_lang())
+    render(data, args.format, args.out, lang=_lang())
     print(f"{t('coverage.cli.saved', 'vi', path=args.out)} / {t('coverage.cli.saved', 'en', path=args.out)}",
           file=sys.stderr)
     return 0
@@ -52,7 +50,7 @@ def _output(what: str, data: dict, args) -> int:
 
 def _coverage(args) -> int:
     from cli.context import open_context
-    from services import coverage
+    from services.reports import coverage
     scope = _scope_args(args)
     if args.format != "json" and not args.out:
         raise UsageError("Cần --out cho định dạng pdf/xlsx", "--out is required for pdf/xlsx")
@@ -63,14 +61,14 @@ def _coverage(args) -> int:
 
 def _plan(args) -> int:
     from cli.context import open_context
-    from services import plan_suggestion
+    from services.reports import coverage
     scope = _scope_args(args)
     if args.format != "json" and not args.out:
         raise UsageError("Cần --out cho định dạng pdf/xlsx", "--out is required for pdf/xlsx")
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit phải lớn hơn 0", "--limit must be at least 1")
     open_context(args)
-    data = plan_suggestion.suggest(args.month, limit=args.limit, lang=_lang(), **scope)
+    data = coverage.suggest(args.month, limit=args.limit, lang=_lang(), **scope)
     return _output("plan", data, args)
 
 

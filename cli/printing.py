@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -52,15 +51,17 @@ def _tally(args):
         raise UsageError("Chọn --province hoặc --commune, không chọn cả hai", "Use --province or --commune, not both")
     if args.format in ("pdf", "xlsx") and not args.out:
         raise UsageError("Cần --out cho định dạng pdf/xlsx", "--out is required for pdf/xlsx")
+    from services.reports import tally
     period = periods.custom(args.date_from, args.date_to)
-    result = printing.report_tally(period, province=args.province, communes=args.commune or None,
-                                   compare_previous_year=args.compare, fmt=args.format, out=args.out,
-                                   actor=getattr(ctx, "actor", None))
+    result = tally.compute(period, province=args.province, communes=args.commune or None,
+                           compare_previous_year=args.compare)
     if args.format == "json":
         if args.out and str(args.out) != "-":
-            Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-        emit_json(result)
+            tally.render(result, "json", args.out)
+        emit_json(result.to_json())
     else:
+        tally.render(result, args.format, args.out)
+        tally.record_output(result, args.format, getattr(ctx, "actor", None))
         print(f"Đã ghi báo cáo vào {args.out} / Report written to {args.out}", file=sys.stderr)
     return 0
 
@@ -84,6 +85,6 @@ def register(sub, report_sub, common=None):
     p.add_argument("--commune", action="append")
     p.add_argument("--compare-previous-year", dest="compare", action="store_true", default=True)
     p.add_argument("--no-compare-previous-year", dest="compare", action="store_false")
-    p.add_argument("--format", choices=["pdf", "xlsx", "json"], default="json")
+    p.add_argument("--format", choices=["pdf", "xlsx", "json"], default="json")   # services.reports.tally.FORMATS
     p.add_argument("--out", type=Path)
     p.set_defaults(handler=_tally)

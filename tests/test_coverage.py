@@ -12,9 +12,11 @@ import pdfplumber
 import pytest
 from playhouse.test_utils import count_queries
 
-from services import coverage, plan_suggestion, records, villages
+from services import records, villages
 from services.errors import ValidationError
-from services.printing import coverage_report
+from services.reports import coverage
+from services.reports.coverage import plan as plan_suggestion
+from services.reports.coverage import renderers as coverage_report
 
 C = "06652"        # Phường Hà Tu, Quảng Ninh (province 22)
 O = "06931"        # another commune of Quảng Ninh

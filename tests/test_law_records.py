@@ -13,13 +13,13 @@ import pdfplumber
 import pytest
 
 from models.records import LegalAidCase, MediationCase
-from services import catalogs, exporting, importing, periods, printing, records, tally
+from services import catalogs, exporting, importing, periods, printing, records
 from services.columns import IMPORT_COLUMNS, all_columns
 from services.errors import ValidationError
 from services.formatting import fmt_long_date
 from services.kinds import mediation_team
-from services.printing import tally_report
 from services.printing.document import QUOC_HIEU, TIEU_NGU
+from services.reports import tally
 from tests import factories as f
 
 D = dt.date
@@ -161,9 +161,9 @@ def test_tally_lists_historic_categories_under_their_own_labels(db):
     records.save("legal-aid", f.legal_aid(received_date="05/01/2026", beneficiary_category="5"))
     data = tally.compute(periods.custom("2025-12-01", "2026-01-31"), communes=[f.COMMUNE],
                          compare_previous_year=False)
-    by_category = data["legal_aid"]["by_category"]
+    by_category = data.legal_aid["by_category"]
     assert by_category["5"] == 1 and by_category["5-2026"] == 1 and "7g" not in by_category   # 7g ended 30/06/2025
-    labels = [r.label for r in tally_report.tally_rows(data)]
+    labels = [r.label for r in tally.tally_rows(data)]
     assert "– 5. Người bị buộc tội từ đủ 16 tuổi đến dưới 18 tuổi (đến 31/12/2025)" in labels
     assert any(lb.startswith("– 5. Người từ đủ 16 tuổi") and lb.endswith("(từ 01/01/2026)") for lb in labels)
 
@@ -300,7 +300,7 @@ def test_non_statutory_outcomes_are_labelled_working_states(db):
     assert "Kết quả: Đang hòa giải (trạng thái nghiệp vụ)" in text
     data = tally.compute(periods.custom("2026-01-01", "2026-11-30"), communes=[f.COMMUNE],
                          compare_previous_year=False)
-    assert "– Đang hòa giải (trạng thái nghiệp vụ)" in [r.label for r in tally_report.tally_rows(data)]
+    assert "– Đang hòa giải (trạng thái nghiệp vụ)" in [r.label for r in tally.tally_rows(data)]
 
 
 def test_book_cover_has_national_heading_and_open_close_dates(db):

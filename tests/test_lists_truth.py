@@ -209,7 +209,7 @@ def test_assessment_screen_labels_a_never_assessed_commune(app):
 
 def test_coverage_screen_computes_off_the_ui_thread_and_caches_by_revision(file_app):
     app = file_app
-    from services import coverage
+    from services.reports import coverage
     from ui.views.coverage_view import CoverageState
     _event("2026-10-01", village="Thôn Khe Lánh")
     st = CoverageState(app)
@@ -240,16 +240,16 @@ def test_coverage_report_and_plan_share_their_queries(app):
     computed apart, fewer queries."""
     import datetime as dt
 
-    from services import coverage, plan_suggestion
+    from services.reports import coverage
     from services.dates import today_local
     _event("2025-05-01", village="Thôn Khe Lánh")
     _event("2026-10-01", village="Thôn Khe Lánh")
     _event("2026-10-02", village="Bản Nà Pá", language="Tiếng Việt")
     start, end = dt.date(today_local().year, 1, 1), today_local()
-    apart = (coverage.coverage(start, end, communes=[COMMUNE]), plan_suggestion.suggest(None, communes=[COMMUNE]))
+    apart = (coverage.coverage(start, end, communes=[COMMUNE]), coverage.suggest(None, communes=[COMMUNE]))
     with coverage.shared_queries():
         shared = (coverage.coverage(start, end, communes=[COMMUNE]),
-                  plan_suggestion.suggest(None, communes=[COMMUNE]))
+                  coverage.suggest(None, communes=[COMMUNE]))
     assert coverage.as_json(apart) == coverage.as_json(shared)
     khe = next(v for v in shared[1]["villages"] if v["village"] == "Thôn Khe Lánh")
     assert khe["sessions_total"] == 2                  # all time, not the period's count

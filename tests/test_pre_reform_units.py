@@ -160,23 +160,24 @@ def test_tally_across_the_reform_rolls_old_units_into_the_new_commune(db, tmp_pa
     """The 2025 reorganisation, effective 01/07/2025: a tally over 2025 counts an event imported under old
     Phường Hà Khẩu (06655, divided; main successor 06661 Phường Việt Hưng) in 06661, names only post-reform
     communes per commune, and says that pre-reform figures were rolled up."""
-    from services import periods, printing, tally
+    from services import periods
+    from services.reports import tally
     rows = [dissemination_row("15/03/2025", OLD_ONLY), dissemination_row("02/01/2025", OLD_SAME),
             dissemination_row("10/09/2025", "06661")]
     importing.import_file("dissemination", write_csv(tmp_path / "e.csv", IMPORT_COLUMNS["dissemination"], rows))
     data = tally.compute(periods.custom("2025-01-01", "2025-12-31"), province="22")
-    assert data["dissemination"]["sessions"] == 3
-    assert {code: v["sessions"] for code, v in data["by_commune"].items()} == {"06652": 1, "06661": 2}
-    assert data["rollup_note"] == tally.ROLLUP_NOTE
+    assert data.dissemination["sessions"] == 3
+    assert {code: v["sessions"] for code, v in data.by_commune.items()} == {"06652": 1, "06661": 2}
+    assert data.rollup_note == tally.ROLLUP_NOTE and data.to_json()["rollup_note"] == tally.ROLLUP_NOTE
     part = tally.compute(periods.custom("2025-01-01", "2025-12-31"), communes=["06661"])
-    assert part["dissemination"]["sessions"] == 2 and part["dissemination"]["participants"] == 80
-    text = _text(printing.report_tally(periods.custom("2025-01-01", "2025-12-31"), province="22", fmt="pdf"))
+    assert part.dissemination["sessions"] == 2 and part.dissemination["participants"] == 80
+    text = _text(tally.render(data, "pdf"))
     assert "Số liệu trước 01/07/2025 được cộng vào đơn vị hành chính mới theo bảng chuyển đổi" in text
     assert "Phường Việt Hưng" in text and "Hà Khẩu" not in text
     after = tally.compute(periods.custom("2026-07-01", "2026-12-31"), province="22")
-    assert after["rollup_note"] is None
+    assert after.rollup_note is None
     # coverage rolls up the same way and says so
-    from services import coverage
+    from services.reports import coverage
     rep = coverage.coverage(dt.date(2025, 1, 1), dt.date(2025, 12, 31), communes=["06661"])
     assert rep["summary"]["sessions"] == 2 and rep["communes"][0]["name"] == "Phường Việt Hưng"
     assert rep["rules"]["rollup"] == tally.ROLLUP_NOTE["vi"]

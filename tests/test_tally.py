@@ -12,9 +12,11 @@ import pdfplumber
 import pytest
 
 from models.db import database
-from services import periods, records, tally
-from services.printing import tally_report
-from services.tally import TALLY_INDEXES
+from services import periods, records
+from services.errors import ValidationError
+from services.reports import tally
+from services.reports.tally import TALLY_INDEXES
+from services.reports.tally import renderers as tally_report
 from tests.factories import COMMUNE, OTHER_COMMUNE
 
 THIS = periods.custom("2026-01-01", "2026-10-31")
@@ -136,11 +138,11 @@ def test_tally_matches_independent_totals_for_each_scope(inserted):
     la, me, di = inserted
     prev_period = periods.previous_year(THIS)
     for communes in (None, [COMMUNE], [COMMUNE, OTHER_COMMUNE]):
-        result = tally.compute(THIS, communes=communes)
+        result = tally.compute(THIS, communes=communes).to_json()
         assert result["period"]["from"] == "2026-01-01" and result["previous"] == {"from": "2025-01-01",
                                                                                     "to": "2025-10-31"}
         _check(result, _expected(la, me, di, THIS, communes), _expected(la, me, di, prev_period, communes))
-    province = tally.compute(THIS, province="22")
+    province = tally.compute(THIS, province="22").to_json()
     _check(province, _expected(la, me, di, THIS), _expected(la, me, di, prev_period))
     assert province["scope"]["province"] == "22"
     per_commune = province["by_commune"]
@@ -150,7 +152,7 @@ def test_tally_matches_independent_totals_for_each_scope(inserted):
 
 def test_covering_indexes_give_the_same_numbers(inserted):
     """The fast path (ordered scans of the proposed covering indexes) and the plain path agree."""
-    before = tally.compute(THIS, province="22")
+    before = tally.compute(THIS, province="22").to_json()
     ddl = {
         "legalaidcase_tally": "legal_aid_case (deleted, beneficiary_category, legal_field, aid_form, status, outcome, "
                               "received_date, commune_code)",
@@ -164,17 +166,17 @@ def test_covering_indexes_give_the_same_numbers(inserted):
     assert set(ddl) == {n for pair in TALLY_INDEXES.values() for n in pair}
     for name, target in ddl.items():
         database.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-    after = tally.compute(THIS, province="22")
+    after = tally.compute(THIS, province="22").to_json()
     before.pop("generated_at"), after.pop("generated_at")
     assert after == before
 
 
 def test_no_comparison_and_bad_scope(inserted):
-    result = tally.compute(THIS, communes=[COMMUNE], compare_previous_year=False)
+    result = tally.compute(THIS, communes=[COMMUNE], compare_previous_year=False).to_json()
     assert result["previous"] is None and result["legal_aid"]["previous_total"] is None
-    with pytest.raises(tally.ValidationError):
+    with pytest.raises(ValidationError):
         tally.compute(THIS, communes=["99999"])
-    with pytest.raises(tally.ValidationError):
+    with pytest.raises(ValidationError):
         tally.compute(THIS, province="22", communes=[COMMUNE])
 
 
@@ -195,9 +197,10 @@ def test_report_periods_from_data():
 
 
 def test_xlsx_and_pdf_carry_the_json_numbers(inserted):
-    data = tally.compute(THIS, province="22")
-    rows = tally_report.tally_rows(data)
-    wb = openpyxl.load_workbook(io.BytesIO(tally_report.tally_xlsx(data)))
+    result = tally.compute(THIS, province="22")
+    data = result.to_json()
+    rows = tally_report.tally_rows(result)
+    wb = openpyxl.load_workbook(io.BytesIO(tally.render(result, "xlsx")))
     ws = wb.worksheets[0]
     cells = [[c.value for c in r] for r in ws.iter_rows()]
     header = next(i for i, r in enumerate(cells) if r[:2] == ["STT", "Chỉ tiêu"])
@@ -216,7 +219,7 @@ def test_xlsx_and_pdf_carry_the_json_numbers(inserted):
     assert sum(r[2] for r in commune_rows) == data["legal_aid"]["total"]
     assert sum(r[6] for r in commune_rows) == data["dissemination"]["participants"]
 
-    pdf = tally_report.tally_pdf(data)
+    pdf = tally.render(result, "pdf")
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         text = "\n".join(page.extract_text() for page in doc.pages)
         assert f"Trang 1/{len(doc.pages)}" in text

@@ -1,13 +1,11 @@
-"""Printing: every form, book and report as PDF in the NĐ 30/2020 document style (reportlab), batch prints, and
-the tally report (PDF + XLSX). The UI's print actions and the CLI call only these functions.
+"""Printing: every form and book as PDF in the NĐ 30/2020 document style (reportlab) and batch prints (reports —
+tally, coverage, assessment — are in services.reports). The UI's print actions and the CLI call only these functions.
 
     from services import printing
     pdf = printing.print_documents("case-slip", ["TGPL-07090-2026-0001"], out="slip.pdf", actor=officer)
     pdf, n = printing.print_batch("case-slip", date(2026, 1, 1), date(2026, 1, 31), communes=["07090"], out="jan.pdf")
     pdf = printing.print_mediation_book(team_id, date(2026, 1, 1), date(2026, 12, 31), out="so.pdf")
     printing.DOCUMENTS                   # doc token -> DocumentType (kind, title, …)
-    data = printing.report_tally(periods.custom("2026-01-01", "2026-12-31"), province="08")          # JSON dict
-    printing.report_tally(period, communes=["02266"], fmt="xlsx", out="bao-cao.xlsx", actor=officer)  # bytes
 
 Single documents number their pages per NĐ 30/2020 (top centre, from page 2); batches carry "Trang x/y".
 Every print is recorded in the audit log (action "print").
@@ -174,30 +172,5 @@ def _book_unit(team: MediationTeam, start: dt.date, end: dt.date) -> str | None:
     return before[0].code if not named and len(before) == 1 else None
 
 
-def report_tally(period, *, province: str | None = None, communes: list[str] | None = None,
-                 compare_previous_year: bool = True, fmt: str = "json", out: str | Path | None = None,
-                 actor=None, lang: str = "vi"):
-    """Compute the tally and render it: fmt "json" returns the dict, "pdf"/"xlsx" return bytes (written to
-    `out` when given). PDF/XLSX outputs are recorded in the audit log (action "print" / "export")."""
-    from services import tally
-    from services.printing import tally_report
-    data = tally.compute(period, province=province, communes=communes, compare_previous_year=compare_previous_year)
-    if fmt == "json":
-        return data
-    if fmt not in ("pdf", "xlsx"):
-        from services.errors import FieldError
-        raise ValidationError([FieldError("format", f"Định dạng không hỗ trợ: «{fmt}»", f"Unsupported format '{fmt}'")])
-    render = tally_report.tally_pdf if fmt == "pdf" else tally_report.tally_xlsx
-    content = render(data, out, lang=lang)
-    scope = data["scope"]
-    scope_id = (f"province:{scope['province']}" if scope.get("province") and not scope.get("communes")
-                else f"communes:{len(scope.get('communes') or [])}")
-    from services import audit
-    audit.record("tally", scope_id, "print" if fmt == "pdf" else "export",
-                 {"document": f"tally-{fmt}", "period": data["period"], "scope": scope.get("communes") or
-                  scope.get("province")}, actor)
-    return content
-
-
-__all__ = ["report_tally", "DOCUMENTS", "BOOK_TOKEN", "print_documents", "print_batch", "print_mediation_book", "find_record",
+__all__ = ["DOCUMENTS", "BOOK_TOKEN", "print_documents", "print_batch", "print_mediation_book", "find_record",
            "batch_records", "document_type"]

@@ -10,9 +10,10 @@ import datetime as dt
 
 import flet as ft
 
-from services import catalogs, listing, periods, tally
+from services import catalogs, listing, periods
 from services.dates import today_local
 from services.formatting import fmt_change, fmt_int, fmt_percent
+from services.reports import tally
 
 KINDS = ("legal-aid", "mediation", "dissemination")
 FIELD_CATALOG = {"legal-aid": ("field", "legal_fields"), "mediation": ("field", "dispute_fields"),
@@ -62,8 +63,8 @@ class DashboardState:
         start = dt.date(today.year, 1, 1)
         period = periods.custom(start, today)
         data = tally.compute(period, communes=self._app.communes or None, by_commune=False)
-        sections = {"legal-aid": (data["legal_aid"], "total"), "mediation": (data["mediation"], "total"),
-                    "dissemination": (data["dissemination"], "sessions")}
+        sections = {"legal-aid": (data.legal_aid, "total"), "mediation": (data.mediation, "total"),
+                    "dissemination": (data.dissemination, "sessions")}
         cards = []
         for kind in KINDS:
             sec, key = sections[kind]
@@ -103,7 +104,7 @@ class DashboardState:
         name, catalog = FIELD_CATALOG[kind]
         section = {"legal-aid": "legal_aid", "mediation": "mediation", "dissemination": "dissemination"}[kind]
         key = "by_form" if kind == "dissemination" else "by_field"
-        counts = (self._tally or {}).get(section, {}).get(key, {})
+        counts = self._tally.section(section).get(key, {}) if self._tally else {}
         fields = [(catalogs.label(catalog, code, self._app.lang), n) for code, n in counts.items() if n]
         self.by_field = {kind: sorted(fields, key=lambda x: -x[1])[:8]}
 

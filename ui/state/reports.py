@@ -14,12 +14,13 @@ from pathlib import Path
 
 import flet as ft
 
-from services import periods, tally
+from services import periods
 from services.dates import today_local
 from services.errors import AppError
-from services.formatting import fmt_date, fmt_int
+from services.formatting import fmt_change_pct, fmt_date, fmt_int
+from services.reports import tally
 from ui.state import exports
-from ui.state.runtime import in_worker, optional
+from ui.state.runtime import in_worker
 
 
 @ft.observable
@@ -68,23 +69,11 @@ class ReportsState:
         self.rows = self._rows(self._data)
         return True
 
-    def _rows(self, data: dict) -> list[dict]:
+    def _rows(self, data: tally.TallyResult) -> list[dict]:
         lang = self._app.lang
-        tr = optional("services.printing.tally_report")
-        if tr is not None and hasattr(tr, "tally_rows"):
-            out = []
-            for r in tr.tally_rows(data, lang=lang):
-                cur, prev = getattr(r, "current", None), getattr(r, "previous", None)
-                out.append({"number": getattr(r, "number", ""), "label": getattr(r, "label", ""),
-                            "current": _num(cur, lang), "previous": _num(prev, lang),
-                            "change": _change(getattr(r, "change", None), lang)})
-            return out
-        la, me, di = data["legal_aid"], data["mediation"], data["dissemination"]
-        return [{"number": str(i + 1), "label": self._app.t(key), "current": _num(sec[k], lang),
-                 "previous": _num(sec.get(f"previous_{k}"), lang), "change": _change(sec.get(f"{k}_change_pct"), lang)}
-                for i, (key, sec, k) in enumerate([("nav.legal_aid", la, "total"), ("nav.mediation", me, "total"),
-                                                   ("nav.dissemination", di, "sessions"),
-                                                   ("field.participants", di, "participants")])]
+        return [{"number": r.number, "label": r.label, "current": _num(r.current, lang),
+                 "previous": _num(r.previous, lang), "change": fmt_change_pct(r.change, lang)}
+                for r in tally.tally_rows(data, lang=lang)]
 
     # ---- files -------------------------------------------------------------------------------------------
     async def export(self, fmt: str) -> str:
@@ -93,13 +82,11 @@ class ReportsState:
         data, lang = self._data, self._app.lang
         p = self.period()
         out = exports.new_output(self._app, "bao-cao", f"{p.start.isoformat()}_{p.end.isoformat()}", ext=fmt)
-        tr = optional("services.printing.tally_report")
-        if tr is None:
-            self._app.say(self._app.t("reports.not_available"))
-            return ""
-        fn = tr.tally_pdf if fmt == "pdf" else tr.tally_xlsx
-        return await self._run(lambda progress: fn(data, str(out), lang=lang) and str(out) or str(out), out,
-                                self._app.t("reports.tally"))
+
+        def work(progress):
+            tally.render(data, fmt, str(out), lang=lang)
+            return str(out)
+        return await self._run(work, out, self._app.t("reports.tally"))
 
     async def batch(self, doc: str) -> str:
         try:
@@ -158,9 +145,3 @@ def _num(value, lang: str) -> str:
         return f"{value:.1f}".replace(".", ",") if lang == "vi" else f"{value:.1f}"
     return fmt_int(value, lang)
 
-
-def _change(pct, lang: str) -> str:
-    if pct is None:
-        return "—"
-    text = f"{pct:+.1f}%"
-    return text.replace(".", ",") if lang == "vi" else text

@@ -18,7 +18,8 @@ from pathlib import Path
 import flet as ft
 import flet_charts as fch
 
-from services import admin_units, coverage, i18n, plan_suggestion, villages
+from services import admin_units, i18n, villages
+from services.reports import coverage
 from services.dates import today_local
 from services.errors import AppError
 from services.formatting import fmt_date, fmt_decimal, fmt_int
@@ -44,7 +45,7 @@ def _t(app, key: str, **kw) -> str:
 
 @ft.observable
 class CoverageState:
-    """What the coverage screen shows; every figure comes from services.coverage / services.plan_suggestion."""
+    """What the coverage screen shows; every figure comes from services.reports.coverage."""
 
     def __init__(self, app):
         self._app = app
@@ -125,7 +126,7 @@ class CoverageState:
     def _work(start, end, lang, args) -> tuple:
         with coverage.shared_queries():       # the plan reuses the report's queries (same scope, same end day)
             return (coverage.coverage(start, end, lang=lang, **args),
-                    plan_suggestion.suggest(None, lang=lang, **args))
+                    coverage.suggest(None, lang=lang, **args))
 
     def _apply(self, key, result) -> bool:
         if isinstance(result, AppError):
@@ -179,7 +180,6 @@ class CoverageState:
         """Write the coverage report (what="coverage") or the plan list ("plan") as pdf/xlsx under exports/."""
         if self.running or (self.report is None and not self.compute()):
             return ""
-        from services.printing import coverage_report
         data = self.report if what == "coverage" else self.plan
         from services.printing.output import output_path
         if what == "coverage":
@@ -190,7 +190,8 @@ class CoverageState:
         lang = self._app.lang
         self.running = True
         try:
-            await in_worker(coverage_report.write, what, data, fmt, str(out), lang=lang)
+            await in_worker(coverage.render if what == "coverage" else coverage.render_plan, data, fmt, str(out),
+                            lang=lang)
         except AppError as exc:
             out.unlink(missing_ok=True)
             self._app.say(exc.message(lang))

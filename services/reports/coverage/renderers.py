@@ -1,17 +1,17 @@
-"""The dissemination coverage report and the monthly plan list as PDF (NĐ 30/2020 style, services.printing.document)
-and XLSX (xlsxwriter). Both take the dicts of services.coverage / services.plan_suggestion (dates as date objects
-or ISO strings), so the printed, spreadsheet and JSON figures are the same numbers.
+"""The dissemination coverage report and the monthly plan list as PDF (NĐ 30/2020 style, services.printing.document),
+XLSX (xlsxwriter) and JSON. All take the results of services.reports.coverage (compute.coverage / plan.suggest,
+dates as date objects until rendered), so the printed, spreadsheet and JSON figures are the same numbers.
 
     rep = coverage.coverage(date(2026, 1, 1), date(2026, 11, 30), communes=["07090"])
-    coverage_pdf(rep, "bao-phu.pdf");  coverage_xlsx(rep, "bao-phu.xlsx")
-    plan = plan_suggestion.suggest("2026-12", communes=["07090"])
-    plan_pdf(plan, "ke-hoach.pdf");    plan_xlsx(plan, "ke-hoach.xlsx")
-    write("coverage", rep, "pdf", "bao-phu.pdf")          # what the CLI and the UI call
+    render(rep, "pdf", "bao-phu.pdf")           # what the CLI and the UI call; "xlsx", "json" likewise
+    plan = coverage.suggest("2026-12", communes=["07090"])
+    render_plan(plan, "xlsx", "ke-hoach.xlsx")
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -518,14 +518,33 @@ def plan_xlsx(plan: dict, out: str | Path | None = None, *, lang: str = "vi") ->
 
 # ---- one entry point -------------------------------------------------------------------------------------
 
-WRITERS = {("coverage", "pdf"): coverage_pdf, ("coverage", "xlsx"): coverage_xlsx,
-           ("plan", "pdf"): plan_pdf, ("plan", "xlsx"): plan_xlsx}
+def _json_writer(data: dict, out: str | Path | None = None, **_ignored) -> bytes:
+    """The report with ISO dates (compute.as_json), as `report coverage|plan --format json` prints it."""
+    from services.reports.coverage.compute import as_json
+    content = (json.dumps(as_json(data), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if out is not None:
+        Path(out).write_bytes(content)
+    return content
 
 
-def write(what: str, data: dict, fmt: str, out: str | Path | None = None, *, lang: str = "vi") -> bytes:
-    """Render a coverage report (what="coverage") or a plan list (what="plan") as "pdf" or "xlsx"."""
+WRITERS = {("coverage", "pdf"): coverage_pdf, ("coverage", "xlsx"): coverage_xlsx, ("coverage", "json"): _json_writer,
+           ("plan", "pdf"): plan_pdf, ("plan", "xlsx"): plan_xlsx, ("plan", "json"): _json_writer}
+FORMATS = ("pdf", "xlsx", "json")
+
+
+def _write(what: str, data: dict, fmt: str, out: str | Path | None, lang: str) -> bytes:
     try:
         writer = WRITERS[(what, fmt)]
     except KeyError:
         raise UsageError(f"Định dạng không hỗ trợ: {fmt}", f"Unsupported format: {fmt}") from None
     return writer(data, out, lang=lang)
+
+
+def render(rep: dict, fmt: str, out: str | Path | None = None, *, lang: str = "vi") -> bytes:
+    """The coverage report in `fmt` ("pdf", "xlsx" or "json"), written to `out` when given; returns the bytes."""
+    return _write("coverage", rep, fmt, out, lang)
+
+
+def render_plan(plan: dict, fmt: str, out: str | Path | None = None, *, lang: str = "vi") -> bytes:
+    """The monthly plan list in `fmt` ("pdf", "xlsx" or "json"), written to `out` when given."""
+    return _write("plan", plan, fmt, out, lang)

@@ -1,12 +1,13 @@
 """Reach of legal dissemination (issue 10): where the law has not reached, and which forms of dissemination worked.
 
-    from services import coverage
+    from services.reports import coverage
     rep = coverage.coverage(date(2025, 1, 1), date(2025, 12, 31), communes=["07090"])
     rep["villages"]              # [{"commune_code", "village", "last_reached": date|None, "days_since", …}]
     rep["groups_not_served"]     # [{"code": "nguoi_khuyet_tat", "label": "Người khuyết tật", "last_served": …}]
     rep["languages_not_served"]  # [{"code": "09", "label": "Tiếng Dao", "people": 14, …}]
     rep["effectiveness"]["by_form"]   # per form: this period against the same period one year earlier
     coverage.as_json(rep)        # dates as ISO strings (what `report coverage --format json` prints)
+    coverage.render(rep, "pdf", "bao-phu.pdf")            # services.reports.coverage.renderers
 
 Rules (documented here and repeated in rep["rules"]):
 
@@ -461,9 +462,9 @@ def coverage(start, end, *, province: str | None = None, communes: list[str] | N
 
 
 def _rollup_rule(start: dt.date, lang: str) -> dict:
-    """Sessions before 01/07/2025 count in the post-reform commune they roll up into (services.tally.ROLLUP_NOTE);
+    """Sessions before 01/07/2025 count in the post-reform commune they roll up into (tally's ROLLUP_NOTE);
     said among the rules when the period or the year-earlier comparison reaches before that day."""
-    from services.tally import ROLLUP_NOTE
+    from services.reports.tally.compute import ROLLUP_NOTE
     earlier = previous_year(start, start)[0]
     if not admin_units.is_pre_reform(earlier):
         return {}

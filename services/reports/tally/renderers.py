@@ -1,9 +1,9 @@
-"""The tally report as PDF (NĐ 30/2020 style, "Trang x/y") and XLSX (xlsxwriter), both rendered from the same
-rows of a layout kept as data (assets/report_layouts/tally.json), so they always carry the same numbers.
+"""The tally report as PDF (NĐ 30/2020 style, "Trang x/y"), XLSX (xlsxwriter) and JSON, the first two rendered
+from the same rows of a layout kept as data (assets/report_layouts/tally.json), so they always carry the same numbers.
 
-    data = services.tally.compute(period, province="08")
-    tally_pdf(data, "bao-cao.pdf");  tally_xlsx(data, "bao-cao.xlsx")
-    rows = tally_rows(data)        # [Row(number="1", label="Tổng số vụ việc tiếp nhận", current=12, previous=9, …)]
+    result = services.reports.tally.compute(period, province="08")     # a TallyResult
+    render(result, "pdf", "bao-cao.pdf");  render(result, "xlsx", "bao-cao.xlsx");  render(result, "json", "t.json")
+    rows = tally_rows(result)      # [Row(number="1", label="Tổng số vụ việc tiếp nhận", current=12, previous=9, …)]
 """
 from __future__ import annotations
 
@@ -19,12 +19,14 @@ from reportlab.platypus import PageBreak, Spacer
 
 from services import admin_units, catalogs
 from services.dates import today_local
-from services.formatting import fmt_date, fmt_decimal, fmt_int
+from services.errors import FieldError, ValidationError
+from services.formatting import change_pct, fmt_change_pct, fmt_date, fmt_decimal, fmt_int
 from services.printing.context import commune_issuer, province_issuer
 from services.printing.document import (Issuer, Signer, admin_heading, build_pdf, data_table, esc, frame_width, p,
                                         signature_block)
+from services.reports.tally.result import TallyResult
 
-LAYOUT_DIR = Path(__file__).resolve().parents[2] / "assets" / "report_layouts"
+LAYOUT_DIR = Path(__file__).resolve().parents[3] / "assets" / "report_layouts"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
@@ -45,9 +47,10 @@ class Row:
     indent: int = 0
 
 
-def _get(data: dict, path: str):
-    node = data
-    for key in path.split("."):
+def _get(data: TallyResult, path: str):
+    head, _, rest = path.partition(".")
+    node = data.section(head)
+    for key in rest.split(".") if rest else []:
         if node is None:
             return None
         node = node.get(key)
@@ -59,12 +62,6 @@ def _prev_path(path: str) -> str:
     return f"{head}.previous_{last}" if head else f"previous_{last}"
 
 
-def _change(cur, prev) -> float | None:
-    if prev in (None, 0) or cur is None:
-        return None
-    return round((cur - prev) * 100.0 / prev, 1)
-
-
 def _code_label(catalog: str, code: str, lang: str) -> str:
     if catalog == "__languages__":
         return catalogs.language_label(code, lang)
@@ -73,10 +70,10 @@ def _code_label(catalog: str, code: str, lang: str) -> str:
     return catalogs.display_label(catalog, code, lang)
 
 
-def tally_rows(data: dict, layout: str = "tally", lang: str = "vi") -> list[Row]:
+def tally_rows(data: TallyResult, layout: str = "tally", lang: str = "vi") -> list[Row]:
     """Flatten a tally into report rows following the layout (sections, totals, one row per catalog code)."""
     lay = load_layout(layout)
-    compare = data.get("previous") is not None
+    compare = data.compare
     rows: list[Row] = []
     for s_i, section in enumerate(lay["sections"]):
         rows.append(Row(ROMAN[s_i], section[lang], None, None, None, kind="section", bold=True))
@@ -87,7 +84,7 @@ def tally_rows(data: dict, layout: str = "tally", lang: str = "vi") -> list[Row]
             if spec["kind"] in ("value", "percent"):
                 cur = _get(data, spec["path"])
                 prev = _get(data, _prev_path(spec["path"])) if compare else None
-                rows.append(Row(str(n), label, cur, prev, _change(cur, prev) if spec["kind"] == "value" else None,
+                rows.append(Row(str(n), label, cur, prev, change_pct(cur, prev) if spec["kind"] == "value" else None,
                                 kind="count" if spec["kind"] == "value" else "percent", bold=spec.get("bold", False),
                                 indent=1 if spec.get("indent") else 0))
             else:
@@ -97,13 +94,13 @@ def tally_rows(data: dict, layout: str = "tally", lang: str = "vi") -> list[Row]
                 for code, cur in group.items():
                     prev = prev_group.get(code) if compare else None
                     rows.append(Row("", "– " + _code_label(spec["catalog"], code, lang), cur, prev,
-                                    _change(cur, prev), indent=1))
+                                    change_pct(cur, prev), indent=1))
     return rows
 
 
-def data_notes(data: dict, lang: str = "vi") -> list[str]:
-    """Notes that depend on the figures: the roll-up of pre-reform units (services.tally.ROLLUP_NOTE)."""
-    note = data.get("rollup_note")
+def data_notes(data: TallyResult, lang: str = "vi") -> list[str]:
+    """Notes that depend on the figures: the roll-up of pre-reform units (compute.ROLLUP_NOTE)."""
+    note = data.rollup_note
     return [note.get(lang) or note["vi"]] if note else []
 
 
@@ -117,26 +114,18 @@ def _fmt(value, kind: str) -> str:
     return fmt_decimal(value) if kind == "percent" else fmt_int(value)
 
 
-def _fmt_change(value) -> str:
-    if value is None:
-        return "—"
-    return ("+" if value > 0 else "") + fmt_decimal(value) + "%"
+def period_text(data: TallyResult) -> str:
+    return f"Kỳ báo cáo: từ ngày {fmt_date(data.period.start)} đến ngày {fmt_date(data.period.end)}"
 
 
-def period_text(data: dict) -> str:
-    s, e = dt.date.fromisoformat(data["period"]["from"]), dt.date.fromisoformat(data["period"]["to"])
-    return f"Kỳ báo cáo: từ ngày {fmt_date(s)} đến ngày {fmt_date(e)}"
-
-
-def previous_text(data: dict) -> str:
-    if not data.get("previous"):
+def previous_text(data: TallyResult) -> str:
+    if not data.previous:
         return ""
-    s, e = dt.date.fromisoformat(data["previous"]["from"]), dt.date.fromisoformat(data["previous"]["to"])
-    return f"Cùng kỳ năm trước: từ ngày {fmt_date(s)} đến ngày {fmt_date(e)}"
+    return f"Cùng kỳ năm trước: từ ngày {fmt_date(data.previous.start)} đến ngày {fmt_date(data.previous.end)}"
 
 
-def report_issuer(data: dict) -> Issuer:
-    scope = data["scope"]
+def report_issuer(data: TallyResult) -> Issuer:
+    scope = data.scope
     if scope.get("communes") and len(scope["communes"]) == 1:
         return commune_issuer(scope["communes"][0])
     if scope.get("province"):
@@ -144,17 +133,17 @@ def report_issuer(data: dict) -> Issuer:
     return Issuer(province="", body="Sở Tư pháp", unit="", place="")
 
 
-def tally_pdf(data: dict, out: str | Path | None = None, *, layout: str = "tally", lang: str = "vi",
+def tally_pdf(data: TallyResult, out: str | Path | None = None, *, layout: str = "tally", lang: str = "vi",
               issuer: Issuer | None = None, on: dt.date | None = None) -> bytes:
     lay = load_layout(layout)
-    compare = data.get("previous") is not None
+    compare = data.compare
     width = frame_width()
     story = admin_heading(issuer or report_issuer(data), number="", on=on or today_local())
     story += [p(esc(lay["title"][lang]), "title"), p(esc(lay["subtitle"][lang]), "subtitle"),
               p(esc(period_text(data)), "subtitle_i")]
     if compare:
         story.append(p(esc(previous_text(data)), "subtitle_i"))
-    story += [p(esc(f"Phạm vi: {data['scope']['label']}"), "subtitle_i"), Spacer(1, 4 * mm)]
+    story += [p(esc(f"Phạm vi: {data.scope['label']}"), "subtitle_i"), Spacer(1, 4 * mm)]
     rows = tally_rows(data, layout, lang)
     if compare:
         header = ["STT", "Chỉ tiêu", "Kỳ này", "Cùng kỳ năm trước", "Tăng/giảm (%)"]
@@ -170,7 +159,7 @@ def tally_pdf(data: dict, out: str | Path | None = None, *, layout: str = "tally
         else:
             cells = [r.number, p(f"<b>{label}</b>" if r.bold else label, "cell"), _fmt(r.current, r.kind)]
             if compare:
-                cells += [_fmt(r.previous, r.kind), _fmt_change(r.change) if r.kind == "count" else "—"]
+                cells += [_fmt(r.previous, r.kind), fmt_change_pct(r.change) if r.kind == "count" else "—"]
         if r.bold:
             bold.append(i)
         body.append(cells)
@@ -182,16 +171,16 @@ def tally_pdf(data: dict, out: str | Path | None = None, *, layout: str = "tally
         story.append(p(esc(note), "note"))
     story.append(signature_block([Signer("NGƯỜI LẬP BIỂU", name=""),
                                   Signer("THỦ TRƯỞNG ĐƠN VỊ", "(Ký, ghi rõ họ tên, đóng dấu)")], width))
-    if data.get("by_commune"):
+    if data.by_commune:
         story += _commune_annex(data, lay, lang, width)
     return build_pdf(story, out, numbering="total", title=lay["title"][lang] + " — " + lay["subtitle"][lang])
 
 
-def _commune_name(data: dict, code: str) -> str:
-    return (data["scope"].get("commune_names") or {}).get(code) or admin_units.commune_name(code)
+def _commune_name(data: TallyResult, code: str) -> str:
+    return (data.scope.get("commune_names") or {}).get(code) or admin_units.commune_name(code)
 
 
-def _commune_annex(data: dict, lay: dict, lang: str, width: float) -> list:
+def _commune_annex(data: TallyResult, lay: dict, lang: str, width: float) -> list:
     spec = lay["by_commune"]
     cols = spec["columns"]
     header = ["STT", "Xã, phường, đặc khu"] + [c[lang] for c in cols]
@@ -199,7 +188,7 @@ def _commune_annex(data: dict, lay: dict, lang: str, width: float) -> list:
     widths = [12 * mm, width - 12 * mm - num_w * len(cols)] + [num_w] * len(cols)
     body = []
     totals = {c["key"]: 0 for c in cols}
-    for i, (code, vals) in enumerate(data["by_commune"].items(), 1):
+    for i, (code, vals) in enumerate(data.by_commune.items(), 1):
         body.append([str(i), _commune_name(data, code)] + [int(vals.get(c["key"], 0)) for c in cols])
         for c in cols:
             totals[c["key"]] += int(vals.get(c["key"], 0))
@@ -210,15 +199,15 @@ def _commune_annex(data: dict, lay: dict, lang: str, width: float) -> list:
 
 
 # ---------------------------------------------------------------------------------------------- XLSX
-def tally_xlsx(data: dict, out: str | Path | None = None, *, layout: str = "tally", lang: str = "vi") -> bytes:
+def tally_xlsx(data: TallyResult, out: str | Path | None = None, *, layout: str = "tally", lang: str = "vi") -> bytes:
     """The same rows as the PDF in a formatted workbook: numbers stay numbers (#,##0), percentages as 0.0."""
     import xlsxwriter
 
     lay = load_layout(layout)
-    compare = data.get("previous") is not None
+    compare = data.compare
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    wb.set_properties({"title": lay["subtitle"][lang], "author": "Pháp lý cơ sở", "comments": data["scope"]["label"]})
+    wb.set_properties({"title": lay["subtitle"][lang], "author": "Pháp lý cơ sở", "comments": data.scope["label"]})
     base = {"font_name": "Times New Roman", "font_size": 12, "valign": "top"}
     f = {
         "title": wb.add_format({**base, "bold": True, "font_size": 14, "align": "center"}),
@@ -247,7 +236,7 @@ def tally_xlsx(data: dict, out: str | Path | None = None, *, layout: str = "tall
     if compare:
         ws.merge_range(r, 0, r, ncol - 1, previous_text(data), f["sub"])
         r += 1
-    ws.merge_range(r, 0, r, ncol - 1, f"Phạm vi: {data['scope']['label']}", f["sub"])
+    ws.merge_range(r, 0, r, ncol - 1, f"Phạm vi: {data.scope['label']}", f["sub"])
     r += 2
     header = (["STT", "Chỉ tiêu", "Kỳ này", "Cùng kỳ năm trước", "Tăng/giảm (%)"] if compare
               else ["STT", "Chỉ tiêu", "Số liệu"])
@@ -284,7 +273,7 @@ def tally_xlsx(data: dict, out: str | Path | None = None, *, layout: str = "tall
     ws.set_margins(left=1.18, right=0.59, top=0.79, bottom=0.79)
     ws.set_footer("&C&\"Times New Roman\"Trang &P/&N")
 
-    if data.get("by_commune"):
+    if data.by_commune:
         spec = lay["by_commune"]
         cols = spec["columns"]
         wc = wb.add_worksheet("Theo xã" if lang == "vi" else "By commune")
@@ -295,7 +284,7 @@ def tally_xlsx(data: dict, out: str | Path | None = None, *, layout: str = "tall
         wc.merge_range(1, 0, 1, 1 + len(cols), period_text(data), f["sub"])
         wc.write_row(3, 0, ["STT", "Xã, phường, đặc khu"] + [c[lang] for c in cols], f["head"])
         r = 4
-        for i, (code, vals) in enumerate(data["by_commune"].items(), 1):
+        for i, (code, vals) in enumerate(data.by_commune.items(), 1):
             wc.write(r, 0, i, f["stt"])
             wc.write(r, 1, _commune_name(data, code), f["text"])
             for j, c in enumerate(cols):
@@ -304,7 +293,7 @@ def tally_xlsx(data: dict, out: str | Path | None = None, *, layout: str = "tall
         wc.write(r, 1, "Tổng cộng", f["text_b"])
         for j, c in enumerate(cols):
             col = xlsxwriter.utility.xl_col_to_name(2 + j)
-            total = sum(int(v.get(c["key"], 0)) for v in data["by_commune"].values())
+            total = sum(int(v.get(c["key"], 0)) for v in data.by_commune.values())
             wc.write_formula(r, 2 + j, f"=SUM({col}5:{col}{r})", f["int_b"], total)
         wc.repeat_rows(3)
         wc.freeze_panes(4, 0)
@@ -323,3 +312,26 @@ def _write_num(ws, r, c, value, fmt, blank_fmt):
         ws.write(r, c, "—", blank_fmt)
     else:
         ws.write_number(r, c, value, fmt)
+
+
+# ---------------------------------------------------------------------------------------------- JSON, dispatch
+def tally_json(data: TallyResult, out: str | Path | None = None, **_ignored) -> bytes:
+    """The contract's JSON (UTF-8, non-ASCII kept, indented as the CLI prints it)."""
+    content = json.dumps(data.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+    if out is not None:
+        Path(out).write_bytes(content)
+    return content
+
+
+RENDERERS = {"pdf": tally_pdf, "xlsx": tally_xlsx, "json": tally_json}
+FORMATS = tuple(RENDERERS)
+
+
+def render(data: TallyResult, fmt: str, out: str | Path | None = None, *, lang: str = "vi") -> bytes:
+    """The tally in `fmt` ("pdf", "xlsx" or "json"), written to `out` when given; returns the file's bytes."""
+    try:
+        renderer = RENDERERS[fmt]
+    except KeyError:
+        raise ValidationError([FieldError("format", f"Định dạng không hỗ trợ: «{fmt}»",
+                                          f"Unsupported format '{fmt}'")]) from None
+    return renderer(data, out, lang=lang)

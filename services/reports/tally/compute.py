@@ -2,12 +2,14 @@
 same period of the previous year. Computed with SQL GROUP BY (one scan per kind and period; never row by row in
 Python), soft-deleted records never counted.
 
-    from services import tally, periods
-    result = tally.compute(periods.custom("2026-01-01", "2026-12-31"), province="08")
+    from services import periods
+    from services.reports import tally
+    result = tally.compute(periods.custom("2026-01-01", "2026-12-31"), province="08")     # a TallyResult
     result = tally.compute(period, communes=["02266", "02269"], compare_previous_year=False)
-    result["mediation"]["by_outcome"]      -> {"thanh": 12, "khong_thanh": 3, "in_progress": 2, …}
+    result.mediation["by_outcome"]         -> {"thanh": 12, "khong_thanh": 3, "in_progress": 2, …}
+    tally.render(result, "pdf", "bao-cao.pdf")                            # services.reports.tally.renderers
 
-JSON shape (CLI `report tally --format json`): see ../shared/cli-contract.md; every `by_*` maps a catalog code to
+JSON shape (CLI `report tally --format json`, TallyResult.to_json()): see ../shared/cli-contract.md; every `by_*` maps a catalog code to
 a number of records (sessions for dissemination), in catalog order with zeros included; `previous_*` is the same
 key for the previous-year period (None when the comparison is off); `*_change_pct` is the change in percent
 (None when the previous value is 0).
@@ -23,7 +25,9 @@ from collections import defaultdict
 from models.db import database
 from services import admin_units, catalogs
 from services.errors import FieldError, ValidationError
+from services.formatting import change_pct
 from services.periods import Period, previous_year
+from services.reports.tally.result import TallyResult
 
 SUCCESS_RATE_DEFINITION = {
     "vi": "Tỷ lệ hòa giải thành = số vụ, việc hòa giải thành / (số vụ, việc hòa giải thành + số vụ, việc hòa giải "
@@ -233,12 +237,6 @@ def _by_commune(period: Period, codes) -> dict[str, dict[str, int]]:
 
 
 # ---------------------------------------------------------------------------------------------- assembly
-def change_pct(current, previous) -> float | None:
-    if previous in (None, 0) or current is None:
-        return None
-    return round((current - previous) * 100.0 / previous, 1)
-
-
 def success_rate(by_outcome: dict) -> float | None:
     done = by_outcome.get(MEDIATION_SUCCESS, 0) + by_outcome.get(MEDIATION_FAILED, 0)
     return round(by_outcome.get(MEDIATION_SUCCESS, 0) * 100.0 / done, 1) if done else None
@@ -293,7 +291,7 @@ def _section(cur: dict, prev: dict | None, keys: list[str], groups: dict[str, st
 
 
 def compute(period: Period, *, province: str | None = None, communes: list[str] | None = None,
-            compare_previous_year: bool = True, by_commune: bool | None = None) -> dict:
+            compare_previous_year: bool = True, by_commune: bool | None = None) -> TallyResult:
     """The tally for `period` and a scope (a province, communes, or everything when neither is given)."""
     scope = resolve_scope(province, communes)
     codes = _commune_codes(scope)
@@ -339,17 +337,9 @@ def compute(period: Period, *, province: str | None = None, communes: list[str] 
     dissemination = _section(di, pdi, ["sessions", "participants", "women", "ethnic_minority", "materials"],
                              {"by_form": "dissemination_forms", "participants_by_form": "dissemination_forms",
                               "by_language": "__languages__", "participants_by_language": "__languages__"})
-    result = {
-        "period": {**period.as_json(), "label": period.label},
-        "previous": prev_period.as_json() if prev_period else None,
-        "scope": scope,
-        "legal_aid": legal,
-        "mediation": mediation,
-        "dissemination": dissemination,
-        "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-    }
-    if per_commune is not None:
-        result["by_commune"] = per_commune
     shown = [period] + ([prev_period] if prev_period else [])
-    result["rollup_note"] = ROLLUP_NOTE if any(admin_units.is_pre_reform(x.start) for x in shown) else None
-    return result
+    return TallyResult(
+        period=period, previous=prev_period, scope=scope, legal_aid=legal, mediation=mediation,
+        dissemination=dissemination, generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        by_commune=per_commune,
+        rollup_note=ROLLUP_NOTE if any(admin_units.is_pre_reform(x.start) for x in shown) else None)

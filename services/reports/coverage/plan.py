@@ -1,13 +1,13 @@
 """Plan suggestion (issue 10): for a month, the villages, target groups and ethnic-minority languages least
 recently reached, ranked, as a list the officer can print.
 
-    from services import plan_suggestion
-    plan = plan_suggestion.suggest("2026-12", communes=["07090"])      # or month=None: next month
+    from services.reports import coverage
+    plan = coverage.suggest("2026-12", communes=["07090"])      # or month=None: next month
     plan["villages"][0]   # {"rank": 1, "commune_code", "village", "last_reached": None, "days_since": None,
                           #  "reason": "Chưa từng được phổ biến"}
-    plan_suggestion.as_json(plan)
+    coverage.as_json(plan);  coverage.render_plan(plan, "pdf", "ke-hoach.pdf")
 
-Ranking: as of the day before the month starts (or today if earlier), from all sessions up to that day (services.coverage rules for
+Ranking: as of the day before the month starts (or today if earlier), from all sessions up to that day (services.reports.coverage.compute rules for
 villages, expected groups and expected languages). Never reached comes first (by commune, then name), then the
 oldest last session first; ties by commune and name. `limit` caps the village list (groups and languages are short
 and are listed whole).
@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from services import admin_units, catalogs, coverage
+from services import admin_units, catalogs
+from services.reports.coverage import compute as coverage
 from services.dates import today_local
 from services.errors import FieldError, ValidationError
 from services.formatting import fmt_date, fmt_int
