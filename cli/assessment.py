@@ -13,7 +13,6 @@
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -50,20 +49,13 @@ def _as_of(args):
 
 def _write(fmt: str, out, data: dict, kind: str) -> None:
     """Write JSON (stdout without --out), PDF or XLSX of a scorecard (kind "card") or province list ("list")."""
-    if fmt == "json":
-        if out is None:
-            _emit(data)
-        else:
-            Path(out).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    if fmt == "json" and out is None:
+        _emit(data)
         return
     if out is None:
         raise UsageError(f"--format {fmt} cần --out FILE", f"--format {fmt} needs --out FILE")
-    if fmt == "pdf":
-        from services.assessment import pdf
-        (pdf.scorecard_pdf if kind == "card" else pdf.province_pdf)(data, out)
-    else:
-        from services.assessment import xlsx
-        (xlsx.scorecard_xlsx if kind == "card" else xlsx.province_xlsx)(data, out)
+    from services.assessment import renderers
+    (renderers.render if kind == "card" else renderers.render_province)(data, fmt, out)
 
 
 def _summary(card: dict) -> str:

@@ -410,10 +410,9 @@ def _pdf_text(path) -> str:
 def test_scorecard_pdf_and_xlsx(db, tmp_path):
     from openpyxl import load_workbook
 
-    from services.assessment.pdf import province_pdf, scorecard_pdf
-    from services.assessment.xlsx import province_xlsx, scorecard_xlsx
+    from services.assessment.renderers import render, render_province
     card = set_values(COMMUNE, 2024, {**EXAMPLE_A, "DK3": True, "5.4": None})
-    scorecard_pdf(card, tmp_path / "card.pdf")
+    render(card, "pdf", tmp_path / "card.pdf")
     text = _pdf_text(tmp_path / "card.pdf")
     # a 2024 scorecard is headed by the ward of 2024 (06652 read as old Phường Hà Phong, TP Hạ Long)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Phường Hà Phong" in text and "Hà Tu" not in text
@@ -423,18 +422,22 @@ def test_scorecard_pdf_and_xlsx(db, tmp_path):
     assert "cần xác nhận: điểm" in text
     assert "Nguồn bảng điểm/chỉ tiêu: Điểm tạm tính của ứng dụng (5 điểm/chỉ tiêu)" in text
     assert "chưa có số liệu" in text
-    scorecard_xlsx(card, tmp_path / "card.xlsx")
+    render(card, "xlsx", tmp_path / "card.xlsx")
     ws = load_workbook(tmp_path / "card.xlsx").active
     cells = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "CHƯA ĐẠT CHUẨN" in cells and 88 in cells and "cần xác nhận: điểm" in cells
     assert any(isinstance(c, str) and c.startswith("Nguồn bảng điểm/chỉ tiêu") for c in cells)
     ov = province_overview("22", 2024, only_assessed=True)
-    province_pdf(ov, tmp_path / "list.pdf")
+    render_province(ov, "pdf", tmp_path / "list.pdf")
     text = _pdf_text(tmp_path / "list.pdf")
     assert "DANH SÁCH XÃ, PHƯỜNG, ĐẶC KHU ĐẠT CHUẨN" in text and "Phường Hà Phong" in text
     assert "Nguồn bảng điểm/chỉ tiêu: Điểm tạm tính" in text
-    province_xlsx(ov, tmp_path / "list.xlsx")
+    render_province(ov, "xlsx", tmp_path / "list.xlsx")
     assert load_workbook(tmp_path / "list.xlsx").active["C5"].value == "Phường Hà Phong"
+    assert json.loads(render(card, "json", tmp_path / "card.json"))["criteria"] == card["criteria"]
+    assert json.loads((tmp_path / "card.json").read_text(encoding="utf-8"))["result"] == card["result"]
+    with pytest.raises(ValidationError):
+        render(card, "docx", tmp_path / "card.docx")
 
 
 # ----------------------------------------------------------------------------------------------- CLI

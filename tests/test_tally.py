@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import random
 from collections import Counter
 
@@ -14,6 +15,7 @@ import pytest
 from models.db import database
 from services import periods, records
 from services.errors import ValidationError
+from services.formatting import change_pct, fmt_change, fmt_change_pct
 from services.reports import tally
 from services.reports.tally import TALLY_INDEXES
 from services.reports.tally import renderers as tally_report
@@ -169,6 +171,33 @@ def test_covering_indexes_give_the_same_numbers(inserted):
     after = tally.compute(THIS, province="22").to_json()
     before.pop("generated_at"), after.pop("generated_at")
     assert after == before
+
+
+def test_result_keeps_dates_until_json_and_renders_every_format(inserted, tmp_path):
+    """compute → TallyResult (dates are dates) → render(format, out); the JSON file is the contract's dict."""
+    result = tally.compute(THIS, communes=[COMMUNE])
+    assert isinstance(result, tally.TallyResult)
+    assert (result.period.start, result.previous.end) == (dt.date(2026, 1, 1), dt.date(2025, 10, 31))
+    assert isinstance(result.generated_at, dt.datetime)
+    doc = result.to_json()
+    assert list(doc) == ["period", "previous", "scope", "legal_aid", "mediation", "dissemination", "generated_at",
+                         "rollup_note"]
+    assert doc["period"]["from"] == "2026-01-01" and isinstance(doc["generated_at"], str)
+    tally.render(result, "json", tmp_path / "t.json")
+    assert json.loads((tmp_path / "t.json").read_text(encoding="utf-8")) == json.loads(json.dumps(doc))
+    for fmt in ("pdf", "xlsx"):
+        assert tally.render(result, fmt, tmp_path / f"t.{fmt}") == (tmp_path / f"t.{fmt}").read_bytes()
+    with pytest.raises(ValidationError):
+        tally.render(result, "docx", tmp_path / "t.docx")
+
+
+def test_one_percent_change_and_one_text():
+    """The tally's *_change_pct, its report rows and the screens share services.formatting's two functions."""
+    assert change_pct(120, 100) == 20.0 and change_pct(75, 100) == -25.0 and change_pct(5, 0) is None
+    assert change_pct(None, 3) is None and change_pct(4, 3) == 33.3
+    assert fmt_change_pct(20.0) == "+20,0%" and fmt_change_pct(-12.5) == "-12,5%" and fmt_change_pct(0.0) == "0,0%"
+    assert fmt_change_pct(1234.5) == "+1.234,5%" and fmt_change_pct(1234.5, "en") == "+1,234.5%"
+    assert fmt_change_pct(None) == "—" and fmt_change(120, 100) == "+20,0%" and fmt_change(3, 0) == "—"
 
 
 def test_no_comparison_and_bad_scope(inserted):

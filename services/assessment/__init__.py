@@ -7,8 +7,9 @@
 
 Modules: frameworks (data files in assets/frameworks), values (manual value checks), auto (figures from the
 app's records), engine (scoring), store (Assessment rows + audit + outbox), service (use cases), importer
-(CSV/XLSX values), points (corrected points / indicator tables loaded by a province), pdf / xlsx (printed
-scorecard and province list).
+(CSV/XLSX values), points (corrected points / indicator tables loaded by a province), renderers
+(render(card, "json" | "pdf" | "xlsx", out), render_province(…) — the reports' pattern, see services.reports) over
+pdf / xlsx (printed scorecard and province list).
 """
 from services.assessment.frameworks import (Framework, all_frameworks, framework_for_year, get_framework,
                                             pick_framework)

@@ -336,12 +336,8 @@ class AssessmentState:
             else:
                 data = mod.province_overview(province, year, lang=lang)
                 kind_id = f"assessment:{province}:{year}"
-            if fmt == "pdf":
-                from services.assessment import pdf
-                (pdf.scorecard_pdf if what == "scorecard" else pdf.province_pdf)(data, out)
-            else:
-                from services.assessment import xlsx
-                (xlsx.scorecard_xlsx if what == "scorecard" else xlsx.province_xlsx)(data, out)
+            from services.assessment import renderers
+            (renderers.render if what == "scorecard" else renderers.render_province)(data, fmt, out)
             from services import audit
             audit.record("assessment", kind_id, "print", {"file": [None, out.name]}, actor)
             return str(out)
