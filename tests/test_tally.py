@@ -38,7 +38,7 @@ def _day(rnd, year):
 @pytest.fixture
 def inserted(db):
     """Records in 2026 and 2025, two communes, some soft-deleted; returns what was inserted (the expectations
-    are computed from these plain lists, never through services.tally)."""
+    are computed from these plain lists, never through services.reports.tally)."""
     rnd = random.Random(7)
     la, me, di = [], [], []
     requester = records.save("person", {"full_name": "Lý Thị Mai", "commune_code": COMMUNE})
