@@ -181,6 +181,8 @@ def test_reports_state_computes_the_tally(app):
     _legal_aid_form(app).save()
     r = ReportsState(app)
     assert r.compute() and r.rows
+    total = next(row for row in r.rows if row["label"] == "Tổng số vụ việc tiếp nhận")   # the PDF's rows and text
+    assert (total["current"], total["previous"], total["change"]) == ("1", "0", "—")   # no case last year: no %
     r.set("start", "31/12/2026")
     r.set("end", "01/01/2026")
     assert not r.compute() and r.errors
