@@ -9,9 +9,18 @@ render(report, "pdf" | "xlsx" | "json", out) / render_plan(plan, …).
 The renderers (reportlab, xlsxwriter) are imported when render is first called, so the screens and the CLI that
 only compute do not load them.
 """
-from services.reports.coverage.compute import (RULES, as_json, check_period, coverage, expected_groups,
-                                               expected_languages, resolve_scope, rules, rules_text,
-                                               shared_queries)
+from services.reports.coverage.compute import (
+    RULES,
+    as_json,
+    check_period,
+    coverage,
+    expected_groups,
+    expected_languages,
+    resolve_scope,
+    rules,
+    rules_text,
+    shared_queries,
+)
 from services.reports.coverage.plan import suggest
 
 FORMATS = ("pdf", "xlsx", "json")

@@ -18,11 +18,11 @@ import datetime as dt
 import re
 
 from services import admin_units, catalogs
-from services.reports.coverage import compute as coverage
 from services.dates import today_local
 from services.errors import FieldError, ValidationError
 from services.formatting import fmt_date, fmt_int
 from services.i18n import t
+from services.reports.coverage import compute as coverage
 from services.text import fold
 
 DEFAULT_LIMIT = 20

@@ -23,9 +23,19 @@ from services.errors import UsageError
 from services.formatting import fmt_date, fmt_decimal, fmt_int
 from services.i18n import t
 from services.printing.context import commune_issuer, province_issuer
-from services.printing.document import (Issuer, Signer, admin_heading, build_pdf, data_table, esc, frame_width, p,
-                                        section, signature_block, title_block)
-
+from services.printing.document import (
+    Issuer,
+    Signer,
+    admin_heading,
+    build_pdf,
+    data_table,
+    esc,
+    frame_width,
+    p,
+    section,
+    signature_block,
+    title_block,
+)
 
 # ---- shared ----------------------------------------------------------------------------------------------
 

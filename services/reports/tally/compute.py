@@ -9,10 +9,10 @@ Python), soft-deleted records never counted.
     result.mediation["by_outcome"]         -> {"thanh": 12, "khong_thanh": 3, "in_progress": 2, …}
     tally.render(result, "pdf", "bao-cao.pdf")                            # services.reports.tally.renderers
 
-JSON shape (CLI `report tally --format json`, TallyResult.to_json()): see ../shared/cli-contract.md; every `by_*` maps a catalog code to
-a number of records (sessions for dissemination), in catalog order with zeros included; `previous_*` is the same
-key for the previous-year period (None when the comparison is off); `*_change_pct` is the change in percent
-(None when the previous value is 0).
+JSON shape (CLI `report tally --format json`, TallyResult.to_json()): see ../shared/cli-contract.md; every `by_*`
+maps a catalog code to a number of records (sessions for dissemination), in catalog order with zeros included;
+`previous_*` is the same key for the previous-year period (None when the comparison is off); `*_change_pct` is the
+change in percent (services.formatting.change_pct; None when the previous value is 0).
 
 Speed: with the covering indexes named in TALLY_INDEXES (a migration proposed to the lead) a province-year tally
 over 1,000,000 records takes ~0.6 s on the 2-core dev machine; without them ~8 s (index range + table lookups).

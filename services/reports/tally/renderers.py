@@ -22,8 +22,17 @@ from services.dates import today_local
 from services.errors import FieldError, ValidationError
 from services.formatting import change_pct, fmt_change_pct, fmt_date, fmt_decimal, fmt_int
 from services.printing.context import commune_issuer, province_issuer
-from services.printing.document import (Issuer, Signer, admin_heading, build_pdf, data_table, esc, frame_width, p,
-                                        signature_block)
+from services.printing.document import (
+    Issuer,
+    Signer,
+    admin_heading,
+    build_pdf,
+    data_table,
+    esc,
+    frame_width,
+    p,
+    signature_block,
+)
 from services.reports.tally.result import TallyResult
 
 LAYOUT_DIR = Path(__file__).resolve().parents[3] / "assets" / "report_layouts"
