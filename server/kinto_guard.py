@@ -148,10 +148,16 @@ def check_record(schema: dict | None, bucket_id: str, record: dict) -> list[tupl
     return problems
 
 
-def _refuse(request, problems: list[tuple[str, str]]):
+def describe_problems(problems: list[tuple[str, str]]) -> tuple[str, str]:
+    """(field, message) of a 400 for the problems check_record found (also used by server/kinto_bulk.py)."""
     field, message = problems[0]
     if len(problems) > 1:
         message += f" (+{len(problems) - 1} more: {', '.join(f for f, _ in problems[1:6])})"
+    return field, message
+
+
+def _refuse(request, problems: list[tuple[str, str]]):
+    field, message = describe_problems(problems)
     raise_invalid(request, name=field, description=message)
 
 
