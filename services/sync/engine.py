@@ -53,6 +53,7 @@ from services.dates import utc_now
 from services.errors import AppError
 from services.kinds import NUMBER_PREFIX
 from services.sync import checks, documents, store
+from services.sync.bulk import BulkPusher
 from services.sync.errors import (OfflineError, RejectedError, ServerError, SyncConfigError, SyncPermissionError,
                                   describe)
 from services.sync.http import StaleServerInfo
@@ -152,6 +153,7 @@ class SyncEngine:
         self._errors_seen: set[tuple] = set()
         self.latency: float | None = None      # fastest pull batch of this run (seconds): the link's round trip
         self._quarantine_open = store.open_quarantine().exists()
+        self.bulk: BulkPusher | None = None    # set by push() when the server offers bulk writes
 
     # --- entry -------------------------------------------------------------------------------------------------
     def run(self) -> SyncSummary:
@@ -583,7 +585,10 @@ class SyncEngine:
         self.progress("push", 0, total)
         if not todo:
             return False
-        limit = self.http.batch_limit
+        depth = self._push_depth()
+        # the server's bulk endpoint when it lists one (services/sync/bulk.py): chunks of its own adaptive size
+        self.bulk = BulkPusher.for_server(self.http, slow_link=depth > 1)
+        limit = self.bulk.chunk_size() if self.bulk else self.http.batch_limit
         remaining: dict[str, int] = {}
         queues: dict[str, deque] = {}
         for kind, rid in todo:
@@ -593,7 +598,6 @@ class SyncEngine:
         buckets_of_kind: dict[str, set[str]] = {}
         written: set[tuple[str, str]] = set()
         listed: set[tuple[str, str]] = set()
-        depth = self._push_depth()
         pool = ThreadPoolExecutor(max_workers=depth, thread_name_prefix="sync-push") if depth > 1 else None
         inflight: deque = deque()
         flat = deque(todo)
@@ -625,6 +629,8 @@ class SyncEngine:
         try:
             while flat if pool is None else (any(queues.values()) or inflight):
                 while len(inflight) < depth:
+                    if self.bulk:
+                        limit = self.bulk.chunk_size()
                     chunk = next_chunk() if (flat if pool is None else any(queues.values())) else None
                     if not chunk:
                         break
@@ -669,6 +675,8 @@ class SyncEngine:
         return again
 
     def _send_push(self, subs: list[dict]) -> list[dict]:
+        if self.bulk is not None:
+            return self.bulk.send(subs)
         return self.http.batch(subs, defaults={"headers": {"Response-Behavior": "diff"}})
 
     def _push_depth(self) -> int:
