@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import time
 
-from bench.common import BENCH_DIR, NotAvailable, benchmark, fig, require, resolve, scale_label
+from bench.common import BENCH_DIR, PYTHON, NotAvailable, benchmark, fig, require, resolve, scale_label
 from bench.docs import edits, mean_size, synthetic_documents, write_jsonl
 
 POUCH_DIR = BENCH_DIR / "pouchdb"
@@ -107,7 +107,8 @@ def kinto_round(ctx, server, data, link: str, preload: bool, tag: str) -> dict:
     return out
 
 
-def pouch_round(ctx, data, link: str, gzip: bool, preload: bool) -> dict:
+def pouch_round(ctx, data, link: str, gzip: bool, preload: bool, shape_all: bool = False) -> dict:
+    """shape_all: every phase over the field link (the first push too), not only the incremental ones."""
     from bench.netem_proxy import ProxyProcess
     f = data["files"]
     cmd = ["node", str(POUCH_DIR / "replicate.js"), "--docs", str(f["docs"]), "--changed", str(f["changed"]),
@@ -119,6 +120,8 @@ def pouch_round(ctx, data, link: str, gzip: bool, preload: bool) -> dict:
     try:
         port = json.loads(proc.stdout.readline())["port"]
         with ProxyProcess(port) as proxy:
+            if shape_all:
+                proxy.shape(*FIELD)
             proc.stdin.write(f"http://127.0.0.1:{proxy.port}\n")
             proc.stdin.flush()
             while True:
@@ -586,4 +589,107 @@ def sync_engine_pull_100k(ctx):
     out.update(ratio(f"{p}.ratio.pull_bytes", f"{p}.engine.pull_bytes_per_rec", f"{p}.pouchdb_gzip.pull_bytes_per_rec"))
     ctx.note(f"{n:,} persons and dissemination events (cloned from the 10k demo database) in {len(site['codes'])} "
              f"commune buckets; supervisor account; engine and PouchDB both through the byte-counting proxy")
+    return out
+
+
+# --- issue 19: first push through the bulk endpoint (server/kinto_bulk.py) vs /batch vs PouchDB ---------------------
+
+def _server_peak_rss_mb(server) -> float | None:
+    """Peak resident memory (VmHWM) of the Kinto process so far."""
+    try:
+        for line in open(f"/proc/{server.kinto.pid}/status"):
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def kinto_push(ctx, server, data, mode: str, link: str, tag: str) -> dict:
+    """One first push of data["docs"] into an empty collection by bench/bulk_client.py (its own process, streaming
+    the JSONL file) through the byte-counting proxy, shaped as the field link when link == "field"."""
+    from bench.netem_proxy import ProxyProcess
+    bucket = f"bulk-{tag}-{mode}-{ctx.run_index}"
+    server.ensure_collection(bucket, "records")
+    with ProxyProcess(server.port) as proxy:
+        if link == "field":
+            proxy.shape(*FIELD)
+        proxy.reset()
+        r = subprocess.run([PYTHON, "-m", "bench.bulk_client", f"http://127.0.0.1:{proxy.port}/v1", *server.auth,
+                            bucket, "records", str(data["files"]["docs"]), mode], capture_output=True, text=True,
+                           check=True, cwd=BENCH_DIR.parent)
+        st = proxy.stats()
+    res = json.loads(r.stdout.strip().splitlines()[-1])
+    assert res["records"] == len(data["docs"]), res
+    return {"seconds": res["seconds"], "requests": res["requests"], "bytes_in": st["up_bytes"],
+            "bytes_out": st["down_bytes"], "client_peak_rss_mb": res["client_peak_rss_mb"]}
+
+
+def _push_figures(p: str, side: str, ph: dict, n: int) -> dict:
+    out = {f"{p}.{side}.push_s": fig(round(ph["seconds"], 4), "s"),
+           f"{p}.{side}.push_requests_per_1k_rec": fig(round(ph["requests"] * 1000 / n, 2), "req"),
+           f"{p}.{side}.push_bytes_up_per_rec": fig(round(ph["bytes_in"] / n, 1), "B"),
+           f"{p}.{side}.push_bytes_down_per_rec": fig(round(ph["bytes_out"] / n, 1), "B")}
+    if "client_peak_rss_mb" in ph:
+        out[f"{p}.{side}.client_peak_rss_mb"] = fig(ph["client_peak_rss_mb"], "MB")
+    return out
+
+
+def _bulk_vs(ctx, n: int, link: str) -> dict:
+    ensure_node_modules()
+    data = dataset(ctx, n)
+    server = kinto(ctx)
+    p = f"bulk_{link}@{scale_label(n)}"
+    out = {}
+    for mode in ("bulk", "batch"):
+        out.update(_push_figures(p, f"kinto_{mode}", kinto_push(ctx, server, data, mode, link, link[:2]), n))
+    pouch = pouch_round(ctx, data, link, False, False, shape_all=(link == "field"))
+    out.update(_push_figures(p, "pouchdb", pouch["push"], n))
+    out.update(ratio(f"{p}.ratio.bulk_vs_pouchdb_time", f"{p}.kinto_bulk.push_s", f"{p}.pouchdb.push_s"))
+    out.update(ratio(f"{p}.ratio.batch_vs_pouchdb_time", f"{p}.kinto_batch.push_s", f"{p}.pouchdb.push_s"))
+    out.update(ratio(f"{p}.ratio.bulk_vs_batch_time", f"{p}.kinto_bulk.push_s", f"{p}.kinto_batch.push_s"))
+    out.update(ratio(f"{p}.ratio.bulk_vs_pouchdb_bytes_up", f"{p}.kinto_bulk.push_bytes_up_per_rec",
+                     f"{p}.pouchdb.push_bytes_up_per_rec"))
+    ctx.note(f"first push of {n:,} documents into an empty collection: Kinto bulk (POST …/bulk, 1,000 records a "
+             f"request), Kinto /batch (100 PUT If-None-Match a request) and PouchDB (replicate.to, batches of 100), "
+             f"no request compression on either side, {'field link ' + str(FIELD) if link == 'field' else 'loopback'}"
+             f" through bench/netem_proxy.py; the Kinto client is bench/bulk_client.py in its own process")
+    return out
+
+
+@benchmark("sync.bulk_loopback@10k", area="sync", modes=("full",), runs=(1, 3), timeout=(300, 900))
+def sync_bulk_loopback_10k(ctx):
+    """First push of 10,000 documents over loopback: Kinto bulk endpoint vs Kinto /batch vs PouchDB (issue 19)."""
+    return _bulk_vs(ctx, 10_000, "loopback")
+
+
+@benchmark("sync.bulk_loopback@1k", area="sync", modes=("quick",), runs=(1, 3), timeout=(150, 600))
+def sync_bulk_loopback_1k(ctx):
+    """First push of 1,000 documents over loopback: Kinto bulk vs Kinto /batch vs PouchDB (CI size)."""
+    return _bulk_vs(ctx, 1000, "loopback")
+
+
+@benchmark("sync.bulk_field@1k", area="sync", modes=("quick", "full"), runs=(1, 3), timeout=(300, 900))
+def sync_bulk_field_1k(ctx):
+    """First push of 1,000 documents over the field link (300 ms, 1 Mbit/s): Kinto bulk vs /batch vs PouchDB."""
+    return _bulk_vs(ctx, 1000, "field")
+
+
+@benchmark("sync.bulk_push@100k", area="sync", modes=("full",), runs=(1, 1), timeout=(900, 1500))
+def sync_bulk_push_100k(ctx):
+    """First push of 100,000 documents through the bulk endpoint (loopback): time, requests, bytes, server and
+    client peak RSS (a fresh Kinto process)."""
+    from bench.kinto_server import KintoServer
+    n = 100_000
+    data = dataset(ctx, n)
+    p = "bulk_push@100k"
+    with KintoServer(cache_backend="kinto.core.cache.memory") as server:
+        before = _server_peak_rss_mb(server)
+        out = _push_figures(p, "kinto_bulk", kinto_push(ctx, server, data, "bulk", "loopback", "big"), n)
+        out[f"{p}.kinto_bulk.server_peak_rss_mb"] = fig(_server_peak_rss_mb(server), "MB")
+        out[f"{p}.kinto_bulk.server_rss_at_start_mb"] = fig(before, "MB")
+    out[f"{p}.kinto_bulk.records_per_s"] = fig(round(n / out[f"{p}.kinto_bulk.push_s"]["value"], 1), "rec/s",
+                                               lower_is_better=False)
+    ctx.note("100,000 documents, 1,000 a request; the client streams them from a JSONL file (one request's "
+             "records in memory); server peak RSS = VmHWM of the Kinto process, fresh for this benchmark")
     return out

@@ -39,7 +39,8 @@ threads = {threads}
 
 [app:main]
 use = egg:kinto
-kinto.includes = kinto.plugins.accounts
+# server.kinto_bulk: the bulk write endpoint (issue 19); the guard is not loaded here (no schemas either)
+kinto.includes = kinto.plugins.accounts server.kinto_bulk
 kinto.experimental_collection_schema_validation = true
 kinto.batch_max_requests = {batch_max_requests}
 kinto.storage_max_fetch_size = {max_fetch}
@@ -159,7 +160,9 @@ class KintoServer:
         self.psql("CREATE DATABASE kinto OWNER kinto")
         ini = self.dir / "kinto.ini"
         ini.write_text(INI.format(port=self.port, pg=self.pg_url, **self.opts))
-        env = dict(os.environ, KINTO_INI=str(ini), PYTHONWARNINGS="ignore")
+        root = str(Path(__file__).resolve().parent.parent)          # server.kinto_bulk must be importable
+        env = dict(os.environ, KINTO_INI=str(ini), PYTHONWARNINGS="ignore",
+                   PYTHONPATH=os.pathsep.join([root] + [p for p in [os.environ.get("PYTHONPATH", "")] if p]))
         kinto = kinto_command()
         subprocess.run([kinto, "migrate", "--ini", str(ini), "-q"], check=True, env=env, capture_output=True)
         subprocess.run([kinto, "create-user", "--ini", str(ini), "-q", "-u", "admin", "-p", ADMIN_PW],
