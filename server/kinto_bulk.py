@@ -73,7 +73,7 @@ bulk = Service(name="plcs_bulk", path=PATH, description="Bulk record writes (ser
 
 # --- SQL -------------------------------------------------------------------------------------------------------
 # Why these multi-row statements are safe against the storage schema of the pinned Kinto (26.5.0, storage schema
-# version 19, kinto/core/storage/postgresql/schema.sql; pinned in requirements.txt / server/requirements.txt):
+# version 19, kinto/core/storage/postgresql/schema.sql; pinned in server/requirements.txt):
 # - Records live in `objects` (id, parent_id, resource_name, data JSONB, last_modified TIMESTAMP, deleted), primary
 #   key (id, parent_id, resource_name), unique index (parent_id, resource_name, last_modified). We write exactly
 #   the columns Kinto's own create()/update()/delete() write, with the same values (data without id and

@@ -464,6 +464,54 @@ def test_server_restart_mid_sync_resumes(clients, kinto_bucket, kinto_server):
     assert sum(1 for (k, _), (_, d) in snap.items() if k == "person" and d["notes"] == "sửa khi máy chủ tắt") == 30
 
 
+def test_sigkill_mid_push_transaction_then_next_sync_completes(clients, kinto_bucket, kinto_server, push_path):
+    """Kinto SIGKILLed while a push transaction is open in PostgreSQL (a bulk request, or a /batch): that
+    transaction leaves all or none of its records, and the client's next sync completes with no loss and no
+    duplicate (issue 19)."""
+    import psycopg2
+    a, = clients(1)
+    a.use()
+    ids = [new_person(f"Người {i}").id for i in range(300)]
+    conn = psycopg2.connect(kinto_server.database_url)
+    conn.autocommit = True
+    state = {"pushing": threading.Event(), "killed": False}
+
+    def killer():
+        state["pushing"].wait(60)
+        with conn.cursor() as cur:
+            for _ in range(4000):
+                cur.execute("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state <> 'idle' AND "
+                            "(query ILIKE '%%INSERT INTO objects%%' OR query ILIKE '%%UPDATE objects%%' OR "
+                            "query ILIKE '%%pg_advisory_xact_lock%%')")
+                if cur.fetchone()[0]:
+                    kinto_server.stop(kill=True)
+                    state["killed"] = True
+                    break
+                time.sleep(0.002)
+        time.sleep(0.5)
+        kinto_server.start()
+
+    def progress(phase, done, total):
+        if phase == "push":
+            state["pushing"].set()
+
+    t = threading.Thread(target=killer)
+    t.start()
+    patient = SyncOptions(page_size=50, attempts=12, backoff=0.2, max_backoff=1.0)
+    try:
+        s = a.sync(progress=progress, options=patient)
+    finally:
+        t.join()
+        kinto_server.start()
+        conn.close()
+    assert state["killed"] and s.errors == []
+    s = a.sync()
+    assert s.errors == [] and s.sent == 0
+    a.use()
+    assert outbox.pending_total() == 0
+    assert {r["id"] for r in assert_server_matches(kinto_bucket, a)} == set(ids)
+
+
 def test_pull_interrupted_mid_page_keeps_checkpoint_consistent(clients, kinto_bucket, monkeypatch):
     a, b = clients(2)
     a.use()
