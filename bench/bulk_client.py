@@ -34,8 +34,8 @@ def main(argv: list[str]) -> int:
                 break
             if mode == "bulk":
                 body = {"mode": "partial", "records": [
-                    {"id": d["id"], "op": "create", "data": {k: v for k, v in d.items() if k not in ("id", "last_modified")}}
-                    for d in docs]}
+                    {"id": d["id"], "op": "create",
+                     "data": {k: v for k, v in d.items() if k not in ("id", "last_modified")}} for d in docs]}
                 target = f"{url}/buckets/{bucket}/collections/{coll}/bulk"
             else:
                 body = {"defaults": {"method": "PUT"}, "requests": [

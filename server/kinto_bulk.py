@@ -46,15 +46,15 @@ from __future__ import annotations
 import json
 
 import transaction
-from kinto.core import Service
 from kinto.authorization import _inherited_permissions
+from kinto.core import Service
 from kinto.core.errors import ERRORS, http_error, json_error_handler
 from kinto.core.events import ACTIONS, notify_resource_event
 from kinto.core.storage import exceptions as storage_exceptions
 from kinto.core.utils import instance_uri
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPRequestEntityTooLarge
 from pyramid.security import NO_PERMISSION_REQUIRED
-from pyramid.settings import aslist, asbool
+from pyramid.settings import asbool, aslist
 from sqlalchemy import text
 
 from server.kinto_guard import body_sets_permissions, check_record, describe_problems
@@ -220,7 +220,7 @@ class _Bulk:
             return set()
         uris = [self.record_uri(r) for r in rids]
         perms = self.request.registry.permission.get_objects_permissions(uris, ["write"])
-        return {rid for rid, p in zip(rids, perms) if self.principals & set(p.get("write", ()))}
+        return {rid for rid, p in zip(rids, perms, strict=True) if self.principals & set(p.get("write", ()))}
 
     # the run -----------------------------------------------------------------------------------------------
     def run(self) -> dict:

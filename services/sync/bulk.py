@@ -18,6 +18,7 @@ server's advertised max_body (a 413 halves the request and sends the halves).
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 
@@ -109,13 +110,13 @@ class BulkPusher:
             collection = coll.split("/")[4]
             url = self.path.format(bucket_id=bucket, collection_id=collection)
             for part in self._by_size(items):
-                for (i, _), result in zip(part, self._post(url, [it for _, it in part])):
+                for (i, _), result in zip(part, self._post(url, [it for _, it in part]), strict=True):
                     out[i] = _sub_response(result)
         if others:
             limit = self.http.batch_limit
             for j in range(0, len(others), limit):
                 idx = others[j:j + limit]
-                for i, resp in zip(idx, self.http.batch([subs[i] for i in idx])):
+                for i, resp in zip(idx, self.http.batch([subs[i] for i in idx]), strict=True):
                     out[i] = resp
         return out
 
@@ -143,10 +144,8 @@ class BulkPusher:
             return self._post(url, items[:half]) + self._post(url, items[half:])
         if resp.status_code != 200:
             body = {}
-            try:
+            with contextlib.suppress(ValueError):
                 body = resp.json()
-            except ValueError:
-                pass
             return [{"id": it["id"], "status": resp.status_code, "message": body.get("message") or resp.text[:200],
                      "errno": body.get("errno")} for it in items]
         self._adapt(len(items), time.perf_counter() - t0)
