@@ -65,12 +65,14 @@ def current() -> AppContext:
 
 
 def open_data_dir(data_dir: str | Path | None = None, passphrase: str | None = None,
-                  before_migrate=None) -> AppContext:
-    """Open the database of a data folder, migrate it, and make it the current context."""
+                  before_migrate=None, unlock=None) -> AppContext:
+    """Open the database of a data folder, migrate it, and make it the current context. `passphrase` is None
+    (plain folder), the data key (services.security.opening passes it) or a passphrase with `unlock(data_dir,
+    passphrase) -> key` (see models.db.open_database)."""
     global _current
     path = resolve_data_dir(str(data_dir) if data_dir else None)
     close_database()
-    open_database(path / DB_FILE, passphrase)
+    open_database(path / DB_FILE, passphrase, unlock)
     todo = pending()
     if todo and before_migrate is not None and (path / DB_FILE).stat().st_size > 0:
         before_migrate(path, todo)
