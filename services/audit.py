@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from models import fastsql
 from models.records import AuditEntry
-from services import app, outbox
+from services import context, outbox
 
 
 def record(kind: str, record_id: str, action: str, changes: dict | None = None, actor: str | None = None) -> AuditEntry:
-    ctx = app.current()
+    ctx = context.current()
     entry = AuditEntry(record_kind=kind, record_id=record_id, action=action,
                        officer=actor or ctx.actor, changes=changes or {}, device_id=ctx.device_id)
     fastsql.insert(entry)

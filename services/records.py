@@ -20,7 +20,7 @@ from models import fastsql
 from models.base import new_uuid
 from models.db import database
 from models.records import MODEL_BY_KIND, LegalAidCase, MediationCase, Person
-from services import app, audit, numbering, outbox, search, villages
+from services import audit, context, numbering, outbox, search, villages
 from services.dates import utc_now
 from services.errors import NotFoundError, UsageError, busy_as_typed
 from services.kinds import KIND_RULES, NUMBER_PREFIX
@@ -221,7 +221,7 @@ def save(kind: str, data: dict, record_id: str | None = None, actor: str | None 
     A busy database (another program writing) raises services.errors.DatabaseBusy and stores nothing."""
     model = model_for(kind)
     rules = KIND_RULES[kind]
-    ctx = app.current()
+    ctx = context.current()
     actor = actor or ctx.actor
     # IMMEDIATE (when this is the outermost transaction): take the write lock before the first read, so a writer
     # that commits meanwhile makes this wait (busy timeout) rather than fail at once on a stale snapshot.
