@@ -4,13 +4,14 @@
     history(case.id) -> [AuditEntry, …] oldest first
     history_entries(case.id) -> [{"at", "who", "action", "changes": {field: [before, after]}}, …] oldest first
 
-Audit entries are synced records too (append-only: never updated or deleted).
+Audit entries are synced records too (append-only: never updated or deleted). Every write of
+services.records is recorded through the "audit" hook of services.record_events.
 """
 from __future__ import annotations
 
 from models import fastsql
 from models.records import AuditEntry
-from services import context, outbox
+from services import context, outbox, record_events
 
 
 def record(kind: str, record_id: str, action: str, changes: dict | None = None, actor: str | None = None) -> AuditEntry:
@@ -20,6 +21,11 @@ def record(kind: str, record_id: str, action: str, changes: dict | None = None, 
     fastsql.insert(entry)
     outbox.queue(AuditEntry.KIND, entry.id)
     return entry
+
+
+@record_events.on_written("audit")
+def _on_written(event: record_events.Written) -> None:
+    record(event.kind, event.instance.id, event.action, event.changes, event.actor)
 
 
 def history(record_id: str) -> list[AuditEntry]:

@@ -1,6 +1,8 @@
 """The outbox: records changed locally and not yet acknowledged by the sync server (one row per record).
 
     queue("legal-aid", case.id);  pending_counts() -> {"legal-aid": 3, …};  acknowledge("legal-aid", [ids])
+
+Every write of services.records is queued through the "outbox" hook of services.record_events.
 """
 from __future__ import annotations
 
@@ -8,11 +10,17 @@ from peewee import fn
 
 from models import fastsql
 from models.records import Outbox
+from services import record_events
 from services.dates import utc_now
 
 
 def queue(kind: str, record_id: str) -> None:
     fastsql.execute(fastsql.OUTBOX_UPSERT, (kind, record_id, Outbox.queued_at.db_value(utc_now())))
+
+
+@record_events.on_written("outbox")
+def _on_written(event: record_events.Written) -> None:
+    queue(event.kind, event.instance.id)
 
 
 def pending_counts() -> dict[str, int]:

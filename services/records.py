@@ -7,8 +7,9 @@
     delete("legal-aid", case.id); restore("legal-aid", case.id)
     get("legal-aid", "TG-06652-2026-3FA2-0001")
 
-One save is one transaction: validation (services.kinds.*), numbering, nested persons, the audit entry, the
-outbox row for sync, the search index and the village list all commit together or not at all.
+One save is one transaction: validation (services.kinds.*), numbering, nested persons, the kind's own step
+(`before_save`, e.g. legal-aid's status timeline) and the hooks of services.record_events (the audit entry, the
+outbox row for sync, the search index, the village list) all commit together or not at all.
 """
 from __future__ import annotations
 
@@ -19,17 +20,12 @@ from peewee import DateField, DateTimeField, ForeignKeyField
 from models import fastsql
 from models.base import new_uuid
 from models.db import database
-from models.records import MODEL_BY_KIND, LegalAidCase, MediationCase, Person
-from services import audit, context, numbering, outbox, search, villages
+from models.records import MODEL_BY_KIND, Person
+from services import audit, context, numbering, record_events, search, villages
 from services.dates import utc_now
 from services.errors import NotFoundError, UsageError, busy_as_typed
+from services.record_events import Written
 from services.kinds import KIND_RULES, NUMBER_PREFIX
-
-KIND_LABELS = {"legal-aid": ("Trợ giúp pháp lý", "Legal aid"), "mediation": ("Hòa giải cơ sở", "Mediation"),
-               "dissemination": ("Phổ biến pháp luật", "Dissemination"), "person": ("Người", "Person"),
-               "mediation-session": ("Buổi hòa giải", "Mediation session"),
-               "mediation-team": ("Tổ hòa giải", "Mediation team")}
-
 
 def model_for(kind: str):
     try:
@@ -249,9 +245,9 @@ def save(kind: str, data: dict, record_id: str | None = None, actor: str | None 
             instance.number = numbering.next_number(
                 NUMBER_PREFIX[kind], instance.commune_code, year, ctx.device_code,
                 exists=lambda n: model.select().where(model.number == n).exists())
-        if kind == "legal-aid" and (creating or before.get("status") != instance.status):
-            instance.status_history = list(instance.status_history or []) + [
-                KIND_RULES[kind].history_entry(instance, actor)]
+        before_save = getattr(rules, "before_save", None)     # the kind's own step (legal-aid: status timeline)
+        if before_save is not None:
+            before_save(instance, before, creating, actor)
         after = to_document(instance)
         changes = audit.diff(before, after)
         changes.pop("id", None)
@@ -264,22 +260,8 @@ def save(kind: str, data: dict, record_id: str | None = None, actor: str | None 
             fastsql.insert(instance)
         else:
             instance.save()
-        audit.record(kind, instance.id, "create" if creating else "update", changes, actor)
-        outbox.queue(kind, instance.id)
-        search.reindex(instance, created=creating)
-        if getattr(instance, "village", ""):
-            villages.remember(instance.commune_code, instance.village)
-        if kind == "person" and not creating:
-            _reindex_referencing(instance.id)
+        record_events.emit(Written(kind, instance, "create" if creating else "update", changes, actor))
         return instance
-
-
-def _reindex_referencing(person_id: str) -> None:
-    for case in LegalAidCase.alive().where((LegalAidCase.requester == person_id) |
-                                           (LegalAidCase.beneficiary == person_id)):
-        search.reindex(case)
-    for case in MediationCase.alive().where(MediationCase.parties.cast("text").contains(person_id)):
-        search.reindex(case)
 
 
 @busy_as_typed
@@ -294,9 +276,7 @@ def _set_deleted(kind: str, record_id: str, deleted: bool, actor: str | None, wi
         changes = {"deleted": [not deleted, deleted]}
         if with_case:          # deleted together with its case: restored together with it
             changes["with_case"] = [None, with_case]
-        audit.record(kind, instance.id, "delete" if deleted else "restore", changes, actor)
-        outbox.queue(kind, instance.id)
-        search.reindex(instance)
+        record_events.emit(Written(kind, instance, "delete" if deleted else "restore", changes, actor))
         if kind == "mediation":
             session_model = model_for("mediation-session")
             sessions_of_case = session_model.select().where((session_model.case == instance.id) &
@@ -334,16 +314,6 @@ def get(kind: str, id_or_number: str, include_deleted: bool = False):
     if instance is None:
         raise NotFoundError(f"Không tìm thấy hồ sơ «{id_or_number}»", f"No record '{id_or_number}'")
     return instance
-
-
-def find_any(id_or_number: str):
-    """(kind, instance) for an id/number of any kind with a number or a document."""
-    for kind in ("legal-aid", "mediation", "dissemination"):
-        try:
-            return kind, get(kind, id_or_number)
-        except NotFoundError:
-            continue
-    raise NotFoundError(f"Không tìm thấy hồ sơ «{id_or_number}»", f"No record '{id_or_number}'")
 
 
 def warnings(kind: str, instance) -> list[tuple[str, str]]:

@@ -156,3 +156,18 @@ def test_status_checks_never_break_sqlite_locks_of_the_open_database(data_dir):
         assert run() == 2                                          # …and still sees this process's writes
     finally:
         app.close()
+
+
+def test_every_write_hook_is_registered_at_start_and_a_missing_one_stops_the_save(db):
+    """services.app imports the audit, outbox, search and villages hooks (issue 18 §3); a save with one of them
+    missing fails and stores nothing instead of writing a record that is neither audited nor synced."""
+    from models.records import DisseminationEvent
+    from services import record_events
+    assert record_events.missing() == []
+    hook = record_events._hooks.pop("outbox")
+    try:
+        with pytest.raises(RuntimeError, match="outbox"):
+            records.save("dissemination", f.dissemination())
+    finally:
+        record_events._hooks["outbox"] = hook
+    assert DisseminationEvent.select().count() == 0
