@@ -37,9 +37,5 @@ def parse_date(value) -> dt.date:
     raise ValueError(f"not a date: {text!r}")
 
 
-def parse_optional_date(value) -> dt.date | None:
-    return None if value in (None, "") else parse_date(value)
-
-
 def today_local() -> dt.date:
     return dt.datetime.now(LOCAL_TZ).date()
