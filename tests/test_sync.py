@@ -18,6 +18,7 @@ import requests
 from models.records import Outbox, Person
 from services import app, outbox, records
 from services import sync
+from services.errors import UsageError
 from services.sync import SyncOptions
 from services.sync.documents import local_document
 from services.sync.merge import merge3
@@ -230,8 +231,10 @@ def test_same_field_gives_one_conflict_with_both_values(clients, capsys):
     assert snap[("person", pid)][1]["notes"] == "giá trị B"
     a.use()
     assert sync.list_conflicts() == []
-    with pytest.raises(Exception):
-        b.use(); sync.resolve_conflict(c["conflict_id"], "remote")   # already resolved
+    b.use()
+    with pytest.raises(UsageError) as already:
+        sync.resolve_conflict(c["conflict_id"], "remote")
+    assert already.value.en == f"Conflict {c['conflict_id']} is already resolved."
 
 
 def test_conflict_resolved_with_typed_value(clients):
