@@ -141,7 +141,7 @@ def _reindex_referencing(person_id: str) -> None:
 def reindex_many(instances: list, fields: dict | None = None) -> None:
     """Bulk reindex() of instances of ONE kind, with the same result as calling reindex() on each in order
     (prepared statements run for all rows instead of several peewee queries per record; used by
-    records.apply_remote_many).
+    services.sync.apply.apply_remote_many).
     `fields` may give {record_id: search_fields dict} computed by the caller (e.g. with related persons
     fetched in one query); missing entries are computed with the kind's rules."""
     from services.kinds import KIND_RULES

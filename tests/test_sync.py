@@ -19,7 +19,7 @@ from models.records import Outbox, Person
 from services import app, outbox, records
 from services import sync
 from services.errors import UsageError
-from services.sync import SyncOptions
+from services.sync import SyncOptions, apply
 from services.sync.documents import local_document
 from services.sync.merge import merge3
 from tests.cut_proxy import CutProxy
@@ -460,7 +460,7 @@ def test_pull_interrupted_mid_page_keeps_checkpoint_consistent(clients, kinto_bu
         new_person(f"Người {i}")
     a.sync()
     calls = {"n": 0}
-    real = records.apply_remote_many
+    real = apply.apply_remote_many
 
     def flaky(kind, items):
         calls["n"] += 1
@@ -469,7 +469,7 @@ def test_pull_interrupted_mid_page_keeps_checkpoint_consistent(clients, kinto_bu
             raise RuntimeError("power cut while applying a page")
         return real(kind, items)
 
-    monkeypatch.setattr(records, "apply_remote_many", flaky)
+    monkeypatch.setattr(apply, "apply_remote_many", flaky)
     small = SyncOptions(page_size=10, attempts=2, backoff=0.05)
     with pytest.raises(RuntimeError):
         b.sync(options=small)
@@ -478,7 +478,7 @@ def test_pull_interrupted_mid_page_keeps_checkpoint_consistent(clients, kinto_bu
     assert Person.select().count() == 10                  # the first page only; the second was rolled back
     assert SyncBase.select().where(SyncBase.kind == "person").count() == 10
     assert SyncCheckpoint.get(bucket=kinto_bucket.bucket, collection="persons").since > 0
-    monkeypatch.setattr(records, "apply_remote_many", real)
+    monkeypatch.setattr(apply, "apply_remote_many", real)
     s = b.sync(options=small)
     assert s.errors == []
     assert_converged(a, b)
@@ -790,7 +790,7 @@ def _local_state() -> dict:
 
 
 def test_apply_remote_many_equals_apply_remote_per_record():
-    """records.apply_remote_many gives exactly the tables (records, search index with ids and texts, villages)
+    """apply.apply_remote_many gives exactly the tables (records, search index with ids and texts, villages)
     that apply_remote gives record by record: creates, updates, partial documents, tombstones, unknown
     tombstones, persons named in legal-aid and mediation titles."""
     import datetime as dt
@@ -830,12 +830,12 @@ def test_apply_remote_many_equals_apply_remote_per_record():
             for rounds in (first, second):
                 for kind, items in rounds:
                     if bulk:
-                        records.apply_remote_many(kind, items)
+                        apply.apply_remote_many(kind, items)
                         continue
                     for doc, ts in items:
                         if doc["id"] == "not-here":
                             continue          # apply_remote cannot store a bare tombstone of an unknown record
-                        records.apply_remote(kind, doc, last_modified=ts)
+                        apply.apply_remote(kind, doc, last_modified=ts)
             states.append(_local_state())
         finally:
             app.close()
