@@ -11,8 +11,8 @@ import uuid
 
 from peewee import BigIntegerField, BooleanField, CharField, DateTimeField, Model
 
+from models.clock import utc_now
 from models.db import database
-from services.dates import utc_now
 
 
 def uuid7(unix_ms: int | None = None, rand: int | None = None) -> str:

@@ -3,7 +3,6 @@
     from models.crypto_db import RawKey, open_encrypted, connect_raw, is_plain_sqlite
     key = RawKey.generate()                         # random data key, "x'<64 hex>'"
     db = open_encrypted("/data/plcs.db", key, PRAGMAS)   # peewee database (not yet connected)
-    db = open_encrypted("/data/plcs.db", "my passphrase", PRAGMAS)  # unwraps the key file next to the db
     conn = connect_raw("/data/plcs.db", key)        # a bare sqlcipher3 connection (backup, export, checks)
 
 Why a raw key: the passphrase only unwraps the data key stored in the key file (services/security/keyfile.py),
@@ -11,7 +10,8 @@ so changing the passphrase rewrites a tiny JSON file instead of re-encrypting th
 recovery key can unwrap the same data key. SQLCipher's own PBKDF2 is skipped (raw keys are used as-is), which
 also makes every connection open fast.
 
-models.db.open_database(path, passphrase) calls open_encrypted() whenever a passphrase (or RawKey) is given.
+models.db.open_database(path, secret, unlock) calls open_encrypted() whenever a RawKey (or a passphrase with the
+unlock function that turns it into the key) is given.
 """
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from pathlib import Path
 
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 from sqlcipher3 import dbapi2 as sqlcipher
+
+from models.open_files import open_file_encrypted
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 _RAW_RE = re.compile(r"^x'([0-9a-fA-F]{64})'$")
@@ -56,9 +58,8 @@ def is_raw_key(value) -> bool:
 
 def is_plain_sqlite(path: str | Path) -> bool:
     """True when the file is an ordinary (unencrypted) SQLite database."""
-    from models.db import open_file_encrypted
     encrypted = open_file_encrypted(path)
-    if encrypted is not None:          # open here: never read it with open() (see models/db.py _open_files)
+    if encrypted is not None:          # open here: never read it with open() (see models/open_files.py)
         return not encrypted
     try:
         with open(path, "rb") as f:
@@ -108,15 +109,7 @@ class KeyedSqlCipherDatabase(SqlCipherDatabase):
         raise NotImplementedError("change the passphrase with services.security.change_passphrase()")
 
 
-def open_encrypted(path: str, secret, pragmas: dict):
-    """A peewee database for the encrypted file at `path`.
-
-    `secret` is a RawKey (already unlocked by services.security) or the user's passphrase, which is checked
-    against the key file next to the database (counting failed attempts). Raises services.errors.AuthError.
-    """
-    if is_raw_key(secret):
-        key = RawKey(secret)
-    else:
-        from services.security.vault import unlock_key   # lazy: models must not import services at load
-        key = unlock_key(Path(path).parent, passphrase=secret, wait=True)
-    return KeyedSqlCipherDatabase(str(path), key, pragmas=pragmas, timeout=10)
+def open_encrypted(path: str, key: RawKey, pragmas: dict):
+    """A peewee database for the encrypted file at `path`, keyed with the data key (already unlocked by
+    services.security; models.db.open_database calls the unlock function it is given for a passphrase)."""
+    return KeyedSqlCipherDatabase(str(path), RawKey(key), pragmas=pragmas, timeout=10)

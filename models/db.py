@@ -9,10 +9,11 @@ Every model binds to the `database` proxy; nothing opens a connection at import 
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from peewee import DatabaseProxy, SqliteDatabase
+
+from models import open_files
 
 database = DatabaseProxy()
 
@@ -26,36 +27,32 @@ PRAGMAS = {
 }
 
 
-def open_database(path: str | Path, passphrase: str | None = None):
-    """Open (creating if needed) the database at `path` and bind every model to it."""
-    if passphrase is not None:
-        from models.crypto_db import open_encrypted  # provided by the security feature
-        db = open_encrypted(str(path), passphrase, PRAGMAS)
+def open_database(path: str | Path, secret=None, unlock=None):
+    """Open (creating if needed) the database at `path` and bind every model to it.
+
+    `secret`: None (plain SQLite), a models.crypto_db.RawKey, or a passphrase, which `unlock(data_dir,
+    passphrase) -> RawKey` turns into the data key (services.security.vault.unlock_key; passed in by the caller
+    because models must not import services)."""
+    if secret is not None:
+        from models.crypto_db import is_raw_key, open_encrypted  # sqlcipher3 only loaded for encrypted folders
+        if not is_raw_key(secret):
+            if unlock is None:
+                raise TypeError("a passphrase needs an unlock function (services.security.vault.unlock_key)")
+            secret = unlock(Path(path).parent, secret)
+        db = open_encrypted(str(path), secret, PRAGMAS)
     else:
         db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=10)
     db.connect(reuse_if_open=True)
     database.initialize(db)
-    _open_files.clear()
+    open_files.forget_all()
     if str(path) != ":memory:":
-        _open_files[os.path.realpath(path)] = passphrase is not None
+        open_files.remember(path, secret is not None)
     return db
 
 
 def close_database() -> None:
     if database.obj is not None and not database.is_closed():
         database.close()
-
-
-# Database files this process has open (real path -> encrypted?). Code must never open() and close() such a
-# file itself: closing any descriptor of a file drops every POSIX lock this process holds on it, so another
-# process closing its connection would then believe it is the last one, checkpoint and DELETE the WAL that
-# our connections still write into (those writes are then lost). Ask here instead.
-_open_files: dict[str, bool] = {}
-
-
-def open_file_encrypted(path: str | Path) -> bool | None:
-    """Whether `path` is the database open in this process and encrypted; None when it is not open here."""
-    return _open_files.get(os.path.realpath(path))
 
 
 def refresh_statistics(force: bool = False) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from peewee import CharField, CompositeKey, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from models.base import BaseModel
-from services.dates import utc_now
+from models.clock import utc_now
 
 
 class ImportBatch(BaseModel):

@@ -10,7 +10,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
 from playhouse.sqlite_ext import JSONField
 
 from models.base import BaseModel, SyncedModel
-from services.dates import utc_now
+from models.clock import utc_now
 
 
 class Officer(SyncedModel):

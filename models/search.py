@@ -2,7 +2,7 @@
 
 SearchDoc is a plain table (one row per searchable record); SearchIndex is an FTS5 table whose rowid is
 SearchDoc.id and whose only column holds the folded text. services/search.py keeps both up to date and
-never puts raw user text into MATCH (see `SearchIndex.matching`).
+never puts raw user text into MATCH (see `SearchIndex.match_expression`).
 """
 from __future__ import annotations
 
@@ -43,10 +43,3 @@ class SearchIndex(FTS5Model):
         if quoted:
             quoted[-1] += "*"
         return " ".join(quoted)
-
-    @classmethod
-    def matching(cls, terms: list[str]):
-        """Query of rowids matching every term, best first."""
-        return (cls.select(cls.rowid)
-                .where(cls.match(cls.match_expression(terms)))
-                .order_by(cls.rank()))

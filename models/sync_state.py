@@ -15,7 +15,7 @@ from peewee import AutoField, BigIntegerField, BooleanField, CharField, DateTime
 from playhouse.sqlite_ext import JSONField
 
 from models.base import BaseModel
-from services.dates import utc_now
+from models.clock import utc_now
 
 
 class SyncCheckpoint(BaseModel):

@@ -4,22 +4,28 @@
     history(case.id) -> [AuditEntry, …] oldest first
     history_entries(case.id) -> [{"at", "who", "action", "changes": {field: [before, after]}}, …] oldest first
 
-Audit entries are synced records too (append-only: never updated or deleted).
+Audit entries are synced records too (append-only: never updated or deleted). Every write of
+services.records is recorded through the "audit" hook of services.record_events.
 """
 from __future__ import annotations
 
 from models import fastsql
 from models.records import AuditEntry
-from services import app, outbox
+from services import context, outbox, record_events
 
 
 def record(kind: str, record_id: str, action: str, changes: dict | None = None, actor: str | None = None) -> AuditEntry:
-    ctx = app.current()
+    ctx = context.current()
     entry = AuditEntry(record_kind=kind, record_id=record_id, action=action,
                        officer=actor or ctx.actor, changes=changes or {}, device_id=ctx.device_id)
     fastsql.insert(entry)
     outbox.queue(AuditEntry.KIND, entry.id)
     return entry
+
+
+@record_events.on_written("audit")
+def _on_written(event: record_events.Written) -> None:
+    record(event.kind, event.instance.id, event.action, event.changes, event.actor)
 
 
 def history(record_id: str) -> list[AuditEntry]:

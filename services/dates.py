@@ -2,12 +2,15 @@
 
     parse_date("24/11/2026") -> date(2026, 11, 24)
     today_local() -> today's date in Asia/Ho_Chi_Minh
+    utc_now() -> naive UTC datetime (models/clock.py, re-exported here for services)
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 from zoneinfo import ZoneInfo
+
+from models.clock import utc_now  # noqa: F401  (the clock lives below both layers: models/clock.py)
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
@@ -34,14 +37,5 @@ def parse_date(value) -> dt.date:
     raise ValueError(f"not a date: {text!r}")
 
 
-def parse_optional_date(value) -> dt.date | None:
-    return None if value in (None, "") else parse_date(value)
-
-
 def today_local() -> dt.date:
     return dt.datetime.now(LOCAL_TZ).date()
-
-
-def utc_now() -> dt.datetime:
-    """Naive UTC timestamp, the form stored in the database."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)

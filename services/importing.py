@@ -38,7 +38,7 @@ from models import fastsql
 from models.db import database, refresh_statistics
 from models.imports import ImportBatch, ImportRow
 from models.records import MODEL_BY_KIND
-from services import app, records, search
+from services import context, records, search
 from services.columns import IDENTIFIER_COLUMNS, KINDS, is_masked
 from services.errors import FieldError, UsageError, ValidationError
 from services.kinds import KIND_RULES
@@ -191,7 +191,7 @@ def _pause() -> None:
 def import_file(kind: str, path: str | Path, progress=None, actor: str | None = None) -> ImportResult:
     if kind not in KINDS:
         raise UsageError(f"Loại hồ sơ không hợp lệ: {kind}", f"Unknown record kind: {kind}")
-    actor = actor or app.current().actor
+    actor = actor or context.current().actor
     batch_id = str(uuid.uuid4())
     with _batch_lock(batch_id):
         with open_table(path) as table:
@@ -233,7 +233,7 @@ def _bad_rows_error(errors: list[FieldError], more_rows: int) -> ValidationError
 
 def _check(kind: str, table, batch_id: str, progress) -> int:
     """Step 1: read and check every row, staging the good ones; ValidationError on any bad row."""
-    model, rules, ctx = MODEL_BY_KIND[kind], KIND_RULES[kind], app.current()
+    model, rules, ctx = MODEL_BY_KIND[kind], KIND_RULES[kind], context.current()
     errors: list[FieldError] = []
     bad_rows = more_rows = 0
     pending: list[dict] = []

@@ -1,6 +1,9 @@
 """The outbox: records changed locally and not yet acknowledged by the sync server (one row per record).
 
     queue("legal-aid", case.id);  pending_counts() -> {"legal-aid": 3, …};  acknowledge("legal-aid", [ids])
+    pending() -> [("legal-aid", id), …] oldest first;  queued_among("person", ids) -> {ids with a waiting change}
+
+Every write of services.records is queued through the "outbox" hook of services.record_events.
 """
 from __future__ import annotations
 
@@ -8,11 +11,17 @@ from peewee import fn
 
 from models import fastsql
 from models.records import Outbox
+from services import record_events
 from services.dates import utc_now
 
 
 def queue(kind: str, record_id: str) -> None:
     fastsql.execute(fastsql.OUTBOX_UPSERT, (kind, record_id, Outbox.queued_at.db_value(utc_now())))
+
+
+@record_events.on_written("outbox")
+def _on_written(event: record_events.Written) -> None:
+    queue(event.kind, event.instance.id)
 
 
 def pending_counts() -> dict[str, int]:
@@ -31,11 +40,18 @@ def pending_records_total() -> int:
     return Outbox.select().where(Outbox.kind.not_in(CHANGE_LOG_KINDS)).count()
 
 
-def pending_ids(kind: str, limit: int | None = None) -> list[str]:
-    q = Outbox.select(Outbox.record_id).where(Outbox.kind == kind).order_by(Outbox.queued_at)
-    if limit:
-        q = q.limit(limit)
-    return [r.record_id for r in q]
+def pending() -> list[tuple[str, str]]:
+    """(kind, record_id) of every record waiting to be sent, oldest change first (what a push sends)."""
+    return [(r.kind, r.record_id) for r in Outbox.select(Outbox.kind, Outbox.record_id).order_by(Outbox.queued_at)]
+
+
+def queued_among(kind: str, record_ids: list[str]) -> set[str]:
+    """The ids among `record_ids` (of one kind) with a local change waiting to be sent."""
+    found = set()
+    for i in range(0, len(record_ids), 500):          # SQLite's bound-parameter limit
+        found |= {r.record_id for r in Outbox.select(Outbox.record_id)
+                  .where((Outbox.kind == kind) & (Outbox.record_id.in_(record_ids[i:i + 500])))}
+    return found
 
 
 def acknowledge(kind: str, record_ids: list[str], queued_before=None) -> int:

@@ -7,28 +7,22 @@
     delete("legal-aid", case.id); restore("legal-aid", case.id)
     get("legal-aid", "TG-06652-2026-3FA2-0001")
 
-One save is one transaction: validation (services.kinds.*), numbering, nested persons, the audit entry, the
-outbox row for sync, the search index and the village list all commit together or not at all.
+One save is one transaction: validation (services.kinds.*), numbering, nested persons, the kind's own step
+(`before_save`, e.g. legal-aid's status timeline) and the hooks of services.record_events (the audit entry, the
+outbox row for sync, the search index, the village list) all commit together or not at all.
 """
 from __future__ import annotations
-
-import datetime as dt
-
-from peewee import DateField, DateTimeField, ForeignKeyField
 
 from models import fastsql
 from models.base import new_uuid
 from models.db import database
-from models.records import MODEL_BY_KIND, LegalAidCase, MediationCase, Person
-from services import app, audit, numbering, outbox, search, villages
+from models.records import MODEL_BY_KIND, Person
+from services import audit, context, numbering, record_events
 from services.dates import utc_now
 from services.errors import NotFoundError, UsageError, busy_as_typed
 from services.kinds import KIND_RULES, NUMBER_PREFIX
-
-KIND_LABELS = {"legal-aid": ("Trợ giúp pháp lý", "Legal aid"), "mediation": ("Hòa giải cơ sở", "Mediation"),
-               "dissemination": ("Phổ biến pháp luật", "Dissemination"), "person": ("Người", "Person"),
-               "mediation-session": ("Buổi hòa giải", "Mediation session"),
-               "mediation-team": ("Tổ hòa giải", "Mediation team")}
+from services.record_documents import to_document
+from services.record_events import Written
 
 
 def model_for(kind: str):
@@ -36,172 +30,6 @@ def model_for(kind: str):
         return MODEL_BY_KIND[kind]
     except KeyError:
         raise UsageError(f"Loại hồ sơ không hợp lệ: {kind}", f"Unknown record kind: {kind}") from None
-
-
-# ---- documents (what sync and audit see) -----------------------------------------------------------------
-
-def _plain(value):
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
-def to_document(instance) -> dict:
-    """All user fields as JSON-able values (FKs as ids); bookkeeping fields left out."""
-    doc = {}
-    for name, field in instance._meta.fields.items():
-        if name in instance.SYSTEM_FIELDS:
-            continue
-        key = field.column_name if isinstance(field, ForeignKeyField) else name
-        value = instance.__data__.get(name)
-        doc[key] = _plain(value)
-    return doc
-
-
-def _from_plain(field, value):
-    if value is None or value == "":
-        return None if field.null or isinstance(field, (DateField, DateTimeField)) else value
-    if isinstance(field, DateTimeField) and isinstance(value, str):
-        return dt.datetime.fromisoformat(value)
-    if isinstance(field, DateField) and isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    return value
-
-
-def _remote_row(model, document: dict, last_modified: int | None, now) -> dict:
-    """Column values of a server/transfer document (unknown keys ignored; bookkeeping set here)."""
-    row = {}
-    for name, field in model._meta.fields.items():
-        key = field.column_name if isinstance(field, ForeignKeyField) else name
-        if key in document and name not in ("created_at", "updated_at", "device_id", "last_modified"):
-            row[name] = _from_plain(field, document[key])
-    row["id"] = document["id"]
-    row["deleted"] = bool(document.get("deleted", False))
-    row["last_modified"] = last_modified
-    row["updated_at"] = now
-    row["device_id"] = document.get("device_id", "")
-    return row
-
-
-def apply_remote(kind: str, document: dict, last_modified: int | None = None) -> None:
-    """Write a version that came from the server or a transfer file: no validation, no outbox, no audit;
-    keeps the search index and village list in step. Unknown keys (newer clients) are ignored."""
-    model = model_for(kind)
-    row = _remote_row(model, document, last_modified, utc_now())
-    with database.atomic():
-        if model.select().where(model.id == row["id"]).exists():
-            model.update(**{k: v for k, v in row.items() if k != "id"}).where(model.id == row["id"]).execute()
-        else:
-            model.insert(**row).execute()
-        instance = model.get_by_id(row["id"])
-        search.reindex(instance)
-        if getattr(instance, "village", "") and getattr(instance, "commune_code", ""):
-            villages.remember(instance.commune_code, instance.village)
-
-
-_TOMBSTONE_KEYS = {"id", "deleted", "device_id"}
-
-
-def apply_remote_many(kind: str, items: list[tuple[dict, int | None]]) -> int:
-    """Bulk apply_remote() for one page of one kind: [(document, last_modified), …] → how many were written.
-
-    Same result as calling apply_remote(kind, document, last_modified) for each item in order, with these
-    differences: the rows are written with one prepared INSERT … ON CONFLICT(id) DO UPDATE per group of rows
-    with the same keys (models.fastsql.upsert_many, executemany; partial documents and tombstones with one
-    prepared UPDATE), the search index is updated in bulk (related persons of legal-aid / mediation titles
-    fetched in one query per page), and the village list in one statement; a bare tombstone
-    ({"id", "deleted": True}) for a record that is not stored here is skipped (apply_remote would fail on it).
-    Runs in the caller's transaction (or its own). Documents must have distinct ids."""
-    model = model_for(kind)
-    if not items:
-        return 0
-    now = utc_now()
-    rows = []
-    for document, last_modified in items:
-        row = _remote_row(model, document, last_modified, now)
-        rows.append((row, set(document) <= _TOMBSTONE_KEYS))
-    # Rows that cannot be inserted (a tombstone, or a partial document lacking a required field) only update a
-    # stored record; a bare tombstone of a record not stored here is skipped, a partial one fails as in apply_remote.
-    required = [f.name for f in model._meta.sorted_fields if not f.null and f not in model._meta.defaults]
-    update_only = [bare or any(name not in row for name in required) for row, bare in rows]
-    with database.atomic():
-        stored = set()
-        if any(update_only):
-            ids = [row["id"] for (row, _), only in zip(rows, update_only) if only]
-            for chunk in _chunks(ids, 500):
-                stored |= {m.id for m in model.select(model.id).where(model.id.in_(chunk))}
-        upserts: dict[tuple, list[dict]] = {}
-        updates: dict[tuple, list[dict]] = {}
-        written = []
-        for (row, bare), only in zip(rows, update_only):
-            if only and row["id"] not in stored:
-                if bare:
-                    continue
-                missing = next(name for name in required if name not in row)
-                raise ValueError(f"Missing value for {missing}.")     # peewee's words, as apply_remote
-            (updates if only else upserts).setdefault(tuple(sorted(row)), []).append(row)
-            written.append(row["id"])
-        for keys, group in upserts.items():
-            fastsql.upsert_many(model, group, [k for k in keys if k != "id"])
-        for keys, group in updates.items():
-            fastsql.update_many(model, group, [k for k in keys if k != "id"])
-        instances = []
-        for chunk in _chunks(written, 500):
-            instances += list(model.select().where(model.id.in_(chunk)))
-        order = {rid: i for i, rid in enumerate(written)}
-        instances.sort(key=lambda m: order[m.id])
-        search.reindex_many(instances, _search_fields_prefetched(kind, instances))
-        pairs = [(i.commune_code, i.village) for i in instances
-                 if getattr(i, "village", "") and getattr(i, "commune_code", "")]
-        _remember_villages(pairs)
-    return len(written)
-
-
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-def _remember_villages(pairs) -> None:
-    """villages.remember() for many (commune, village) pairs, in order (the first spelling wins), with one
-    prepared statement."""
-    from services.text import fold, nfc
-    rows = {}
-    for commune, name in pairs:
-        name = nfc(name)
-        if commune and name:
-            folded = fold(name)
-            rows.setdefault((commune, folded), (commune, name, folded))
-    fastsql.execute_many(fastsql.VILLAGE_REMEMBER, list(rows.values()))
-
-
-def _search_fields_prefetched(kind: str, instances: list) -> dict:
-    """{record_id: search fields} for legal-aid and mediation cases with their persons fetched in one query
-    per 500 ids (the per-record rules would query them one case at a time). Other kinds: {} (the rules
-    need no other record)."""
-    from services.kinds import KIND_RULES
-    alive = [i for i in instances if not i.deleted]
-    if kind == "legal-aid":
-        wanted = {pid for c in alive for pid in (c.requester_id, c.beneficiary_id) if pid}
-        persons = _persons_in(wanted)
-        for case in alive:          # peewee then reads case.requester / case.beneficiary without a query
-            if case.requester_id in persons:
-                case.__rel__["requester"] = persons[case.requester_id]
-            if case.beneficiary_id in persons:
-                case.__rel__["beneficiary"] = persons[case.beneficiary_id]
-        return {case.id: KIND_RULES[kind].search_fields(case) for case in alive}
-    if kind == "mediation":
-        wanted = {pid for c in alive for pid in (c.parties or []) if isinstance(pid, str)}
-        names = {pid: p.full_name for pid, p in _persons_in(wanted).items()}
-        return {case.id: KIND_RULES[kind].search_fields(case, names) for case in alive}
-    return {}
-
-
-def _persons_in(ids) -> dict[str, Person]:
-    out = {}
-    for chunk in _chunks(sorted(ids), 500):
-        out.update(persons_by_id(chunk))
-    return out
 
 
 # ---- writes ----------------------------------------------------------------------------------------------
@@ -221,7 +49,7 @@ def save(kind: str, data: dict, record_id: str | None = None, actor: str | None 
     A busy database (another program writing) raises services.errors.DatabaseBusy and stores nothing."""
     model = model_for(kind)
     rules = KIND_RULES[kind]
-    ctx = app.current()
+    ctx = context.current()
     actor = actor or ctx.actor
     # IMMEDIATE (when this is the outermost transaction): take the write lock before the first read, so a writer
     # that commits meanwhile makes this wait (busy timeout) rather than fail at once on a stale snapshot.
@@ -249,9 +77,9 @@ def save(kind: str, data: dict, record_id: str | None = None, actor: str | None 
             instance.number = numbering.next_number(
                 NUMBER_PREFIX[kind], instance.commune_code, year, ctx.device_code,
                 exists=lambda n: model.select().where(model.number == n).exists())
-        if kind == "legal-aid" and (creating or before.get("status") != instance.status):
-            instance.status_history = list(instance.status_history or []) + [
-                KIND_RULES[kind].history_entry(instance, actor)]
+        before_save = getattr(rules, "before_save", None)     # the kind's own step (legal-aid: status timeline)
+        if before_save is not None:
+            before_save(instance, before, creating, actor)
         after = to_document(instance)
         changes = audit.diff(before, after)
         changes.pop("id", None)
@@ -264,22 +92,8 @@ def save(kind: str, data: dict, record_id: str | None = None, actor: str | None 
             fastsql.insert(instance)
         else:
             instance.save()
-        audit.record(kind, instance.id, "create" if creating else "update", changes, actor)
-        outbox.queue(kind, instance.id)
-        search.reindex(instance, created=creating)
-        if getattr(instance, "village", ""):
-            villages.remember(instance.commune_code, instance.village)
-        if kind == "person" and not creating:
-            _reindex_referencing(instance.id)
+        record_events.emit(Written(kind, instance, "create" if creating else "update", changes, actor))
         return instance
-
-
-def _reindex_referencing(person_id: str) -> None:
-    for case in LegalAidCase.alive().where((LegalAidCase.requester == person_id) |
-                                           (LegalAidCase.beneficiary == person_id)):
-        search.reindex(case)
-    for case in MediationCase.alive().where(MediationCase.parties.cast("text").contains(person_id)):
-        search.reindex(case)
 
 
 @busy_as_typed
@@ -294,9 +108,7 @@ def _set_deleted(kind: str, record_id: str, deleted: bool, actor: str | None, wi
         changes = {"deleted": [not deleted, deleted]}
         if with_case:          # deleted together with its case: restored together with it
             changes["with_case"] = [None, with_case]
-        audit.record(kind, instance.id, "delete" if deleted else "restore", changes, actor)
-        outbox.queue(kind, instance.id)
-        search.reindex(instance)
+        record_events.emit(Written(kind, instance, "delete" if deleted else "restore", changes, actor))
         if kind == "mediation":
             session_model = model_for("mediation-session")
             sessions_of_case = session_model.select().where((session_model.case == instance.id) &
@@ -336,14 +148,18 @@ def get(kind: str, id_or_number: str, include_deleted: bool = False):
     return instance
 
 
-def find_any(id_or_number: str):
-    """(kind, instance) for an id/number of any kind with a number or a document."""
-    for kind in ("legal-aid", "mediation", "dissemination"):
-        try:
-            return kind, get(kind, id_or_number)
-        except NotFoundError:
-            continue
-    raise NotFoundError(f"Không tìm thấy hồ sơ «{id_or_number}»", f"No record '{id_or_number}'")
+def short_title(kind: str, record_id: str) -> str:
+    """Case number or name of a record, deleted or not (the first 8 characters of its id when there is no such
+    record), e.g. for the sync conflict a screen lists."""
+    model = MODEL_BY_KIND.get(kind)
+    inst = model.get_or_none(model.id == record_id) if model is not None else None
+    if inst is None:
+        return record_id[:8]
+    for attr in ("number", "full_name", "name", "topic"):
+        value = getattr(inst, attr, None)
+        if value:
+            return str(value)
+    return record_id[:8]
 
 
 def warnings(kind: str, instance) -> list[tuple[str, str]]:

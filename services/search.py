@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from peewee import JOIN
 
 from models import fastsql
+from models.records import LegalAidCase, MediationCase
 from models.search import SearchDoc, SearchIndex
+from services import record_events
 from services.text import fold, search_terms
 
 SEARCHABLE_KINDS = ("legal-aid", "mediation", "dissemination")
@@ -119,10 +121,27 @@ def reindex(instance, created: bool = False) -> None:
     _index_put([(doc_id, index_text(kind, fields["text"]))])
 
 
+@record_events.on_written("search")
+def _on_written(event: record_events.Written) -> None:
+    """Every write of services.records keeps the index in step; a person's new name or phone also reaches the
+    index entries of the cases that name that person."""
+    reindex(event.instance, created=event.action == "create")
+    if event.kind == "person" and event.action == "update":
+        _reindex_referencing(event.instance.id)
+
+
+def _reindex_referencing(person_id: str) -> None:
+    for case in LegalAidCase.alive().where((LegalAidCase.requester == person_id) |
+                                           (LegalAidCase.beneficiary == person_id)):
+        reindex(case)
+    for case in MediationCase.alive().where(MediationCase.parties.cast("text").contains(person_id)):
+        reindex(case)
+
+
 def reindex_many(instances: list, fields: dict | None = None) -> None:
     """Bulk reindex() of instances of ONE kind, with the same result as calling reindex() on each in order
     (prepared statements run for all rows instead of several peewee queries per record; used by
-    records.apply_remote_many).
+    services.sync.apply.apply_remote_many).
     `fields` may give {record_id: search_fields dict} computed by the caller (e.g. with related persons
     fetched in one query); missing entries are computed with the kind's rules."""
     from services.kinds import KIND_RULES
@@ -203,18 +222,3 @@ def search(text: str, kind: str | None = None, limit: int = 20, communes: list[s
     rows.sort(key=lambda r: (r["number"] != wanted, not in_title(r)))
     return [{"kind": r["kind"], "id": r["record_id"], "number": r["number"], "title": r["title"]}
             for r in rows[:limit]]
-
-
-def rebuild_all(progress=None) -> int:
-    """Re-create the whole index from the records (after a restore or a schema change)."""
-    from models.records import DisseminationEvent, LegalAidCase, MediationCase
-    SearchIndex.delete().execute()
-    SearchDoc.delete().execute()
-    n = 0
-    for model in (LegalAidCase, MediationCase, DisseminationEvent):
-        for instance in model.alive().iterator():
-            reindex(instance)
-            n += 1
-            if progress and n % 1000 == 0:
-                progress(n)
-    return n

@@ -62,7 +62,8 @@ from services import app, audit, outbox, settings
 from services.dates import utc_now
 from services.errors import AuthError, FieldError, NotFoundError, ValidationError
 from services.i18n import t
-from services.records import apply_remote, to_document
+from services.record_documents import to_document
+from services.sync.apply import apply_remote
 from services.security.fileio import atomic_write_bytes
 
 MAGIC = b"PLCSXFR1"

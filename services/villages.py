@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from models import fastsql
 from models.records import Village
+from services import record_events
 from services.text import fold, nfc
 
 
@@ -14,6 +15,14 @@ def remember(commune_code: str, name: str) -> None:
     if not commune_code or not name:
         return
     fastsql.execute(fastsql.VILLAGE_REMEMBER, (commune_code, name, fold(name)))
+
+
+@record_events.on_written("villages")
+def _on_written(event: record_events.Written) -> None:
+    """A village named by a created or updated record joins its commune's list."""
+    instance = event.instance
+    if event.action in ("create", "update") and getattr(instance, "village", ""):
+        remember(instance.commune_code, instance.village)
 
 
 def names(commune_code: str, include_inactive: bool = False) -> list[str]:

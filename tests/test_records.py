@@ -71,7 +71,8 @@ def test_sync_document_round_trip(db):
     doc["summary"] = "Phiên bản từ máy chủ"
     doc["id"] = "11111111-1111-4111-8111-111111111111"
     doc["number"] = "TG-06652-2026-ABCD-0001"
-    records.apply_remote("legal-aid", doc, last_modified=1234)
+    from services.sync.apply import apply_remote
+    apply_remote("legal-aid", doc, last_modified=1234)
     remote = records.get("legal-aid", doc["id"])
     assert remote.summary == "Phiên bản từ máy chủ" and remote.last_modified == 1234
     assert remote.received_date.isoformat() == "2026-11-10"
@@ -156,3 +157,26 @@ def test_status_checks_never_break_sqlite_locks_of_the_open_database(data_dir):
         assert run() == 2                                          # …and still sees this process's writes
     finally:
         app.close()
+
+
+def test_every_write_hook_is_registered_at_start_and_a_missing_one_stops_the_save(db):
+    """services.app imports the audit, outbox, search and villages hooks (issue 18 §3); a save with one of them
+    missing fails and stores nothing instead of writing a record that is neither audited nor synced."""
+    from models.records import DisseminationEvent
+    from services import record_events
+    assert record_events.missing() == []
+    hook = record_events._hooks.pop("outbox")
+    try:
+        with pytest.raises(RuntimeError, match="outbox"):
+            records.save("dissemination", f.dissemination())
+    finally:
+        record_events._hooks["outbox"] = hook
+    assert DisseminationEvent.select().count() == 0
+
+
+def test_short_title_names_a_record_by_number_or_name(db):
+    case = records.save("legal-aid", f.legal_aid())
+    assert records.short_title("legal-aid", case.id) == case.number
+    assert records.short_title("person", case.requester_id) == records.get("person", case.requester_id).full_name
+    assert records.short_title("legal-aid", "0123456789abcdef") == "01234567"
+    assert records.short_title("no-such-kind", "0123456789abcdef") == "01234567"

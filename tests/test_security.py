@@ -313,7 +313,7 @@ def test_cli_passphrase_env_encrypts_a_new_folder(data_dir):
 
 
 def test_every_cli_command_honours_the_passphrase_contract(data_dir):
-    """Needs services.app.open_data_dir_for_cli (wired to services.security.opening.open_for_cli)."""
+    """The CLI opens every folder through services.security.opening.open_for_cli (cli/context.py)."""
     r = _cli(data_dir, "stats", "--json", env={"PLCS_PASSPHRASE": PASS})     # a new folder: encrypted at once
     assert r.returncode == 0, r.stderr
     assert (data_dir / "plcs.key").exists() and not is_plain_sqlite(data_dir / "plcs.db")

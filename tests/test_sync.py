@@ -19,7 +19,8 @@ import requests
 from models.records import Outbox, Person
 from services import app, outbox, records
 from services import sync
-from services.sync import SyncOptions
+from services.errors import UsageError
+from services.sync import SyncOptions, apply
 from services.sync.documents import local_document
 from services.sync.merge import merge3
 from tests.cut_proxy import CutProxy
@@ -244,8 +245,10 @@ def test_same_field_gives_one_conflict_with_both_values(clients, capsys):
     assert snap[("person", pid)][1]["notes"] == "giá trị B"
     a.use()
     assert sync.list_conflicts() == []
-    with pytest.raises(Exception):
-        b.use(); sync.resolve_conflict(c["conflict_id"], "remote")   # already resolved
+    b.use()
+    with pytest.raises(UsageError) as already:
+        sync.resolve_conflict(c["conflict_id"], "remote")
+    assert already.value.en == f"Conflict {c['conflict_id']} is already resolved."
 
 
 def test_conflict_resolved_with_typed_value(clients):
@@ -520,7 +523,7 @@ def test_pull_interrupted_mid_page_keeps_checkpoint_consistent(clients, kinto_bu
         new_person(f"Người {i}")
     a.sync()
     calls = {"n": 0}
-    real = records.apply_remote_many
+    real = apply.apply_remote_many
 
     def flaky(kind, items):
         calls["n"] += 1
@@ -529,7 +532,7 @@ def test_pull_interrupted_mid_page_keeps_checkpoint_consistent(clients, kinto_bu
             raise RuntimeError("power cut while applying a page")
         return real(kind, items)
 
-    monkeypatch.setattr(records, "apply_remote_many", flaky)
+    monkeypatch.setattr(apply, "apply_remote_many", flaky)
     small = SyncOptions(page_size=10, attempts=2, backoff=0.05)
     with pytest.raises(RuntimeError):
         b.sync(options=small)
@@ -538,7 +541,7 @@ def test_pull_interrupted_mid_page_keeps_checkpoint_consistent(clients, kinto_bu
     assert Person.select().count() == 10                  # the first page only; the second was rolled back
     assert SyncBase.select().where(SyncBase.kind == "person").count() == 10
     assert SyncCheckpoint.get(bucket=kinto_bucket.bucket, collection="persons").since > 0
-    monkeypatch.setattr(records, "apply_remote_many", real)
+    monkeypatch.setattr(apply, "apply_remote_many", real)
     s = b.sync(options=small)
     assert s.errors == []
     assert_converged(a, b)
@@ -865,7 +868,7 @@ def _local_state() -> dict:
 
 
 def test_apply_remote_many_equals_apply_remote_per_record():
-    """records.apply_remote_many gives exactly the tables (records, search index with ids and texts, villages)
+    """apply.apply_remote_many gives exactly the tables (records, search index with ids and texts, villages)
     that apply_remote gives record by record: creates, updates, partial documents, tombstones, unknown
     tombstones, persons named in legal-aid and mediation titles."""
     import datetime as dt
@@ -905,12 +908,12 @@ def test_apply_remote_many_equals_apply_remote_per_record():
             for rounds in (first, second):
                 for kind, items in rounds:
                     if bulk:
-                        records.apply_remote_many(kind, items)
+                        apply.apply_remote_many(kind, items)
                         continue
                     for doc, ts in items:
                         if doc["id"] == "not-here":
                             continue          # apply_remote cannot store a bare tombstone of an unknown record
-                        records.apply_remote(kind, doc, last_modified=ts)
+                        apply.apply_remote(kind, doc, last_modified=ts)
             states.append(_local_state())
         finally:
             app.close()

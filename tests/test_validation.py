@@ -162,13 +162,18 @@ def test_dates_in_the_future_or_too_old_are_rejected(d, style):
 @given(st.text(max_size=60))
 def test_garbage_never_crashes_a_form(db, value):
     from services.kinds import dissemination, legal_aid, mediation
-    for rules, data in ((legal_aid, f.legal_aid(received_date=value, legal_field=value)),
-                        (dissemination, f.dissemination(participants=value, language=value, date=value)),
-                        (mediation, f.mediation(parties=value, dispute_field=value))):
+    for rules, data, garbled in (
+            (legal_aid, f.legal_aid(received_date=value, legal_field=value), {"received_date", "legal_field"}),
+            (dissemination, f.dissemination(participants=value, language=value, date=value),
+             {"participants", "language", "date"}),
+            (mediation, f.mediation(parties=value, dispute_field=value), {"parties", "dispute_field"})):
         try:
-            rules.normalize(data, None, None)
-        except ValidationError:
-            pass
+            values = rules.normalize(data, None, None)
+        except ValidationError as exc:      # refused: each problem names a field given the garbage (or one of
+            assert exc.errors               # its parts, e.g. participants_women checked against participants)
+            assert all(e.field.startswith(tuple(garbled)) and e.en for e in exc.errors), exc.message("en")
+        else:
+            assert isinstance(values, dict)
 
 
 def test_missing_required_keys_are_reported_not_left_to_the_database(db):

@@ -72,9 +72,6 @@ class Framework:
     def indicator(self, indicator_id: str) -> dict:
         return self._indicators[indicator_id][1]
 
-    def criterion_of(self, indicator_id: str) -> dict:
-        return self._indicators[indicator_id][0]
-
     def indicators(self) -> list[dict]:
         return [ind for _, ind in self._indicators.values()]
 

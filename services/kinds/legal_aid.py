@@ -104,6 +104,13 @@ def _check_status(c: Collector, values: dict, existing) -> None:
         values["status_date"] = values.get("status_date") or default_date or today_local()
 
 
+def before_save(instance, before: dict, creating: bool, actor: str) -> None:
+    """This kind's step of every save (services.records.save, before the audit diff): a new case or a changed
+    status goes on the case's status timeline."""
+    if creating or before.get("status") != instance.status:
+        instance.status_history = list(instance.status_history or []) + [history_entry(instance, actor)]
+
+
 def history_entry(instance, actor: str) -> dict:
     return {"status": instance.status, "date": str(instance.status_date or instance.received_date),
             "reason": instance.status_reason, "by": actor}

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import re
 
-from services import catalogs
 from services.dates import today_local
 from services.errors import Collector
 from services.kinds.common import MISSING, category, commune_code, date, effective, integer, keep, text
-from services.text import fold
 
 ID_NUMBER = re.compile(r"^\d{12}$")
 PHONE = re.compile(r"^0\d{9,10}$")
@@ -83,11 +81,3 @@ def title(p) -> str:
 # Persons are found through the cases that name them (their names, phones and ID numbers are in the cases'
 # index entries, refreshed when a person changes): indexing them separately would only slow every save.
 search_fields = None
-
-
-def ethnicity_label(code: str) -> str:
-    return catalogs.label("ethnic_groups", code)
-
-
-def folded_name(p) -> str:
-    return fold(p.full_name)

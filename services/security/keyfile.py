@@ -69,10 +69,6 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"))
-
-
 def normalize_passphrase(passphrase: str) -> bytes:
     """NFC so that the same passphrase typed with different Vietnamese keyboards (NFC/NFD) unlocks."""
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")

@@ -101,9 +101,9 @@ def mask_row(row: dict, reveal: bool = False) -> dict:
 
 def current_role() -> str:
     """Role of the signed-in officer (profile "role"; officer when unknown)."""
-    from services import app
+    from services import context
     try:
-        return normalize_role(app.current().profile.get("role"))
+        return normalize_role(context.current().profile.get("role"))
     except RuntimeError:
         return "officer"
 

@@ -28,7 +28,7 @@ import threading
 from services import app, outbox, settings
 from services.dates import utc_now
 from services.errors import AppError
-from services.sync.background import BackgroundSyncer
+from services.sync import background
 from services.sync.conflicts import list_conflicts, resolve_conflict
 from services.sync.engine import SyncEngine, SyncOptions, SyncSummary
 from services.sync.errors import (ConflictNotice, OfflineError, RejectedError, ServerError, SyncBusyError,
@@ -51,6 +51,16 @@ __all__ = ["sync_now", "list_conflicts", "resolve_conflict", "status", "Backgrou
            "SyncBusyError", "check_reachable", "sync_when_free"]
 
 CHANGE_LOG_KINDS = outbox.CHANGE_LOG_KINDS    # not records: counted apart as pending_change_log
+
+
+class BackgroundSyncer(background.BackgroundSyncer):
+    """The background syncer (services/sync/background.py) running this package's sync_now()."""
+
+    def sync(self, server_url, user, password, options=None):
+        return sync_now(server_url, user, password, options=options)
+
+    def configured(self) -> tuple[str | None, str | None]:
+        return configured()
 
 
 def configured() -> tuple[str | None, str | None]:

@@ -9,6 +9,9 @@
 The thread checks reachability first (GET <server>/__heartbeat__, short timeout) so an offline laptop does not
 retry for minutes. SQLite connections are per thread in peewee, so the thread uses its own connection to the
 same data folder. sync_now holds a lock: a manual sync and the background one never overlap.
+
+This class leaves `sync` and `configured` to services.sync's BackgroundSyncer, which runs the package's
+sync_now(): this module cannot import the package that imports it (tests/test_layers.py forbids the cycle).
 """
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ import logging
 import threading
 
 import requests
+
+from services.errors import AppError
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +61,16 @@ class BackgroundSyncer:
         """Sync as soon as possible (the "Sync now" button)."""
         self._wake.set()
 
+    def sync(self, server_url, user, password, options=None):
+        """One sync run (services.sync.sync_now in services.sync.BackgroundSyncer)."""
+        raise NotImplementedError
+
+    def configured(self) -> tuple[str | None, str | None]:
+        """(server URL, user) remembered in the settings (services.sync.configured)."""
+        raise NotImplementedError
+
     def reachable(self) -> bool:
-        from services.sync import configured
-        url = self.server_url or configured()[0]
+        url = self.server_url or self.configured()[0]
         if not url:
             return False
         url = url.rstrip("/")
@@ -73,12 +85,10 @@ class BackgroundSyncer:
             return False
 
     def run_once(self):
-        from services.sync import sync_now
-        from services.errors import AppError
         summary = error = None
         if self.reachable():
             try:
-                summary = sync_now(self.server_url, self.user, self.password_provider(), options=self.options)
+                summary = self.sync(self.server_url, self.user, self.password_provider(), options=self.options)
             except AppError as exc:
                 error = exc
             except Exception as exc:   # never let the thread die silently

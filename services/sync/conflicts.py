@@ -26,7 +26,7 @@ from services.dates import utc_now
 from services.errors import NotFoundError, UsageError
 from services.i18n import t
 from services.kinds import KIND_RULES
-from services.sync import documents, store
+from services.sync import apply, documents, store
 
 CHOICES = ("local", "remote", "value")
 
@@ -100,6 +100,6 @@ def _resolve_delete(c: SyncConflict, choice: str, value, actor) -> None:
     if restore_doc is None:
         return                                        # the delete stands
     last_modified = current.last_modified if current is not None else c.remote_last_modified
-    records.apply_remote(c.kind, {**restore_doc, "id": c.record_id, "deleted": False}, last_modified=last_modified)
+    apply.apply_remote(c.kind, {**restore_doc, "id": c.record_id, "deleted": False}, last_modified=last_modified)
     audit.record(c.kind, c.record_id, "restore", {"deleted": [True, False]}, actor)
     outbox.queue(c.kind, c.record_id)

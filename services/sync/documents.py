@@ -7,17 +7,18 @@
 
 Leaving default values out is safe because (1) the receiving side fills every missing user field with the
 model's default (remote_document) and (2) the server's JSON schemas (server/bootstrap.py) only require fields
-that have no default. Values are canonical JSON: dates "YYYY-MM-DD", datetimes ISO, FKs as ids.
+that have no default. Values are converted by services/record_documents.py (dates "YYYY-MM-DD", datetimes
+ISO, FKs as ids), the converter audit and transfer files use too.
 """
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 
-from peewee import DateField, DateTimeField, ForeignKeyField
+from peewee import ForeignKeyField
 
 from models.records import MODEL_BY_KIND
-from services.records import to_document
+from services import record_documents
+from services.record_documents import json_value
 
 _NO_DEFAULT = object()
 SKIP = {"id", "deleted"}
@@ -44,37 +45,17 @@ def _default(field):
     return d
 
 
-def canonical(field, value):
-    if value is None:
-        return None
-    if isinstance(field, DateTimeField):
-        if isinstance(value, str):
-            if not value:
-                return None
-            try:
-                value = dt.datetime.fromisoformat(value)
-            except ValueError:
-                return value
-        return value.isoformat() if isinstance(value, dt.datetime) else value
-    if isinstance(field, DateField):
-        if isinstance(value, str):
-            return value[:10] or None
-        return value.isoformat()[:10] if isinstance(value, (dt.date, dt.datetime)) else value
-    return value
-
-
 def local_document(instance) -> dict:
-    doc = to_document(instance)
-    return {key: canonical(field, doc.get(key)) for key, field in user_fields(instance.KIND)}
+    return {key: json_value(field, instance.__data__.get(field.name)) for key, field in user_fields(instance.KIND)}
 
 
 def remote_document(kind: str, data: dict) -> dict:
     out = {}
     for key, field in user_fields(kind):
         if key in data:
-            out[key] = canonical(field, data[key])
+            out[key] = json_value(field, data[key])
         elif not isinstance(field, ForeignKeyField) and field.name in data:   # "requester" spelling
-            out[key] = canonical(field, data[field.name])
+            out[key] = json_value(field, data[field.name])
         else:
             d = _default(field)
             out[key] = None if d is _NO_DEFAULT else d
@@ -99,19 +80,8 @@ def changed_fields(base: dict | None, doc: dict) -> dict:
 
 
 def python_value(kind: str, key: str, value):
-    """A canonical JSON value back to what the model field takes (dates as date objects)."""
+    """A document value back to what the model field takes (dates as date objects)."""
     for k, field in user_fields(kind):
         if k == key:
-            if value in (None, "") and isinstance(field, (DateField, DateTimeField)):
-                return None
-            if isinstance(field, DateTimeField) and isinstance(value, str):
-                return dt.datetime.fromisoformat(value)
-            if isinstance(field, DateField) and isinstance(value, str):
-                return dt.date.fromisoformat(value[:10])
-            return value
+            return record_documents.python_value(field, value)
     raise KeyError(key)
-
-
-def field_name(kind: str, key: str) -> str:
-    """The model attribute to set for a document key (requester_id works as an attribute too)."""
-    return key

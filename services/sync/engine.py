@@ -12,7 +12,7 @@ Guarantees (tested in tests/test_sync.py against a real Kinto + PostgreSQL):
 - Pull applies a page and saves the checkpoint in ONE local transaction (BEGIN IMMEDIATE, so that a UI edit
   cannot slip between reading a record and writing the merge); an interruption anywhere resumes from the last
   applied page. Records of the page with no local change waiting (the common case, e.g. a first sync) are
-  written in bulk (records.apply_remote_many, store.set_bases); those with a queued local change go through the
+  written in bulk (apply.apply_remote_many, store.set_bases); those with a queued local change go through the
   per-record three-way merge (_apply_one).
 - Outbox rows are acknowledged per record with `queued_before` = the moment the sent version was read, so an
   edit made during the sync stays queued.
@@ -47,12 +47,12 @@ from dataclasses import asdict, dataclass, field
 from peewee import DateField, ForeignKeyField, IntegrityError
 
 from models.db import database
-from models.records import MODEL_BY_COLLECTION, MODEL_BY_KIND, SYNCED_MODELS, AuditEntry, Outbox
+from models.records import MODEL_BY_COLLECTION, MODEL_BY_KIND, SYNCED_MODELS, AuditEntry
 from services import app, numbering, outbox, records
 from services.dates import utc_now
 from services.errors import AppError
 from services.kinds import NUMBER_PREFIX
-from services.sync import checks, documents, store
+from services.sync import apply, checks, documents, store
 from services.sync.bulk import BulkPusher
 from services.sync.errors import (OfflineError, RejectedError, ServerError, SyncConfigError, SyncPermissionError,
                                   describe)
@@ -321,10 +321,7 @@ class SyncEngine:
         kept_aside: set = set()
         with database.atomic("IMMEDIATE"):
             read_time = utc_now()
-            pending = set()
-            for i in range(0, len(ids), 500):
-                pending |= {r.record_id for r in Outbox.select(Outbox.record_id)
-                            .where((Outbox.kind == kind) & (Outbox.record_id.in_(ids[i:i + 500])))}
+            pending = outbox.queued_among(kind, ids)
             base_rows = store.bases(kind, ids)
             plain = []                     # no local change waiting: the server version is written as it is
             for rec in page:
@@ -494,7 +491,7 @@ class SyncEngine:
 
     def _apply_plain(self, kind: str, bucket: str, page: list[dict]) -> int:
         """The common case of a pull, in bulk: records with no local change waiting get the server version
-        (records.apply_remote_many: prepared upserts run with executemany, bulk search index) and their base in
+        (apply.apply_remote_many: prepared upserts run with executemany, bulk search index) and their base in
         one go.
         Same result as _apply_one(…, pending=False) per record."""
         if not page:
@@ -514,7 +511,7 @@ class SyncEngine:
                 items.append(({**doc, "id": rid, "deleted": False}, ts))
             elif rid in stored:
                 items.append(({"id": rid, "deleted": True}, ts))
-        records.apply_remote_many(kind, items)
+        apply.apply_remote_many(kind, items)
         store.set_bases(kind, [(rec["id"], bucket, int(rec["last_modified"]), remote[rec["id"]]) for rec in page])
         return len(page)
 
@@ -522,10 +519,10 @@ class SyncEngine:
         model = MODEL_BY_KIND[kind]
         if doc is None:
             if model.select().where(model.id == rid).exists():
-                records.apply_remote(kind, {"id": rid, "deleted": True}, last_modified=ts)
+                apply.apply_remote(kind, {"id": rid, "deleted": True}, last_modified=ts)
             return
         self._ensure_references(kind, doc)
-        records.apply_remote(kind, {**doc, "id": rid, "deleted": False}, last_modified=ts)
+        apply.apply_remote(kind, {**doc, "id": rid, "deleted": False}, last_modified=ts)
 
     def _ensure_references(self, kind: str, doc: dict) -> None:
         """Insert a deleted placeholder for a referenced record that this device does not have (it lives in a
@@ -578,8 +575,7 @@ class SyncEngine:
         the checkpoint then moves over the run of versions this device holds, without a round trip of its own.
         On a slow link (the run's fastest pull batch took >= options.pipeline_min_rtt) up to
         options.push_parallel batches are on the wire at once; responses are still handled in order."""
-        todo = [(r.kind, r.record_id) for r in Outbox.select(Outbox.kind, Outbox.record_id).order_by(Outbox.queued_at)
-                if (r.kind, r.record_id) not in self.failed]
+        todo = [kr for kr in outbox.pending() if kr not in self.failed]
         todo.sort(key=lambda kr: KIND_ORDER.index(kr[0]) if kr[0] in KIND_ORDER else len(KIND_ORDER))
         total, done, again = len(todo), 0, False
         self.progress("push", 0, total)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from models.db import database
 from models.records import MODEL_BY_KIND
 from models.sync_state import SyncNotice
-from services import audit, outbox, records
+from services import audit, outbox
 from services.errors import NotFoundError, UsageError
 from services.i18n import t
-from services.sync import store
+from services.sync import apply, store
 
 
 def _text(n: SyncNotice) -> dict:
@@ -65,7 +65,7 @@ def restore_notice(notice_id: int, actor: str | None = None) -> dict:
     with database.atomic():
         current = model.get_or_none(model.id == n.record_id)
         if current is None or current.deleted:
-            records.apply_remote(n.kind, {**doc, "id": n.record_id, "deleted": False},
+            apply.apply_remote(n.kind, {**doc, "id": n.record_id, "deleted": False},
                                  last_modified=current.last_modified if current is not None else None)
             audit.record(n.kind, n.record_id, "restore", {"deleted": [True, False]}, actor)
             outbox.queue(n.kind, n.record_id)

@@ -100,9 +100,6 @@ class AppState:
     def may_write(self, kind: str | None = None) -> bool:
         return security.may_write(self.role, kind)
 
-    def may_reveal(self) -> bool:
-        return security.may_see_identifiers(self.role)
-
     # ---- lock, unlock, encryption ------------------------------------------------------------------------
     def unlocked(self, ctx) -> None:
         """The unlock screen opened the folder: back to where the officer was (forms kept in memory)."""

@@ -29,13 +29,6 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return start, dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
-def same_day_last_year(d: dt.date) -> dt.date:
-    try:
-        return d.replace(year=d.year - 1)
-    except ValueError:        # 29 February
-        return d.replace(year=d.year - 1, day=28)
-
-
 @ft.observable
 class DashboardState:
     def __init__(self, app):

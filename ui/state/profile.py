@@ -111,10 +111,6 @@ class ProfileState:
         self._app.say(self._app.t("settings.saved"))
 
     # ---- backup ------------------------------------------------------------------------------------------
-    @property
-    def backup_available(self) -> bool:
-        return optional_attr("services.backup", "backup", "create_backup") is not None
-
     async def backup(self) -> str:
         fn = optional_attr("services.backup", "backup", "create_backup")
         if fn is None:

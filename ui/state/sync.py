@@ -372,13 +372,5 @@ def _typed(text: str, conflict: dict | None):
 
 def _record_title(kind: str, record_id: str) -> str:
     """Case number or name of the record a conflict is about (its id when it cannot be read)."""
-    from models.records import MODEL_BY_KIND
-    model = MODEL_BY_KIND.get(kind)
-    inst = model.get_or_none(model.id == record_id) if model is not None else None
-    if inst is None:
-        return record_id[:8]
-    for attr in ("number", "full_name", "name", "topic"):
-        value = getattr(inst, attr, None)
-        if value:
-            return str(value)
-    return record_id[:8]
+    from services.records import short_title
+    return short_title(kind, record_id)

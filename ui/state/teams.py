@@ -109,10 +109,6 @@ class TeamsState:
             self.members.append(_blank_member())
         self.members[index][key] = value
 
-    def choose_member(self, index: int, key: str, value) -> None:
-        self.set_member(index, key, value)
-        self.notify()
-
     def add_member(self) -> None:
         self.members = [*self.members, _blank_member()]
 
@@ -255,5 +251,3 @@ def team_options(app, communes: list[str] | None = None) -> list[tuple[str, str]
     for t in records.teams(communes if communes is not None else (app.communes or None)):
         out.append((t.id, f"{t.name} — {admin_units.commune_name(t.commune_code)}"))
     return out
-
-

@@ -91,17 +91,6 @@ def FoldDropdown(label, options, value, on_select, *, width=None, expand=None, e
     return ctrl
 
 
-def kv_table(rows: list[tuple[str, str]], label_width: int = 200) -> ft.Column:
-    items = []
-    for label, value in rows:
-        if value in (None, ""):
-            continue
-        items.append(ft.Row([ft.Text(label, width=label_width, color=MUTED, size=13),
-                             ft.Text(value, expand=True, size=14, selectable=True)],
-                            vertical_alignment=ft.CrossAxisAlignment.START))
-    return ft.Column(items, spacing=8)
-
-
 def pill(text: str, color: str = PRIMARY) -> ft.Container:
     return ft.Container(ft.Text(text, size=12, color=color, weight=ft.FontWeight.W_500, max_lines=1,
                                 overflow=ft.TextOverflow.ELLIPSIS),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import flet as ft
 
 from services.errors import AppError
-from ui.views.common import ACCENT, MUTED, PRIMARY, card, header, pill, section_title
+from ui.views.common import ACCENT, MUTED, PRIMARY, card, header, section_title
 
 
 def detail_header(app, d, title: str, subtitle: str, confirm_delete, extra_actions=None):
@@ -98,7 +98,3 @@ def fields_card(app, d, title_key="detail.info"):
                              ft.Text(app.t("detail.ids_masked"), size=12, color=MUTED)], spacing=4)
         title = ft.Row([title, toggle], alignment=ft.MainAxisAlignment.SPACE_BETWEEN)
     return card(ft.Column([title, *rows], spacing=8))
-
-
-def status_pill(text):
-    return pill(text)
