@@ -1,14 +1,17 @@
 """Canonical column keys of import/export files per record kind (documented in README).
 
 `IMPORT_COLUMNS[kind]` are the keys a template has; `EXTRA_COLUMNS[kind]` are accepted on import and written
-on export (id and number make a re-import update the same records).
+on export (id and number make a re-import update the same records). Both come from the kinds' field
+descriptions (`column`, `template` in services/kinds/<kind>.py FIELDS).
 """
 from __future__ import annotations
 
+from services.kinds import dissemination
+from services.kinds.fields import date_columns, extra_columns, template_columns
+
+_DESCRIBED = {"dissemination": dissemination.FIELDS}
+
 IMPORT_COLUMNS = {
-    "dissemination": ["date", "commune_code", "village", "form", "topic", "laws", "target_groups", "participants",
-                      "participants_women", "participants_ethnic_minority", "materials_distributed", "language",
-                      "presenter", "notes"],
     "legal-aid": ["received_date", "commune_code", "requester_name", "gender", "birth_year", "ethnicity",
                   "id_number", "phone", "beneficiary_category", "legal_field", "aid_form", "status", "closed_date",
                   "outcome", "summary"],
@@ -17,8 +20,6 @@ IMPORT_COLUMNS = {
 }
 
 EXTRA_COLUMNS = {
-    "dissemination": ["id", "historic_commune_code", "feedback_respondents", "feedback_useful", "questions_asked",
-                      "followup_requests"],
     "legal-aid": ["id", "number", "historic_commune_code", "village", "beneficiary_name", "request_content",
                   "provider", "referred_to", "status_date", "status_reason", "birth_date"],
     "mediation": ["id", "number", "historic_commune_code", "agreement", "implementation", "assigned_date",
@@ -31,7 +32,12 @@ IDENTIFIER_COLUMNS = {"id_number", "phone"}
 DATE_COLUMNS = {"date", "received_date", "closed_date", "status_date", "assigned_date", "birth_date",
                 "implementation_deadline"}
 
-KINDS = tuple(IMPORT_COLUMNS)
+for _kind, _fields in _DESCRIBED.items():
+    IMPORT_COLUMNS[_kind] = template_columns(_fields)
+    EXTRA_COLUMNS[_kind] = extra_columns(_fields)
+    DATE_COLUMNS |= date_columns(_fields)
+
+KINDS = ("dissemination", "legal-aid", "mediation")
 
 
 def all_columns(kind: str) -> list[str]:

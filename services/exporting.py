@@ -14,6 +14,7 @@ from models.records import DisseminationEvent, LegalAidCase, MediationCase, Medi
 from services import audit, catalogs
 from services.columns import DATE_COLUMNS, IDENTIFIER_COLUMNS, KINDS, all_columns, mask
 from services.errors import PermissionDenied, UsageError
+from services.kinds import dissemination
 from services.tabular import write_table
 
 CHUNK = 2000
@@ -65,18 +66,32 @@ def _mediation_batch(cases):
                "rights_obligations": c.rights_obligations, "implementation_deadline": c.implementation_deadline}
 
 
+def export_value(spec, inst, teams=None, names=None):
+    """A described field's cell: catalog codes as labels, lists joined with "; ", dates as dates."""
+    value = getattr(inst, spec.attribute)
+    if spec.type == "code":
+        return catalogs.label(spec.catalog, value)
+    if spec.type == "codes":
+        return "; ".join(catalogs.label(spec.catalog, v) for v in value or [])
+    if spec.type == "language":
+        return catalogs.language_label(value)
+    if spec.type == "names":
+        return "; ".join(value or [])
+    if spec.type == "team":
+        return (teams or {}).get(inst.team_id, "")
+    if spec.type == "parties":
+        return "; ".join((names or {}).get(p, "") for p in value)
+    return value
+
+
+def described_row(fields: dict, inst, **lookups) -> dict:
+    """The export row of a record from its kind's field description (every field with a column)."""
+    return {f.name: export_value(f, inst, **lookups) for f in fields.values() if f.column is not None}
+
+
 def _dissemination_rows(query):
     for e in query.iterator():
-        yield {"id": e.id, "date": e.date, "commune_code": e.commune_code,
-               "historic_commune_code": e.historic_commune_code, "village": e.village,
-               "form": catalogs.label("dissemination_forms", e.form), "topic": e.topic, "laws": e.laws,
-               "target_groups": "; ".join(catalogs.label("target_groups", g) for g in e.target_groups),
-               "participants": e.participants, "participants_women": e.participants_women,
-               "participants_ethnic_minority": e.participants_ethnic_minority,
-               "materials_distributed": e.materials_distributed, "language": catalogs.language_label(e.language),
-               "presenter": e.presenter, "notes": e.notes, "feedback_respondents": e.feedback_respondents,
-               "feedback_useful": e.feedback_useful, "questions_asked": e.questions_asked,
-               "followup_requests": e.followup_requests}
+        yield described_row(dissemination.FIELDS, e)
 
 
 _SOURCES = {

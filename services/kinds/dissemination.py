@@ -4,8 +4,45 @@ from __future__ import annotations
 
 from services import catalogs
 from services.errors import Collector
-from services.kinds.common import MISSING, category, category_list, commune_code, date, effective, integer, keep, text
+from services.kinds.common import MISSING, commune_code, effective, keep
+from services.kinds.fields import FieldSpec, Form, describe, read
 from services.kinds.units import historic_commune, read_units, record_day
+
+_EVENT, _PEOPLE, _FEEDBACK = "form.section.event", "form.section.participants", "form.section.feedback"
+
+# The description of an event's fields, in form order (see services/kinds/fields.py). `column` and `detail` are
+# the positions in the import/export files (README "Import/export columns") and in the detail view.
+FIELDS = describe(
+    FieldSpec("date", "date", required=True, column=1, template=True, form=Form(_EVENT), detail=1, printed=True),
+    FieldSpec("commune_code", "commune", required=True, column=2, template=True, form=Form(_EVENT), detail=2,
+              printed=True),
+    FieldSpec("historic_commune_code", "historic", column=16, form=Form(_EVENT)),
+    FieldSpec("village", max_len=120, column=3, template=True, form=Form(_EVENT, widget="village"), detail=3,
+              printed=True),
+    FieldSpec("form", "code", "dissemination_forms", required=True, column=4, template=True, form=Form(_EVENT),
+              detail=4, printed=True),
+    FieldSpec("language", "language", column=12, template=True, form=Form(_EVENT), detail=8, printed=True),
+    FieldSpec("presenter", max_len=200, column=13, template=True, form=Form(_EVENT), detail=13, printed=True),
+    FieldSpec("topic", required=True, max_len=500, column=5, template=True, form=Form(_EVENT, width=6), detail=5,
+              printed=True),
+    FieldSpec("laws", max_len=2000, column=6, template=True, form=Form(_EVENT, width=6), detail=6, printed=True),
+    FieldSpec("target_groups", "codes", "target_groups", column=7, template=True, form=Form(_EVENT, width=6),
+              detail=7, printed=True),
+    FieldSpec("participants", "int", column=8, template=True, form=Form(_PEOPLE), detail=9, printed=True),
+    FieldSpec("participants_women", "int", column=9, template=True, form=Form(_PEOPLE), detail=10, printed=True),
+    FieldSpec("participants_ethnic_minority", "int", column=10, template=True, form=Form(_PEOPLE), detail=11,
+              printed=True),
+    FieldSpec("materials_distributed", "int", maximum=10_000_000, column=11, template=True, form=Form(_PEOPLE),
+              detail=12, printed=True),
+    FieldSpec("notes", "multiline", max_len=5000, column=14, template=True, form=Form(_PEOPLE, width=6),
+              detail=14, printed=True),
+    # Migration 0002: optional effectiveness feedback; blank means "not asked", never 0.
+    FieldSpec("feedback_respondents", "count", column=17, form=Form(_FEEDBACK), detail=15, printed=True),
+    FieldSpec("feedback_useful", "count", column=18, form=Form(_FEEDBACK), detail=16, printed=True),
+    FieldSpec("questions_asked", "count", column=19, form=Form(_FEEDBACK), detail=17, printed=True),
+    FieldSpec("followup_requests", "count", column=20, form=Form(_FEEDBACK), detail=18, printed=True),
+    FieldSpec("id", "id", column=15),
+)
 
 
 def _language(c: Collector, data: dict):
@@ -24,26 +61,21 @@ def normalize(data: dict, existing, ctx) -> dict:
     data = read_units(data, "date", existing, ctx)
     c = Collector()
     creating = existing is None
+    F = FIELDS
     values = keep({},
-                  date=date(c, data, "date", required=creating),
-                  commune_code=commune_code(c, data, required=creating,
+                  date=read(c, data, F["date"], creating),
+                  commune_code=commune_code(c, data, required=creating and F["commune_code"].required,
                                             on=record_day(data, "date", existing)),
-                  village=text(c, data, "village", max_len=120),
-                  form=category(c, data, "form", "dissemination_forms", required=creating),
-                  topic=text(c, data, "topic", required=creating, max_len=500, label_vi="Chủ đề", label_en="Topic"),
-                  laws=text(c, data, "laws", max_len=2000),
-                  target_groups=category_list(c, data, "target_groups", "target_groups"),
+                  village=read(c, data, F["village"], creating),
+                  form=read(c, data, F["form"], creating),
+                  topic=read(c, data, F["topic"], creating, label_vi="Chủ đề", label_en="Topic"),
+                  laws=read(c, data, F["laws"], creating),
+                  target_groups=read(c, data, F["target_groups"], creating),
                   language=_language(c, data),
-                  participants=integer(c, data, "participants", maximum=1_000_000),
-                  participants_women=integer(c, data, "participants_women", maximum=1_000_000),
-                  participants_ethnic_minority=integer(c, data, "participants_ethnic_minority", maximum=1_000_000),
-                  materials_distributed=integer(c, data, "materials_distributed", maximum=10_000_000),
-                  presenter=text(c, data, "presenter", max_len=200),
-                  notes=text(c, data, "notes", max_len=5000),
-                  feedback_respondents=integer(c, data, "feedback_respondents", maximum=1_000_000, nullable=True),
-                  feedback_useful=integer(c, data, "feedback_useful", maximum=1_000_000, nullable=True),
-                  questions_asked=integer(c, data, "questions_asked", maximum=1_000_000, nullable=True),
-                  followup_requests=integer(c, data, "followup_requests", maximum=1_000_000, nullable=True))
+                  **{name: read(c, data, F[name], creating) for name in (
+                      "participants", "participants_women", "participants_ethnic_minority", "materials_distributed",
+                      "presenter", "notes", "feedback_respondents", "feedback_useful", "questions_asked",
+                      "followup_requests")})
     total = effective("participants", values, existing, 0) or 0
     for name, vi, en in (("participants_women", "Số nữ", "Women"),
                          ("participants_ethnic_minority", "Số người dân tộc thiểu số", "Ethnic-minority participants"),

@@ -18,6 +18,8 @@ import flet as ft
 from services import admin_units, audit, catalogs, records, security
 from services.errors import AppError, DatabaseBusy, ValidationError
 from services.formatting import fmt_date, fmt_int
+from services.kinds import dissemination
+from services.kinds.fields import detail_fields
 from ui.state import exports
 from ui.state.busy import said_when_busy
 
@@ -125,20 +127,38 @@ class DetailState:
                     ("field.rights_obligations", inst.rights_obligations),
                     ("field.implementation", inst.implementation),
                     ("field.implementation_deadline", fmt_date(inst.implementation_deadline))]
-        return [("field.date", fmt_date(inst.date)), ("field.commune_code", commune), ("field.village", inst.village),
-                ("field.form", L("dissemination_forms", inst.form, lang)), ("field.topic", inst.topic),
-                ("field.laws", inst.laws),
-                ("field.target_groups", ", ".join(L("target_groups", c, lang) for c in inst.target_groups or [])),
-                ("field.language", catalogs.language_label(inst.language or "vi", lang)),
-                ("field.participants", fmt_int(inst.participants, lang)),
-                ("field.participants_women", fmt_int(inst.participants_women, lang)),
-                ("field.participants_ethnic_minority", fmt_int(inst.participants_ethnic_minority, lang)),
-                ("field.materials_distributed", fmt_int(inst.materials_distributed, lang)),
-                ("field.presenter", inst.presenter), ("field.notes", inst.notes),
-                ("field.feedback_respondents", _count(inst.feedback_respondents, lang)),
-                ("field.feedback_useful", _count(inst.feedback_useful, lang)),
-                ("field.questions_asked", _count(inst.questions_asked, lang)),
-                ("field.followup_requests", _count(inst.followup_requests, lang))]
+        return self._described(dissemination.FIELDS, commune)
+
+    def _described(self, fields: dict, commune: str) -> list[tuple[str, str]]:
+        """Detail rows from the kind's field description, formatted by field type."""
+        inst, lang = self._inst, self._app.lang
+        rows = []
+        for spec in detail_fields(fields):
+            value = getattr(inst, spec.attribute)
+            if spec.type == "commune":
+                text = commune
+            elif spec.type == "date":
+                text = fmt_date(value)
+            elif spec.type == "code":
+                text = catalogs.label(spec.catalog, value, lang)
+            elif spec.type == "codes":
+                text = ", ".join(catalogs.label(spec.catalog, c, lang) for c in value or [])
+            elif spec.type == "language":
+                text = catalogs.language_label(value or "vi", lang)
+            elif spec.type == "int":
+                text = fmt_int(value, lang)
+            elif spec.type == "count":
+                text = _count(value, lang)
+            elif spec.type == "names":
+                text = "; ".join(value or [])
+            elif spec.type == "team":
+                text = inst.team.name if inst.team_id and inst.team else ""
+            elif spec.type == "parties":
+                text = " – ".join(self.party_names())
+            else:
+                text = value
+            rows.append((spec.label_key, text))
+        return rows
 
     # ---- identifiers ---------------------------------------------------------------------------------------
     @property

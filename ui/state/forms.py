@@ -21,6 +21,7 @@ from services import admin_units, catalogs, records
 from services.dates import parse_date, today_local
 from services.errors import AppError, DatabaseBusy, ValidationError
 from services.formatting import fmt_date
+from services.kinds import dissemination
 
 
 @dataclass(frozen=True)
@@ -106,33 +107,19 @@ MEDIATION = [
     ]),
 ]
 
-DISSEMINATION = [
-    ("form.section.event", [
-        Field("date", "date", required=True, width=2),
-        Field("commune_code", "commune", required=True, width=2),
-        Field(HISTORIC, "historic", width=2),
-        Field("village", "village", width=2),
-        Field("form", "choice", "dissemination_forms", required=True, width=2),
-        Field("language", "language", width=2),
-        Field("presenter", width=2),
-        Field("topic", required=True, width=6),
-        Field("laws", width=6),
-        Field("target_groups", "multi", "target_groups", width=6),
-    ]),
-    ("form.section.participants", [
-        Field("participants", "int", width=2),
-        Field("participants_women", "int", width=2),
-        Field("participants_ethnic_minority", "int", width=2),
-        Field("materials_distributed", "int", width=2),
-        Field("notes", "multiline", width=6),
-    ]),
-    ("form.section.feedback", [
-        Field("feedback_respondents", "int", width=2),
-        Field("feedback_useful", "int", width=2),
-        Field("questions_asked", "int", width=2),
-        Field("followup_requests", "int", width=2),
-    ]),
-]
+def described(fields: dict) -> list[tuple[str, list[Field]]]:
+    """The form sections of a kind from its field description (services/kinds/<kind>.py FIELDS), in order."""
+    sections: dict[str, list[Field]] = {}
+    for spec in fields.values():
+        if spec.form is None:
+            continue
+        sections.setdefault(spec.form.section, []).append(
+            Field(spec.form.key or spec.name, spec.widget, spec.catalog, spec.required, spec.form.width,
+                  spec.form.edit_only))
+    return list(sections.items())
+
+
+DISSEMINATION = described(dissemination.FIELDS)
 
 SPECS = {"legal-aid": LEGAL_AID, "mediation": MEDIATION, "dissemination": DISSEMINATION}
 

@@ -1,0 +1,118 @@
+"""The field description of a record kind: one `FieldSpec` per stored field, in `services/kinds/<kind>.py` as
+`FIELDS`. The import/export columns (services.columns), the export rows (services.exporting), the form
+(ui.state.forms) and the detail rows (ui.state.details) are generated from it, and `normalize` reads a field's
+required flag, catalog and length from it through `read()`.
+
+    FIELDS = describe(
+        FieldSpec("topic", "text", required=True, max_len=500, column=5, template=True,
+                  form=Form("form.section.event", width=6), detail=5, printed=True),
+    )
+    FIELDS["topic"].required;  template_columns(FIELDS);  extra_columns(FIELDS)
+
+Adding a field to a kind = one FieldSpec here + a migration (+ the print layout if `printed`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.kinds.common import MISSING, category, category_list, date, integer, text
+
+# Value types. The form widget defaults to the type's (WIDGETS); the export and detail rows format by type.
+TYPES = ("text", "multiline", "date", "int", "count", "code", "codes", "language", "names", "commune", "historic",
+         "team", "parties", "id")
+WIDGETS = {"text": "text", "multiline": "multiline", "date": "date", "int": "int", "count": "int", "code": "choice",
+           "codes": "multi", "language": "language", "names": "names", "commune": "commune", "historic": "historic",
+           "team": "team", "parties": "parties"}
+
+
+@dataclass(frozen=True)
+class Form:
+    """Where the field sits in the create/edit form: its section (message key), width (grid columns out of 6),
+    widget (default: the type's), shown only when editing, the form key when it differs from the name."""
+    section: str
+    width: int = 2
+    widget: str = ""
+    edit_only: bool = False
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str                       # the document / model attribute name
+    type: str = "text"              # one of TYPES
+    catalog: str = ""               # catalog of a "code"/"codes" field (assets/catalogs)
+    required: bool = False          # required when creating (the form marks it too)
+    max_len: int = 2000             # text length limit
+    maximum: int = 1_000_000        # upper bound of an int/count
+    not_future: bool = True         # a date may not be after today
+    label: str = ""                 # message key of the label (default "field.<name>")
+    column: int | None = None       # position among the import/export columns (None: not in files)
+    template: bool = False          # the column is in the import template (else an extra column)
+    form: Form | None = None        # place in the form (None: not in the form)
+    detail: int | None = None       # position among the detail rows (None: not shown)
+    printed: bool = False           # a print layout shows it (services/printing/<kind>.py)
+    model: str = ""                 # the model attribute when it differs from the name ("team" for "team_id")
+
+    def __post_init__(self):
+        assert self.type in TYPES, f"{self.name}: unknown field type {self.type!r}"
+
+    @property
+    def label_key(self) -> str:
+        return self.label or f"field.{self.name}"
+
+    @property
+    def attribute(self) -> str:
+        return self.model or self.name
+
+    @property
+    def widget(self) -> str:
+        return (self.form.widget if self.form else "") or WIDGETS.get(self.type, "text")
+
+
+def describe(*fields: FieldSpec) -> dict[str, FieldSpec]:
+    """The description as {name: spec} in form order; positions must be unique (checked at import)."""
+    out = {f.name: f for f in fields}
+    assert len(out) == len(fields), "duplicate field name"
+    for attr in ("column", "detail"):
+        places = [getattr(f, attr) for f in fields if getattr(f, attr) is not None]
+        assert len(places) == len(set(places)), f"duplicate {attr} position"
+    return out
+
+
+def template_columns(fields: dict[str, FieldSpec]) -> list[str]:
+    return [f.name for f in sorted((f for f in fields.values() if f.column is not None and f.template),
+                                   key=lambda f: f.column)]
+
+
+def extra_columns(fields: dict[str, FieldSpec]) -> list[str]:
+    return [f.name for f in sorted((f for f in fields.values() if f.column is not None and not f.template),
+                                   key=lambda f: f.column)]
+
+
+def detail_fields(fields: dict[str, FieldSpec]) -> list[FieldSpec]:
+    return sorted((f for f in fields.values() if f.detail is not None), key=lambda f: f.detail)
+
+
+def date_columns(fields: dict[str, FieldSpec]) -> set[str]:
+    return {f.name for f in fields.values() if f.column is not None and f.type == "date"}
+
+
+def read(c, data: dict, spec: FieldSpec, creating: bool, **labels):
+    """Validate and convert one simple field of the input with the checks of services.kinds.common, the limits
+    taken from the description (required applies when creating). MISSING when absent or invalid."""
+    required = creating and spec.required
+    if spec.type in ("text", "multiline"):
+        return text(c, data, spec.name, required=required, max_len=spec.max_len, **labels)
+    if spec.type == "date":
+        return date(c, data, spec.name, required=required, not_future=spec.not_future)
+    if spec.type in ("int", "count"):
+        return integer(c, data, spec.name, maximum=spec.maximum, required=required, nullable=spec.type == "count")
+    if spec.type == "code":
+        return category(c, data, spec.name, spec.catalog, required=required)
+    if spec.type == "codes":
+        return category_list(c, data, spec.name, spec.catalog)
+    raise ValueError(f"{spec.name}: type {spec.type} is read by the kind's own rule")
+
+
+__all__ = ["MISSING", "FieldSpec", "Form", "describe", "read", "template_columns", "extra_columns",
+           "detail_fields", "date_columns"]
