@@ -6,24 +6,20 @@ descriptions (`column`, `template` in services/kinds/<kind>.py FIELDS).
 """
 from __future__ import annotations
 
-from services.kinds import dissemination
+from services.kinds import dissemination, mediation
 from services.kinds.fields import date_columns, extra_columns, template_columns
 
-_DESCRIBED = {"dissemination": dissemination.FIELDS}
+_DESCRIBED = {"dissemination": dissemination.FIELDS, "mediation": mediation.FIELDS}
 
 IMPORT_COLUMNS = {
     "legal-aid": ["received_date", "commune_code", "requester_name", "gender", "birth_year", "ethnicity",
                   "id_number", "phone", "beneficiary_category", "legal_field", "aid_form", "status", "closed_date",
                   "outcome", "summary"],
-    "mediation": ["received_date", "commune_code", "village", "team", "dispute_field", "parties", "mediators",
-                  "outcome", "closed_date", "summary"],
 }
 
 EXTRA_COLUMNS = {
     "legal-aid": ["id", "number", "historic_commune_code", "village", "beneficiary_name", "request_content",
                   "provider", "referred_to", "status_date", "status_reason", "birth_date"],
-    "mediation": ["id", "number", "historic_commune_code", "agreement", "implementation", "assigned_date",
-                  "invited", "rights_obligations", "implementation_deadline"],
 }
 
 # Columns holding personal identifiers: masked on export unless asked for and allowed.

@@ -14,7 +14,7 @@ from models.records import DisseminationEvent, LegalAidCase, MediationCase, Medi
 from services import audit, catalogs
 from services.columns import DATE_COLUMNS, IDENTIFIER_COLUMNS, KINDS, all_columns, mask
 from services.errors import PermissionDenied, UsageError
-from services.kinds import dissemination
+from services.kinds import dissemination, mediation
 from services.tabular import write_table
 
 CHUNK = 2000
@@ -56,14 +56,7 @@ def _mediation_batch(cases):
     names = {p.id: p.full_name for p in Person.select(Person.id, Person.full_name).where(Person.id.in_(ids))} if ids else {}
     teams = {t.id: t.name for t in MediationTeam.select(MediationTeam.id, MediationTeam.name)} if cases else {}
     for c in cases:
-        yield {"id": c.id, "number": c.number, "received_date": c.received_date, "commune_code": c.commune_code,
-               "historic_commune_code": c.historic_commune_code, "village": c.village, "team": teams.get(c.team_id, ""),
-               "dispute_field": catalogs.label("dispute_fields", c.dispute_field),
-               "parties": "; ".join(names.get(p, "") for p in c.parties), "mediators": "; ".join(c.mediators),
-               "outcome": catalogs.label("mediation_outcomes", c.outcome), "closed_date": c.closed_date,
-               "summary": c.summary, "agreement": c.agreement, "implementation": c.implementation,
-               "assigned_date": c.assigned_date, "invited": "; ".join(c.invited or []),
-               "rights_obligations": c.rights_obligations, "implementation_deadline": c.implementation_deadline}
+        yield described_row(mediation.FIELDS, c, teams=teams, names=names)
 
 
 def export_value(spec, inst, teams=None, names=None):

@@ -11,10 +11,53 @@ from services import catalogs
 from services.dates import today_local
 from services.errors import Collector
 from services.kinds import person as person_rules
-from services.kinds.common import MISSING, category, commune_code, date, effective, keep, text
+from services.kinds.common import MISSING, commune_code, effective, keep
+from services.kinds.fields import FieldSpec, Form, describe, read
 from services.kinds.units import historic_commune, read_units, record_day
 
 START_WITHIN_DAYS = 3          # Điều 20.2: start within 03 days of being assigned
+
+_CASE, _PARTIES, _RESULT = "form.section.case", "form.section.parties", "form.section.result"
+
+# The description of a case's fields, in form order (see services/kinds/fields.py). `column` and `detail` are
+# the positions in the import/export files (README "Import/export columns") and in the detail view.
+FIELDS = describe(
+    FieldSpec("received_date", "date", required=True, column=1, template=True, form=Form(_CASE), detail=2,
+              printed=True),
+    FieldSpec("commune_code", "commune", required=True, column=2, template=True, form=Form(_CASE), detail=3,
+              printed=True),
+    FieldSpec("historic_commune_code", "historic", column=13, form=Form(_CASE)),
+    FieldSpec("village", max_len=120, column=3, template=True, form=Form(_CASE, widget="village"), detail=4,
+              printed=True),
+    FieldSpec("team", "team", column=4, template=True, form=Form(_CASE, width=3, key="team_id"), detail=5,
+              printed=True),
+    FieldSpec("dispute_field", "code", "dispute_fields", required=True, column=5, template=True,
+              form=Form(_CASE, width=3), detail=8, printed=True),
+    FieldSpec("basis", "code", "mediation_bases", form=Form(_CASE, width=3), printed=True),
+    FieldSpec("assigned_date", "date", column=16, form=Form(_CASE, width=3), detail=10),
+    FieldSpec("mediators", "names", column=7, template=True, form=Form(_CASE, width=6), detail=9, printed=True),
+    # The form asks for up to 4 parties by name (ui.state.forms), the first two required.
+    FieldSpec("parties", "parties", column=6, template=True, form=Form(_PARTIES, width=3), detail=6, printed=True),
+    # Điều 19: invited third parties, never the parties or the mediators.
+    FieldSpec("invited", "names", column=17, form=Form(_PARTIES, width=6, widget="text"), detail=7, printed=True),
+    FieldSpec("summary", "multiline", max_len=10000, column=10, template=True, form=Form(_PARTIES, width=6),
+              detail=13, printed=True),
+    FieldSpec("outcome", "code", "mediation_outcomes", column=8, template=True, form=Form(_RESULT), detail=11,
+              printed=True),
+    FieldSpec("closed_date", "date", column=9, template=True, form=Form(_RESULT), detail=12, printed=True),
+    FieldSpec("referred_to", max_len=200, form=Form(_RESULT), printed=True),
+    # Điều 24 đ), e), g): the agreement, the parties' rights and obligations, how and by when it is carried out.
+    FieldSpec("agreement", "multiline", max_len=10000, column=14, form=Form(_RESULT, width=6), detail=14,
+              printed=True),
+    FieldSpec("rights_obligations", "multiline", max_len=10000, column=18, form=Form(_RESULT, width=6), detail=15,
+              printed=True),
+    FieldSpec("implementation", "multiline", max_len=5000, column=15, form=Form(_RESULT, width=4), detail=16,
+              printed=True),
+    FieldSpec("implementation_deadline", "date", not_future=False, column=19, form=Form(_RESULT), detail=17,
+              printed=True),
+    FieldSpec("number", column=12, detail=1, printed=True),     # given by services.numbering, never typed
+    FieldSpec("id", "id", column=11),
+)
 
 
 def _parties(c: Collector, data: dict, ctx):
@@ -61,25 +104,26 @@ def normalize(data: dict, existing, ctx) -> dict:
             team = found.id
     elif team in (None, ""):
         team = None
+    F = FIELDS
     values = keep({},
-                  received_date=date(c, data, "received_date", required=creating),
-                  commune_code=commune_code(c, data, required=creating,
+                  received_date=read(c, data, F["received_date"], creating),
+                  commune_code=commune_code(c, data, required=creating and F["commune_code"].required,
                                             on=record_day(data, "received_date", existing)),
-                  village=text(c, data, "village", max_len=120),
+                  village=read(c, data, F["village"], creating),
                   team=team,
-                  basis=category(c, data, "basis", "mediation_bases", required=False),
+                  basis=read(c, data, F["basis"], creating),
                   mediators=_names(data.get("mediators", MISSING)),
-                  assigned_date=date(c, data, "assigned_date"),
-                  dispute_field=category(c, data, "dispute_field", "dispute_fields", required=creating),
-                  summary=text(c, data, "summary", max_len=10000),
-                  outcome=category(c, data, "outcome", "mediation_outcomes", required=False),
-                  agreement=text(c, data, "agreement", max_len=10000),
-                  rights_obligations=text(c, data, "rights_obligations", max_len=10000),
-                  implementation=text(c, data, "implementation", max_len=5000),
-                  implementation_deadline=date(c, data, "implementation_deadline", not_future=False),
+                  assigned_date=read(c, data, F["assigned_date"], creating),
+                  dispute_field=read(c, data, F["dispute_field"], creating),
+                  summary=read(c, data, F["summary"], creating),
+                  outcome=read(c, data, F["outcome"], creating),
+                  agreement=read(c, data, F["agreement"], creating),
+                  rights_obligations=read(c, data, F["rights_obligations"], creating),
+                  implementation=read(c, data, F["implementation"], creating),
+                  implementation_deadline=read(c, data, F["implementation_deadline"], creating),
                   invited=_names(data.get("invited", MISSING)),
-                  referred_to=text(c, data, "referred_to", max_len=200),
-                  closed_date=date(c, data, "closed_date"))
+                  referred_to=read(c, data, F["referred_to"], creating),
+                  closed_date=read(c, data, F["closed_date"], creating))
     parties = _parties(c, data, ctx)
     if parties is not MISSING:
         values["parties"] = parties

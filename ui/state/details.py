@@ -18,7 +18,7 @@ import flet as ft
 from services import admin_units, audit, catalogs, records, security
 from services.errors import AppError, DatabaseBusy, ValidationError
 from services.formatting import fmt_date, fmt_int
-from services.kinds import dissemination
+from services.kinds import dissemination, mediation
 from services.kinds.fields import detail_fields
 from ui.state import exports
 from ui.state.busy import said_when_busy
@@ -113,20 +113,7 @@ class DetailState:
                     ("field.closed_date", fmt_date(inst.closed_date)),
                     ("field.request_content", inst.request_content), ("field.summary", inst.summary)]
         if self.kind == "mediation":
-            return [("field.number", inst.number), ("field.received_date", fmt_date(inst.received_date)),
-                    ("field.commune_code", commune), ("field.village", inst.village),
-                    ("field.team", inst.team.name if inst.team_id and inst.team else ""),
-                    ("field.parties", " – ".join(self.party_names())),
-                    ("field.invited", "; ".join(inst.invited or [])),
-                    ("field.dispute_field", L("dispute_fields", inst.dispute_field, lang)),
-                    ("field.mediators", "; ".join(inst.mediators or [])),
-                    ("field.assigned_date", fmt_date(inst.assigned_date)),
-                    ("field.outcome", L("mediation_outcomes", inst.outcome, lang)),
-                    ("field.closed_date", fmt_date(inst.closed_date)),
-                    ("field.summary", inst.summary), ("field.agreement", inst.agreement),
-                    ("field.rights_obligations", inst.rights_obligations),
-                    ("field.implementation", inst.implementation),
-                    ("field.implementation_deadline", fmt_date(inst.implementation_deadline))]
+            return self._described(mediation.FIELDS, commune)
         return self._described(dissemination.FIELDS, commune)
 
     def _described(self, fields: dict, commune: str) -> list[tuple[str, str]]:

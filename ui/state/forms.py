@@ -21,7 +21,7 @@ from services import admin_units, catalogs, records
 from services.dates import parse_date, today_local
 from services.errors import AppError, DatabaseBusy, ValidationError
 from services.formatting import fmt_date
-from services.kinds import dissemination
+from services.kinds import dissemination, mediation
 
 
 @dataclass(frozen=True)
@@ -76,49 +76,23 @@ LEGAL_AID = [
     ]),
 ]
 
-MEDIATION = [
-    ("form.section.case", [
-        Field("received_date", "date", required=True, width=2),
-        Field("commune_code", "commune", required=True, width=2),
-        Field(HISTORIC, "historic", width=2),
-        Field("village", "village", width=2),
-        Field("team_id", "team", width=3),
-        Field("dispute_field", "choice", "dispute_fields", required=True, width=3),
-        Field("basis", "choice", "mediation_bases", width=3),
-        Field("assigned_date", "date", width=3),
-        Field("mediators", "names", width=6),
-    ]),
-    ("form.section.parties", [
-        Field("parties[1].full_name", required=True, width=3),
-        Field("parties[2].full_name", required=True, width=3),
-        Field("parties[3].full_name", width=3),
-        Field("parties[4].full_name", width=3),
-        Field("invited", width=6),
-        Field("summary", "multiline", width=6),
-    ]),
-    ("form.section.result", [
-        Field("outcome", "choice", "mediation_outcomes", width=2),
-        Field("closed_date", "date", width=2),
-        Field("referred_to", width=2),
-        Field("agreement", "multiline", width=6),
-        Field("rights_obligations", "multiline", width=6),
-        Field("implementation", "multiline", width=4),
-        Field("implementation_deadline", "date", width=2),
-    ]),
-]
-
 def described(fields: dict) -> list[tuple[str, list[Field]]]:
     """The form sections of a kind from its field description (services/kinds/<kind>.py FIELDS), in order."""
     sections: dict[str, list[Field]] = {}
     for spec in fields.values():
         if spec.form is None:
             continue
-        sections.setdefault(spec.form.section, []).append(
-            Field(spec.form.key or spec.name, spec.widget, spec.catalog, spec.required, spec.form.width,
-                  spec.form.edit_only))
+        section = sections.setdefault(spec.form.section, [])
+        if spec.widget == "parties":        # up to 4 parties by name, the first two required (2+ parties)
+            section.extend(Field(f"parties[{i}].full_name", required=i <= 2, width=spec.form.width)
+                           for i in range(1, 5))
+            continue
+        section.append(Field(spec.form.key or spec.name, spec.widget, spec.catalog, spec.required, spec.form.width,
+                             spec.form.edit_only))
     return list(sections.items())
 
 
+MEDIATION = described(mediation.FIELDS)
 DISSEMINATION = described(dissemination.FIELDS)
 
 SPECS = {"legal-aid": LEGAL_AID, "mediation": MEDIATION, "dissemination": DISSEMINATION}

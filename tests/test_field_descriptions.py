@@ -1,0 +1,109 @@
+"""Each record kind's field description (services/kinds/<kind>.py FIELDS) matches its model, and what is generated
+from it (import/export columns, form, detail rows) is what README and the screens show."""
+from __future__ import annotations
+
+import pytest
+
+from models.records import MODEL_BY_KIND
+from services.columns import EXTRA_COLUMNS, IMPORT_COLUMNS
+from services.kinds import KIND_RULES
+from services.kinds.fields import detail_fields
+
+# Model fields that are bookkeeping, not described: they are never typed, imported, shown or printed as fields.
+INTERNAL = {
+    "*": {
+        "created_at", "updated_at", "last_modified",   # timestamps (models.base.SyncedModel)
+        "device_id",                                   # the device that last wrote the record (sync)
+        "deleted",                                     # soft delete / tombstone flag
+    },
+    # The status history is written by the legal-aid save, never edited as a field.
+    "legal-aid": {"status_history"},
+}
+
+DESCRIBED = {kind: rules.FIELDS for kind, rules in KIND_RULES.items() if hasattr(rules, "FIELDS")}
+
+
+def test_the_record_kinds_with_files_are_described():
+    assert {"dissemination", "mediation"} <= set(DESCRIBED)
+
+
+@pytest.mark.parametrize("kind", sorted(DESCRIBED))
+def test_every_model_field_has_a_description_and_every_description_a_model_field(kind):
+    model = MODEL_BY_KIND[kind]
+    stored = set(model._meta.fields) - INTERNAL["*"] - INTERNAL.get(kind, set())
+    described = {spec.attribute for spec in DESCRIBED[kind].values()}
+    assert stored - described == set(), f"{kind}: model fields without a description"
+    assert described - set(model._meta.fields) == set(), f"{kind}: descriptions naming no model field"
+
+
+# README "Import/export columns": the order and keys of the files are a contract.
+README_COLUMNS = {
+    "dissemination": (["date", "commune_code", "village", "form", "topic", "laws", "target_groups", "participants",
+                       "participants_women", "participants_ethnic_minority", "materials_distributed", "language",
+                       "presenter", "notes"],
+                      ["id", "historic_commune_code", "feedback_respondents", "feedback_useful", "questions_asked",
+                       "followup_requests"]),
+    "legal-aid": (["received_date", "commune_code", "requester_name", "gender", "birth_year", "ethnicity",
+                   "id_number", "phone", "beneficiary_category", "legal_field", "aid_form", "status", "closed_date",
+                   "outcome", "summary"],
+                  ["id", "number", "historic_commune_code", "village", "beneficiary_name", "request_content",
+                   "provider", "referred_to", "status_date", "status_reason", "birth_date"]),
+    "mediation": (["received_date", "commune_code", "village", "team", "dispute_field", "parties", "mediators",
+                   "outcome", "closed_date", "summary"],
+                  ["id", "number", "historic_commune_code", "agreement", "implementation", "assigned_date",
+                   "invited", "rights_obligations", "implementation_deadline"]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(README_COLUMNS))
+def test_generated_columns_keep_the_documented_order(kind):
+    assert (IMPORT_COLUMNS[kind], EXTRA_COLUMNS[kind]) == README_COLUMNS[kind]
+
+
+# The detail view's rows, as the screens showed them before the descriptions (same fields, same order).
+DETAIL_ROWS = {
+    "dissemination": ["date", "commune_code", "village", "form", "topic", "laws", "target_groups", "language",
+                      "participants", "participants_women", "participants_ethnic_minority", "materials_distributed",
+                      "presenter", "notes", "feedback_respondents", "feedback_useful", "questions_asked",
+                      "followup_requests"],
+    "mediation": ["number", "received_date", "commune_code", "village", "team", "parties", "invited",
+                  "dispute_field", "mediators", "assigned_date", "outcome", "closed_date", "summary", "agreement",
+                  "rights_obligations", "implementation", "implementation_deadline"],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DETAIL_ROWS))
+def test_detail_rows_keep_their_order(kind):
+    assert [spec.label_key for spec in detail_fields(DESCRIBED[kind])] == [f"field.{n}" for n in DETAIL_ROWS[kind]]
+
+
+FORM_KEYS = {
+    "dissemination": [("form.section.event", ["date", "commune_code", "historic_commune_code", "village", "form",
+                                              "language", "presenter", "topic", "laws", "target_groups"]),
+                      ("form.section.participants", ["participants", "participants_women",
+                                                     "participants_ethnic_minority", "materials_distributed",
+                                                     "notes"]),
+                      ("form.section.feedback", ["feedback_respondents", "feedback_useful", "questions_asked",
+                                                 "followup_requests"])],
+    "mediation": [("form.section.case", ["received_date", "commune_code", "historic_commune_code", "village",
+                                         "team_id", "dispute_field", "basis", "assigned_date", "mediators"]),
+                  ("form.section.parties", ["parties[1].full_name", "parties[2].full_name", "parties[3].full_name",
+                                            "parties[4].full_name", "invited", "summary"]),
+                  ("form.section.result", ["outcome", "closed_date", "referred_to", "agreement",
+                                           "rights_obligations", "implementation", "implementation_deadline"])],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FORM_KEYS))
+def test_form_sections_keep_their_fields_and_order(kind):
+    from ui.state.forms import SPECS
+    assert [(title, [f.key for f in fields]) for title, fields in SPECS[kind]] == FORM_KEYS[kind]
+
+
+@pytest.mark.parametrize("kind", sorted(DESCRIBED))
+def test_every_label_is_in_the_message_catalog(kind):
+    from services import i18n
+    catalog = i18n.catalog()
+    missing = [s.label_key for s in DESCRIBED[kind].values()
+               if (s.form or s.detail is not None) and "ui." + s.label_key not in catalog]
+    assert missing == []
