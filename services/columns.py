@@ -6,27 +6,19 @@ descriptions (`column`, `template` in services/kinds/<kind>.py FIELDS).
 """
 from __future__ import annotations
 
-from services.kinds import dissemination, mediation
+from services.kinds import dissemination, legal_aid, mediation
 from services.kinds.fields import date_columns, extra_columns, template_columns
 
-_DESCRIBED = {"dissemination": dissemination.FIELDS, "mediation": mediation.FIELDS}
+_DESCRIBED = {"dissemination": dissemination.FIELDS, "legal-aid": legal_aid.FIELDS, "mediation": mediation.FIELDS}
 
-IMPORT_COLUMNS = {
-    "legal-aid": ["received_date", "commune_code", "requester_name", "gender", "birth_year", "ethnicity",
-                  "id_number", "phone", "beneficiary_category", "legal_field", "aid_form", "status", "closed_date",
-                  "outcome", "summary"],
-}
+IMPORT_COLUMNS: dict[str, list[str]] = {}
 
-EXTRA_COLUMNS = {
-    "legal-aid": ["id", "number", "historic_commune_code", "village", "beneficiary_name", "request_content",
-                  "provider", "referred_to", "status_date", "status_reason", "birth_date"],
-}
+EXTRA_COLUMNS: dict[str, list[str]] = {}
 
 # Columns holding personal identifiers: masked on export unless asked for and allowed.
 IDENTIFIER_COLUMNS = {"id_number", "phone"}
 
-DATE_COLUMNS = {"date", "received_date", "closed_date", "status_date", "assigned_date", "birth_date",
-                "implementation_deadline"}
+DATE_COLUMNS: set[str] = set()
 
 for _kind, _fields in _DESCRIBED.items():
     IMPORT_COLUMNS[_kind] = template_columns(_fields)

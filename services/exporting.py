@@ -14,7 +14,7 @@ from models.records import DisseminationEvent, LegalAidCase, MediationCase, Medi
 from services import audit, catalogs
 from services.columns import DATE_COLUMNS, IDENTIFIER_COLUMNS, KINDS, all_columns, mask
 from services.errors import PermissionDenied, UsageError
-from services.kinds import dissemination, mediation
+from services.kinds import dissemination, legal_aid, mediation
 from services.tabular import write_table
 
 CHUNK = 2000
@@ -22,23 +22,7 @@ CHUNK = 2000
 
 def _legal_aid_rows(query):
     for case in query.iterator():
-        req = case.requester
-        ben = case.beneficiary if case.beneficiary_id and case.beneficiary_id != case.requester_id else None
-        yield {"id": case.id, "number": case.number, "received_date": case.received_date,
-               "commune_code": case.commune_code, "historic_commune_code": case.historic_commune_code,
-               "requester_name": req.full_name,
-               "gender": catalogs.label("genders", req.gender), "birth_year": req.birth_year or "",
-               "birth_date": req.birth_date,
-               "ethnicity": catalogs.label("ethnic_groups", req.ethnicity), "id_number": req.id_number,
-               "phone": req.phone, "village": req.village,
-               "beneficiary_category": catalogs.label("beneficiary_categories", case.beneficiary_category),
-               "legal_field": catalogs.label("legal_fields", case.legal_field),
-               "aid_form": catalogs.label("aid_forms", case.aid_form),
-               "status": catalogs.label("legal_aid_statuses", case.status), "closed_date": case.closed_date,
-               "outcome": catalogs.label("legal_aid_outcomes", case.outcome), "summary": case.summary,
-               "beneficiary_name": ben.full_name if ben else "", "request_content": case.request_content,
-               "provider": case.provider, "referred_to": case.referred_to, "status_date": case.status_date,
-               "status_reason": case.status_reason}
+        yield described_row(legal_aid.FIELDS, case)
 
 
 def _mediation_rows(query):
@@ -61,7 +45,12 @@ def _mediation_batch(cases):
 
 def export_value(spec, inst, teams=None, names=None):
     """A described field's cell: catalog codes as labels, lists joined with "; ", dates as dates."""
-    value = getattr(inst, spec.attribute)
+    if spec.type == "beneficiary":       # only a beneficiary other than the requester
+        ben = inst.beneficiary if inst.beneficiary_id and inst.beneficiary_id != inst.requester_id else None
+        return ben.full_name if ben else ""
+    value = spec.value(inst)
+    if spec.type == "year":
+        return value or ""
     if spec.type == "code":
         return catalogs.label(spec.catalog, value)
     if spec.type == "codes":

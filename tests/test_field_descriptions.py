@@ -24,16 +24,20 @@ DESCRIBED = {kind: rules.FIELDS for kind, rules in KIND_RULES.items() if hasattr
 
 
 def test_the_record_kinds_with_files_are_described():
-    assert {"dissemination", "mediation"} <= set(DESCRIBED)
+    assert {"dissemination", "legal-aid", "mediation"} <= set(DESCRIBED)
 
 
 @pytest.mark.parametrize("kind", sorted(DESCRIBED))
 def test_every_model_field_has_a_description_and_every_description_a_model_field(kind):
     model = MODEL_BY_KIND[kind]
     stored = set(model._meta.fields) - INTERNAL["*"] - INTERNAL.get(kind, set())
-    described = {spec.attribute for spec in DESCRIBED[kind].values()}
+    described = {spec.attribute.split(".")[0] for spec in DESCRIBED[kind].values()}
     assert stored - described == set(), f"{kind}: model fields without a description"
     assert described - set(model._meta.fields) == set(), f"{kind}: descriptions naming no model field"
+    for spec in DESCRIBED[kind].values():       # "requester.phone": a field of the related record
+        if "." in spec.attribute:
+            relation, name = spec.attribute.split(".")
+            assert name in model._meta.fields[relation].rel_model._meta.fields, spec.name
 
 
 # README "Import/export columns": the order and keys of the files are a contract.
@@ -62,6 +66,9 @@ def test_generated_columns_keep_the_documented_order(kind):
 
 # The detail view's rows, as the screens showed them before the descriptions (same fields, same order).
 DETAIL_ROWS = {
+    "legal-aid": ["number", "received_date", "commune_code", "requester", "requester.id_number", "requester.phone",
+                  "requester.village", "beneficiary_category", "legal_field", "aid_form", "status", "provider",
+                  "referred_to", "outcome", "closed_date", "request_content", "summary"],
     "dissemination": ["date", "commune_code", "village", "form", "topic", "laws", "target_groups", "language",
                       "participants", "participants_women", "participants_ethnic_minority", "materials_distributed",
                       "presenter", "notes", "feedback_respondents", "feedback_useful", "questions_asked",
@@ -78,6 +85,14 @@ def test_detail_rows_keep_their_order(kind):
 
 
 FORM_KEYS = {
+    "legal-aid": [("form.section.case", ["received_date", "commune_code", "historic_commune_code",
+                                         "beneficiary_category", "legal_field", "aid_form", "provider"]),
+                  ("form.section.requester", ["requester.full_name", "requester.gender", "requester.birth_year",
+                                              "requester.birth_date", "requester.ethnicity", "requester.id_number",
+                                              "requester.phone", "requester.village"]),
+                  ("form.section.content", ["request_content"]),
+                  ("form.section.status", ["status", "status_date", "referred_to", "status_reason", "outcome",
+                                           "closed_date", "summary"])],
     "dissemination": [("form.section.event", ["date", "commune_code", "historic_commune_code", "village", "form",
                                               "language", "presenter", "topic", "laws", "target_groups"]),
                       ("form.section.participants", ["participants", "participants_women",

@@ -94,7 +94,8 @@ def normalize(data: dict, existing, ctx) -> dict:
     return values
 
 
-def title(event) -> str:
+def title(event, lang: str = "vi") -> str:
+    """The event's heading (detail view): its topic."""
     return event.topic
 
 

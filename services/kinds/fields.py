@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from services.kinds.common import MISSING, category, category_list, date, integer, text
 
 # Value types. The form widget defaults to the type's (WIDGETS); the export and detail rows format by type.
-TYPES = ("text", "multiline", "date", "int", "count", "code", "codes", "language", "names", "commune", "historic",
-         "team", "parties", "id")
-WIDGETS = {"text": "text", "multiline": "multiline", "date": "date", "int": "int", "count": "int", "code": "choice",
-           "codes": "multi", "language": "language", "names": "names", "commune": "commune", "historic": "historic",
-           "team": "team", "parties": "parties"}
+TYPES = ("text", "multiline", "date", "int", "count", "year", "code", "codes", "language", "names", "commune",
+         "historic", "team", "parties", "beneficiary", "id")
+WIDGETS = {"text": "text", "multiline": "multiline", "date": "date", "int": "int", "count": "int", "year": "int",
+           "code": "choice", "codes": "multi", "language": "language", "names": "names", "commune": "commune",
+           "historic": "historic", "team": "team", "parties": "parties"}
 
 
 @dataclass(frozen=True)
@@ -45,24 +45,39 @@ class FieldSpec:
     max_len: int = 2000             # text length limit
     maximum: int = 1_000_000        # upper bound of an int/count
     not_future: bool = True         # a date may not be after today
-    label: str = ""                 # message key of the label (default "field.<name>")
+    label: str = ""                 # message key of the label (default "field.<name>", "field.<dotted model>")
     column: int | None = None       # position among the import/export columns (None: not in files)
     template: bool = False          # the column is in the import template (else an extra column)
     form: Form | None = None        # place in the form (None: not in the form)
     detail: int | None = None       # position among the detail rows (None: not shown)
     printed: bool = False           # a print layout shows it (services/printing/<kind>.py)
-    model: str = ""                 # the model attribute when it differs from the name ("team" for "team_id")
+    model: str = ""                 # the model attribute when it differs from the name; a dotted path reads a
+    #                                 related record ("requester.phone")
+    shown_as: str = ""              # detail row shown as: "person" (name, gender, birth, ethnicity), "identifier"
+    #                                 (masked unless revealed), "display" (catalog label with its validity)
 
     def __post_init__(self):
         assert self.type in TYPES, f"{self.name}: unknown field type {self.type!r}"
 
     @property
     def label_key(self) -> str:
-        return self.label or f"field.{self.name}"
+        return self.label or f"field.{self.model if '.' in self.model else self.name}"
 
     @property
     def attribute(self) -> str:
         return self.model or self.name
+
+    def value(self, inst):
+        """The stored value (through the related record for a dotted `model`; None when that record is absent)."""
+        for part in self.attribute.split("."):
+            if inst is None:
+                return None
+            inst = getattr(inst, part)
+        return inst
+
+    @property
+    def form_key(self) -> str:
+        return (self.form.key if self.form else "") or self.attribute
 
     @property
     def widget(self) -> str:

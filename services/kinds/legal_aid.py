@@ -12,8 +12,61 @@ from services import catalogs
 from services.dates import today_local
 from services.errors import Collector
 from services.kinds import person as person_rules
-from services.kinds.common import MISSING, category, commune_code, date, effective, keep, text
+from services.kinds.common import MISSING, category, commune_code, effective, keep
+from services.kinds.fields import FieldSpec, Form, describe, read
 from services.kinds.units import historic_commune, read_units, record_day
+
+_CASE, _REQ, _CONTENT, _STATUS = ("form.section.case", "form.section.requester", "form.section.content",
+                                  "form.section.status")
+
+# The description of a case's fields, in form order (see services/kinds/fields.py). `column` and `detail` are
+# the positions in the import/export files (README "Import/export columns") and in the detail view. The
+# requester's fields are the Person's (model "requester.<field>"), checked by services.kinds.person.
+FIELDS = describe(
+    FieldSpec("received_date", "date", required=True, column=1, template=True, form=Form(_CASE), detail=2,
+              printed=True),
+    FieldSpec("commune_code", "commune", required=True, column=2, template=True, form=Form(_CASE), detail=3,
+              printed=True),
+    FieldSpec("historic_commune_code", "historic", column=18, form=Form(_CASE)),
+    FieldSpec("beneficiary_category", "code", "beneficiary_categories", required=True, column=9, template=True,
+              form=Form(_CASE), detail=8, shown_as="display", printed=True),
+    FieldSpec("legal_field", "code", "legal_fields", required=True, column=10, template=True, form=Form(_CASE),
+              detail=9, printed=True),
+    FieldSpec("aid_form", "code", "aid_forms", required=True, column=11, template=True, form=Form(_CASE),
+              detail=10, printed=True),
+    FieldSpec("provider", max_len=200, column=22, form=Form(_CASE), detail=12, printed=True),
+    FieldSpec("requester_name", required=True, model="requester.full_name", label="field.requester", column=3,
+              template=True, form=Form(_REQ), detail=4, shown_as="person", printed=True),
+    FieldSpec("gender", "code", "genders", model="requester.gender", column=4, template=True, form=Form(_REQ, width=1)),
+    FieldSpec("birth_year", "year", model="requester.birth_year", column=5, template=True, form=Form(_REQ, width=1)),
+    FieldSpec("birth_date", "date", model="requester.birth_date", column=26, form=Form(_REQ)),
+    FieldSpec("ethnicity", "code", "ethnic_groups", model="requester.ethnicity", column=6, template=True,
+              form=Form(_REQ)),
+    FieldSpec("id_number", model="requester.id_number", column=7, template=True,
+              form=Form(_REQ), detail=5, shown_as="identifier"),
+    FieldSpec("phone", model="requester.phone", column=8, template=True,
+              form=Form(_REQ), detail=6, shown_as="identifier"),
+    FieldSpec("village", model="requester.village", column=19,
+              form=Form(_REQ, widget="village"), detail=7),
+    FieldSpec("request_content", "multiline", max_len=5000, column=21, form=Form(_CONTENT, width=6), detail=16,
+              printed=True),
+    # Also on a new case: a case referred while recording needs no second edit. The choices follow the
+    # catalog's "next" (status_choices); the save records the history.
+    FieldSpec("status", "code", "legal_aid_statuses", column=12, template=True, form=Form(_STATUS, widget="status"),
+              detail=11, printed=True),
+    FieldSpec("status_date", "date", column=24, form=Form(_STATUS), printed=True),
+    FieldSpec("referred_to", max_len=200, column=23, form=Form(_STATUS), detail=13, printed=True),
+    FieldSpec("status_reason", max_len=2000, column=25, form=Form(_STATUS, width=6)),
+    FieldSpec("outcome", "code", "legal_aid_outcomes", column=14, template=True,
+              form=Form(_STATUS, width=1, edit_only=True), detail=14, printed=True),
+    FieldSpec("closed_date", "date", column=13, template=True, form=Form(_STATUS, edit_only=True), detail=15,
+              printed=True),
+    FieldSpec("summary", "multiline", max_len=10000, column=15, template=True,
+              form=Form(_STATUS, width=6, edit_only=True), detail=17),
+    FieldSpec("beneficiary_name", "beneficiary", model="beneficiary.full_name", column=20, printed=True),
+    FieldSpec("number", column=17, detail=1, printed=True),     # given by services.numbering, never typed
+    FieldSpec("id", "id", column=16),
+)
 
 
 def _person_ref(c: Collector, data: dict, role: str, ctx, required: bool):
@@ -39,26 +92,19 @@ def normalize(data: dict, existing, ctx) -> dict:
     data = read_units(data, "received_date", existing, ctx)
     c = Collector()
     creating = existing is None
-    received = date(c, data, "received_date", required=creating)
+    F = FIELDS
+    received = read(c, data, F["received_date"], creating)
     on = received if received not in (MISSING, None) else effective("received_date", {}, existing)
     values = keep({},
                   received_date=received,
-                  commune_code=commune_code(c, data, required=creating,
+                  commune_code=commune_code(c, data, required=creating and F["commune_code"].required,
                                             on=record_day(data, "received_date", existing)),
-                  beneficiary_category=category(c, data, "beneficiary_category", "beneficiary_categories",
-                                                required=creating, on=on,
+                  beneficiary_category=category(c, data, "beneficiary_category", F["beneficiary_category"].catalog,
+                                                required=creating and F["beneficiary_category"].required, on=on,
                                                 keep=existing.beneficiary_category if existing else None),
-                  legal_field=category(c, data, "legal_field", "legal_fields", required=creating),
-                  aid_form=category(c, data, "aid_form", "aid_forms", required=creating),
-                  request_content=text(c, data, "request_content", max_len=5000),
-                  provider=text(c, data, "provider", max_len=200),
-                  referred_to=text(c, data, "referred_to", max_len=200),
-                  status=category(c, data, "status", "legal_aid_statuses", required=False),
-                  status_date=date(c, data, "status_date"),
-                  status_reason=text(c, data, "status_reason", max_len=2000),
-                  outcome=category(c, data, "outcome", "legal_aid_outcomes", required=False),
-                  closed_date=date(c, data, "closed_date"),
-                  summary=text(c, data, "summary", max_len=10000))
+                  **{name: read(c, data, F[name], creating) for name in (
+                      "legal_field", "aid_form", "request_content", "provider", "referred_to", "status",
+                      "status_date", "status_reason", "outcome", "closed_date", "summary")})
     requester = _person_ref(c, data, "requester", ctx, required=creating)
     if requester is not MISSING:
         values["requester"] = requester
@@ -116,9 +162,10 @@ def history_entry(instance, actor: str) -> dict:
             "reason": instance.status_reason, "by": actor}
 
 
-def title(case) -> str:
+def title(case, lang: str = "vi") -> str:
+    """The case's heading (detail view): requester — legal field."""
     name = case.requester.full_name if case.requester_id else ""
-    return f"{name} — {catalogs.label('legal_fields', case.legal_field)}"
+    return f"{name} — {catalogs.label('legal_fields', case.legal_field, lang)}"
 
 
 def search_fields(case) -> dict:

@@ -186,8 +186,9 @@ def party_names(case, names: dict[str, str] | None = None) -> list[str]:
     return [names.get(i, "?") for i in ids]
 
 
-def title(case) -> str:
-    return f"{' – '.join(party_names(case))} — {catalogs.label('dispute_fields', case.dispute_field)}"
+def title(case, lang: str = "vi") -> str:
+    """The case's heading (detail view): the parties (the dispute field is a row below it)."""
+    return " – ".join(party_names(case))
 
 
 def search_fields(case, prefetched_names: dict[str, str] | None = None) -> dict:

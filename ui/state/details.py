@@ -18,7 +18,7 @@ import flet as ft
 from services import admin_units, audit, catalogs, records, security
 from services.errors import AppError, DatabaseBusy, ValidationError
 from services.formatting import fmt_date, fmt_int
-from services.kinds import dissemination, mediation
+from services.kinds import KIND_RULES, dissemination, legal_aid, mediation
 from services.kinds.fields import detail_fields
 from ui.state import exports
 from ui.state.busy import said_when_busy
@@ -69,14 +69,9 @@ class DetailState:
 
     @property
     def title(self) -> str:
-        inst, lang = self._inst, self._app.lang
-        if inst is None:
+        if self._inst is None:
             return ""
-        if self.kind == "legal-aid":
-            return f"{inst.requester.full_name} — {catalogs.label('legal_fields', inst.legal_field, lang)}"
-        if self.kind == "mediation":
-            return " – ".join(self.party_names())
-        return inst.topic
+        return KIND_RULES[self.kind].title(self._inst, self._app.lang)
 
     def party_names(self) -> list[str]:
         ids = [p for p in (self._inst.parties or []) if isinstance(p, str)]
@@ -85,44 +80,31 @@ class DetailState:
 
     # ---- fields ------------------------------------------------------------------------------------------
     def fields(self) -> list[tuple[str, str]]:
-        inst, lang = self._inst, self._app.lang
+        inst = self._inst
         if inst is None:
             return []
-        L = catalogs.label
         commune = admin_units.commune_name(inst.commune_code)
         old = admin_units.legacy_unit(getattr(inst, "historic_commune_code", ""))
         if old is not None:             # a record dated before the 2025 reorganisation names its unit of then
             commune += f" ({self._app.t('detail.before_reform', unit=old.label)})"
-        if self.kind == "legal-aid":
-            req = inst.requester
-            born = fmt_date(req.birth_date) if req.birth_date else str(req.birth_year or "")
-            person = ", ".join(x for x in [req.full_name, L("genders", req.gender, lang),
-                                           born, L("ethnic_groups", req.ethnicity, lang)] if x)
-            return [("field.number", inst.number), ("field.received_date", fmt_date(inst.received_date)),
-                    ("field.commune_code", commune), ("field.requester", person),
-                    ("field.requester.id_number", self._identifier(req.id_number)),
-                    ("field.requester.phone", self._identifier(req.phone)),
-                    ("field.requester.village", req.village),
-                    ("field.beneficiary_category",
-                     catalogs.display_label("beneficiary_categories", inst.beneficiary_category, lang)),
-                    ("field.legal_field", L("legal_fields", inst.legal_field, lang)),
-                    ("field.aid_form", L("aid_forms", inst.aid_form, lang)),
-                    ("field.status", L("legal_aid_statuses", inst.status, lang)),
-                    ("field.provider", inst.provider), ("field.referred_to", inst.referred_to),
-                    ("field.outcome", L("legal_aid_outcomes", inst.outcome, lang)),
-                    ("field.closed_date", fmt_date(inst.closed_date)),
-                    ("field.request_content", inst.request_content), ("field.summary", inst.summary)]
-        if self.kind == "mediation":
-            return self._described(mediation.FIELDS, commune)
-        return self._described(dissemination.FIELDS, commune)
+        return self._described(_FIELDS[self.kind], commune)
 
     def _described(self, fields: dict, commune: str) -> list[tuple[str, str]]:
         """Detail rows from the kind's field description, formatted by field type."""
         inst, lang = self._inst, self._app.lang
         rows = []
         for spec in detail_fields(fields):
-            value = getattr(inst, spec.attribute)
-            if spec.type == "commune":
+            value = spec.value(inst)
+            if spec.shown_as == "person":
+                req = getattr(inst, spec.attribute.split(".")[0])
+                born = fmt_date(req.birth_date) if req.birth_date else str(req.birth_year or "")
+                text = ", ".join(x for x in [req.full_name, catalogs.label("genders", req.gender, lang), born,
+                                             catalogs.label("ethnic_groups", req.ethnicity, lang)] if x)
+            elif spec.shown_as == "identifier":
+                text = self._identifier(value)
+            elif spec.shown_as == "display":
+                text = catalogs.display_label(spec.catalog, value, lang)
+            elif spec.type == "commune":
                 text = commune
             elif spec.type == "date":
                 text = fmt_date(value)
@@ -319,6 +301,7 @@ class DetailState:
         return str(exports.print_record(self._app, doc, self.record_id, self.number))
 
 
+_FIELDS = {"legal-aid": legal_aid.FIELDS, "mediation": mediation.FIELDS, "dissemination": dissemination.FIELDS}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 _HISTORY_CATALOGS = {
     ("*", "team_id"): "team", ("*", "team"): "team", ("*", "document"): "document",

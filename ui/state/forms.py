@@ -21,7 +21,7 @@ from services import admin_units, catalogs, records
 from services.dates import parse_date, today_local
 from services.errors import AppError, DatabaseBusy, ValidationError
 from services.formatting import fmt_date
-from services.kinds import dissemination, mediation
+from services.kinds import dissemination, legal_aid, mediation
 
 
 @dataclass(frozen=True)
@@ -41,41 +41,6 @@ class Field:
 HISTORIC = "historic_commune_code"
 DATE_KEY = {"legal-aid": "received_date", "mediation": "received_date", "dissemination": "date"}
 
-LEGAL_AID = [
-    ("form.section.case", [
-        Field("received_date", "date", required=True, width=2),
-        Field("commune_code", "commune", required=True, width=2),
-        Field(HISTORIC, "historic", width=2),
-        Field("beneficiary_category", "choice", "beneficiary_categories", required=True, width=2),
-        Field("legal_field", "choice", "legal_fields", required=True, width=2),
-        Field("aid_form", "choice", "aid_forms", required=True, width=2),
-        Field("provider", width=2),
-    ]),
-    ("form.section.requester", [
-        Field("requester.full_name", required=True, width=2),
-        Field("requester.gender", "choice", "genders", width=1),
-        Field("requester.birth_year", "int", width=1),
-        Field("requester.birth_date", "date", width=2),
-        Field("requester.ethnicity", "choice", "ethnic_groups", width=2),
-        Field("requester.id_number", width=2),
-        Field("requester.phone", width=2),
-        Field("requester.village", "village", width=2),
-    ]),
-    ("form.section.content", [
-        Field("request_content", "multiline", width=6),
-    ]),
-    ("form.section.status", [
-        # also on a new case: a case referred while recording needs no second edit
-        Field("status", "status", "legal_aid_statuses", width=2),
-        Field("status_date", "date", width=2),
-        Field("referred_to", width=2),
-        Field("status_reason", width=6),
-        Field("outcome", "choice", "legal_aid_outcomes", width=1, edit_only=True),
-        Field("closed_date", "date", width=2, edit_only=True),
-        Field("summary", "multiline", width=6, edit_only=True),
-    ]),
-]
-
 def described(fields: dict) -> list[tuple[str, list[Field]]]:
     """The form sections of a kind from its field description (services/kinds/<kind>.py FIELDS), in order."""
     sections: dict[str, list[Field]] = {}
@@ -87,11 +52,12 @@ def described(fields: dict) -> list[tuple[str, list[Field]]]:
             section.extend(Field(f"parties[{i}].full_name", required=i <= 2, width=spec.form.width)
                            for i in range(1, 5))
             continue
-        section.append(Field(spec.form.key or spec.name, spec.widget, spec.catalog, spec.required, spec.form.width,
+        section.append(Field(spec.form_key, spec.widget, spec.catalog, spec.required, spec.form.width,
                              spec.form.edit_only))
     return list(sections.items())
 
 
+LEGAL_AID = described(legal_aid.FIELDS)
 MEDIATION = described(mediation.FIELDS)
 DISSEMINATION = described(dissemination.FIELDS)
 
