@@ -13,10 +13,10 @@ import flet as ft
 
 from pathlib import Path
 
+from services import assessment
 from services.dates import today_local
 from services.errors import AppError, ValidationError
 from ui.state import exports
-from ui.state.runtime import optional
 
 
 def _show(row: dict) -> str:
@@ -61,11 +61,6 @@ class AssessmentState:
         self.running = False
         self.last_file = ""
 
-    @property
-    def available(self) -> bool:
-        mod = optional("services.assessment")
-        return mod is not None and hasattr(mod, "assess")
-
     def needs_load(self) -> bool:
         return (self.view, self.commune, self.year, self._app.lang, self._app.revision) != self.loaded_key
 
@@ -75,19 +70,15 @@ class AssessmentState:
 
     def load(self) -> None:
         self.loaded_key = (self.view, self.commune, self.year, self._app.lang, self._app.revision)
-        mod = optional("services.assessment")
-        if mod is None or not hasattr(mod, "assess"):
-            self.error = self._app.t("assessment.missing")
-            return
         try:
             if self.view == "commune":
                 if not self.commune:
                     self.card = None
                     return
-                self.card = mod.assess(self.commune, self.year, lang=self._app.lang, with_previous=True)
+                self.card = assessment.assess(self.commune, self.year, lang=self._app.lang, with_previous=True)
             else:
                 province = self._app.profile.get("province_code") or "22"
-                self.overview = mod.province_overview(province, self.year, lang=self._app.lang)
+                self.overview = assessment.province_overview(province, self.year, lang=self._app.lang)
             self.error = ""
         except AppError as exc:
             self.error = exc.message(self._app.lang)
@@ -114,9 +105,8 @@ class AssessmentState:
     # ---- manual entry ------------------------------------------------------------------------------------
     def open_entry(self) -> None:
         """Every manual input of the framework with its allowed range and current value (auto ones included)."""
-        mod = optional("services.assessment")
         try:
-            rows = mod.template_rows(self.commune, self.year, lang=self._app.lang)
+            rows = assessment.template_rows(self.commune, self.year, lang=self._app.lang)
         except AppError as exc:
             self._app.say(exc.message(self._app.lang))
             return
@@ -151,9 +141,8 @@ class AssessmentState:
         if not entries:
             self._app.say(self._app.t("assessment.no_changes"))
             return False
-        mod = optional("services.assessment")
         try:
-            card = mod.set_values(self.commune, self.year, entries, actor=self._app.ctx.actor, lang=lang)
+            card = assessment.set_values(self.commune, self.year, entries, actor=self._app.ctx.actor, lang=lang)
         except ValidationError as exc:
             self.entry_errors = exc.by_field(lang)
             self.entry_error = "\n".join(e.vi if lang == "vi" else e.en for e in exc.errors)
@@ -196,10 +185,9 @@ class AssessmentState:
 
     def import_template(self) -> str:
         from services.assessment.importer import write_template
-        mod = optional("services.assessment")
         out = exports.exports_dir(self._app) / f"mau-chi-tieu_{self.commune}_{self.year}.xlsx"
         try:
-            write_template(mod.template_rows(self.commune, self.year, lang=self._app.lang), out)
+            write_template(assessment.template_rows(self.commune, self.year, lang=self._app.lang), out)
         except AppError as exc:
             self._app.say(exc.message(self._app.lang))
             return ""
@@ -214,11 +202,11 @@ class AssessmentState:
         if not str(self.import_path or "").strip() or not path.is_file():
             self.import_error = self._app.t("import.not_found", path=self.import_path or "—")
             return False
-        mod = optional("services.assessment")
         commune, year, actor = self.commune, self.year, self._app.ctx.actor
         self.running = True
         try:
-            res = await run_in_worker(lambda progress: mod.import_values(commune, year, path, actor=actor, lang=lang))
+            res = await run_in_worker(
+                lambda progress: assessment.import_values(commune, year, path, actor=actor, lang=lang))
         except ValidationError as exc:
             self.import_errors = error_rows(exc, lang)
             return False
@@ -321,7 +309,6 @@ class AssessmentState:
         if self.running:
             return ""
         lang = self._app.lang
-        mod = optional("services.assessment")
         province = self._app.profile.get("province_code") or "22"
         if what == "scorecard":
             out = exports.new_output(self._app, "danh-gia", f"{self.commune}_{self.year}", ext=fmt)
@@ -331,10 +318,10 @@ class AssessmentState:
 
         def work(progress):
             if what == "scorecard":
-                data = mod.assess(commune, year, lang=lang, with_previous=True)
+                data = assessment.assess(commune, year, lang=lang, with_previous=True)
                 kind_id = f"assessment:{commune}:{year}"
             else:
-                data = mod.province_overview(province, year, lang=lang)
+                data = assessment.province_overview(province, year, lang=lang)
                 kind_id = f"assessment:{province}:{year}"
             from services.assessment import renderers
             (renderers.render if what == "scorecard" else renderers.render_province)(data, fmt, out)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.errors import UsageError
+from services import printing
 from services.printing import system
 from services.printing.output import output_path, safe_name  # noqa: F401 — safe_name is used by other states
-from ui.state.runtime import optional
 
 
 def exports_dir(app) -> Path:
@@ -20,18 +19,8 @@ def exports_dir(app) -> Path:
     return private_dir(Path(app.ctx.data_dir) / "exports")        # owner-only (0700), like the data folder
 
 
-def printing():
-    mod = optional("services.printing")
-    if mod is None or not hasattr(mod, "print_documents"):
-        raise UsageError("Chức năng in chưa sẵn sàng", "Printing is not available yet")
-    return mod
-
-
 def documents_for(kind: str, lang: str) -> list[tuple[str, str]]:
-    mod = optional("services.printing")
-    if mod is None or not hasattr(mod, "DOCUMENTS"):
-        return []
-    return [(d.token, d.vi if lang == "vi" else d.en) for d in mod.DOCUMENTS.values() if d.kind == kind]
+    return [(d.token, d.vi if lang == "vi" else d.en) for d in printing.DOCUMENTS.values() if d.kind == kind]
 
 
 def new_output(app, doc: str, ident: str, ext: str = "pdf") -> Path:
@@ -51,7 +40,7 @@ def _produce(out: Path, work) -> Path:
 
 def print_record(app, doc: str, record_id: str, number: str = "") -> Path:
     out = new_output(app, doc, number or record_id)
-    return _produce(out, lambda: printing().print_documents(doc, [record_id], out=str(out), actor=app.ctx.actor))
+    return _produce(out, lambda: printing.print_documents(doc, [record_id], out=str(out), actor=app.ctx.actor))
 
 
 def print_records(app, doc: str, ids: list[str]) -> Path:
@@ -59,7 +48,7 @@ def print_records(app, doc: str, ids: list[str]) -> Path:
     if len(ids) == 1:
         return print_record(app, doc, ids[0])
     out = new_output(app, doc, f"{len(ids)}-records")
-    return _produce(out, lambda: printing().print_documents(doc, list(ids), out=str(out), actor=app.ctx.actor))
+    return _produce(out, lambda: printing.print_documents(doc, list(ids), out=str(out), actor=app.ctx.actor))
 
 
 def open_file(path: str | Path) -> bool:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import flet as ft
 
 from services import admin_units, catalogs, settings
+from services import backup as backup_service
 from services import profile as profile_service
 from services.errors import AppError, ValidationError
 from services.text import fold
-from ui.state.runtime import in_worker, optional_attr
+from ui.state.runtime import in_worker
 
 
 @ft.observable
@@ -112,13 +113,9 @@ class ProfileState:
 
     # ---- backup ------------------------------------------------------------------------------------------
     async def backup(self) -> str:
-        fn = optional_attr("services.backup", "backup", "create_backup")
-        if fn is None:
-            self._app.say(self._app.t("settings.backup_missing"))
-            return ""
         self.busy = True
         try:
-            path = await in_worker(fn)
+            path = await in_worker(backup_service.create_backup)
             self._app.say(self._app.t("settings.backup_done", path=str(path)))
             return str(path)
         except AppError as exc:
@@ -128,13 +125,9 @@ class ProfileState:
             self.busy = False
 
     async def restore(self, path: str) -> bool:
-        fn = optional_attr("services.backup", "restore", "restore_backup")
-        if fn is None:
-            self._app.say(self._app.t("settings.backup_missing"))
-            return False
         self.busy = True
         try:
-            await in_worker(fn, path)
+            await in_worker(backup_service.restore_backup, path)
             self._app.say(self._app.t("settings.restore_done"))
             self._app.changed()
             return True

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import flet as ft
 
-from services import periods
+from services import periods, printing
 from services.dates import today_local
 from services.errors import AppError
 from services.formatting import fmt_change_pct, fmt_date, fmt_int
@@ -99,7 +99,7 @@ class ReportsState:
         actor = self._app.ctx.actor
 
         def work(progress):
-            _, n = exports.printing().print_batch(doc, p.start, p.end, communes=communes, out=str(out), actor=actor)
+            _, n = printing.print_batch(doc, p.start, p.end, communes=communes, out=str(out), actor=actor)
             return str(out)
         return await self._run(work, out, dict(self.batch_documents()).get(doc, doc))
 

@@ -20,10 +20,11 @@ import logging
 import flet as ft
 
 from services import outbox, settings
+from services import sync as sync_service
 from services.dates import utc_now
 from services.errors import AppError
 from ui.state.dashboard import _when
-from ui.state.runtime import in_worker, optional
+from ui.state.runtime import in_worker
 
 SHOWN_KINDS = ("legal-aid", "mediation", "mediation-session", "dissemination", "person", "mediation-team",
                "assessment", "officer")
@@ -34,7 +35,8 @@ BUSY_WAIT = 60                  # a manual sync waits this long for a background
 
 
 def sync_module():
-    return optional("services.sync")
+    """The sync service (imported at start: a missing module fails there, not in front of an officer)."""
+    return sync_service
 
 
 @ft.observable

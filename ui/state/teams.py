@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from services import admin_units, catalogs, records
+from services import admin_units, catalogs, printing, records
 from services import teams as team_service
 from services.errors import AppError, ValidationError
 from services.formatting import fmt_date
@@ -223,7 +223,7 @@ class TeamsState:
         out = exports.new_output(self._app, "mediation-book", f"{t.name}_{year}")
         actor = self._app.ctx.actor
         try:
-            await in_worker(exports.printing().print_mediation_book, t.id, dt.date(year, 1, 1), dt.date(year, 12, 31),
+            await in_worker(printing.print_mediation_book, t.id, dt.date(year, 1, 1), dt.date(year, 12, 31),
                             str(out), actor=actor)
         except AppError as exc:
             out.unlink(missing_ok=True)

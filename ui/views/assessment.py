@@ -319,8 +319,6 @@ def _export(a, what, fmt):
 
 @ft.component
 def AssessmentView(app, a):
-    if not a.available:
-        return ft.Column([header(app.t("nav.assessment")), ft.Text(app.t("assessment.missing"), color=MUTED)])
     a.ensure_loaded()
     this = today_local().year
     commune_view = a.view == "commune"
