@@ -63,6 +63,12 @@ DISSEMINATION = described(dissemination.FIELDS)
 
 SPECS = {"legal-aid": LEGAL_AID, "mediation": MEDIATION, "dissemination": DISSEMINATION}
 
+# Name-list fields (type "names"): shown one a line in a "names" box, else joined with "; "; split on save.
+NAME_LISTS = {kind: {s.form_key: "\n" if s.widget == "names" else "; " for s in fields.values()
+                     if s.type == "names" and s.form}
+              for kind, fields in (("legal-aid", legal_aid.FIELDS), ("mediation", mediation.FIELDS),
+                                   ("dissemination", dissemination.FIELDS))}
+
 
 def fields_of(kind: str, editing: bool, pre_reform: bool = False) -> list[tuple[str, list[Field]]]:
     out = []
@@ -226,10 +232,13 @@ class FormState:
         values = {}
         for section in SPECS[self.kind]:
             for f in section[1]:
-                if "." in f.key or "[" in f.key or f.key in ("mediators", "invited"):
+                if "." in f.key or "[" in f.key:
                     continue
                 v = getattr(inst, f.key, None)
-                values[f.key] = list(v or []) if f.type == "multi" else _text(v)
+                if f.key in NAME_LISTS[self.kind]:
+                    values[f.key] = NAME_LISTS[self.kind][f.key].join(v or [])
+                else:
+                    values[f.key] = list(v or []) if f.type == "multi" else _text(v)
         if self.kind == "legal-aid":
             req = inst.requester
             self._person_ids["requester"] = req.id
@@ -238,8 +247,6 @@ class FormState:
                 values[f"requester.{name}"] = _text(getattr(req, name))
             self._stored_status = inst.status
         elif self.kind == "mediation":
-            values["mediators"] = "\n".join(inst.mediators or [])
-            values["invited"] = "; ".join(inst.invited or [])
             values["team_id"] = inst.team_id or ""
             if inst.team_id and list(inst.mediators or []) == self._team_members(inst.team_id):
                 self._auto_mediators = list(inst.mediators or [])
@@ -307,10 +314,10 @@ class FormState:
             for k, x in v.items():
                 if "[" not in k:
                     data[k] = x
-            data["mediators"] = split_names(v.get("mediators", ""))
-            data["invited"] = split_names(v.get("invited", ""))
         else:
             data = {k: x for k, x in v.items()}
+        for key in NAME_LISTS[self.kind]:
+            data[key] = split_names(v.get(key, ""))
         return data
 
     def save(self):
