@@ -16,7 +16,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from bench.common import (benchmark, fig, latency_figures, require, resolve, scale_label, timed)
+from bench.common import benchmark, fig, latency_figures, require, resolve, scale_label, timed
 from bench.datasets import demo_data_dir, working_copy
 
 SEARCHES = ["nguyen van", "dang thi", "hoa giai", "dat dai", "tran duc", "luat hon nhan", "bao luc gia dinh",
@@ -60,7 +60,7 @@ def sqlite_baseline(ctx):
     bulk = time.perf_counter() - t0
     single = []
     for i in range(200):
-        single.append(timed(lambda: (con.execute("BEGIN"), con.execute(
+        single.append(timed(lambda i=i: (con.execute("BEGIN"), con.execute(
             "INSERT INTO ev VALUES (?,?,?,?,?)", (f"s{ctx.run_index}-{i}", "2026-01-01", "07000", "x", 1)),
             con.execute("COMMIT"))))
     match = [timed(lambda t=t: con.execute("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT 50",

@@ -43,7 +43,7 @@ def _prepare(ctx, n: int) -> Path:
     app.save_profile({"full_name": "Bench Supervisor", "role": "supervisor", "province_code": "22",
                       "communes": []})
     app.close()
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     (data / "backups").mkdir(exist_ok=True)
     (data / "backups" / f"plcs-{stamp}-daily.plcsbak").touch()
     ctx.state["data_dir"] = data
@@ -69,45 +69,44 @@ def _one_start(ctx, data: Path) -> dict:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     env = project_env(FLET_FORCE_WEB_SERVER=1, FLET_WEB_NO_CDN=1, PYTHONUNBUFFERED=1)
-    log = open(ctx.workdir / f"window-{ctx.run_index}.log", "wb")
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([PYTHON, "main.py", "--web", "--port", str(port), "--data-dir", str(data)], cwd=ROOT,
-                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.perf_counter() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"main.py --web exited {proc.returncode}")
+    with open(ctx.workdir / f"window-{ctx.run_index}.log", "wb") as log:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([PYTHON, "main.py", "--web", "--port", str(port), "--data-dir", str(data)], cwd=ROOT,
+                                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            deadline = time.perf_counter() + 60
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"main.py --web exited {proc.returncode}")
+                try:
+                    urllib.request.urlopen(url, timeout=1).read(64)
+                    break
+                except OSError:
+                    if time.perf_counter() > deadline:
+                        raise RuntimeError("main.py --web did not answer within 60 s") from None
+                    time.sleep(0.02)
+            t_http = time.perf_counter()
+            context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
             try:
-                urllib.request.urlopen(url, timeout=1).read(64)
-                break
-            except OSError:
-                if time.perf_counter() > deadline:
-                    raise RuntimeError("main.py --web did not answer within 60 s")
-                time.sleep(0.02)
-        t_http = time.perf_counter()
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-        try:
-            page = context.new_page()
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
-                       else route.abort())
-            page.goto(url)
-            # Flutter web draws on a canvas; its semantics tree (what a screen reader reads) carries the text
-            page.locator("flt-semantics-placeholder").wait_for(state="attached", timeout=60000)
-            t_engine = time.perf_counter()
-            page.locator("flt-semantics-placeholder").evaluate("e => e.click()")
-            page.get_by_text(SHOWN_TEXT).first.wait_for(timeout=60000)
-            t_shown = time.perf_counter()
+                page = context.new_page()
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
+                           else route.abort())
+                page.goto(url)
+                # Flutter web draws on a canvas; its semantics tree (what a screen reader reads) carries the text
+                page.locator("flt-semantics-placeholder").wait_for(state="attached", timeout=60000)
+                t_engine = time.perf_counter()
+                page.locator("flt-semantics-placeholder").evaluate("e => e.click()")
+                page.get_by_text(SHOWN_TEXT).first.wait_for(timeout=60000)
+                t_shown = time.perf_counter()
+            finally:
+                context.close()
         finally:
-            context.close()
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-        log.close()
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
     return {"http": t_http - t0, "shown": t_shown - t0, "engine": t_engine - t_http, "app": t_shown - t_engine}
 
 

@@ -44,7 +44,8 @@ def synthetic_documents(n: int, seed: int = 22) -> list[dict]:
             doc.update(number=f"{doc['commune_code']}-2025-3F2C-{i:06d}", received_date=f"2025-{1 + i % 12:02d}-15",
                        requester={"full_name": _name(rng), "gender": rng.choice(["nam", "nu"]),
                                   "birth_year": rng.randint(1940, 2005), "ethnicity": f"{rng.randint(1, 54):02d}",
-                                  "id_number": f"0221{rng.randrange(10**8):08d}", "phone": f"09{rng.randrange(10**8):08d}"},
+                                  "id_number": f"0221{rng.randrange(10**8):08d}",
+                                  "phone": f"09{rng.randrange(10**8):08d}"},
                        beneficiary_category="ho_ngheo", legal_field=rng.choice(["dat_dai", "hon_nhan", "dan_su"]),
                        aid_form="tu_van", status="received", summary=f"Tư vấn về {rng.choice(TOPICS).lower()} "
                        f"cho gia đình ông/bà {_name(rng)} ở {doc['village']}; đã hướng dẫn thủ tục và hồ sơ cần thiết.")

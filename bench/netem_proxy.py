@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import subprocess
 import sys
@@ -92,10 +93,8 @@ class Proxy:
             pass
         finally:
             queue.put_nowait((0, None))
-            try:
+            with contextlib.suppress(ConnectionError, OSError):
                 await task
-            except (ConnectionError, OSError):
-                pass
 
     async def handle(self, c_reader, c_writer):
         self.connections += 1

@@ -30,8 +30,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench.common import (BENCH_DIR, REGISTRY, RESULTS_DIR, ROOT, Context, NotAvailable, PYTHON,
-                          project_env)
+from bench.common import BENCH_DIR, PYTHON, REGISTRY, RESULTS_DIR, ROOT, Context, NotAvailable, project_env
 
 MODULES = ["bench.bench_storage", "bench.bench_startup", "bench.bench_window", "bench.bench_screens",
            "bench.bench_printing", "bench.bench_sync", "bench.bench_import", "bench.bench_security",
@@ -102,7 +101,8 @@ def machine_info() -> dict:
                 info["memory_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
-    for tool, args in (("node", ["node", "--version"]), ("sqlite", [PYTHON, "-c", "import sqlite3;print(sqlite3.sqlite_version)"])):
+    for tool, args in (("node", ["node", "--version"]),
+                       ("sqlite", [PYTHON, "-c", "import sqlite3;print(sqlite3.sqlite_version)"])):
         try:
             info[tool] = subprocess.run(args, capture_output=True, text=True, timeout=10).stdout.strip()
         except (OSError, subprocess.TimeoutExpired):
@@ -246,7 +246,7 @@ def report_of(mode: str, started: dt.datetime, t0: float, results: list[dict], m
     figs = [f for b in results for f in b["figures"].values()]
     return {
         "schema": 1, "mode": mode, "complete": complete, "started_at": started.isoformat(timespec="seconds"),
-        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "duration_s": round(time.perf_counter() - t0, 1), "machine": machine, "git": git,
         "targets_file": str(TARGETS_FILE.relative_to(ROOT)), "benchmarks": results,
         "summary": {"ok": sum(b["status"] == "ok" for b in results),
@@ -292,7 +292,8 @@ def markdown(report: dict) -> str:
             t = f["target"]
             limit = f"≤ {fmt(t['max'])}" if "max" in t else f"≥ {fmt(t.get('min'))}"
             lines.append(f"| {t.get('label', '')} ({limit} {f.get('unit', '')}) | {name} / {key} | "
-                         f"{fmt(f['value'])} {f.get('unit', '')} | {({True: 'pass', False: '**miss**'}).get(f.get('pass'), '—')} |")
+                         f"{fmt(f['value'])} {f.get('unit', '')} | "
+                         f"{({True: 'pass', False: '**miss**'}).get(f.get('pass'), '—')} |")
         lines.append("")
     lines += ["## All figures", "", "| Benchmark | Figure | Value | Target | Status | Peak RSS |",
               "|---|---|---:|---:|---|---:|"]
@@ -366,7 +367,7 @@ def main(argv=None) -> int:
     stem = Path(args.out) if args.out else RESULTS_DIR / ("latest" if mode == "full" else "quick")
     stem.parent.mkdir(parents=True, exist_ok=True)
     targets = load_targets()
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
     workroot = Path(tempfile.mkdtemp(prefix="plcs-bench-"))
     os.chmod(workroot, 0o755)   # PostgreSQL (run as user postgres) must be able to enter it

@@ -15,8 +15,15 @@ import random
 
 from models.base import uuid7
 from models.db import database, refresh_statistics
-from models.records import (DisseminationEvent, LegalAidCase, MediationCase, MediationSession, MediationTeam,
-                            Person, Village)
+from models.records import (
+    DisseminationEvent,
+    LegalAidCase,
+    MediationCase,
+    MediationSession,
+    MediationTeam,
+    Person,
+    Village,
+)
 from models.search import SearchDoc, SearchIndex
 from services import admin_units, app, catalogs
 from services.dates import today_local, utc_now
@@ -174,16 +181,21 @@ def generate(province_code: str, records: int, seed: int | None = None, progress
                 closed = min(today, day + dt.timedelta(days=rng.randint(5, 90))) if status == "completed" else None
                 cid = uid()
                 num = number("TG", commune, day.year)
-                field = rng.choice(["dat_dai", "hon_nhan_gia_dinh", "dan_su", "hinh_su", "hanh_chinh", "lao_dong", "khac"])
+                field = rng.choice(["dat_dai", "hon_nhan_gia_dinh", "dan_su", "hinh_su", "hanh_chinh", "lao_dong",
+                                    "khac"])
                 summary = rng.choice(SUMMARIES)
                 w.add(LegalAidCase, {**base, "id": cid, "number": num, "received_date": day, "commune_code": commune,
                                      "requester": pid, "beneficiary": pid,
                                      "beneficiary_category": rng.choice(["1", "2", "3", "4", "7c", "7d", "7e"]),
                                      "legal_field": field, "aid_form": form, "request_content": summary,
-                                     "provider": "", "referred_to": "Trung tâm Trợ giúp pháp lý nhà nước" if status != "received" else "",
+                                     "provider": "",
+                                     "referred_to": ("Trung tâm Trợ giúp pháp lý nhà nước"
+                                                     if status != "received" else ""),
                                      "status": status, "status_date": closed or day, "status_reason": "",
-                                     "status_history": [{"status": status, "date": str(closed or day), "reason": "", "by": "demo"}],
-                                     "outcome": rng.choice(["success", "not_success", "success"]) if form == "to_tung" and closed else "",
+                                     "status_history": [{"status": status, "date": str(closed or day), "reason": "",
+                                                         "by": "demo"}],
+                                     "outcome": (rng.choice(["success", "not_success", "success"])
+                                                 if form == "to_tung" and closed else ""),
                                      "closed_date": closed, "summary": summary})
                 w.index({"kind": "legal-aid", "record_id": cid, "commune_code": commune, "date": day, "number": num,
                          "title": f"{name} — {catalogs.label('legal_fields', field)}"},
@@ -197,22 +209,26 @@ def generate(province_code: str, records: int, seed: int | None = None, progress
                 closed = None if outcome == "in_progress" else min(today, day + dt.timedelta(days=rng.randint(1, 30)))
                 mid = uid()
                 num = number("HG", commune, day.year)
-                field = rng.choice(["dat_dai", "hon_nhan_gia_dinh", "dan_su", "vi_pham_nho", "sinh_hoat_cong_dong", "khac"])
+                field = rng.choice(["dat_dai", "hon_nhan_gia_dinh", "dan_su", "vi_pham_nho", "sinh_hoat_cong_dong",
+                                    "khac"])
                 summary = rng.choice(SUMMARIES)
                 mediators = [m["name"] for m in members[:2]]
                 w.add(MediationCase, {**base, "id": mid, "number": num, "received_date": day, "commune_code": commune,
                                       "village": village, "team": team_id, "basis": "request", "mediators": mediators,
                                       "assigned_date": min(today, day + dt.timedelta(days=rng.choice([0, 1, 2, 3, 5]))),
                                       "parties": [pa, pb], "dispute_field": field, "summary": summary,
-                                      "outcome": outcome, "agreement": "Hai bên thống nhất thỏa thuận" if outcome == "thanh" else "",
+                                      "outcome": outcome,
+                                      "agreement": "Hai bên thống nhất thỏa thuận" if outcome == "thanh" else "",
                                       "implementation": "", "referred_to": "", "closed_date": closed})
                 w.add(MediationSession, {**base, "id": uid(), "case": mid, "date": closed or day,
-                                         "place": f"Nhà văn hóa {village}", "attendees": f"{na}; {nb}; {'; '.join(mediators)}",
+                                         "place": f"Nhà văn hóa {village}",
+                                         "attendees": f"{na}; {nb}; {'; '.join(mediators)}",
                                          "content": summary, "result": catalogs.label("mediation_outcomes", outcome)})
                 counts["mediation-session"] += 1
                 w.index({"kind": "mediation", "record_id": mid, "commune_code": commune, "date": day, "number": num,
                          "title": f"{na} – {nb} — {catalogs.label('dispute_fields', field)}"},
-                        f"{num} {na} {nb} {' '.join(mediators)} {village} {catalogs.label('dispute_fields', field)} {summary}")
+                        f"{num} {na} {nb} {' '.join(mediators)} {village} "
+                        f"{catalogs.label('dispute_fields', field)} {summary}")
                 counts["mediation"] += 1
             else:
                 participants = rng.randint(15, 250)

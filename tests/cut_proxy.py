@@ -17,6 +17,7 @@ Hand-written: no proxy library cuts at a protocol position; sockets and threads 
 """
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import socket
@@ -84,15 +85,11 @@ class CutProxy:
     @staticmethod
     def _cut(pair):
         for s in pair:
-            try:
+            with contextlib.suppress(OSError):
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
                 s.shutdown(socket.SHUT_RDWR)      # wakes the other pump thread blocked in recv()
-            except OSError:
-                pass
-            try:
+            with contextlib.suppress(OSError):
                 s.close()
-            except OSError:
-                pass
 
     def _garbage(self) -> bytes:
         # bytes that are neither JSON nor HTTP framing (no CR/LF, no quotes or braces)
@@ -106,10 +103,8 @@ class CutProxy:
                 data = b""
             if not data:
                 for s in pair:
-                    try:
+                    with contextlib.suppress(OSError):
                         s.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
                 return
             cut_at, garbage = None, False
             with self.lock:

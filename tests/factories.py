@@ -17,7 +17,8 @@ def legal_aid(**overrides) -> dict:
 
 def mediation(**overrides) -> dict:
     data = {"received_date": "2026-11-02", "commune_code": COMMUNE, "village": "Thôn Khe Lánh",
-            "parties": [{"full_name": "Nguyễn Thị Hoa", "gender": "nu"}, {"full_name": "Trần Văn Bình", "gender": "nam"}],
+            "parties": [{"full_name": "Nguyễn Thị Hoa", "gender": "nu"},
+                        {"full_name": "Trần Văn Bình", "gender": "nam"}],
             "dispute_field": "dat_dai", "mediators": ["Lê Văn Cường", "Phạm Thị Dung"],
             "summary": "Tranh chấp lối đi chung giữa hai hộ"}
     data.update(overrides)

@@ -22,11 +22,26 @@ from pathlib import Path
 
 import pytest
 
-from models.records import (Assessment, AuditEntry, DisseminationEvent, LegalAidCase, MediationCase, MediationTeam,
-                            Outbox, Person)
-from services.assessment import (assess, framework_for_year, get_framework, import_values, pick_framework,
-                                 province_overview, set_values)
-from services.assessment import auto
+from models.records import (
+    Assessment,
+    AuditEntry,
+    DisseminationEvent,
+    LegalAidCase,
+    MediationCase,
+    MediationTeam,
+    Outbox,
+    Person,
+)
+from services.assessment import (
+    assess,
+    auto,
+    framework_for_year,
+    get_framework,
+    import_values,
+    pick_framework,
+    province_overview,
+    set_values,
+)
 from services.assessment.frameworks import FRAMEWORKS_DIR, FrameworkError, check_framework
 from services.errors import NotFoundError, ValidationError
 
@@ -106,7 +121,7 @@ def records_2024():
 EXAMPLE_A = {"1.1": 5, "1.2": 4, "2.1": 5, "2.2": 5, "2.3": 4, "2.4": 4, "2.5": 5, "2.6": 4,
              "3.1": 4, "3.2": 5, "3.3": 5, "4.1": 5, "4.2": 5, "4.3": 4, "4.4": 4, "4.5": 5,
              "5.1": 5, "5.2": 5, "5.3": 5, "5.4": 4, "DK3": False}
-FULL = {f"{c}.{i}": 5 for c, n in zip(range(1, 6), (2, 6, 3, 5, 4)) for i in range(1, n + 1)}
+FULL = {f"{c}.{i}": 5 for c, n in zip(range(1, 6), (2, 6, 3, 5, 4), strict=True) for i in range(1, n + 1)}
 
 
 def points_of(card):

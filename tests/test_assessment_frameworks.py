@@ -81,7 +81,7 @@ def test_qd25_criteria_and_indicators_word_for_word():
     fw = get_framework("QD25_2021")
     assert [c["name_vi"] for c in fw.criteria] == [name for name, _ in QD25_CRITERIA]
     assert [len(c["indicators"]) for c in fw.criteria] == [2, 6, 3, 5, 4]
-    for crit, (_, texts) in zip(fw.criteria, QD25_CRITERIA):
+    for crit, (_, texts) in zip(fw.criteria, QD25_CRITERIA, strict=True):
         assert [i["name_vi"] for i in crit["indicators"]] == texts
         assert not crit["unverified"] and not any(i["unverified"] for i in crit["indicators"])
     assert [i["id"] for i in fw.indicators()][:3] == ["1.1", "1.2", "2.1"]
@@ -234,7 +234,8 @@ def test_points_table_json_and_xlsx_formats(folder, tmp_path):
            "rows": [{"id": r["id"], "max_points": r["max_points"]} for r in _table(**CORRECTED)]}
     (tmp_path / "t.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     table = load_table("QD25_2021", tmp_path / "t.json")
-    assert table["source"] == "TT 09/2021/TT-BTP Phụ lục I" and get_framework("QD25_2021").criteria[0]["max_points"] == 20
+    assert (table["source"] == "TT 09/2021/TT-BTP Phụ lục I"
+            and get_framework("QD25_2021").criteria[0]["max_points"] == 20)
     doc["framework"] = "QD27_2025"
     (tmp_path / "t.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(ValidationError, match="QD27_2025"):

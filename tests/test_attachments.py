@@ -147,7 +147,8 @@ def test_nothing_readable_at_rest_and_copy_is_byte_identical(enc_folder, case, t
     out = attachments.save_copy(a["id"], tmp_path / "copy.pdf")
     assert out.read_bytes() == src.read_bytes()
     assert Image.open(io.BytesIO(attachments.thumbnail(a["id"]))).format == "JPEG"
-    history = [h for h in __import__("services.audit", fromlist=["x"]).history_entries(case.id) if h["action"] == "attach"]
+    history = [h for h in __import__("services.audit", fromlist=["x"]).history_entries(case.id)
+               if h["action"] == "attach"]
     assert history and history[0]["who"] == "Lý Thị Sen"
 
 

@@ -19,7 +19,7 @@ from services.reports.coverage import plan as plan_suggestion
 from services.reports.coverage import renderers as coverage_report
 
 C = "06652"        # Phường Hà Tu, Quảng Ninh (province 22)
-O = "06931"        # another commune of Quảng Ninh
+OTHER = "06931"    # another commune of Quảng Ninh
 D = dt.date
 
 
@@ -47,7 +47,7 @@ def _populate():
       P2 2024-08-08 BẢN NÀ PÁ      tuyên truyền miệng 20 people (no feedback)
       village list: "Bản Nà Pá" added by hand before any session; "Bản Mới" stays never reached
       persons: one Hmông (08) and one Kinh (01) resident
-    Commune O
+    Commune OTHER
       X1 2025-02-02 Thôn Đông      hội nghị         25 people  [nguoi_khuyet_tat]
     """
     villages.remember(C, "Bản Nà Pá")
@@ -65,7 +65,7 @@ def _populate():
     _event("2024-08-08", "BẢN NÀ PÁ", "tuyen_truyen_mieng", 20)
     records.save("person", {"full_name": "Giàng A Páo", "commune_code": C, "ethnicity": "08"})
     records.save("person", {"full_name": "Nguyễn Văn An", "commune_code": C, "ethnicity": "01"})
-    _event("2025-02-02", "Thôn Đông", "hoi_nghi", 25, ["nguoi_khuyet_tat"], commune=O)
+    _event("2025-02-02", "Thôn Đông", "hoi_nghi", 25, ["nguoi_khuyet_tat"], commune=OTHER)
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_last_reached_looks_before_the_period_only_up_to_its_end(scenario):
 def test_groups_and_languages_not_served(scenario):
     rep = coverage.coverage("2025-01-01", "2025-12-31", communes=[C])
     # Expected: the 13 catalog groups minus "khac" = 12. Served in 2025 in C: dtts, phu_nu (E1), thanh_nien (E2),
-    # nguoi_dan (E3, E5). Not served: 12 − 4 = 8 — including people with disabilities (only in commune O, and
+    # nguoi_dan (E3, E5). Not served: 12 − 4 = 8 — including people with disabilities (only in commune OTHER, and
     # the deleted E6) and the elderly (only P1, in 2024).
     missing = {g["code"]: g for g in rep["groups_not_served"]}
     assert len(missing) == 8 and rep["summary"]["groups_expected"] == 12
@@ -187,16 +187,17 @@ def test_effectiveness_per_form_this_year_against_last(scenario):
 
 def test_province_scope_and_commune_breakdown(scenario):
     rep = coverage.coverage("2025-01-01", "2025-12-31", province="22")
-    assert rep["scope"]["province"] == "22" and C in rep["scope"]["communes"] and O in rep["scope"]["communes"]
-    # C's 4 sessions (180 people) + X1 in O (25) = 5 sessions, 205 people; villages 4 in C + Thôn Đông in O.
+    assert rep["scope"]["province"] == "22" and C in rep["scope"]["communes"] and OTHER in rep["scope"]["communes"]
+    # C's 4 sessions (180 people) + X1 in OTHER (25) = 5 sessions, 205 people; villages 4 in C + Thôn Đông in OTHER.
     s = rep["summary"]
     assert (s["sessions"], s["participants"], s["villages_total"], s["villages_reached"]) == (5, 205, 5, 3)
-    # People with disabilities were served in O, so not "not served" in the province …
+    # People with disabilities were served in OTHER, so not "not served" in the province …
     assert "nguoi_khuyet_tat" not in {g["code"] for g in rep["groups_not_served"]}
     communes = {c["code"]: c for c in rep["communes"]}
     # … but they are among C's own gaps.
     assert "nguoi_khuyet_tat" in communes[C]["groups_not_served"]
-    assert (communes[O]["sessions"], communes[O]["villages_total"], communes[O]["villages_reached"]) == (1, 1, 1)
+    other = communes[OTHER]
+    assert (other["sessions"], other["villages_total"], other["villages_reached"]) == (1, 1, 1)
     assert communes[C]["languages_not_served"] == ["08"]
 
 
@@ -215,7 +216,7 @@ def test_query_count_does_not_grow_with_the_data(scenario):
     with count_queries() as before:
         coverage.coverage("2025-01-01", "2025-12-31", province="22")
     for i in range(6):
-        _event("2025-10-0%d" % (i + 1), f"Thôn Mới {i}", "hoi_nghi", 10 + i, ["tre_em"], "Tiếng Tày")
+        _event(f"2025-10-0{i + 1}", f"Thôn Mới {i}", "hoi_nghi", 10 + i, ["tre_em"], "Tiếng Tày")
     with count_queries() as after:
         coverage.coverage("2025-01-01", "2025-12-31", province="22")
     assert after.count == before.count
@@ -343,7 +344,6 @@ def test_cli_json_shape(data_dir, capsys):
 def test_coverage_screen_state_without_a_browser(scenario, tmp_path):
     """The state behind ui/views/coverage_view.py: compute, village-list maintenance, export."""
     from tests.conftest import run_coroutine
-
     from ui.state import AppState
     from ui.views.coverage_view import PROVINCE, CoverageState
     scenario.profile = {"full_name": "Kiểm thử", "province_code": "22", "communes": [C]}
@@ -373,6 +373,7 @@ def test_coverage_screen_state_without_a_browser(scenario, tmp_path):
     st.set("end", "31/12/2025")
     path = run_coroutine(st.export("coverage", "pdf"))
     assert re.search(r"bao-phu_2025-01-01_2025-12-31_\d{8}-\d{6}(-\d+)?\.pdf$", path)    # never overwrites
-    assert open(path, "rb").read(4) == b"%PDF"
+    with open(path, "rb") as f:
+        assert f.read(4) == b"%PDF"
     path = run_coroutine(st.export("plan", "xlsx"))
     assert path.endswith(".xlsx")

@@ -124,7 +124,8 @@ def test_sigkill_during_csv_import_stores_nothing(data_dir, tmp_path):
     app.close()
     big = tmp_path / "big.csv"
     _big_csv(big, 6000)
-    proc = subprocess.Popen([sys.executable, "main.py", "--data-dir", str(data_dir), "import", "dissemination", str(big)],
+    proc = subprocess.Popen([sys.executable, "main.py", "--data-dir", str(data_dir), "import", "dissemination",
+                             str(big)],
                             cwd=ROOT, env=_env(PLCS_PASSPHRASE=PASS, PLCS_PROGRESS="1"), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
 

@@ -264,7 +264,7 @@ def test_import_odd_paths(db, tmp_path, name):
         assert err is not None
 
 
-# ---- backup / transfer files ------------------------------------------------------------------------------------------
+# ---- backup / transfer files -----------------------------------------------------------------------------------------
 
 @given(raw=st.binary(max_size=600), magic=st.sampled_from([b"", b"PLCSBAK1", b"PLCSXFR1", b"SQLite format 3\x00"]))
 def test_hostile_backup_and_transfer_files(db_file, tmp_path_factory, raw, magic):

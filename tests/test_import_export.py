@@ -21,8 +21,8 @@ def write_csv(path, header, rows, delimiter=",", encoding="utf-8"):
     return path
 
 
-DISSEMINATION_ROW = ["15/10/2026", "06652", "Bản Nà Pá", "Hội nghị", "Luật Đất đai 2024", "Luật Đất đai", "dtts; phụ nữ",
-                     "120", "55", "90", "100", "Tiếng Dao", "Hoàng Thị Lan", ""]
+DISSEMINATION_ROW = ["15/10/2026", "06652", "Bản Nà Pá", "Hội nghị", "Luật Đất đai 2024", "Luật Đất đai",
+                     "dtts; phụ nữ", "120", "55", "90", "100", "Tiếng Dao", "Hoàng Thị Lan", ""]
 
 
 def test_good_csv_semicolon_bom_imports_everything(db, tmp_path):

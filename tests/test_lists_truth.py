@@ -240,8 +240,8 @@ def test_coverage_report_and_plan_share_their_queries(app):
     computed apart, fewer queries."""
     import datetime as dt
 
-    from services.reports import coverage
     from services.dates import today_local
+    from services.reports import coverage
     _event("2025-05-01", village="Thôn Khe Lánh")
     _event("2026-10-01", village="Thôn Khe Lánh")
     _event("2026-10-02", village="Bản Nà Pá", language="Tiếng Việt")

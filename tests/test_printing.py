@@ -139,7 +139,7 @@ def test_batch_of_slips_with_page_x_of_y_and_unknown_ids(db):
                                   communes=[factories.COMMUNE])
     pages = pages_text(pdf)
     assert n == 3 and len(pages) == 3
-    for i, (page, case) in enumerate(zip(pages, made), 1):
+    for i, (page, case) in enumerate(zip(pages, made, strict=True), 1):
         assert f"Trang {i}/3" in page and case.number in page
     assert gone.number not in "".join(pages)
     with pytest.raises(NotFoundError):
@@ -195,8 +195,8 @@ def run_cli(*args, data_dir, check=True):
 
 def test_cli_print_and_report_tally(data_dir, tmp_path):
     run_cli("demo", "--province", "22", "--records", "300", "--seed", "3", data_dir=data_dir)
-    from services import app
     from models.records import LegalAidCase, MediationTeam
+    from services import app
     app.open_data_dir(data_dir)
     number = LegalAidCase.select().where(LegalAidCase.deleted == False).first().number  # noqa: E712
     team = MediationTeam.select().first().id

@@ -72,7 +72,7 @@ def test_new_encrypted_folder_is_unreadable_without_key(enc_dir):
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(str(db)).execute("SELECT count(*) FROM sqlite_master").fetchone()
     assert NAME.encode() not in _all_bytes(path)
-    assert "022070001234".encode() not in _all_bytes(path)
+    assert b"022070001234" not in _all_bytes(path)
     opening.open_for_ui(path, passphrase=PASS)
     assert records.get("legal-aid", case_id).requester.full_name == NAME
 
@@ -290,7 +290,8 @@ def test_cli_passphrase_rules(data_dir):
     assert r.returncode == 0, r.stderr
     r = _cli(data_dir, "passphrase", "change", env={"PLCS_PASSPHRASE": PASS, "PLCS_NEW_PASSPHRASE": "đổi mật khẩu 2"})
     assert r.returncode == 0, r.stderr
-    r = _cli(data_dir, "recovery-key", "unlock", env={"PLCS_RECOVERY_KEY": recovery, "PLCS_NEW_PASSPHRASE": "lấy lại 3 x"})
+    r = _cli(data_dir, "recovery-key", "unlock",
+             env={"PLCS_RECOVERY_KEY": recovery, "PLCS_NEW_PASSPHRASE": "lấy lại 3 x"})
     assert r.returncode == 0, r.stderr
     r = _cli(data_dir, "recovery-key", "unlock", env={"PLCS_RECOVERY_KEY": recovery})   # no new passphrase
     assert r.returncode == 4

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from server.bootstrap import (ServerAdmin, collection_schema, commune_bucket, synced_models)
+from server.bootstrap import ServerAdmin, collection_schema, commune_bucket, synced_models
 
 REPO = Path(__file__).resolve().parent.parent
 COLLECTIONS = ["officers", "persons", "mediation_teams", "legal_aid_cases", "mediation_cases",

@@ -22,8 +22,8 @@ import psycopg2
 import pytest
 import requests
 
-from server.bootstrap import collection_schema, strip_record_permissions, synced_models
 from server.body_limit import BodyLimitMiddleware
+from server.bootstrap import collection_schema, strip_record_permissions, synced_models
 from server.password_policy import password_problems
 from server.schema_rules import kind_field_rules
 
@@ -359,7 +359,7 @@ def test_account_passwords_follow_the_policy(kinto_bucket, http):
     # Vietnamese letters (UTF-8) are fine
     new = "Mật khẩu mới của tôi"
     assert http.patch(url, auth=user, json={"data": {"password": new}}).status_code == 200
-    utf8_basic = "Basic " + base64.b64encode(f"{user.user}:{new}".encode("utf-8")).decode()   # as the sync client
+    utf8_basic = "Basic " + base64.b64encode(f"{user.user}:{new}".encode()).decode()   # as the sync client
     assert http.get(url, headers={"Authorization": utf8_basic}).status_code == 200
     # the admin too: creating or resetting an account with a weak password is refused
     r = http.put(f"{site.url}/accounts/t-weak-{uuid.uuid4().hex[:6]}", auth=site.admin,

@@ -234,7 +234,7 @@ def test_xlsx_and_pdf_carry_the_json_numbers(inserted):
     cells = [[c.value for c in r] for r in ws.iter_rows()]
     header = next(i for i, r in enumerate(cells) if r[:2] == ["STT", "Chỉ tiêu"])
     body = cells[header + 1: header + 1 + len(rows)]
-    for row, values in zip(rows, body):
+    for row, values in zip(rows, body, strict=True):
         assert values[1].strip() == row.label
         if row.kind in ("count", "percent"):
             assert values[2] == (row.current if row.current is not None else "—")

@@ -240,7 +240,8 @@ def test_team_with_two_members_warns_and_the_case_form_picks_it(app):
 
     f = FormState(app, "mediation")
     team_field = next(x for _, fs in f.fields() for x in fs if x.key == "team_id")
-    assert (team.id, f"Tổ hòa giải thôn Khe Lánh — {admin_units.commune_name(team.commune_code)}") in f.options(team_field)
+    label = f"Tổ hòa giải thôn Khe Lánh — {admin_units.commune_name(team.commune_code)}"
+    assert (team.id, label) in f.options(team_field)
     f.choose("team_id", team.id)
     assert f.value("mediators") == "Lý Văn Sài\nĐặng Văn Tòng"          # prefilled from the team, one a line
     f.set("dispute_field", "dat_dai")
@@ -353,7 +354,8 @@ PASSPHRASE = "một câu dài dễ nhớ"
 @pytest.fixture
 def enc_folder(tmp_path):
     """An encrypted data folder with an officer profile (closed again: the app must unlock it)."""
-    from services import app as app_service, security
+    from services import app as app_service
+    from services import security
     path = tmp_path / "enc"
     app_service.open_data_dir(path)
     app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
@@ -407,7 +409,8 @@ def test_locked_out_shows_the_delay_left_from_an_earlier_session(enc_folder):
 
 
 def test_forgotten_passphrase_recovery_key_sets_a_new_one(tmp_path):
-    from services import app as app_service, security
+    from services import app as app_service
+    from services import security
     from ui.state.security import UnlockState
     path = tmp_path / "enc"
     _, recovery = security.enable_encryption(path, PASSPHRASE)
@@ -430,7 +433,8 @@ def test_forgotten_passphrase_recovery_key_sets_a_new_one(tmp_path):
 
 
 def test_first_run_protects_a_plain_folder_and_shows_the_recovery_key_once(tmp_path):
-    from services import app as app_service, security
+    from services import app as app_service
+    from services import security
     from ui.state.profile import ProfileState
     from ui.state.security import ProtectState
     path = tmp_path / "plain"
@@ -460,7 +464,8 @@ def test_first_run_protects_a_plain_folder_and_shows_the_recovery_key_once(tmp_p
 
 
 def test_auto_lock_keeps_an_unsaved_form_and_settings_actions(enc_folder):
-    from services import app as app_service, security
+    from services import app as app_service
+    from services import security
     from ui.state.security import SecuritySettingsState, UnlockState
     clock = [0.0]
     app = AppState.open(enc_folder)
@@ -643,6 +648,7 @@ def test_sync_state_lists_a_conflict_and_resolves_it(tmp_path, kinto_bucket, how
 
 def test_sync_state_says_offline_quickly_and_names_each_failure_in_plain_words(tmp_path, kinto_bucket):
     import socket
+
     from services import app as app_service
     from services.sync import OfflineError, ServerError, SyncPermissionError, WrongPasswordError
     from tests.conftest import run_coroutine

@@ -2,7 +2,17 @@
 
 Python-side defaults (uuid, timestamps) live in the app models; the tables need no SQL defaults.
 """
-from peewee import *
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 from playhouse.sqlite_ext import JSONField
 
 

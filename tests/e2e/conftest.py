@@ -46,7 +46,7 @@ class AppServer:
                "PLCS_NO_ENCRYPTION": "1"}
         if not no_encryption:
             env.pop("PLCS_NO_ENCRYPTION")
-        self._log = open(log, "wb")
+        self._log = open(log, "wb")  # noqa: SIM115 -- the server process writes to it until stop() closes it
         self.proc = subprocess.Popen([sys.executable, "main.py", "--web", "--port", str(self.port),
                                       "--data-dir", str(data_dir)], cwd=ROOT, env=env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)

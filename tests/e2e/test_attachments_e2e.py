@@ -7,8 +7,8 @@ import hashlib
 from pathlib import Path
 
 from tests.e2e.conftest import shot
-from tests.e2e.test_print_e2e import _numbers, _seed_cases
 from tests.e2e.helpers import click_nav
+from tests.e2e.test_print_e2e import _numbers, _seed_cases
 from tests.test_attachments import jpeg
 
 
@@ -33,7 +33,8 @@ def test_attach_in_panel_then_download_and_remove(launch, tmp_path):
     with page.expect_download(timeout=30000) as info:
         page.get_by_label("Tải về", exact=True).last.click()
     download = info.value
-    assert hashlib.sha256(Path(download.path()).read_bytes()).hexdigest() == hashlib.sha256(src.read_bytes()).hexdigest()
+    assert (hashlib.sha256(Path(download.path()).read_bytes()).hexdigest()
+            == hashlib.sha256(src.read_bytes()).hexdigest())
     assert page.request.get(download.url).status == 404                                 # single use
     page.get_by_label("Gỡ tệp", exact=True).click()
     page.get_by_role("button", name="Gỡ khỏi hồ sơ").click()

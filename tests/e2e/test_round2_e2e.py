@@ -159,8 +159,8 @@ def test_out_of_range_assessment_value_gets_a_clear_error(launch, tmp_path):
     page.get_by_role("button", name="Đóng", exact=True).last.click()     # the print preview
 
     # a province loads a corrected points table: a bad row is named and nothing is stored; a good one is shown
-    rows = ["id,max_points"] + [f"TC{c},{5 * n}" for c, n in zip(range(1, 6), (2, 6, 3, 5, 4))]
-    rows += [f"{c}.{i},5" for c, n in zip(range(1, 6), (2, 6, 3, 5, 4)) for i in range(1, n + 1)]
+    rows = ["id,max_points"] + [f"TC{c},{5 * n}" for c, n in zip(range(1, 6), (2, 6, 3, 5, 4), strict=True)]
+    rows += [f"{c}.{i},5" for c, n in zip(range(1, 6), (2, 6, 3, 5, 4), strict=True) for i in range(1, n + 1)]
     bad = tmp_path / "bang-diem-loi.csv"
     bad.write_text("\n".join(rows[:-1] + ["5.4,năm"]) + "\n", encoding="utf-8")
     good = tmp_path / "bang-diem.csv"

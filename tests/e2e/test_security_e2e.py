@@ -2,7 +2,8 @@
 enable_encryption before the server starts) opens on the unlock screen; a wrong passphrase shows the message;
 the right one opens the overview; the legal-aid detail masks the CCCD number until "Hiện số CCCD"; Settings →
 "Sao lưu ngay" writes a backup file; a new recovery key is shown once. Screenshots (1366×768) of the unlock
-screen, the recovery key screen and Settings → Bảo mật go to test-artifacts/ (and docs/screenshots/ with `make screenshots`)."""
+screen, the recovery key screen and Settings → Bảo mật go to test-artifacts/ (and docs/screenshots/ with
+`make screenshots`)."""
 from __future__ import annotations
 
 import os
@@ -20,7 +21,8 @@ SEED_AND_ENCRYPT = """
 import sys
 from services import app, records, security
 ctx = app.open_data_dir(sys.argv[1])
-records.save("legal-aid", {"commune_code": sys.argv[2], "received_date": "2026-03-05", "beneficiary_category": "2", "legal_field": "dat_dai",
+records.save("legal-aid", {"commune_code": sys.argv[2], "received_date": "2026-03-05", "beneficiary_category": "2",
+                           "legal_field": "dat_dai",
                            "aid_form": "tu_van", "requester": {"full_name": "Đặng Văn Đức",
                            "id_number": "022090001234", "phone": "0912345678"}})
 app.close()

@@ -108,12 +108,14 @@ def _scorecard(app, a):
                      ft.Text(w, color="#7A4A00", size=13, expand=True)]) for w in warnings[:6]], spacing=4),
             bgcolor="#FFF4E0", padding=10, border_radius=8))
     head = ft.Row([ft.Text("", width=50), ft.Text(app.t("assessment.col.indicator"), expand=True, size=11, color=MUTED),
-                   ft.Text(app.t("assessment.col.value"), width=110, size=11, color=MUTED, text_align=ft.TextAlign.RIGHT),
+                   ft.Text(app.t("assessment.col.value"), width=110, size=11, color=MUTED,
+                           text_align=ft.TextAlign.RIGHT),
                    ft.Text(app.t("assessment.col.result"), width=110, size=11, color=MUTED),
                    ft.Text(app.t("assessment.col.previous", year=c["year"] - 1), width=80, size=11, color=MUTED)])
     for cr in c["criteria"]:
         inds = [ft.Row([ft.Text(i["id"], width=50, size=12, color=MUTED),
-                        ft.Row([ft.Text(i["name"], size=12, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, expand=True),
+                        ft.Row([ft.Text(i["name"], size=12, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS,
+                                        expand=True),
                                 pill(app.t("assessment.auto"), PRIMARY) if i.get("source") == "auto" else
                                 ft.Container(pill(app.t("assessment.figures"), PRIMARY),
                                              tooltip=(i.get("auto") or {}).get(f"text_{app.lang}") or None)
@@ -138,7 +140,8 @@ def _scorecard(app, a):
         parts.append(card(ft.Column([section_title(app.t("assessment.conditions"))] + [
             ft.Row([ft.Text(x["id"], width=90, size=12, color=MUTED),
                     ft.Text(x["name"], expand=True, size=12, max_lines=3, overflow=ft.TextOverflow.ELLIPSIS),
-                    _unverified(app, x), ft.Container(_result_pill(app, x.get("met"), x.get("met") is None), width=110)])
+                    _unverified(app, x),
+                    ft.Container(_result_pill(app, x.get("met"), x.get("met") is None), width=110)])
             for x in conds], spacing=6)))
     failed = res.get("failed_conditions") or []
     if failed:
@@ -170,7 +173,8 @@ def _entry(app, a):
                              width=170, searchable=False, blank="—", error=err, dense=False)
         else:
             value = ft.TextField(label=label, value=a.entry_value(iid), width=170, error=err,
-                                 hint_text=_range(app, r), on_change=lambda e, k=iid: a.set_entry(k, "value", e.control.value))
+                                 hint_text=_range(app, r),
+                                 on_change=lambda e, k=iid: a.set_entry(k, "value", e.control.value))
         tags = [pill(app.t("assessment.auto"), PRIMARY)] if r.get("auto") else []
         if r.get("unverified"):
             tags.append(_unverified(app, r))

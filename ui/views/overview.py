@@ -11,7 +11,8 @@ from ui.views.common import ACCENT, MUTED, OK, PRIMARY, card, header, section_ti
 
 ICONS = {"legal-aid": ft.Icons.BALANCE, "mediation": ft.Icons.HANDSHAKE, "dissemination": ft.Icons.CAMPAIGN}
 NAMES = {"legal-aid": "nav.legal_aid", "mediation": "nav.mediation", "dissemination": "nav.dissemination"}
-UNITS = {"legal-aid": "overview.unit.cases", "mediation": "overview.unit.cases", "dissemination": "overview.unit.sessions"}
+UNITS = {"legal-aid": "overview.unit.cases", "mediation": "overview.unit.cases",
+         "dissemination": "overview.unit.sessions"}
 LAST_YEAR = "#B0BEC5"
 
 
@@ -54,7 +55,8 @@ def _month_chart(app, d):
     left_axis, max_y = value_axis(app, max(top * 1.1, 5))
     chart = fch.BarChart(
         groups=groups, max_y=max_y, interactive=True, expand=True,
-        bottom_axis=fch.ChartAxis(labels=[fch.ChartAxisLabel(value=i, label=ft.Text(app.t("overview.month_short", m=i + 1), size=11))
+        bottom_axis=fch.ChartAxis(labels=[fch.ChartAxisLabel(
+                                              value=i, label=ft.Text(app.t("overview.month_short", m=i + 1), size=11))
                                           for i in range(12)], label_size=24),
         left_axis=left_axis,
         horizontal_grid_lines=fch.ChartGridLines(color="#E3E8EF", width=1, dash_pattern=[3, 3]),

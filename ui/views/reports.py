@@ -38,7 +38,8 @@ def ReportsView(app, r):
                    ft.Text(app.t("reports.previous"), width=90, color=MUTED, size=12, text_align=ft.TextAlign.RIGHT),
                    ft.Text(app.t("reports.change"), width=80, color=MUTED, size=12, text_align=ft.TextAlign.RIGHT)])
     rows = [ft.Row([ft.Text(x["number"], width=40, size=13, color=MUTED),
-                    ft.Text(x["label"], expand=True, size=13, weight=ft.FontWeight.W_600 if "." not in x["number"] else None),
+                    ft.Text(x["label"], expand=True, size=13,
+                            weight=ft.FontWeight.W_600 if "." not in x["number"] else None),
                     ft.Text(x["current"], width=90, size=13, text_align=ft.TextAlign.RIGHT),
                     ft.Text(x["previous"], width=90, size=13, text_align=ft.TextAlign.RIGHT, color=MUTED),
                     ft.Text(x["change"], width=80, size=13, text_align=ft.TextAlign.RIGHT)]) for x in r.rows]

@@ -109,7 +109,8 @@ def BackupsCard(app, b):
             content=ft.Column(content, tight=True, spacing=10, width=480),
             actions=[ft.TextButton(app.t("common.cancel"), on_click=lambda: b.cancel_restore(), disabled=b.restoring),
                      ft.FilledButton(app.t("settings.restore"), icon=ft.Icons.RESTORE, on_click=restore,
-                                     disabled=b.restoring, style=ft.ButtonStyle(bgcolor=ACCENT, color=ft.Colors.WHITE))])
+                                     disabled=b.restoring,
+                                     style=ft.ButtonStyle(bgcolor=ACCENT, color=ft.Colors.WHITE))])
     ft.use_dialog(dialog)
 
     async def backup_now():

@@ -21,14 +21,16 @@ def SettingsView(app, p):
     language = card(ft.Column([
         section_title(app.t("settings.language")),
         ft.RadioGroup(value=app.lang, on_change=lambda e: app.set_language(e.control.value),
-                      content=ft.Row([ft.Radio(value="vi", label="Tiếng Việt"), ft.Radio(value="en", label="English")])),
+                      content=ft.Row([ft.Radio(value="vi", label="Tiếng Việt"),
+                                      ft.Radio(value="en", label="English")])),
     ], spacing=8))
     profile = card(ft.Column([
         section_title(app.t("settings.profile")),
         ft.Row([ft.TextField(label=app.t("setup.full_name"), value=p.value("full_name"), expand=True,
                              error=p.errors.get("full_name"), on_change=lambda e: p.set("full_name", e.control.value),
                              on_submit=lambda: save_profile()),
-                dropdown(app.t("setup.role"), p.role_options(), p.role, p.set_role, expand=True, dense=False)], spacing=10),
+                dropdown(app.t("setup.role"), p.role_options(), p.role, p.set_role, expand=True, dense=False)],
+               spacing=10),
         ft.TextField(label=app.t("settings.title"), value=p.value("title"),
                      on_change=lambda e: p.set("title", e.control.value)),
         dropdown(app.t("setup.province"), p.province_options(), p.province, p.set_province, searchable=True,

@@ -28,7 +28,8 @@ def _show(value) -> str:
 
 def _value_box(title: str, value, color=None, bg=None) -> ft.Container:
     return ft.Container(ft.Column([ft.Text(title, size=12, color=MUTED),
-                                   ft.Text(_show(value), size=14, weight=ft.FontWeight.W_600, color=color)], spacing=2, tight=True),
+                                   ft.Text(_show(value), size=14, weight=ft.FontWeight.W_600, color=color)],
+                                  spacing=2, tight=True),
                         padding=10, border_radius=8, border=ft.Border.all(1, BORDER), bgcolor=bg, expand=True)
 
 
@@ -48,7 +49,8 @@ def _conflict(app, s, c) -> ft.Control:
         ], spacing=8)
     else:
         actions = ft.Row([
-            ft.OutlinedButton(app.t("sync.keep_local"), icon=ft.Icons.COMPUTER, on_click=lambda: s.resolve(cid, "local")),
+            ft.OutlinedButton(app.t("sync.keep_local"), icon=ft.Icons.COMPUTER,
+                              on_click=lambda: s.resolve(cid, "local")),
             ft.OutlinedButton(app.t("sync.keep_remote"), icon=ft.Icons.CLOUD_OUTLINED,
                               on_click=lambda: s.resolve(cid, "remote")),
             ft.TextButton(app.t("sync.edit"), icon=ft.Icons.EDIT_OUTLINED, on_click=lambda: s.start_edit(c),
@@ -105,7 +107,8 @@ def SyncView(app, s):
     async def sync_now():
         await s.sync_clicked()
 
-    counts = [ft.Row([ft.Text(app.t("kind." + k), expand=True), ft.Text(fmt_int(n, app.lang), weight=ft.FontWeight.W_600)])
+    counts = [ft.Row([ft.Text(app.t("kind." + k), expand=True),
+                      ft.Text(fmt_int(n, app.lang), weight=ft.FontWeight.W_600)])
               for k, n in s.counts]
     state_text = app.t("sync.state_running") if s.running else (
         app.t("sync.state_pending", n=fmt_int(s.total, app.lang)) if s.total else app.t("sync.state_clean"))

@@ -40,8 +40,8 @@ def _list(app, st):
                          overflow=ft.TextOverflow.ELLIPSIS),
                  ft.Text(r["commune"], size=13), ft.Text(r["village"], size=13), ft.Text(str(r["members"]), size=13),
                  ft.Text(str(r["women"]), size=13), check]
-        rows.append(ft.Container(ft.Row([ft.Container(c, width=w, expand=w is None) for c, (_, _, w) in zip(cells, cols)],
-                                        spacing=12),
+        rows.append(ft.Container(ft.Row([ft.Container(c, width=w, expand=w is None)
+                                         for c, (_, _, w) in zip(cells, cols, strict=True)], spacing=12),
                                  padding=ft.Padding.symmetric(horizontal=14, vertical=9), ink=True,
                                  border=ft.Border.only(bottom=ft.BorderSide(1, "#EEF1F5")),
                                  on_click=lambda e, tid=r["id"]: st.open_detail(tid)))
@@ -128,7 +128,8 @@ def _detail(app, st, confirm_delete):
     if t is None:
         return ft.Text(app.t("detail.not_found"))
     warnings = st.warnings()
-    rows = [ft.Row([ft.Text(app.t(k), width=170, color=MUTED, size=13), ft.Text(v, expand=True, size=14, selectable=True)])
+    rows = [ft.Row([ft.Text(app.t(k), width=170, color=MUTED, size=13),
+                    ft.Text(v, expand=True, size=14, selectable=True)])
             for k, v in st.detail_fields() if v]
     head = ft.Row([ft.Text("#", width=28, size=12, color=MUTED),
                    ft.Text(app.t("team.col.member"), expand=True, size=12, color=MUTED),
