@@ -26,11 +26,43 @@ PASSIVE_EVENTS = {"connect", "disconnect", "close", "resize", "app_lifecycle_sta
                   "platform_brightness_change", "route_change", "window_event"}
 
 
+# The AppState fields that decide which top-level view shows (or that Root's effects follow). Root re-renders
+# only when one of them changes; every other change (screen, mode, message, revision) re-renders Shell alone.
+ROOT_FIELDS = frozenset({"locked", "recovery_key", "needs_setup", "lang"})
+
+
+class RootProps:
+    """Root's handle on the AppState. A plain object on purpose: Flet subscribes a component to every observable
+    argument, and a Root subscribed to the AppState re-rendered the whole Shell a second time on each click
+    (Shell, also subscribed, had just rendered it). Root follows ROOT_FIELDS itself (see `use_root_fields`)."""
+
+    def __init__(self, app: AppState):
+        self.app = app
+
+
+def use_root_fields(app: AppState) -> None:
+    """Re-render the current component when one of ROOT_FIELDS of `app` changes."""
+    _, bump = ft.use_state(0)
+    listener = ft.use_ref(None)
+
+    def subscribe():
+        def on_change(_sender, field):
+            if field in ROOT_FIELDS:
+                bump(lambda n: n + 1)
+        listener.current = on_change      # Observable keeps its listeners in a WeakSet: hold this one
+        return app.subscribe(on_change)   # the returned disposer is the effect's cleanup
+
+    ft.use_effect(subscribe, [])
+
+
 @ft.component
-def Root(app: AppState):
+def Root(props: RootProps):
     from ui.views.first_run import FirstRunView
     from ui.views.shell import Shell
     from ui.views.unlock import RecoveryKeyView, UnlockView
+
+    app = props.app
+    use_root_fields(app)
 
     async def idle_watch():
         while True:
@@ -120,9 +152,42 @@ def make_main(data_dir=None, web: bool = False):
 
         page.on_close = on_close
         watch_activity(page, app)
-        page.render(Root, app)
+        page.render(Root, RootProps(app))
+        preload_screens()
 
     return main
+
+
+SCREEN_MODULES = ("ui.views.shell", "ui.views.overview", "ui.views.record_list", "ui.views.legal_aid_detail",
+                  "ui.views.mediation_detail", "ui.views.dissemination_detail", "ui.views.record_form",
+                  "ui.views.reports", "ui.views.assessment", "ui.views.coverage_view", "ui.views.sync",
+                  "ui.views.settings", "ui.views.teams", "ui.views.print_preview", "ui.views.import_dialog",
+                  "ui.state.dashboard", "ui.state.reports", "ui.state.assessment", "ui.state.sync",
+                  "ui.state.forms", "ui.state.details", "ui.state.importing", "ui.state.teams",
+                  "ui.state.profile", "ui.state.status")
+_preloaded = False
+
+
+def preload_screens() -> None:
+    """Import every screen's modules (and what they import: charts, assessment, coverage) in a background thread
+    once per process, so that the officer's first visit of a screen does not pay for them (3.7–9 s measured on
+    the first list of a run). Python's import lock makes a click that needs a module still loading wait for it,
+    never see it half-imported."""
+    global _preloaded
+    if _preloaded:
+        return
+    _preloaded = True
+
+    def load():
+        import importlib
+        for name in SCREEN_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:   # noqa: BLE001 — the screen itself reports the error when it is opened
+                pass
+
+    import threading
+    threading.Thread(target=load, name="preload-screens", daemon=True).start()
 
 
 async def handle_key(app: AppState, key: str, ctrl: bool = False, shift: bool = False) -> None:

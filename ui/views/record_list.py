@@ -26,13 +26,13 @@ NEW = {"legal-aid": "list.new.legal_aid", "mediation": "list.new.mediation", "di
 
 
 def _cell(key, value, width):
+    """One cell: a plain Text sized like its column (no wrapping container: a list page is 50 rows, and Flet's
+    diff costs ~1 ms of Python per control); the status pill keeps its sized box."""
     if key == "status" and value:
-        content = pill(value)
-    else:
-        content = ft.Text(value, size=13, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS,
-                          weight=ft.FontWeight.W_500 if key in ("number", "title") else None,
-                          color=PRIMARY if key == "number" else None)
-    return ft.Container(content, width=width, expand=width is None)
+        return ft.Container(pill(value), width=width, expand=width is None)
+    return ft.Text(value, size=13, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS, width=width,
+                   expand=width is None, weight=ft.FontWeight.W_500 if key in ("number", "title") else None,
+                   color=PRIMARY if key == "number" else None)
 
 
 def _selection_bar(app, lst, doc: str, set_doc) -> list:
@@ -97,8 +97,8 @@ def RecordListView(app, lst):
     page_box = [ft.Checkbox(value=lst.page_selected, tristate=True, semantics_label=app.t("list.select_page"),
                             tooltip=app.t("list.select_page"), width=SELECT_W, disabled=not lst.rows,
                             on_change=lambda e: lst.select_page(lst.page_selected is not True))] if can_print else []
-    titles = [ft.Container(ft.Text(app.t(h), size=12, color=MUTED, weight=ft.FontWeight.W_600),
-                           width=w, expand=w is None) for _, h, w in cols]
+    titles = [ft.Text(app.t(h), size=12, color=MUTED, weight=ft.FontWeight.W_600, width=w, expand=w is None)
+              for _, h, w in cols]
     head = ft.Container(ft.Row(page_box + titles, spacing=12),
                         padding=ft.Padding.symmetric(horizontal=14, vertical=10), bgcolor="#F8FAFC",
                         border=ft.Border.only(bottom=ft.BorderSide(1, "#E3E8EF")))
@@ -121,6 +121,9 @@ def RecordListView(app, lst):
                             padding=ft.Padding.symmetric(horizontal=14),
                             border=ft.Border.only(bottom=ft.BorderSide(1, "#EEF1F5")))
 
+    # Rows carry no `key` on purpose: Flet diffs unkeyed rows by position, so the next page (or a re-render) only
+    # sends the texts that changed; keyed by record id, every row of a new page would be removed and added again
+    # (measured: ~3.5x the Python diff time for 50 rows, and the browser rebuilds them).
     rows = [row(r) for r in lst.rows]
     table = ft.Column([head, ft.ListView(rows, expand=True, spacing=0) if rows else
                        empty(app.t("list.empty_search") if (lst.text or lst.commune or lst.year or lst.language) else app.t("list.empty"))],

@@ -8,6 +8,7 @@ import flet as ft
 
 from ui.state import KINDS, SCREENS, SUB_SCREENS
 from ui.views.common import ACCENT, MUTED, OK, PRIMARY, SURFACE
+from ui.views.memo import memo, quiet
 
 NAV = [("overview", ft.Icons.DASHBOARD_OUTLINED, ft.Icons.DASHBOARD, "nav.overview"),
        ("legal-aid", ft.Icons.BALANCE_OUTLINED, ft.Icons.BALANCE, "nav.legal_aid"),
@@ -124,36 +125,38 @@ def _screen(app):
     s = app.screen
     if s in KINDS:
         if app.mode == "form" and app.form is not None:
-            return RecordFormView(app, app.form)
+            return memo(RecordFormView)(app, app.form)
         if app.mode == "detail" and app.detail is not None:
             view = {"legal-aid": LegalAidDetailView, "mediation": MediationDetailView,
                     "dissemination": DisseminationDetailView}[s]
-            return view(app, app.detail)
+            return memo(view)(app, app.detail)
         lst = app.list_state(s)
-        return Deferred(app, lst, lambda: RecordListView(app, lst))
+        # the list does not follow every AppState change (a click elsewhere, a message): only its own state and
+        # the language; Deferred renders it again when the screen or the revision changes
+        return Deferred(app, lst, lambda: memo(RecordListView)(quiet(app), lst, lang=app.lang))
     if s == "coverage":
         from ui.views.coverage_view import CoverageState, CoverageView
-        return CoverageView(app, app.screen_state("coverage", CoverageState))
+        return memo(CoverageView)(app, app.screen_state("coverage", CoverageState))
     if s == "mediation-team":
         from ui.state.teams import TeamsState
         from ui.views.teams import TeamsView
-        return TeamsView(app, app.screen_state("mediation-team", TeamsState))
+        return memo(TeamsView)(app, app.screen_state("mediation-team", TeamsState))
     if s == "overview":
         from ui.state.dashboard import DashboardState
         d = app.screen_state("overview", DashboardState)
-        return Deferred(app, d, lambda: OverviewView(app, d))
+        return Deferred(app, d, lambda: memo(OverviewView)(app, d))
     if s == "sync":
         from ui.state.sync import SyncState
-        return SyncView(app, app.screen_state("sync", SyncState))
+        return memo(SyncView)(app, app.screen_state("sync", SyncState))
     if s == "reports":
         from ui.state.reports import ReportsState
-        return ReportsView(app, app.screen_state("reports", ReportsState))
+        return memo(ReportsView)(app, app.screen_state("reports", ReportsState))
     if s == "assessment":
         from ui.state.assessment import AssessmentState
         a = app.screen_state("assessment", AssessmentState)
-        return Deferred(app, a, lambda: AssessmentView(app, a))
+        return Deferred(app, a, lambda: memo(AssessmentView)(app, a))
     from ui.state.profile import ProfileState
-    return SettingsView(app, app.screen_state("settings", ProfileState))
+    return memo(SettingsView)(app, app.screen_state("settings", ProfileState))
 
 
 @ft.component
@@ -187,13 +190,13 @@ def Shell(app):
         ft.Text("·", color="#9AA5B1"),
         ft.Text(app.t("app.title"), size=13, color="#5F6B7A"),
         ft.Container(expand=True),
-        HeaderBadge(app, app.screen_state("header-status", HeaderStatus))], spacing=6),
+        memo(HeaderBadge)(app, app.screen_state("header-status", HeaderStatus))], spacing=6),
         padding=ft.Padding.only(left=24, right=24, top=10, bottom=0))
     body = ft.Container(_screen(app), expand=True, padding=ft.Padding.only(left=24, right=24, top=8, bottom=16))
     from ui.views.print_preview import PrintPreviewDialog
     main = ft.Stack([
-        ft.Column([user, body, PrintPreviewDialog(app, app.preview)], expand=True, spacing=0),
-        ft.Container(MessageBar(app), bottom=16, left=0, right=0, alignment=ft.Alignment.BOTTOM_CENTER),
+        ft.Column([user, body, memo(PrintPreviewDialog)(app, app.preview)], expand=True, spacing=0),
+        ft.Container(memo(MessageBar)(app), bottom=16, left=0, right=0, alignment=ft.Alignment.BOTTOM_CENTER),
     ], expand=True)
     return ft.Row([rail, ft.VerticalDivider(width=1, color="#E3E8EF"),
                    ft.Container(main, expand=True, bgcolor=SURFACE)], expand=True, spacing=0)
