@@ -58,7 +58,9 @@ def _selection_bar(app, lst, doc: str, set_doc) -> list:
 
 
 @ft.component
-def RecordListView(app, lst):
+def RecordListView(app, lst, lang: str = ""):
+    """`app` may be `ui.views.memo.quiet(app)`: the list then renders on its own state's changes, and on a new
+    `lang` (a prop for that purpose only: the texts come from `app.t`)."""
     batch_doc, set_batch_doc = ft.use_state("")
     lst.ensure_loaded()
     kind = lst.kind
