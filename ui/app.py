@@ -179,12 +179,11 @@ def preload_screens() -> None:
     _preloaded = True
 
     def load():
+        import contextlib
         import importlib
         for name in SCREEN_MODULES:
-            try:
+            with contextlib.suppress(Exception):   # the screen itself reports the error when it is opened
                 importlib.import_module(name)
-            except Exception:   # noqa: BLE001 — the screen itself reports the error when it is opened
-                pass
 
     import threading
     threading.Thread(target=load, name="preload-screens", daemon=True).start()
