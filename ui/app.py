@@ -124,6 +124,7 @@ def watch_activity(page: ft.Page, app: AppState) -> None:
 
 def make_main(data_dir=None, web: bool = False):
     def main(page: ft.Page):
+        wait_for_screens()
         app = AppState.open(data_dir)
         app.web = web or page.web
         page.title = app.t("app.title")
@@ -153,7 +154,6 @@ def make_main(data_dir=None, web: bool = False):
         page.on_close = on_close
         watch_activity(page, app)
         page.render(Root, RootProps(app))
-        preload_screens()
 
     return main
 
@@ -165,18 +165,19 @@ SCREEN_MODULES = ("ui.views.shell", "ui.views.overview", "ui.views.record_list",
                   "ui.state.dashboard", "ui.state.reports", "ui.state.assessment", "ui.state.sync",
                   "ui.state.forms", "ui.state.details", "ui.state.importing", "ui.state.teams",
                   "ui.state.profile", "ui.state.status")
-_preloaded = False
+_preload = None
 
 
 def preload_screens() -> None:
     """Import every screen's modules (and what they import: charts, assessment, coverage) in a background thread
-    once per process, so that the officer's first visit of a screen does not pay for them (3.7–9 s measured on
-    the first list of a run). Python's import lock makes a click that needs a module still loading wait for it,
-    never see it half-imported."""
-    global _preloaded
-    if _preloaded:
+    once per process, started just before the server (or window) starts, so that the officer's first visit of a
+    screen does not pay for them (3.7–9 s measured on the first list of a run; ~3 s of imports under load).
+    A session waits for it to finish before it imports anything itself (`wait_for_screens`): two threads importing
+    modules that import each other can see a half-initialised module, and an exception while rendering stops
+    Flet's update loop for that session."""
+    global _preload
+    if _preload is not None:
         return
-    _preloaded = True
 
     def load():
         import contextlib
@@ -186,7 +187,14 @@ def preload_screens() -> None:
                 importlib.import_module(name)
 
     import threading
-    threading.Thread(target=load, name="preload-screens", daemon=True).start()
+    _preload = threading.Thread(target=load, name="preload-screens", daemon=True)
+    _preload.start()
+
+
+def wait_for_screens() -> None:
+    """Block until the start-up preload is done (at once when it is, or when there was none)."""
+    if _preload is not None:
+        _preload.join()
 
 
 async def handle_key(app: AppState, key: str, ctrl: bool = False, shift: bool = False) -> None:
@@ -257,7 +265,9 @@ def run_gui(data_dir=None, web: bool = False, port: int = 8550) -> int:
     main = make_main(data_dir, web)
     if web:
         from ui.web_server import serve  # Flet's server plus the one-time PDF download route
+        preload_screens()
         serve(main, host="127.0.0.1", port=port, assets_dir=str(ASSETS_DIR))
     else:
+        preload_screens()
         ft.run(main, view=ft.AppView.FLET_APP, assets_dir=str(ASSETS_DIR), no_cdn=True)
     return 0
