@@ -5,7 +5,6 @@ import flet as ft
 
 from services.formatting import fmt_int
 from ui.views.common import MUTED, PRIMARY, card, dropdown, empty, header, pill
-from ui.views.memo import memo, quiet
 
 SELECT_W = 28            # the selection checkbox column
 
@@ -58,15 +57,22 @@ def _selection_bar(app, lst, doc: str, set_doc) -> list:
     return bar
 
 
-def _filter_values(lst) -> tuple:
-    return (lst.commune, lst.year, lst.status, lst.field, lst.form, lst.language, lst.sort)
-
-
 @ft.component
-def ListFilters(app, lst, kind, values, lang=""):
-    """The filter and sort dropdowns (~60–120 options with the communes and languages). Memoised on the filter
-    values: a next page, a selection or a reload does not diff them again (Flet: ~1 ms of Python per control)."""
+def RecordListView(app, lst, lang: str = ""):
+    """`app` may be `ui.views.memo.quiet(app)`: the list then renders on its own state's changes, and on a new
+    `lang` (a prop for that purpose only: the texts come from `app.t`)."""
+    batch_doc, set_batch_doc = ft.use_state("")
+    lst.ensure_loaded()
+    kind = lst.kind
+    cols = COLUMNS[kind]
     opts = lst.filter_options()
+
+    search = ft.TextField(label=app.t("list.search"), hint_text=app.t("list.search_hint"), value=lst._text,
+                          prefix_icon=ft.Icons.SEARCH, dense=True, expand=True,
+                          on_change=lambda e: lst.type_text(e.control.value),
+                          on_submit=lambda e: lst.set_text(e.control.value))
+    object.__setattr__(lst, "_search_field", search)
+
     filters = [dropdown(app.t("list.filter.commune"), opts["commune"], lst.commune,
                         lambda v: lst.set_filter("commune", v), width=200, searchable=True, blank=app.t("list.all")),
                dropdown(app.t("list.filter.year"), opts["year"], str(lst.year or ""),
@@ -88,24 +94,6 @@ def ListFilters(app, lst, kind, values, lang=""):
     sorts = [("date_desc", app.t("list.sort.date_desc")), ("date_asc", app.t("list.sort.date_asc"))]
     sorts.append(("number", app.t("list.sort.number")) if kind != "dissemination" else ("title", app.t("list.sort.title")))
     filters.append(dropdown(app.t("list.sort"), sorts, lst.sort, lst.set_sort, width=210))
-    return ft.Row(filters, spacing=8, wrap=True)
-
-
-@ft.component
-def RecordListView(app, lst, lang: str = ""):
-    """`app` may be `ui.views.memo.quiet(app)`: the list then renders on its own state's changes, and on a new
-    `lang` (a prop for that purpose only: the texts come from `app.t`)."""
-    batch_doc, set_batch_doc = ft.use_state("")
-    lst.ensure_loaded()
-    kind = lst.kind
-    cols = COLUMNS[kind]
-
-    search = ft.TextField(label=app.t("list.search"), hint_text=app.t("list.search_hint"), value=lst._text,
-                          prefix_icon=ft.Icons.SEARCH, dense=True, expand=True,
-                          on_change=lambda e: lst.type_text(e.control.value),
-                          on_submit=lambda e: lst.set_text(e.control.value))
-    object.__setattr__(lst, "_search_field", search)
-
 
     can_print = bool(lst.print_documents())
     page_box = [ft.Checkbox(value=lst.page_selected, tristate=True, semantics_label=app.t("list.select_page"),
@@ -184,7 +172,7 @@ def RecordListView(app, lst, lang: str = ""):
         ft.Row([search, ft.OutlinedButton(app.t("list.search_button"), icon=ft.Icons.SEARCH,
                                           on_click=lambda: lst.set_text()),
                 ft.TextButton(app.t("list.clear"), on_click=lambda: lst.clear_filters())], spacing=8),
-        memo(ListFilters)(quiet(app), quiet(lst), kind, _filter_values(lst), lang=app.lang),
+        ft.Row(filters, spacing=8, wrap=True),
         card(table, padding=0, expand=True),
         pager,
     ], spacing=12, expand=True)
