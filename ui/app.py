@@ -180,12 +180,11 @@ def preload_screens() -> None:
         return
 
     def load():
+        import contextlib
         import importlib
         for name in SCREEN_MODULES:
-            try:
+            with contextlib.suppress(Exception):   # the screen itself reports the error when it is opened
                 importlib.import_module(name)
-            except Exception:   # noqa: BLE001 — the screen itself reports the error when it is opened
-                pass
 
     import threading
     _preload = threading.Thread(target=load, name="preload-screens", daemon=True)
