@@ -26,7 +26,7 @@ from pathlib import Path
 
 import requests
 
-from bench.common import NotAvailable, PYTHON
+from bench.common import PYTHON, NotAvailable
 
 PGBIN = Path("/usr/lib/postgresql/15/bin")
 ADMIN_PW = "bench-adminpw-s3cret"
@@ -141,7 +141,7 @@ class KintoServer:
     def pg_url(self) -> str:
         return f"postgresql://kinto:kintopw@127.0.0.1:{self.pgport}/kinto"
 
-    def start(self) -> "KintoServer":
+    def start(self) -> KintoServer:
         t0 = time.perf_counter()
         pgdata, pgrun = self.dir / "pgdata", self.dir / "pgrun"
         pgdata.mkdir()

@@ -33,7 +33,7 @@ import os
 import re
 import sys
 import time
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import requests
@@ -124,8 +124,18 @@ def commune_info(code) -> tuple[str, str] | None:
 
 # --- JSON schemas from the peewee models ---------------------------------------------------------------------
 def _field_schema(field) -> dict:
-    from peewee import (BigIntegerField, BooleanField, DateField, DateTimeField, DecimalField, FloatField,
-                        ForeignKeyField, IntegerField, TextField, CharField)
+    from peewee import (
+        BigIntegerField,
+        BooleanField,
+        CharField,
+        DateField,
+        DateTimeField,
+        DecimalField,
+        FloatField,
+        ForeignKeyField,
+        IntegerField,
+        TextField,
+    )
     if type(field).__name__ in ("JSONField", "BinaryJSONField"):   # before TextField: it subclasses it
         default = field.default() if callable(field.default) else field.default
         schema = {"type": "array"} if isinstance(default, list) else {"type": "object"} \

@@ -92,7 +92,7 @@ class LocalServer:
 
     # --- construction -------------------------------------------------------------------------------------
     @classmethod
-    def create(cls, batch_max_requests: int = 25, **kw) -> "LocalServer":
+    def create(cls, batch_max_requests: int = 25, **kw) -> LocalServer:
         """A fresh folder directly under /tmp (the postgres user can enter it) and free ports."""
         base = "/tmp" if os.path.isdir("/tmp") else None
         folder = Path(tempfile.mkdtemp(prefix="plcs-kinto-", dir=base))
@@ -232,7 +232,7 @@ class LocalServer:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
     # --- everything ---------------------------------------------------------------------------------------
-    def start(self) -> "LocalServer":
+    def start(self) -> LocalServer:
         _no_proxy_for_loopback()
         atexit.register(self.close)
         try:

@@ -17,8 +17,7 @@ import pytest
 import requests
 
 from models.records import Outbox, Person
-from services import app, outbox, records
-from services import sync
+from services import app, outbox, records, sync
 from services.errors import UsageError
 from services.sync import SyncOptions, apply
 from services.sync.documents import local_document
@@ -857,8 +856,8 @@ def _local_state() -> dict:
     out = {}
     for model in (Person, LegalAidCase, MediationCase, DisseminationEvent):
         out[model.__name__] = sorted(
-            (json.dumps({k: v for k, v in row.items() if k not in ("created_at", "updated_at")}, default=str,
-                        sort_keys=True) for row in model.select().dicts()))
+            json.dumps({k: v for k, v in row.items() if k not in ("created_at", "updated_at")}, default=str,
+                        sort_keys=True) for row in model.select().dicts())
     texts = {r.rowid: r.text for r in SearchIndex.select(SearchIndex.rowid, SearchIndex.text)}
     out["search"] = sorted((d.id, d.kind, d.record_id, d.commune_code, str(d.date), d.number, d.title, texts.get(d.id))
                            for d in SearchDoc.select())
@@ -872,6 +871,7 @@ def test_apply_remote_many_equals_apply_remote_per_record():
     that apply_remote gives record by record: creates, updates, partial documents, tombstones, unknown
     tombstones, persons named in legal-aid and mediation titles."""
     import datetime as dt
+
     from services.sync.documents import local_document as doc_of
     app.use_memory_database()
     try:
