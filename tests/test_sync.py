@@ -405,7 +405,8 @@ def test_connection_cut_mid_batch_resumes_without_loss_or_duplicates(clients, ki
             a.use()
             made += [new_person(f"Người {run}-{i}", notes="x" * 40).id for i in range(12 if run else 60)]
 
-            def progress(phase, done, total):
+            def progress(phase, done, total, run=run, direction=direction, after=after, where=where,
+                         garbage=garbage):      # this round's cut, bound now (called during this round's sync)
                 if phase == "push" and done == 0 and proxy.cuts == run and proxy.armed is None:
                     proxy.arm(direction, after, where=where, garbage=garbage)   # inside the first push batch
 
@@ -513,9 +514,9 @@ def test_sigkill_mid_push_transaction_then_next_sync_completes(clients, kinto_bu
         state["pushing"].wait(60)
         with conn.cursor() as cur:
             for _ in range(4000):
-                cur.execute("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state <> 'idle' AND "
-                            "(query ILIKE '%%INSERT INTO objects%%' OR query ILIKE '%%UPDATE objects%%' OR "
-                            "query ILIKE '%%pg_advisory_xact_lock%%')")
+                cur.execute("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                            "AND state <> 'idle' AND (query ILIKE '%%INSERT INTO objects%%' OR "
+                            "query ILIKE '%%UPDATE objects%%' OR query ILIKE '%%pg_advisory_xact_lock%%')")
                 if cur.fetchone()[0]:
                     kinto_server.stop(kill=True)
                     state["killed"] = True
@@ -795,7 +796,7 @@ def test_cli_sync_json_and_password_rules(tmp_path, kinto_bucket, capsys, monkey
     new_person("Người CLI")
     from cli import run
     monkeypatch.delenv("PLCS_SYNC_PASSWORD", raising=False)
-    monkeypatch.setattr("sys.stdin", open(os.devnull))      # not a terminal: never waits for input
+    monkeypatch.setattr("sys.stdin", open(os.devnull))  # noqa: SIM115 - stdin for the rest of the test, not a terminal
     assert run(["sync", "--server", kinto_bucket.url, "--user", kinto_bucket.officer.user,
                 "--data-dir", str(c.path)]) == 4
     monkeypatch.setenv("PLCS_SYNC_PASSWORD", kinto_bucket.officer.password)
@@ -814,7 +815,7 @@ def test_cli_sync_json_and_password_rules(tmp_path, kinto_bucket, capsys, monkey
 
 
 def test_background_syncer(tmp_path, kinto_bucket):
-    c = Client(tmp_path / "dev", kinto_bucket)
+    Client(tmp_path / "dev", kinto_bucket)
     sync.sync_now(kinto_bucket.url, kinto_bucket.officer.user, kinto_bucket.officer.password, options=FAST)
     new_person("Người chạy nền")
     results = []
@@ -974,7 +975,7 @@ def test_password_with_vietnamese_letters_right_and_wrong(tmp_path, kinto_bucket
     assert s.errors == [] and s.sent == 2
     assert pid in {r["id"] for r in server_records(kinto_bucket)}
     from cli import run
-    monkeypatch.setattr("sys.stdin", open(os.devnull))
+    monkeypatch.setattr("sys.stdin", open(os.devnull))  # noqa: SIM115 - stdin for the rest of the test
     monkeypatch.setenv("PLCS_SYNC_PASSWORD", "mật-khẩu-cán-bộ-2026")
     assert run(["sync", "--no-progress", "--server", kinto_bucket.url, "--user", account.user,
                 "--data-dir", str(c.path)]) == 0
@@ -1029,7 +1030,7 @@ def test_partly_failed_run_says_so_first_and_is_no_success(tmp_path, kinto_bucke
     st = sync.status()
     assert st["last_success"] == first_success and st["last_error"]["category"] == "permission"
     from cli import run
-    monkeypatch.setattr("sys.stdin", open(os.devnull))
+    monkeypatch.setattr("sys.stdin", open(os.devnull))  # noqa: SIM115 - stdin for the rest of the test
     monkeypatch.setenv("PLCS_SYNC_PASSWORD", site.officers[mine][0].password)
     capsys.readouterr()
     assert run(["sync", "--no-progress", "--json", "--data-dir", str(c.path)]) == 4
@@ -1045,8 +1046,9 @@ def test_partly_failed_run_says_so_first_and_is_no_success(tmp_path, kinto_bucke
 def _case(commune: str, content: str):
     import datetime as dt
     return records.save("legal-aid", {"received_date": dt.date(2026, 11, 2), "commune_code": commune,
-                                      "requester": {"full_name": "Người yêu cầu"}, "beneficiary_category": "2", "legal_field": "dat_dai",
-                                      "aid_form": "tu_van", "request_content": content}, _validated=True)
+                                      "requester": {"full_name": "Người yêu cầu"}, "beneficiary_category": "2",
+                                      "legal_field": "dat_dai", "aid_form": "tu_van", "request_content": content},
+                        _validated=True)
 
 
 def test_pulled_records_that_cannot_be_stored_are_quarantined_and_the_rest_completes(
