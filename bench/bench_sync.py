@@ -308,7 +308,7 @@ def kinto_workers(ctx):
                                 docs))
             errors = []
 
-            def push(client, docs):
+            def push(client, docs, errors=errors):
                 try:
                     client.push(docs)
                 except Exception as exc:  # noqa: BLE001 — reported below
@@ -601,9 +601,10 @@ def sync_engine_pull_100k(ctx):
 def _server_peak_rss_mb(server) -> float | None:
     """Peak resident memory (VmHWM) of the Kinto process so far."""
     try:
-        for line in open(f"/proc/{server.kinto.pid}/status"):
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
+        with open(f"/proc/{server.kinto.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         return None
     return None

@@ -14,6 +14,7 @@ Both processes are stopped (by PID) on exit.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -173,7 +174,7 @@ class KintoServer:
         return self
 
     def _start_worker(self, port: int, log_name: str) -> subprocess.Popen:
-        log = open(self.dir / log_name, "w")
+        log = open(self.dir / log_name, "w")  # noqa: SIM115 - the worker writes to it until close()
         self._logs.append(log)
         proc = subprocess.Popen([kinto_command(), "start", "--ini", str(self._ini), "--port", str(port)],
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self._env,
@@ -209,10 +210,8 @@ class KintoServer:
         for log in self._logs:
             log.close()
         if (self.dir / "pgdata" / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(subprocess.CalledProcessError):
                 self._pg(PGBIN / "pg_ctl", "-D", self.dir / "pgdata", "-m", "immediate", "-w", "stop")
-            except subprocess.CalledProcessError:
-                pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):

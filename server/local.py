@@ -195,13 +195,10 @@ class LocalServer:
             return
         if self._answers():
             raise RuntimeError(f"something else already answers on port {self.port}")
-        log = open(self.dir / "kinto.log", "ab")
-        try:
+        with open(self.dir / "kinto.log", "ab") as log:
             self._proc = subprocess.Popen([self.kinto, "start", "--ini", str(KINTO_INI), "--port", str(self.port)],
                                           env=self.env(), stdin=subprocess.DEVNULL, stdout=log,
                                           stderr=subprocess.STDOUT, start_new_session=True)
-        finally:
-            log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
