@@ -64,6 +64,7 @@ def local_50mb(ctx):
     import subprocess
     import sys
     from pathlib import Path
+
     from services import app, backup, records
     from services.security import opening
     from tests import factories

@@ -292,6 +292,7 @@ def kinto_workers(ctx):
     """Write throughput with more Kinto worker processes: first pushes of 1,000 records per client, 1 or 2
     clients at once (each to its own collection), on 1 or 2 Kinto processes sharing one PostgreSQL."""
     import threading
+
     from bench.kinto_client import KintoClient
     from bench.kinto_server import KintoServer
     n = 1000
@@ -307,7 +308,7 @@ def kinto_workers(ctx):
                                 docs))
             errors = []
 
-            def push(client, docs):
+            def push(client, docs, errors=errors):
                 try:
                     client.push(docs)
                 except Exception as exc:  # noqa: BLE001 — reported below
@@ -523,6 +524,7 @@ def _bulk_docs(n: int) -> list[dict]:
     """n documents (persons and dissemination events, no foreign keys) cloned from the cached 10k demo database
     with fresh ids: what a province's server holds after years of work."""
     import uuid
+
     from bench.datasets import demo_data_dir
     from models.records import DisseminationEvent, Person
     from services import app
@@ -541,7 +543,9 @@ def _bulk_load_engine(srv, docs: list[dict], communes: list[str]) -> None:
     """The documents into Kinto's PostgreSQL storage in one COPY (wire form, as the engine would send them);
     Kinto's trigger gives each row its timestamp, as tests/test_sync.py does."""
     import io
+
     import psycopg2
+
     from models.records import MODEL_BY_KIND
     from services.sync.documents import user_fields, wire_document
     buf = io.StringIO()
@@ -597,9 +601,10 @@ def sync_engine_pull_100k(ctx):
 def _server_peak_rss_mb(server) -> float | None:
     """Peak resident memory (VmHWM) of the Kinto process so far."""
     try:
-        for line in open(f"/proc/{server.kinto.pid}/status"):
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
+        with open(f"/proc/{server.kinto.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         return None
     return None

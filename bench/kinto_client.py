@@ -56,7 +56,7 @@ class KintoClient:
                     time.sleep(0.05 * (attempt + 1))
                     continue
                 break
-            for d, x in zip(chunk, responses):
+            for d, x in zip(chunk, responses, strict=True):   # one response per sub-request
                 if x["status"] not in (200, 201):
                     raise RuntimeError(f"Kinto refused {d['id']}: {x['status']} {x.get('body')}")
                 self.known[d["id"]] = x["body"]["data"]["last_modified"]

@@ -14,6 +14,7 @@ Both processes are stopped (by PID) on exit.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import requests
 
-from bench.common import NotAvailable, PYTHON
+from bench.common import PYTHON, NotAvailable
 
 PGBIN = Path("/usr/lib/postgresql/15/bin")
 ADMIN_PW = "bench-adminpw-s3cret"
@@ -141,7 +142,7 @@ class KintoServer:
     def pg_url(self) -> str:
         return f"postgresql://kinto:kintopw@127.0.0.1:{self.pgport}/kinto"
 
-    def start(self) -> "KintoServer":
+    def start(self) -> KintoServer:
         t0 = time.perf_counter()
         pgdata, pgrun = self.dir / "pgdata", self.dir / "pgrun"
         pgdata.mkdir()
@@ -173,7 +174,7 @@ class KintoServer:
         return self
 
     def _start_worker(self, port: int, log_name: str) -> subprocess.Popen:
-        log = open(self.dir / log_name, "w")
+        log = open(self.dir / log_name, "w")  # noqa: SIM115 - the worker writes to it until close()
         self._logs.append(log)
         proc = subprocess.Popen([kinto_command(), "start", "--ini", str(self._ini), "--port", str(port)],
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self._env,
@@ -209,10 +210,8 @@ class KintoServer:
         for log in self._logs:
             log.close()
         if (self.dir / "pgdata" / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(subprocess.CalledProcessError):
                 self._pg(PGBIN / "pg_ctl", "-D", self.dir / "pgdata", "-m", "immediate", "-w", "stop")
-            except subprocess.CalledProcessError:
-                pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):

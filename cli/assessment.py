@@ -114,7 +114,8 @@ def _assess_set(args):
         for k in args.clear:
             entries[k] = {"value": None, "evidence": ""}
     if not entries:
-        raise UsageError("Chưa có giá trị nào (--set MÃ=GIÁ_TRỊ hoặc --clear MÃ)", "No values given (--set ID=VALUE or --clear ID)")
+        raise UsageError("Chưa có giá trị nào (--set MÃ=GIÁ_TRỊ hoặc --clear MÃ)",
+                         "No values given (--set ID=VALUE or --clear ID)")
     if any(v["value"] is None and v["evidence"] for v in entries.values()):
         # evidence without a value keeps the stored value: merge it in
         from services.assessment.service import load_saved

@@ -32,9 +32,9 @@ def _import(args):
     ctx = open_context(args)
     with bar(f"Nhập {args.kind}", None) as b:
         result = importing.import_file(args.kind, args.file, progress=callback(b), actor=ctx.actor)
-    print(f"Đã nhập {result.total} bản ghi (mới {result.created}, cập nhật {result.updated}, không đổi {result.unchanged})"
-          f" / Imported {result.total} records ({result.created} new, {result.updated} updated, "
-          f"{result.unchanged} unchanged)", file=sys.stderr)
+    print(f"Đã nhập {result.total} bản ghi (mới {result.created}, cập nhật {result.updated}, "
+          f"không đổi {result.unchanged}) / Imported {result.total} records ({result.created} new, "
+          f"{result.updated} updated, {result.unchanged} unchanged)", file=sys.stderr)
     if args.json:
         emit_json({"kind": args.kind, "imported": result.total, "created": result.created,
                    "updated": result.updated, "unchanged": result.unchanged})

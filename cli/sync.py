@@ -65,8 +65,8 @@ def _lang() -> str:
 
 
 def _password() -> str:
-    from services.sync.errors import WrongPasswordError
     from services.i18n import t
+    from services.sync.errors import WrongPasswordError
     pw = os.environ.get("PLCS_SYNC_PASSWORD")
     if pw:
         return pw
@@ -86,6 +86,7 @@ class _Progress:
         if not self.enabled:
             return
         from tqdm import tqdm
+
         from services.i18n import t
         bar = self.bars.get(phase)
         if bar is None:

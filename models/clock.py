@@ -13,4 +13,4 @@ import datetime as dt
 
 def utc_now() -> dt.datetime:
     """Naive UTC timestamp, the form stored in the database."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

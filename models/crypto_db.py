@@ -41,7 +41,7 @@ class RawKey(str):
         return super().__new__(cls, value)
 
     @classmethod
-    def generate(cls) -> "RawKey":
+    def generate(cls) -> RawKey:
         return cls(os.urandom(32))
 
     @property

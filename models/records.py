@@ -6,7 +6,7 @@ the sync server as one document and merges field by field.
 """
 from __future__ import annotations
 
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField)
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 from playhouse.sqlite_ext import JSONField
 
 from models.base import BaseModel, SyncedModel

@@ -26,6 +26,7 @@ The plugin server/kinto_guard.py stops non-admins changing buckets, collections,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import ipaddress
 import json
@@ -33,7 +34,7 @@ import os
 import re
 import sys
 import time
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import requests
@@ -124,8 +125,18 @@ def commune_info(code) -> tuple[str, str] | None:
 
 # --- JSON schemas from the peewee models ---------------------------------------------------------------------
 def _field_schema(field) -> dict:
-    from peewee import (BigIntegerField, BooleanField, DateField, DateTimeField, DecimalField, FloatField,
-                        ForeignKeyField, IntegerField, TextField, CharField)
+    from peewee import (
+        BigIntegerField,
+        BooleanField,
+        CharField,
+        DateField,
+        DateTimeField,
+        DecimalField,
+        FloatField,
+        ForeignKeyField,
+        IntegerField,
+        TextField,
+    )
     if type(field).__name__ in ("JSONField", "BinaryJSONField"):   # before TextField: it subclasses it
         default = field.default() if callable(field.default) else field.default
         schema = {"type": "array"} if isinstance(default, list) else {"type": "object"} \
@@ -246,7 +257,7 @@ class ServerAdmin:
             chunk = subrequests[i:i + self.batch_limit]
             body = {"requests": [{k: v for k, v in s.items() if k != "expect"} for s in chunk]}
             responses = self.request("POST", "/batch", json=body, expect=(200,)).json()["responses"]
-            for sub, resp in zip(chunk, responses):
+            for sub, resp in zip(chunk, responses, strict=True):   # Kinto answers every sub-request
                 if resp["status"] == 409:   # the whole batch was rolled back: run it again (idempotent)
                     return out + self.batch(subrequests[i:])
                 if resp["status"] not in sub.get("expect", (200, 201)):
@@ -409,11 +420,9 @@ class ServerAdmin:
 
     def unassign_officer(self, user: str, communes: Iterable) -> None:
         for code in communes:
-            try:
+            with contextlib.suppress(KeyError):
                 self._update_members(f"/buckets/{commune_bucket(normalise_commune(code))}/groups/officers",
                                      remove=[f"account:{user}"])
-            except KeyError:
-                pass
 
     def _add_to_province_group(self, user: str, province, group: str) -> None:
         province = normalise_province(province)

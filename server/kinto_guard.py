@@ -77,7 +77,7 @@ def body_sets_permissions(body, data) -> bool:
 
 # --- record content ------------------------------------------------------------------------------------------
 def _today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def _short(value, limit: int = 60) -> str:

@@ -92,7 +92,7 @@ class LocalServer:
 
     # --- construction -------------------------------------------------------------------------------------
     @classmethod
-    def create(cls, batch_max_requests: int = 25, **kw) -> "LocalServer":
+    def create(cls, batch_max_requests: int = 25, **kw) -> LocalServer:
         """A fresh folder directly under /tmp (the postgres user can enter it) and free ports."""
         base = "/tmp" if os.path.isdir("/tmp") else None
         folder = Path(tempfile.mkdtemp(prefix="plcs-kinto-", dir=base))
@@ -195,13 +195,10 @@ class LocalServer:
             return
         if self._answers():
             raise RuntimeError(f"something else already answers on port {self.port}")
-        log = open(self.dir / "kinto.log", "ab")
-        try:
+        with open(self.dir / "kinto.log", "ab") as log:
             self._proc = subprocess.Popen([self.kinto, "start", "--ini", str(KINTO_INI), "--port", str(self.port)],
                                           env=self.env(), stdin=subprocess.DEVNULL, stdout=log,
                                           stderr=subprocess.STDOUT, start_new_session=True)
-        finally:
-            log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -232,7 +229,7 @@ class LocalServer:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
     # --- everything ---------------------------------------------------------------------------------------
-    def start(self) -> "LocalServer":
+    def start(self) -> LocalServer:
         _no_proxy_for_loopback()
         atexit.register(self.close)
         try:

@@ -31,7 +31,7 @@ server/kinto_guard.py enforces where it cannot — jsonschema ignores unknown ke
 from __future__ import annotations
 
 import inspect
-from functools import lru_cache
+from functools import cache
 
 HELPERS = ("text", "date", "integer", "category", "category_list", "commune_code")
 MIN_DATE = "1900-01-01"
@@ -80,7 +80,7 @@ class _Recorder:
         return stand_in
 
 
-@lru_cache(maxsize=None)
+@cache
 def kind_field_rules(kind: str) -> dict[str, dict]:
     """{field: {"helper": …, parameters…}} of one kind, as its normalize() checks a new record."""
     module = _kind_modules().get(kind)

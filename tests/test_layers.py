@@ -9,7 +9,7 @@ imports by a literal name (importlib.import_module, ui.state.runtime.optional / 
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +60,7 @@ def _imports(path: Path, root: Path = ROOT) -> set[str]:
     return {name for name in found if name.split(".")[0] in LAYERS}
 
 
-@lru_cache(maxsize=None)          # one scan of the project for the tests below
+@cache  # one scan of the project for the tests below
 def _graph(root: Path = ROOT) -> dict[str, set[str]]:
     files = [p for layer in LAYERS for p in (root / layer).rglob("*.py")]
     modules = {_module_name(p, root): p for p in files}

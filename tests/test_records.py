@@ -131,6 +131,7 @@ def test_officer_records(db):
                                        "communes": "06652; Hà Tu"})
     assert officer.communes == ["06652"]
     import pytest as _p
+
     from services.errors import ValidationError
     with _p.raises(ValidationError):
         records.save("officer", {"full_name": "X", "role": "king"})

@@ -17,8 +17,7 @@ import pytest
 import requests
 
 from models.records import Outbox, Person
-from services import app, outbox, records
-from services import sync
+from services import app, outbox, records, sync
 from services.errors import UsageError
 from services.sync import SyncOptions, apply
 from services.sync.documents import local_document
@@ -195,9 +194,12 @@ def test_edits_of_different_fields_merge(clients):
     a, b = clients(2)
     a.use()
     pid = new_person("Đặng Văn Đức", notes="gốc", address="gốc").id
-    a.sync(); b.sync()
-    a.use(); edit("person", pid, notes="ghi chú của A")
-    b.use(); edit("person", pid, address="địa chỉ của B", phone="0912345678")
+    a.sync()
+    b.sync()
+    a.use()
+    edit("person", pid, notes="ghi chú của A")
+    b.use()
+    edit("person", pid, address="địa chỉ của B", phone="0912345678")
     a.sync()
     s = b.sync()
     assert s.merged == 1 and s.conflicts == 0
@@ -214,9 +216,12 @@ def test_same_field_gives_one_conflict_with_both_values(clients, capsys):
     a, b = clients(2)
     a.use()
     pid = new_person("Triệu Thị Hoa", notes="gốc").id
-    a.sync(); b.sync()
-    a.use(); edit("person", pid, notes="giá trị A", address="A đổi địa chỉ")
-    b.use(); edit("person", pid, notes="giá trị B")
+    a.sync()
+    b.sync()
+    a.use()
+    edit("person", pid, notes="giá trị A", address="A đổi địa chỉ")
+    b.use()
+    edit("person", pid, notes="giá trị B")
     a.sync()
     s = b.sync()
     assert s.conflicts == 1 and s.open_conflicts == 1
@@ -240,7 +245,8 @@ def test_same_field_gives_one_conflict_with_both_values(clients, capsys):
     assert run(["conflicts", "resolve", str(c["conflict_id"]), "--choice", "local", "--data-dir", str(b.path)]) == 0
     assert sync.list_conflicts() == []
     assert outbox.pending_total() >= 1
-    b.sync(); a.sync()
+    b.sync()
+    a.sync()
     snap = assert_converged(a, b)
     assert snap[("person", pid)][1]["notes"] == "giá trị B"
     a.use()
@@ -253,24 +259,34 @@ def test_same_field_gives_one_conflict_with_both_values(clients, capsys):
 
 def test_conflict_resolved_with_typed_value(clients):
     a, b = clients(2)
-    a.use(); pid = new_person("Vàng A Dế", phone="0911111111").id
-    a.sync(); b.sync()
-    a.use(); edit("person", pid, phone="0922222222")
-    b.use(); edit("person", pid, phone="0933333333")
-    a.sync(); b.sync()
+    a.use()
+    pid = new_person("Vàng A Dế", phone="0911111111").id
+    a.sync()
+    b.sync()
+    a.use()
+    edit("person", pid, phone="0922222222")
+    b.use()
+    edit("person", pid, phone="0933333333")
+    a.sync()
+    b.sync()
     b.use()
     [c] = sync.list_conflicts()
     sync.resolve_conflict(c["conflict_id"], "value", value="0944444444")
-    b.sync(); a.sync()
+    b.sync()
+    a.sync()
     assert assert_converged(a, b)[("person", pid)][1]["phone"] == "0944444444"
 
 
 def test_edit_against_remote_delete_is_a_conflict_not_a_resurrection(clients, kinto_bucket):
     a, b = clients(2)
-    a.use(); pid = new_person("Lý Văn Sáu", notes="gốc").id
-    a.sync(); b.sync()
-    a.use(); records.delete("person", pid)
-    b.use(); edit("person", pid, notes="B vẫn sửa")
+    a.use()
+    pid = new_person("Lý Văn Sáu", notes="gốc").id
+    a.sync()
+    b.sync()
+    a.use()
+    records.delete("person", pid)
+    b.use()
+    edit("person", pid, notes="B vẫn sửa")
     a.sync()
     s = b.sync()
     assert s.conflicts == 1
@@ -279,7 +295,8 @@ def test_edit_against_remote_delete_is_a_conflict_not_a_resurrection(clients, ki
     assert (c["field"], c["local"], c["remote"]) == ("deleted", False, True)
     assert c["document"]["notes"] == "B vẫn sửa"              # the edit is kept for review
     assert records.get("person", pid, include_deleted=True).deleted is True
-    a.sync(); b.sync()
+    a.sync()
+    b.sync()
     snap = assert_converged(a, b)
     assert ("person", pid) not in snap                         # deleted everywhere, not resurrected
     assert pid not in {r["id"] for r in server_records(kinto_bucket)}
@@ -289,8 +306,11 @@ def test_edit_against_remote_delete_is_a_conflict_not_a_resurrection(clients, ki
     c3.use()
     assert Person.get_or_none(Person.id == pid) is None
     # restoring the edited version is an explicit decision
-    b.use(); sync.resolve_conflict(c["conflict_id"], "local")
-    b.sync(); a.sync(); c3.sync()
+    b.use()
+    sync.resolve_conflict(c["conflict_id"], "local")
+    b.sync()
+    a.sync()
+    c3.sync()
     snap = assert_converged(a, b, c3, kinds=("person",))
     assert snap[("person", pid)][0] is False and snap[("person", pid)][1]["notes"] == "B vẫn sửa"
 
@@ -300,10 +320,14 @@ def test_delete_from_an_older_copy_is_held_as_a_conflict_then_the_editor_is_told
     showing A's edit, before it reaches the server; A's record is untouched. When B deletes anyway, A's next
     sync reports it (a notice in the summary and the list) and A can restore the record."""
     a, b = clients(2)
-    a.use(); pid = new_person("Sùng A Lử", notes="gốc").id
-    a.sync(); b.sync()
-    a.use(); edit("person", pid, notes="A sửa trước")
-    b.use(); records.delete("person", pid)
+    a.use()
+    pid = new_person("Sùng A Lử", notes="gốc").id
+    a.sync()
+    b.sync()
+    a.use()
+    edit("person", pid, notes="A sửa trước")
+    b.use()
+    records.delete("person", pid)
     a.sync()
     s = b.sync()
     assert s.conflicts == 1 and s.errors == []
@@ -318,7 +342,8 @@ def test_delete_from_an_older_copy_is_held_as_a_conflict_then_the_editor_is_told
     snap = assert_converged(a, b)
     assert snap[("person", pid)][1]["notes"] == "A sửa trước"
     # B decides to delete after all: A is told on the next sync and can restore it
-    b.use(); sync.resolve_conflict(c["conflict_id"], "local")
+    b.use()
+    sync.resolve_conflict(c["conflict_id"], "local")
     b.sync()
     assert pid not in {r["id"] for r in server_records(kinto_bucket)}
     s = a.sync()
@@ -330,7 +355,8 @@ def test_delete_from_an_older_copy_is_held_as_a_conflict_then_the_editor_is_told
     assert records.get("person", pid, include_deleted=True).deleted is True
     sync.restore_notice(n["notice_id"])
     assert sync.list_notices() == []
-    a.sync(); b.sync()
+    a.sync()
+    b.sync()
     snap = assert_converged(a, b, kinds=("person",))
     assert snap[("person", pid)][1]["notes"] == "A sửa trước"
 
@@ -338,9 +364,12 @@ def test_delete_from_an_older_copy_is_held_as_a_conflict_then_the_editor_is_told
 def test_delete_from_an_up_to_date_copy_goes_through(clients, kinto_bucket):
     """The other order of §4's README: B deletes from the newest copy: no conflict, deleted everywhere."""
     a, b = clients(2)
-    a.use(); pid = new_person("Lò Văn Bảy", notes="gốc").id
-    a.sync(); b.sync()
-    b.use(); records.delete("person", pid)
+    a.use()
+    pid = new_person("Lò Văn Bảy", notes="gốc").id
+    a.sync()
+    b.sync()
+    b.use()
+    records.delete("person", pid)
     s = b.sync()
     assert s.conflicts == 0 and s.errors == []
     a.sync()
@@ -376,7 +405,8 @@ def test_connection_cut_mid_batch_resumes_without_loss_or_duplicates(clients, ki
             a.use()
             made += [new_person(f"Người {run}-{i}", notes="x" * 40).id for i in range(12 if run else 60)]
 
-            def progress(phase, done, total):
+            def progress(phase, done, total, run=run, direction=direction, after=after, where=where,
+                         garbage=garbage):      # this round's cut, bound now (called during this round's sync)
                 if phase == "push" and done == 0 and proxy.cuts == run and proxy.armed is None:
                     proxy.arm(direction, after, where=where, garbage=garbage)   # inside the first push batch
 
@@ -484,9 +514,9 @@ def test_sigkill_mid_push_transaction_then_next_sync_completes(clients, kinto_bu
         state["pushing"].wait(60)
         with conn.cursor() as cur:
             for _ in range(4000):
-                cur.execute("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state <> 'idle' AND "
-                            "(query ILIKE '%%INSERT INTO objects%%' OR query ILIKE '%%UPDATE objects%%' OR "
-                            "query ILIKE '%%pg_advisory_xact_lock%%')")
+                cur.execute("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                            "AND state <> 'idle' AND (query ILIKE '%%INSERT INTO objects%%' OR "
+                            "query ILIKE '%%UPDATE objects%%' OR query ILIKE '%%pg_advisory_xact_lock%%')")
                 if cur.fetchone()[0]:
                     kinto_server.stop(kill=True)
                     state["killed"] = True
@@ -580,7 +610,8 @@ def test_edit_made_during_sync_stays_queued(clients, monkeypatch):
     assert ("person", pid) in {(r.kind, r.record_id) for r in Outbox.select()}   # still queued
     assert {r["id"]: r for r in server_records(a.site)}[pid]["notes"] == "trước"
     monkeypatch.setattr(KintoHTTP, "batch", real_batch)
-    a.sync(); b.sync()
+    a.sync()
+    b.sync()
     assert assert_converged(a, b)[("person", pid)][1]["notes"] == "sửa trong lúc đồng bộ"
     a.use()
     assert outbox.pending_total() == 0
@@ -663,9 +694,11 @@ def test_cases_sessions_and_people_travel_to_their_commune(tmp_path, kinto_bucke
     snap = only1.snapshot(kinds)
     assert ("mediation-session", sess.id) in snap and ("legal-aid", case.id) not in snap
     # concurrent status changes: one conflict on status, both history entries kept
-    a.use(); records.save("legal-aid", {"status": "referred", "summary": "A tóm tắt"}, record_id=case.id,
-                          _validated=True)
-    b.use(); records.save("legal-aid", {"status": "in_progress"}, record_id=case.id, _validated=True)
+    a.use()
+    records.save("legal-aid", {"status": "referred", "summary": "A tóm tắt"}, record_id=case.id,
+                 _validated=True)
+    b.use()
+    records.save("legal-aid", {"status": "in_progress"}, record_id=case.id, _validated=True)
     a.sync()
     s = b.sync()
     assert s.conflicts == 1
@@ -681,8 +714,10 @@ def test_create_of_a_record_the_server_already_has_is_acknowledged(clients, kint
     base: its create gets 412 with the server's copy, which is merged at once — no duplicate, no endless retry."""
     from models.sync_state import SyncBase
     a, b = clients(2)
-    a.use(); pid = new_person("Hờ A Chứ", notes="bản gốc").id
-    a.sync(); b.sync()
+    a.use()
+    pid = new_person("Hờ A Chứ", notes="bản gốc").id
+    a.sync()
+    b.sync()
     b.use()
     SyncBase.delete().where(SyncBase.record_id == pid).execute()
     outbox.queue("person", pid)
@@ -761,7 +796,7 @@ def test_cli_sync_json_and_password_rules(tmp_path, kinto_bucket, capsys, monkey
     new_person("Người CLI")
     from cli import run
     monkeypatch.delenv("PLCS_SYNC_PASSWORD", raising=False)
-    monkeypatch.setattr("sys.stdin", open(os.devnull))      # not a terminal: never waits for input
+    monkeypatch.setattr("sys.stdin", open(os.devnull))  # noqa: SIM115 - stdin for the rest of the test, not a terminal
     assert run(["sync", "--server", kinto_bucket.url, "--user", kinto_bucket.officer.user,
                 "--data-dir", str(c.path)]) == 4
     monkeypatch.setenv("PLCS_SYNC_PASSWORD", kinto_bucket.officer.password)
@@ -780,7 +815,7 @@ def test_cli_sync_json_and_password_rules(tmp_path, kinto_bucket, capsys, monkey
 
 
 def test_background_syncer(tmp_path, kinto_bucket):
-    c = Client(tmp_path / "dev", kinto_bucket)
+    Client(tmp_path / "dev", kinto_bucket)
     sync.sync_now(kinto_bucket.url, kinto_bucket.officer.user, kinto_bucket.officer.password, options=FAST)
     new_person("Người chạy nền")
     results = []
@@ -857,8 +892,8 @@ def _local_state() -> dict:
     out = {}
     for model in (Person, LegalAidCase, MediationCase, DisseminationEvent):
         out[model.__name__] = sorted(
-            (json.dumps({k: v for k, v in row.items() if k not in ("created_at", "updated_at")}, default=str,
-                        sort_keys=True) for row in model.select().dicts()))
+            json.dumps({k: v for k, v in row.items() if k not in ("created_at", "updated_at")}, default=str,
+                        sort_keys=True) for row in model.select().dicts())
     texts = {r.rowid: r.text for r in SearchIndex.select(SearchIndex.rowid, SearchIndex.text)}
     out["search"] = sorted((d.id, d.kind, d.record_id, d.commune_code, str(d.date), d.number, d.title, texts.get(d.id))
                            for d in SearchDoc.select())
@@ -872,6 +907,7 @@ def test_apply_remote_many_equals_apply_remote_per_record():
     that apply_remote gives record by record: creates, updates, partial documents, tombstones, unknown
     tombstones, persons named in legal-aid and mediation titles."""
     import datetime as dt
+
     from services.sync.documents import local_document as doc_of
     app.use_memory_database()
     try:
@@ -939,7 +975,7 @@ def test_password_with_vietnamese_letters_right_and_wrong(tmp_path, kinto_bucket
     assert s.errors == [] and s.sent == 2
     assert pid in {r["id"] for r in server_records(kinto_bucket)}
     from cli import run
-    monkeypatch.setattr("sys.stdin", open(os.devnull))
+    monkeypatch.setattr("sys.stdin", open(os.devnull))  # noqa: SIM115 - stdin for the rest of the test
     monkeypatch.setenv("PLCS_SYNC_PASSWORD", "mật-khẩu-cán-bộ-2026")
     assert run(["sync", "--no-progress", "--server", kinto_bucket.url, "--user", account.user,
                 "--data-dir", str(c.path)]) == 0
@@ -994,7 +1030,7 @@ def test_partly_failed_run_says_so_first_and_is_no_success(tmp_path, kinto_bucke
     st = sync.status()
     assert st["last_success"] == first_success and st["last_error"]["category"] == "permission"
     from cli import run
-    monkeypatch.setattr("sys.stdin", open(os.devnull))
+    monkeypatch.setattr("sys.stdin", open(os.devnull))  # noqa: SIM115 - stdin for the rest of the test
     monkeypatch.setenv("PLCS_SYNC_PASSWORD", site.officers[mine][0].password)
     capsys.readouterr()
     assert run(["sync", "--no-progress", "--json", "--data-dir", str(c.path)]) == 4
@@ -1010,8 +1046,9 @@ def test_partly_failed_run_says_so_first_and_is_no_success(tmp_path, kinto_bucke
 def _case(commune: str, content: str):
     import datetime as dt
     return records.save("legal-aid", {"received_date": dt.date(2026, 11, 2), "commune_code": commune,
-                                      "requester": {"full_name": "Người yêu cầu"}, "beneficiary_category": "2", "legal_field": "dat_dai",
-                                      "aid_form": "tu_van", "request_content": content}, _validated=True)
+                                      "requester": {"full_name": "Người yêu cầu"}, "beneficiary_category": "2",
+                                      "legal_field": "dat_dai", "aid_form": "tu_van", "request_content": content},
+                        _validated=True)
 
 
 def test_pulled_records_that_cannot_be_stored_are_quarantined_and_the_rest_completes(
@@ -1062,4 +1099,5 @@ def test_pulled_records_that_cannot_be_stored_are_quarantined_and_the_rest_compl
     assert s2.errors == [] and s2.quarantined == []
     b.use()
     assert len(sync.list_quarantine()) == 4
-    a.use(); assert records.get("legal-aid", case.id).number == srv["number"]
+    a.use()
+    assert records.get("legal-aid", case.id).number == srv["number"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import itertools
 import tempfile
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.records import Person
 from models.sync_state import SyncConflict

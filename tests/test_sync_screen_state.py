@@ -45,9 +45,13 @@ def test_partly_failed_run_on_the_sync_screen(tmp_path, kinto_bucket_factory):
 def test_deleted_edit_notice_is_listed_and_restored_from_the_screen(tmp_path, kinto_bucket):
     a = Client(tmp_path / "a", kinto_bucket, name="a")
     b = Client(tmp_path / "b", kinto_bucket, name="b")
-    a.use(); pid = new_person("Người bị xoá", notes="của A").id
-    a.sync(); b.sync()
-    b.use(); records.delete("person", pid); b.sync()
+    a.use()
+    pid = new_person("Người bị xoá", notes="của A").id
+    a.sync()
+    b.sync()
+    b.use()
+    records.delete("person", pid)
+    b.sync()
     a.sync()
     a.use()
     state = AppState(app_service.current())
