@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -214,10 +215,8 @@ async def handle_key(app: AppState, key: str, ctrl: bool = False, shift: bool = 
         lst = app.list_state(app.screen)
         field = getattr(lst, "_search_field", None)
         if field is not None:
-            try:
+            with contextlib.suppress(Exception):     # the field may not be mounted yet
                 await field.focus()
-            except Exception:   # noqa: BLE001 — the field may not be mounted yet
-                pass
     elif k == "P" and app.mode == "detail" and app.detail is not None:
         docs = app.detail.print_documents()
         if docs:
