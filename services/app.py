@@ -16,6 +16,7 @@ from platformdirs import user_data_dir
 
 from models.db import close_database, database, open_database, refresh_statistics
 from models.schema import migrate_to_latest, pending
+
 # The hooks of every record write (services.record_events) register when their modules are imported: here,
 # at the one start both the GUI and the CLI go through (a save refuses to run while one is missing).
 from services import audit, context, outbox, search, settings, villages  # noqa: F401

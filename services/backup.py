@@ -41,9 +41,9 @@ from pathlib import Path
 
 from models.crypto_db import RawKey, connect_raw, is_plain_sqlite
 from models.db import database
+from services.attachments import bundle as attachment_files
 from services.dates import utc_now
 from services.errors import AuthError, FieldError, NotFoundError, ValidationError
-from services.attachments import bundle as attachment_files
 from services.i18n import t
 from services.security import keyfile
 from services.security.fileio import atomic_write, fsync_dir, fsync_file, temp_path
@@ -217,7 +217,7 @@ def list_backups(data_dir=None) -> list[dict]:
     for path in sorted(backup_dir(data_dir).glob(f"plcs-*{SUFFIX}"), reverse=True):
         stamp, _, reason = path.stem[len("plcs-"):].partition("-")
         try:
-            created = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
+            created = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
         except ValueError:
             continue
         out.append({"path": str(path), "reason": reason, "created_at": created.isoformat(),
@@ -319,7 +319,7 @@ def check_candidate(path: Path, key) -> dict[str, int]:
         raise _bad_file() from None
     finally:
         conn.close()
-    if not REQUIRED_TABLES <= set(counts):
+    if not set(counts) >= REQUIRED_TABLES:
         raise _bad_file("backup.not_app_db")
     return counts
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from services.text import fold
@@ -24,7 +24,7 @@ from services.text import fold
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "assets" / "catalogs"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(name: str) -> dict:
     path = CATALOG_DIR / f"{name}.json"
     return json.loads(path.read_text(encoding="utf-8"))
@@ -45,7 +45,7 @@ def entries(name: str, on: dt.date | None = None) -> list[dict]:
     return [e for e in _load(name)["entries"] if _valid_on(e, on)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _by_code(name: str) -> dict[str, dict]:
     return {e["code"]: e for e in _load(name)["entries"]}
 
@@ -65,7 +65,7 @@ def valid_codes(name: str, on: dt.date | None = None) -> set[str]:
     return {e["code"] for e in entries(name, on)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lookup(name: str) -> dict[str, list[str]]:
     table: dict[str, list[str]] = {}
     for e in _load(name)["entries"]:

@@ -63,8 +63,8 @@ from services.dates import utc_now
 from services.errors import AuthError, FieldError, NotFoundError, ValidationError
 from services.i18n import t
 from services.record_documents import to_document
-from services.sync.apply import apply_remote
 from services.security.fileio import atomic_write_bytes
+from services.sync.apply import apply_remote
 
 MAGIC = b"PLCSXFR1"
 SUFFIX = ".plcsx"
@@ -420,7 +420,8 @@ def import_file(path, password: str | None = None, actor: str | None = None, pro
     # file positions kept for messages; stored in dependency order (persons before the cases naming them)
     order = sorted(range(len(records)), key=lambda i: KIND_ORDER.index(records[i]["kind"]))
     if header.get("_attachments"):                # every attached file checked before anything is stored
-        from services.attachments import crypto as att_crypto, transfer_files
+        from services.attachments import crypto as att_crypto
+        from services.attachments import transfer_files
         rows, sizes, start, key = header["_attachments"]
         try:
             transfer_files.verify_section(path, start, rows, sizes, key)
@@ -448,7 +449,8 @@ def import_file(path, password: str | None = None, actor: str | None = None, pro
     except IntegrityError as exc:
         raise _bad(detail=str(exc)[:200]) from None
     if header.get("_attachments"):                # after the records they belong to; idempotent by id
-        from services.attachments import crypto as att_crypto, transfer_files
+        from services.attachments import crypto as att_crypto
+        from services.attachments import transfer_files
         rows, sizes, start, key = header["_attachments"]
         try:
             result["attachments"] = transfer_files.import_section(path, start, rows, sizes, key)

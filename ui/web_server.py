@@ -14,8 +14,8 @@ import os
 import sys
 from urllib.parse import quote
 
-from starlette.requests import Request
 from starlette.concurrency import iterate_in_threadpool
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 

@@ -11,10 +11,17 @@ app's records), engine (scoring), store (Assessment rows + audit + outbox), serv
 (render(card, "json" | "pdf" | "xlsx", out), render_province(…) — the reports' pattern, see services.reports) over
 pdf / xlsx (printed scorecard and province list).
 """
-from services.assessment.frameworks import (Framework, all_frameworks, framework_for_year, get_framework,
-                                            pick_framework)
-from services.assessment.service import (assess, framework_for, import_values, previous_summary,
-                                         province_overview, resolve_commune, set_values, template_rows)
+from services.assessment.frameworks import Framework, all_frameworks, framework_for_year, get_framework, pick_framework
+from services.assessment.service import (
+                                            assess,
+                                            framework_for,
+                                            import_values,
+                                            previous_summary,
+                                            province_overview,
+                                            resolve_commune,
+                                            set_values,
+                                            template_rows,
+)
 
 __all__ = ["Framework", "all_frameworks", "framework_for_year", "get_framework", "pick_framework", "assess",
            "framework_for", "import_values", "previous_summary", "province_overview", "resolve_commune",

@@ -19,8 +19,18 @@ from reportlab.platypus import KeepTogether
 
 from services.formatting import fmt_decimal
 from services.printing.context import commune_issuer, province_issuer, units_of
-from services.printing.document import (Signer, admin_heading, build_pdf, data_table, esc, frame_width, p,
-                                        section, signature_block, title_block)
+from services.printing.document import (
+    Signer,
+    admin_heading,
+    build_pdf,
+    data_table,
+    esc,
+    frame_width,
+    p,
+    section,
+    signature_block,
+    title_block,
+)
 
 
 def _pts(x) -> str:

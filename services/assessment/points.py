@@ -93,7 +93,7 @@ def _cell(v) -> str:
 
 def read_table_rows(path) -> tuple[list[tuple[int, dict]], dict]:
     """[(row_number, {column: text})], plus {"framework", "source"} found in a JSON file."""
-    from services.assessment.importer import _read_csv, _read_xlsx   # same CSV/XLSX readers as value imports
+    from services.assessment.importer import _read_csv, _read_xlsx  # same CSV/XLSX readers as value imports
     path = Path(path)
     if not path.is_file():
         raise ValidationError([FieldError("file", f"Không tìm thấy tệp {path}", f"File not found: {path}")])

@@ -20,8 +20,9 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from services.attachments import crypto
 from services.security.fileio import fsync_dir, secure_remove
@@ -70,7 +71,7 @@ class BlobStore:
         self._name_key = crypto.file_key(key, b"plcs attachment names v1") if key is not None else None
 
     @classmethod
-    def current(cls) -> "BlobStore":
+    def current(cls) -> BlobStore:
         return cls(_root_for_context(), data_key_bytes())
 
     @property

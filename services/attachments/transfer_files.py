@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 from models.attachments import Attachment
 from services.attachments import crypto

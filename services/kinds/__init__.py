@@ -4,8 +4,7 @@
     from services.kinds import KIND_RULES
     KIND_RULES["legal-aid"].normalize(data, existing, ctx)
 """
-from services.kinds import (dissemination, legal_aid, mediation, mediation_session, mediation_team, officer,
-                            person)
+from services.kinds import dissemination, legal_aid, mediation, mediation_session, mediation_team, officer, person
 
 KIND_RULES = {
     "person": person,

@@ -13,9 +13,9 @@ Every print is recorded in the audit log (action "print").
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from peewee import JOIN
 

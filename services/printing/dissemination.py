@@ -10,8 +10,18 @@ from reportlab.platypus import Spacer
 from services import catalogs
 from services.formatting import fmt_date, fmt_int, fmt_long_date
 from services.printing.context import commune_issuer, commune_name, label
-from services.printing.document import (Signer, admin_heading, data_table, esc, field_line, frame_width, p, section,
-                                        signature_block, title_block)
+from services.printing.document import (
+    Signer,
+    admin_heading,
+    data_table,
+    esc,
+    field_line,
+    frame_width,
+    p,
+    section,
+    signature_block,
+    title_block,
+)
 
 
 def _place(event) -> str:

@@ -11,10 +11,26 @@ from reportlab.platypus import Spacer, Table, TableStyle
 
 from services import catalogs
 from services.formatting import fmt_date
-from services.printing.context import (commune_issuer, commune_name, label, person_address, person_line,
-                                       receiving_officer)
-from services.printing.document import (Signer, admin_heading, esc, field_line, frame_width, national_heading, p,
-                                        signature_block, title_block, date_line)
+from services.printing.context import (
+    commune_issuer,
+    commune_name,
+    label,
+    person_address,
+    person_line,
+    receiving_officer,
+)
+from services.printing.document import (
+    Signer,
+    admin_heading,
+    date_line,
+    esc,
+    field_line,
+    frame_width,
+    national_heading,
+    p,
+    signature_block,
+    title_block,
+)
 from services.printing.qr import OneLineCaption, QRFlowable, qr_payload
 
 CENTRE = "Trung tâm Trợ giúp pháp lý nhà nước"

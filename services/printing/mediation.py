@@ -14,11 +14,24 @@ from reportlab.platypus import KeepTogether, PageBreak, Spacer
 
 from models.records import MediationCase, MediationSession, MediationTeam, Person
 from services import catalogs
-from services.errors import ValidationError, FieldError
+from services.errors import FieldError, ValidationError
 from services.formatting import fmt_date, fmt_long_date
-from services.printing.context import commune_issuer, commune_name, label, person_line, age, person_address
-from services.printing.document import (QUOC_HIEU, TIEU_NGU, Issuer, Signer, admin_heading, data_table, esc,
-                                        field_line, frame_width, p, section, signature_block, title_block)
+from services.printing.context import age, commune_issuer, commune_name, label, person_address, person_line
+from services.printing.document import (
+    QUOC_HIEU,
+    TIEU_NGU,
+    Issuer,
+    Signer,
+    admin_heading,
+    data_table,
+    esc,
+    field_line,
+    frame_width,
+    p,
+    section,
+    signature_block,
+    title_block,
+)
 from services.text import fold
 
 SUCCESS, FAILED, IN_PROGRESS = "thanh", "khong_thanh", "in_progress"

@@ -24,12 +24,38 @@ from __future__ import annotations
 
 from services.security.exports import audit_export, audit_print
 from services.security.opening import enable_encryption, lock, open_for_cli, open_for_ui, open_unlocked
-from services.security.policy import (IdleLock, auto_lock_minutes, check_new_passphrase, passphrase_problems,
-                                      plain_allowed, set_auto_lock_minutes)
-from services.security.roles import (ROLES, current_role, is_masked, mask, mask_id, mask_phone, mask_row,
-                                     may_see_identifiers, may_write, role_label, scope_condition, show_identifiers)
-from services.security.vault import (LockedOut, WrongPassphrase, change_passphrase, replace_recovery_key,
-                                     reset_passphrase, restore_key_file, status, validate_new_passphrase)
+from services.security.policy import (
+                                      IdleLock,
+                                      auto_lock_minutes,
+                                      check_new_passphrase,
+                                      passphrase_problems,
+                                      plain_allowed,
+                                      set_auto_lock_minutes,
+)
+from services.security.roles import (
+                                      ROLES,
+                                      current_role,
+                                      is_masked,
+                                      mask,
+                                      mask_id,
+                                      mask_phone,
+                                      mask_row,
+                                      may_see_identifiers,
+                                      may_write,
+                                      role_label,
+                                      scope_condition,
+                                      show_identifiers,
+)
+from services.security.vault import (
+                                      LockedOut,
+                                      WrongPassphrase,
+                                      change_passphrase,
+                                      replace_recovery_key,
+                                      reset_passphrase,
+                                      restore_key_file,
+                                      status,
+                                      validate_new_passphrase,
+)
 
 __all__ = ["audit_export", "audit_print", "enable_encryption", "lock", "open_for_cli", "open_for_ui",
            "open_unlocked", "IdleLock", "auto_lock_minutes", "set_auto_lock_minutes", "ROLES", "current_role",

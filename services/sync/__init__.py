@@ -28,13 +28,22 @@ import threading
 from services import app, outbox, settings
 from services.dates import utc_now
 from services.errors import AppError
-from services.sync import background
+from services.sync import background, store
 from services.sync.conflicts import list_conflicts, resolve_conflict
 from services.sync.engine import SyncEngine, SyncOptions, SyncSummary
-from services.sync.errors import (ConflictNotice, OfflineError, RejectedError, ServerError, SyncBusyError,
-                                  SyncConfigError, SyncError, SyncPermissionError, WrongPasswordError, describe)
+from services.sync.errors import (
+    ConflictNotice,
+    OfflineError,
+    RejectedError,
+    ServerError,
+    SyncBusyError,
+    SyncConfigError,
+    SyncError,
+    SyncPermissionError,
+    WrongPasswordError,
+    describe,
+)
 from services.sync.http import KintoHTTP
-from services.sync import store
 from services.sync.notices import dismiss_notice, list_notices, list_quarantine, restore_notice
 
 SERVER_KEY, USER_KEY = "sync.server_url", "sync.user"
@@ -145,6 +154,7 @@ def check_reachable(server_url: str, timeout=(5, 15)) -> None:
     before a run, instead of waiting through the engine's retries). Anything other than no connection is left
     for sync_now to classify."""
     import requests
+
     from services.sync.http import TRANSIENT_ERRORS, _is_loopback
     base = server_url.rstrip("/")
     try:

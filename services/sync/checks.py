@@ -13,9 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import (BigIntegerField, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, TextField)
-
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 from playhouse.sqlite_ext import JSONField
 
 from models.records import MODEL_BY_KIND

@@ -12,7 +12,7 @@ ISO, FKs as ids), the converter audit and transfer files use too.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from peewee import ForeignKeyField
 
@@ -24,7 +24,7 @@ _NO_DEFAULT = object()
 SKIP = {"id", "deleted"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def user_fields(kind: str) -> tuple:
     """((key, field), …) of the fields that travel: FKs under their column name (requester_id)."""
     model = MODEL_BY_KIND[kind]

@@ -41,8 +41,8 @@ import logging
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from itertools import islice
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 
 from peewee import DateField, ForeignKeyField, IntegrityError
 
@@ -54,8 +54,14 @@ from services.errors import AppError
 from services.kinds import NUMBER_PREFIX
 from services.sync import apply, checks, documents, store
 from services.sync.bulk import BulkPusher
-from services.sync.errors import (OfflineError, RejectedError, ServerError, SyncConfigError, SyncPermissionError,
-                                  describe)
+from services.sync.errors import (
+    OfflineError,
+    RejectedError,
+    ServerError,
+    SyncConfigError,
+    SyncPermissionError,
+    describe,
+)
 from services.sync.http import StaleServerInfo
 from services.sync.merge import merge3
 from services.sync.routing import Router

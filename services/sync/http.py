@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
-from tenacity import (RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential)
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from services.sync.errors import OfflineError, ServerError, SyncPermissionError, WrongPasswordError
 
@@ -67,7 +67,7 @@ class Utf8BasicAuth(requests.auth.AuthBase):
     requests' HTTPBasicAuth encodes str credentials as latin-1, which fails on Vietnamese letters (issue 16 §3)."""
 
     def __init__(self, user: str, password: str):
-        token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
         self.header = f"Basic {token}"
 
     def __call__(self, r):

@@ -6,6 +6,6 @@
 
 Every state object can be used without a browser (see tests/test_ui_state.py).
 """
-from ui.state.app_state import AppState, KINDS, SCREENS, SUB_SCREENS
+from ui.state.app_state import KINDS, SCREENS, SUB_SCREENS, AppState
 
 __all__ = ["AppState", "KINDS", "SCREENS", "SUB_SCREENS"]

@@ -54,7 +54,7 @@ class AppState:
 
     # ---- setup -------------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, data_dir=None) -> "AppState":
+    def open(cls, data_dir=None) -> AppState:
         """Open the data folder through the security layer: encrypted -> locked until the passphrase."""
         path = app_service.resolve_data_dir(str(data_dir) if data_dir else None)
         st = security.status(path)

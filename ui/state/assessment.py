@@ -9,9 +9,9 @@ services.assessment (another feature); shows a plain notice when that service is
 """
 from __future__ import annotations
 
-import flet as ft
-
 from pathlib import Path
+
+import flet as ft
 
 from services import assessment
 from services.dates import today_local

@@ -109,11 +109,11 @@ class DashboardState:
 
 def _when(value) -> str:
     if isinstance(value, (int, float)):
-        value = dt.datetime.fromtimestamp(value / (1000 if value > 1e11 else 1), dt.timezone.utc).isoformat()
+        value = dt.datetime.fromtimestamp(value / (1000 if value > 1e11 else 1), dt.UTC).isoformat()
     try:
         t = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return str(value)
     if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.timezone.utc)
+        t = t.replace(tzinfo=dt.UTC)
     return t.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y %H:%M")

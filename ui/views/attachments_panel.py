@@ -10,8 +10,8 @@ import flet as ft
 
 from services.attachments import document_choices, document_title
 from ui.state.attachments import AttachmentsState
-from ui.views.print_preview import _origin   # ws(s):// session URL -> http(s):// origin
 from ui.views.common import ACCENT, MUTED, OK, card, dropdown, section_title
+from ui.views.print_preview import _origin  # ws(s):// session URL -> http(s):// origin
 
 THUMB = 96
 

@@ -19,10 +19,10 @@ import flet as ft
 import flet_charts as fch
 
 from services import admin_units, i18n, villages
-from services.reports import coverage
 from services.dates import today_local
 from services.errors import AppError
 from services.formatting import fmt_date, fmt_decimal, fmt_int
+from services.reports import coverage
 from ui.state.runtime import in_worker
 from ui.views.charts import value_axis
 from ui.views.common import ACCENT, MUTED, OK, PRIMARY, card, dropdown, empty, header, pill, section_title

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import flet as ft
 
-from ui.views.common import MUTED, OK, PRIMARY, card, section_title
 from ui.views.attachments_panel import attachments_card
+from ui.views.common import MUTED, OK, PRIMARY, card, section_title
 from ui.views.detail_parts import detail_header, fields_card, history_card, use_delete_dialog
 
 

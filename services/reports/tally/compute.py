@@ -340,6 +340,6 @@ def compute(period: Period, *, province: str | None = None, communes: list[str] 
     shown = [period] + ([prev_period] if prev_period else [])
     return TallyResult(
         period=period, previous=prev_period, scope=scope, legal_aid=legal, mediation=mediation,
-        dissemination=dissemination, generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        dissemination=dissemination, generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         by_commune=per_commune,
         rollup_note=ROLLUP_NOTE if any(admin_units.is_pre_reform(x.start) for x in shown) else None)

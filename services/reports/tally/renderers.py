@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -39,7 +39,7 @@ LAYOUT_DIR = Path(__file__).resolve().parents[3] / "assets" / "report_layouts"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_layout(name: str = "tally") -> dict:
     return json.loads((LAYOUT_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
