@@ -29,7 +29,8 @@ def _on_written(event: record_events.Written) -> None:
 
 
 def history(record_id: str) -> list[AuditEntry]:
-    return list(AuditEntry.select().where(AuditEntry.record_id == record_id).order_by(AuditEntry.at, AuditEntry.created_at))
+    return list(AuditEntry.select().where(AuditEntry.record_id == record_id)
+                .order_by(AuditEntry.at, AuditEntry.created_at))
 
 
 def history_entries(record_id: str, hide=None) -> list[dict]:

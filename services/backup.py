@@ -391,7 +391,8 @@ def _encrypt_backup_file(path: Path, key: RawKey, data_dir) -> None:
         header.pop("_attachments_offset", None)
         blob = json.dumps(header, ensure_ascii=False).encode("utf-8")
         tmp_out = temp_path(path)
-        with os.fdopen(os.open(str(tmp_out), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f, open(enc, "rb") as src:
+        with os.fdopen(os.open(str(tmp_out), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f, \
+                open(enc, "rb") as src:
             f.write(MAGIC + struct.pack(">I", len(blob)) + blob)
             shutil.copyfileobj(src, f, 1 << 20)
             if work is not None:

@@ -37,7 +37,8 @@ def _mediation_rows(query):
 
 def _mediation_batch(cases):
     ids = [p for c in cases for p in c.parties]
-    names = {p.id: p.full_name for p in Person.select(Person.id, Person.full_name).where(Person.id.in_(ids))} if ids else {}
+    names = ({p.id: p.full_name for p in Person.select(Person.id, Person.full_name).where(Person.id.in_(ids))}
+             if ids else {})
     teams = {t.id: t.name for t in MediationTeam.select(MediationTeam.id, MediationTeam.name)} if cases else {}
     for c in cases:
         yield described_row(mediation.FIELDS, c, teams=teams, names=names)
@@ -155,7 +156,8 @@ def export_file(kind: str, path: str | Path, include_identifiers: bool = False, 
 
     n = write_table(path, all_columns(kind), rows(), DATE_COLUMNS, sheet=kind, progress=progress)
     audit.record(kind, f"export:{kind}", "export",
-                 {"file": [None, Path(path).name], "rows": [None, n], "identifiers": [None, include_identifiers]}, actor)
+                 {"file": [None, Path(path).name], "rows": [None, n], "identifiers": [None, include_identifiers]},
+                 actor)
     return n
 
 

@@ -80,7 +80,8 @@ def resolve(template: str, period_id: str, year: int, index: int = 1, lang: str 
         if months == 12:
             label = f"{name} {year}"
         elif lang == "vi":
-            label = f"{name} {index} năm {year}" if months != 6 else f"{name} {'đầu' if index == 1 else 'cuối'} năm {year}"
+            label = (f"{name} {index} năm {year}" if months != 6
+                     else f"{name} {'đầu' if index == 1 else 'cuối'} năm {year}")
         else:
             label = f"{name} {index} {year}"
         return Period(start, end, label)

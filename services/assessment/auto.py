@@ -33,7 +33,8 @@ from peewee import Value, fn
 from models.records import DisseminationEvent, LegalAidCase, MediationCase, MediationTeam
 from services.dates import today_local
 
-START_DAYS = 3                      # Luật HGCS Điều 20 khoản 2: bắt đầu hòa giải trong 03 ngày kể từ ngày được phân công
+# Luật HGCS Điều 20 khoản 2: bắt đầu hòa giải trong 03 ngày kể từ ngày được phân công
+START_DAYS = 3
 SUCCESS = ("thanh",)                # catalog mediation_outcomes: the two outcomes the law defines (Điều 24, 27)
 FAILED = ("khong_thanh",)
 OUT_OF_SCOPE = ("ngoai_pham_vi",)   # outside Điều 3's scope: not a mediation case for the indicator
@@ -187,7 +188,8 @@ def mediation_teams_compliant(commune: str, year: int, as_of: dt.date) -> AutoVa
     value = _pct(ok, len(records))
     figs = {"teams": len(records), "compliant": ok, "not_compliant": len(records) - ok}
     return AutoValue("mediation.teams_compliant_rate", value, figs, records,
-                     f"{ok}/{len(records)} tổ hòa giải có từ 03 hòa giải viên, trong đó có nữ ({_fmt_pct(value, 'vi')})",
+                     f"{ok}/{len(records)} tổ hòa giải có từ 03 hòa giải viên, trong đó có nữ "
+                     f"({_fmt_pct(value, 'vi')})",
                      f"{ok}/{len(records)} mediation teams have at least 3 mediators including a woman "
                      f"({_fmt_pct(value, 'en')})")
 
@@ -239,7 +241,8 @@ def dissemination_forms(commune: str, year: int, as_of: dt.date) -> AutoValue:
     figs = {"forms": len(by_form), "sessions": base.value, "by_form": by_form}
     return AutoValue("dissemination.forms", len(by_form), figs, base.records,
                      f"{base.value} buổi PBGDPL theo {len(by_form)} hình thức" + (f" ({parts_vi})" if parts_vi else ""),
-                     f"{base.value} dissemination sessions in {len(by_form)} forms" + (f" ({parts_en})" if parts_en else ""))
+                     f"{base.value} dissemination sessions in {len(by_form)} forms"
+                     + (f" ({parts_en})" if parts_en else ""))
 
 
 def legal_aid_referrals(commune: str, year: int, as_of: dt.date) -> AutoValue:

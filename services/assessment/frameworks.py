@@ -283,8 +283,8 @@ def year_error(year: int, framework: Framework | None = None) -> ValidationError
     if framework is not None:
         return ValidationError([FieldError("year", f"{framework.name} áp dụng cho các năm {framework.years_text()}, "
                                                    f"không áp dụng cho năm {year}",
-                                           f"{framework.name} applies to {framework.years_text().replace('từ ', 'from ')}"
-                                           f", not to {year}")])
+                                           f"{framework.name} applies to "
+                                           f"{framework.years_text().replace('từ ', 'from ')}, not to {year}")])
     for f in frameworks:
         pred = f.data.get("predecessor") or {}
         if pred and int(year) <= int(pred.get("last_year", 0)) and int(year) < (f.valid_from_year or 0):

@@ -92,7 +92,8 @@ def read_value_rows(path) -> list[tuple[int, str, str, str]]:
             continue
         get = lambda col: cells[pos[col]] if col in pos and pos[col] < len(cells) else ""  # noqa: E731
         out.append((n, get("indicator_id"), row[pos["value"]] if pos["value"] < len(row) else "", get("evidence")))
-    bad = [FieldError("indicator_id", "Thiếu mã chỉ tiêu", "Missing indicator id", n) for n, iid, _, _ in out if not iid]
+    bad = [FieldError("indicator_id", "Thiếu mã chỉ tiêu", "Missing indicator id", n)
+           for n, iid, _, _ in out if not iid]
     if bad:
         raise ValidationError(bad)
     return [(n, iid, v if not isinstance(v, str) else v.strip(), ev) for n, iid, v, ev in out]

@@ -93,7 +93,8 @@ def scorecard_story(card: dict, on: dt.date | None = None) -> list:
     story += title_block("BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM" if fw_points else "BẢNG TỰ ĐÁNH GIÁ MỨC ĐỘ ĐẠT CHUẨN",
                          f"{card['commune_name']} — chuẩn tiếp cận pháp luật năm {card['year']}")
     story.append(p(esc(f"Theo {card['framework']} và {card['guidance']} (phiên bản dữ liệu {card['framework_version']})"
-                       + (" — một số nội dung cần xác nhận với văn bản gốc" if card.get("framework_unverified") else "")),
+                       + (" — một số nội dung cần xác nhận với văn bản gốc"
+                          if card.get("framework_unverified") else "")),
                    "note"))
     if points_source_text(card):
         story.append(p(esc(points_source_text(card)), "note"))
@@ -137,7 +138,8 @@ def scorecard_story(card: dict, on: dt.date | None = None) -> list:
                + ("" if prev["assessed"] else " (chưa có bản đánh giá)"))
         story.append(p(esc(txt), "note"))
     story.append(signature_block([Signer("NGƯỜI LẬP BẢNG"),
-                                  Signer("CHỦ TỊCH", note="(Ký, ghi rõ họ tên, đóng dấu)", above="TM. ỦY BAN NHÂN DÂN")],
+                                  Signer("CHỦ TỊCH", note="(Ký, ghi rõ họ tên, đóng dấu)",
+                                         above="TM. ỦY BAN NHÂN DÂN")],
                                  per_row=2))
     return story
 

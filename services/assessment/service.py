@@ -247,7 +247,8 @@ def import_values(commune, year, path, *, framework_id: str | None = None, actor
     entries, row_of, dupes = {}, {}, []
     for row_no, iid, value, evidence in rows:
         if iid in entries:
-            dupes.append(FieldError("indicator_id", f"Chỉ tiêu {iid} xuất hiện nhiều lần (lần đầu ở dòng {row_of[iid]})",
+            dupes.append(FieldError("indicator_id",
+                                    f"Chỉ tiêu {iid} xuất hiện nhiều lần (lần đầu ở dòng {row_of[iid]})",
                                     f"Indicator {iid} appears more than once (first on row {row_of[iid]})", row_no))
             continue
         entries[iid] = {"value": value, "evidence": evidence}

@@ -13,6 +13,7 @@ a removal (deleted row) removes it here too; every file's SHA-256 is checked bef
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 
 from models.attachments import Attachment
@@ -129,7 +130,9 @@ def verify_section(path, offset: int, rows: list[dict], sizes: list[int], key: b
                     continue
                 f.seek(starts[r[k]])
                 window = _Window(f, sizes[r[k]])
-                chunks = crypto.decrypt_stream(window, key) if key is not None else iter(lambda: window.read(1 << 16), b"")
+                # window.read bound now (B023): the chunks are consumed below, within this iteration
+                chunks = (crypto.decrypt_stream(window, key) if key is not None
+                          else iter(functools.partial(window.read, 1 << 16), b""))
                 digest = hashlib.sha256()
                 for chunk in chunks:
                     digest.update(chunk)

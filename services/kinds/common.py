@@ -29,7 +29,8 @@ def text(c: Collector, data: dict, name: str, *, required=False, max_len=2000, l
     if required and not value:
         c.add(name, f"{label_vi or name} không được để trống", f"{label_en or name} is required")
     elif len(value) > max_len:
-        c.add(name, f"{label_vi or name} dài quá {max_len} ký tự", f"{label_en or name} is longer than {max_len} characters")
+        c.add(name, f"{label_vi or name} dài quá {max_len} ký tự",
+              f"{label_en or name} is longer than {max_len} characters")
     return value
 
 

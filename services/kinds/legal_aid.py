@@ -173,7 +173,8 @@ def search_fields(case) -> dict:
     ben = case.beneficiary if case.beneficiary_id else None
     parts = [case.number, req.full_name, req.phone, req.id_number,
              ben.full_name if ben else "", ben.phone if ben else "", ben.id_number if ben else "",
-             catalogs.label("legal_fields", case.legal_field), catalogs.label("beneficiary_categories", case.beneficiary_category),
+             catalogs.label("legal_fields", case.legal_field),
+             catalogs.label("beneficiary_categories", case.beneficiary_category),
              case.request_content, case.summary, case.provider]
     return {"number": case.number, "title": title(case), "text": " ".join(p for p in parts if p),
             "date": case.received_date, "commune_code": case.commune_code}

@@ -139,9 +139,11 @@ def normalize(data: dict, existing, ctx) -> dict:
     outcome = effective("outcome", values, existing, "in_progress") or "in_progress"
     closed = (catalogs.get("mediation_outcomes", outcome) or {}).get("closed", False)
     if closed and not effective("closed_date", values, existing):
-        c.add("closed_date", "Cần ngày kết thúc khi vụ việc đã có kết quả", "A closed date is required once there is an outcome")
+        c.add("closed_date", "Cần ngày kết thúc khi vụ việc đã có kết quả",
+              "A closed date is required once there is an outcome")
     if not closed and effective("closed_date", values, existing) and "outcome" in values:
-        c.add("outcome", "Vụ việc có ngày kết thúc nhưng vẫn «Đang hòa giải»", "Case has a closed date but is still in progress")
+        c.add("outcome", "Vụ việc có ngày kết thúc nhưng vẫn «Đang hòa giải»",
+              "Case has a closed date but is still in progress")
     historic_commune(c, data, values, existing, "received_date")
     c.raise_if_any()
     return values
@@ -195,5 +197,6 @@ def search_fields(case, prefetched_names: dict[str, str] | None = None) -> dict:
     names = party_names(case, prefetched_names)
     parts = [case.number, *names, *case.mediators, case.village, catalogs.label("dispute_fields", case.dispute_field),
              case.summary, case.agreement]
-    return {"number": case.number, "title": f"{' – '.join(names)} — {catalogs.label('dispute_fields', case.dispute_field)}",
+    return {"number": case.number,
+            "title": f"{' – '.join(names)} — {catalogs.label('dispute_fields', case.dispute_field)}",
             "text": " ".join(p for p in parts if p), "date": case.received_date, "commune_code": case.commune_code}

@@ -42,7 +42,8 @@ def event_record_story(event) -> list:
         field_line("4. Người trình bày (báo cáo viên, tuyên truyền viên)", event.presenter),
         field_line("5. Đối tượng", groups),
         field_line("6. Ngôn ngữ sử dụng", catalogs.language_label(event.language or "vi")),
-        field_line("7. Số người tham dự", f"{fmt_int(event.participants)} người (nữ: {fmt_int(event.participants_women)}; "
+        field_line("7. Số người tham dự", f"{fmt_int(event.participants)} người "
+                   f"(nữ: {fmt_int(event.participants_women)}; "
                    f"dân tộc thiểu số: {fmt_int(event.participants_ethnic_minority)})"),
         field_line("8. Tài liệu phát", f"{fmt_int(event.materials_distributed)} bản"),
     ]

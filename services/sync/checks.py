@@ -5,8 +5,8 @@ database or its rules is kept aside (quarantined) instead of aborting the sync.
 
 What is checked, from the model's own field definitions and the kinds' patterns (no second copy of the rules):
 dates that parse (ISO yyyy-mm-dd), text within the field's max_length, integers and booleans of the right type,
-the record's commune equal to its bucket's commune (as the server's schema requires; persons excepted), and the person ID
-(CCCD, 12 digits) and phone patterns of services/kinds/person. Unique numbers are checked by the database
+the record's commune equal to its bucket's commune (as the server's schema requires; persons excepted), and the
+person ID (CCCD, 12 digits) and phone patterns of services/kinds/person. Unique numbers are checked by the database
 itself (IntegrityError), handled by the engine.
 """
 from __future__ import annotations
@@ -82,7 +82,8 @@ def _bad_value(field, value) -> str | None:
     if isinstance(field, BooleanField):
         return None if isinstance(value, bool) else "not true/false"
     if isinstance(field, (IntegerField, BigIntegerField)):
-        return None if isinstance(value, int) and not isinstance(value, bool) else f"not a whole number ({str(value)[:40]})"
+        return (None if isinstance(value, int) and not isinstance(value, bool)
+                else f"not a whole number ({str(value)[:40]})")
     if isinstance(field, CharField):
         if not isinstance(value, str):
             return "not text"

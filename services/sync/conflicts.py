@@ -89,7 +89,8 @@ def _resolve_delete(c: SyncConflict, choice: str, value, actor) -> None:
             records.save(c.kind, value, record_id=c.record_id, actor=actor)
         return
     restore_doc = None
-    if c.local is False and choice == "local" or c.local is True and choice == "remote":       # my edit lost against a remote delete: bring it back
+    # my edit lost against a remote delete: bring it back
+    if c.local is False and choice == "local" or c.local is True and choice == "remote":
         restore_doc = c.document
     elif choice == "value":
         restore_doc = value if isinstance(value, dict) else None

@@ -44,7 +44,8 @@ def list_quarantine() -> list[dict]:
 def _get(notice_id: int) -> SyncNotice:
     n = SyncNotice.get_or_none(SyncNotice.id == int(notice_id))
     if n is None:
-        raise NotFoundError(t("sync.notice.not_found", "vi", id=notice_id), t("sync.notice.not_found", "en", id=notice_id))
+        raise NotFoundError(t("sync.notice.not_found", "vi", id=notice_id),
+                            t("sync.notice.not_found", "en", id=notice_id))
     return n
 
 

@@ -51,7 +51,8 @@ class AssessmentState:
         self._entry_before: dict = {}
         # import of values and printing
         self.import_open = False
-        self._typed = {"import_path": "", "points_path": "", "points_source": ""}   # typed text, kept without re-rendering
+        # typed text, kept without re-rendering
+        self._typed = {"import_path": "", "points_path": "", "points_source": ""}
         # loading a corrected points / indicator table (services.assessment.points)
         self.points_open = False
         self.points_errors = []
@@ -135,7 +136,8 @@ class AssessmentState:
         return out
 
     def save_entry(self) -> bool:
-        """Store the changed values (services.assessment.set_values); a bad value names its indicator, stores nothing."""
+        """Store the changed values (services.assessment.set_values); a bad value names its indicator,
+        stores nothing."""
         lang = self._app.lang
         entries = self.changed_entries()
         if not entries:

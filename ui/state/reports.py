@@ -62,7 +62,8 @@ class ReportsState:
             p = self.period()
             self._data = tally.compute(p, communes=self._app.communes or None)
         except AppError as exc:
-            self.errors = exc.by_field(self._app.lang) if hasattr(exc, "by_field") else {"start": exc.message(self._app.lang)}
+            self.errors = (exc.by_field(self._app.lang) if hasattr(exc, "by_field")
+                           else {"start": exc.message(self._app.lang)})
             self.rows = []
             return False
         self.errors = {}

@@ -184,7 +184,8 @@ class TeamsState:
         t = self._inst
         if t is None:
             return []
-        return [{"name": m.get("name", ""), "gender": catalogs.label("genders", m.get("gender"), lang) if m.get("gender") else "",
+        return [{"name": m.get("name", ""),
+                 "gender": catalogs.label("genders", m.get("gender"), lang) if m.get("gender") else "",
                  "ethnicity": catalogs.label("ethnic_groups", m.get("ethnicity"), lang) if m.get("ethnicity") else "",
                  "role": self._app.t(f"team.role.{m.get('role') or 'member'}")} for m in t.members or []]
 

@@ -312,7 +312,8 @@ def _summary(app, rep) -> ft.Control:
         kpi(fmt_int(s["sessions"], lang), _t(app, "coverage.col.sessions")),
         kpi(fmt_int(s["participants"], lang), _t(app, "coverage.col.participants")),
         kpi(f"{s['groups_not_served']}/{s['groups_expected']}", _t(app, "coverage.col.groups_missing"), ACCENT),
-        kpi(f"{s['languages_not_served']}/{s['languages_expected']}", _t(app, "coverage.col.languages_missing"), ACCENT),
+        kpi(f"{s['languages_not_served']}/{s['languages_expected']}", _t(app, "coverage.col.languages_missing"),
+            ACCENT),
     ], spacing=10)
 
 
@@ -328,13 +329,15 @@ def _village_grid(app, rep) -> ft.Control:
                     text_align=ft.TextAlign.CENTER),
             width=104, height=44, bgcolor=_colour(v), border_radius=6, padding=4, alignment=ft.Alignment.CENTER,
             tooltip=f"{v['village']}: {_date(app, v['last_reached'])}"
-                    + (f" ({_t(app, 'coverage.days', n=_days(app, v['days_since']))})" if v["days_since"] is not None else ""))
+                    + (f" ({_t(app, 'coverage.days', n=_days(app, v['days_since']))})"
+                       if v["days_since"] is not None else ""))
             for v in items]
         if len(by_commune) > 1:
             blocks.append(ft.Text(name, size=12, weight=ft.FontWeight.W_600))
         blocks.append(ft.Row(tiles, wrap=True, spacing=6, run_spacing=6))
     if len(rep["villages"]) > TILE_LIMIT:
-        blocks.append(ft.Text(_t(app, "coverage.view.grid_more", n=fmt_int(len(rep["villages"]) - TILE_LIMIT, app.lang)),
+        blocks.append(ft.Text(_t(app, "coverage.view.grid_more",
+                                 n=fmt_int(len(rep["villages"]) - TILE_LIMIT, app.lang)),
                               size=12, color=MUTED))
     legend = ft.Row([ft.Container(width=10, height=10, bgcolor=c, border_radius=2) if i % 2 == 0 else c
                      for i, c in enumerate([OK, ft.Text(_t(app, "coverage.in_period"), size=12),
@@ -377,7 +380,8 @@ def _villages_tab(app, st, rep) -> ft.Control:
                                                     v["last_reached"] or dt.date.min))
     shown = ordered if st.show_all else ordered[:ROW_LIMIT]
     for v in shown:
-        row = [v["village"], _date(app, v["last_reached"]), _days(app, v["days_since"]), fmt_int(v["sessions"], app.lang),
+        row = [v["village"], _date(app, v["last_reached"]), _days(app, v["days_since"]),
+               fmt_int(v["sessions"], app.lang),
                pill(_t(app, "coverage.in_period" if v["reached_in_period"] else "coverage.not_in_period"), _colour(v))]
         if multi:
             row.insert(0, v["commune_name"])
@@ -395,7 +399,8 @@ def _villages_tab(app, st, rep) -> ft.Control:
 
 def _groups_tab(app, rep) -> ft.Control:
     g_rows = [[g["label"], fmt_int(g["sessions"], app.lang), _date(app, g["last_served"]),
-               pill(_t(app, "coverage.in_period" if g["served"] else "coverage.not_in_period"), OK if g["served"] else ACCENT)]
+               pill(_t(app, "coverage.in_period" if g["served"] else "coverage.not_in_period"),
+                    OK if g["served"] else ACCENT)]
               for g in sorted(rep["groups"], key=lambda g: g["served"])]
     l_rows = [[x["label"], fmt_int(x["people"], app.lang), fmt_int(x["sessions"], app.lang),
                _date(app, x["last_served"]),
@@ -403,19 +408,23 @@ def _groups_tab(app, rep) -> ft.Control:
               for x in rep["languages"]]
     groups = card(ft.Column([section_title(_t(app, "coverage.section.groups")),
                              _table(app, [(_t(app, "coverage.col.group"), None), (_t(app, "coverage.col.sessions"), 70),
-                                          (_t(app, "coverage.col.last_reached"), 110), (_t(app, "coverage.col.status"), 130)],
+                                          (_t(app, "coverage.col.last_reached"), 110),
+                                          (_t(app, "coverage.col.status"), 130)],
                                     g_rows)], spacing=8, expand=True), expand=True)
     langs = card(ft.Column([section_title(_t(app, "coverage.section.languages")),
                             _table(app, [(_t(app, "coverage.col.language"), 130), (_t(app, "coverage.col.people"), 64),
-                                         (_t(app, "coverage.col.sessions"), 56), (_t(app, "coverage.col.last_reached"), 96),
+                                         (_t(app, "coverage.col.sessions"), 56),
+                                         (_t(app, "coverage.col.last_reached"), 96),
                                          (_t(app, "coverage.col.communes_not_served"), None)], l_rows),
                             ft.Text(rep["rules"]["expected_languages"], size=11, color=MUTED)],
                            spacing=8, expand=True), expand=True)
     return ft.Row([groups, langs], expand=True, spacing=10, vertical_alignment=ft.CrossAxisAlignment.STRETCH)
 
 
-_METRICS = [("sessions", "coverage.col.sessions", "int"), ("participants_per_session", "coverage.col.per_session", "dec"),
-            ("followups_per_100", "coverage.col.followups_100", "dec"), ("useful_share", "coverage.col.useful_share", "pct"),
+_METRICS = [("sessions", "coverage.col.sessions", "int"),
+            ("participants_per_session", "coverage.col.per_session", "dec"),
+            ("followups_per_100", "coverage.col.followups_100", "dec"),
+            ("useful_share", "coverage.col.useful_share", "pct"),
             ("questions_per_session", "coverage.col.questions", "dec")]
 
 
@@ -433,7 +442,8 @@ def _effect_tab(app, rep) -> ft.Control:
     headers = [(_t(app, "coverage.col.form"), None)] + [(_t(app, label), 150) for _, label, _ in _METRICS]
     rows = []
     for f in [*eff["by_form"], {"label": _t(app, "coverage.total"), **eff["total"]}]:
-        rows.append([f["label"]] + [ft.Text(f"{_metric(app, f['current'], k, kind)}  ·  {_metric(app, f['previous'], k, kind)}",
+        rows.append([f["label"]] + [ft.Text(f"{_metric(app, f['current'], k, kind)}  ·  "
+                                            f"{_metric(app, f['previous'], k, kind)}",
                                             size=13) for k, _, kind in _METRICS])
     per = [(f["label"], f["current"]["participants_per_session"] or 0, f["previous"]["participants_per_session"] or 0)
            for f in eff["by_form"]]

@@ -35,7 +35,8 @@ def LegalAidDetailView(app, d):
         ft.Row([
             ft.Column([fields_card(app, d)], expand=3, scroll=ft.ScrollMode.AUTO,
                       horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
-            ft.Column([_timeline(app, d), attachments_card(app, d), history_card(app, d)], expand=2, scroll=ft.ScrollMode.AUTO,
+            ft.Column([_timeline(app, d), attachments_card(app, d), history_card(app, d)], expand=2,
+                      scroll=ft.ScrollMode.AUTO,
                       horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
         ], expand=True, vertical_alignment=ft.CrossAxisAlignment.START, spacing=14),
     ], spacing=12, expand=True)

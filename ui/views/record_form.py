@@ -42,7 +42,8 @@ def _field(app, form, f, save, page, register):
 
         return ft.Column([
             ft.Text(label, size=12, color=MUTED),
-            ft.Row([ft.Checkbox(label=text, value=code in chosen, on_change=lambda e, c=code: toggle(c, e.control.value))
+            ft.Row([ft.Checkbox(label=text, value=code in chosen,
+                                on_change=lambda e, c=code: toggle(c, e.control.value))
                     for code, text in form.options(f)], wrap=True, spacing=4, run_spacing=0),
             _error_text(error) or ft.Container(),
         ], spacing=4)

@@ -424,9 +424,11 @@ def coverage(start, end, *, province: str | None = None, communes: list[str] | N
         sessions = sum(r["sessions"] for r in hits)
         expected_in = sorted(c for (c, x) in lang_exp if x == code)
         languages.append({"code": code, "label": catalogs.language_label(code, lang),
-                          "expected": bool(expected_in), "people": sum(n for (c, x), n in lang_exp.items() if x == code),
+                          "expected": bool(expected_in),
+                          "people": sum(n for (c, x), n in lang_exp.items() if x == code),
                           "communes": expected_in,
-                          "communes_not_served": [c for c in expected_in if not l_reach.get((c, code), {}).get("sessions")],
+                          "communes_not_served": [c for c in expected_in
+                                                  if not l_reach.get((c, code), {}).get("sessions")],
                           "sessions": sessions, "participants": sum(r["participants"] for r in hits),
                           "served": sessions > 0, "last_served": last, "days_since": _days(as_of, last)})
 

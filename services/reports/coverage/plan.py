@@ -7,10 +7,10 @@ recently reached, ranked, as a list the officer can print.
                           #  "reason": "Chưa từng được phổ biến"}
     coverage.as_json(plan);  coverage.render_plan(plan, "pdf", "ke-hoach.pdf")
 
-Ranking: as of the day before the month starts (or today if earlier), from all sessions up to that day (services.reports.coverage.compute rules for
-villages, expected groups and expected languages). Never reached comes first (by commune, then name), then the
-oldest last session first; ties by commune and name. `limit` caps the village list (groups and languages are short
-and are listed whole).
+Ranking: as of the day before the month starts (or today if earlier), from all sessions up to that day
+(services.reports.coverage.compute rules for villages, expected groups and expected languages). Never reached comes
+first (by commune, then name), then the oldest last session first; ties by commune and name. `limit` caps the
+village list (groups and languages are short and are listed whole).
 """
 from __future__ import annotations
 
@@ -75,7 +75,8 @@ def suggest(month=None, *, province: str | None = None, communes: list[str] | No
     for v in village_rows:
         days = None if v["last_reached"] is None else max(0, (as_of - v["last_reached"]).days)
         villages.append({"commune_code": v["commune_code"],
-                         "commune_name": scope.names.get(v["commune_code"]) or admin_units.commune_name(v["commune_code"]),
+                         "commune_name": (scope.names.get(v["commune_code"])
+                                          or admin_units.commune_name(v["commune_code"])),
                          "village": v["village"], "last_reached": v["last_reached"], "days_since": days,
                          "sessions_total": v["sessions"]})
     villages = _ranked(villages, lambda x: (x["commune_code"], fold(x["village"])))

@@ -343,7 +343,8 @@ def coverage_xlsx(rep: dict, out: str | Path | None = None, *, lang: str = "vi")
     f = _formats(wb)
     title = t("coverage.report_title", lang)
     sub = (t("coverage.period", lang, start=fmt_date(_d(rep["period"]["from"]), lang),
-             end=fmt_date(_d(rep["period"]["to"]), lang)) + " — " + t("coverage.scope", lang, label=rep["scope"]["label"]))
+             end=fmt_date(_d(rep["period"]["to"]), lang))
+           + " — " + t("coverage.scope", lang, label=rep["scope"]["label"]))
     tt = lambda k: t(k, lang)  # noqa: E731
 
     ws = _sheet(wb, f, tt("coverage.view.tab_villages"), title, sub,
@@ -392,7 +393,8 @@ def coverage_xlsx(rep: dict, out: str | Path | None = None, *, lang: str = "vi")
     ws = _sheet(wb, f, tt("coverage.col.commune"), title, sub,
                 [tt("coverage.col.no"), tt("coverage.col.commune"), tt("coverage.col.sessions"),
                  tt("coverage.col.participants"), tt("coverage.view.tab_villages"), tt("coverage.col.villages"),
-                 tt("coverage.col.groups_missing"), tt("coverage.col.languages_missing")], [6, 30, 10, 12, 10, 12, 50, 30])
+                 tt("coverage.col.groups_missing"), tt("coverage.col.languages_missing")],
+                [6, 30, 10, 12, 10, 12, 50, 30])
     for i, c in enumerate(rep["communes"], 1):
         r = 3 + i
         ws.write(r, 0, i, f["stt"])
@@ -469,7 +471,8 @@ def plan_pdf(plan: dict, out: str | Path | None = None, *, lang: str = "vi", on:
 
     story.append(section(t("plan.section.groups", lang)))
     rows = [[str(g["rank"]), g["label"], g["reason"]] for g in plan["groups"]]
-    story.append(data_table([[t("coverage.col.no", lang), t("coverage.col.group", lang), t("coverage.col.reason", lang)]],
+    story.append(data_table([[t("coverage.col.no", lang), t("coverage.col.group", lang),
+                              t("coverage.col.reason", lang)]],
                             rows, [11 * mm, width - 11 * mm - 75 * mm, 75 * mm], align=["c", "l", "l"]))
 
     story.append(section(t("plan.section.languages", lang)))
