@@ -178,7 +178,7 @@ def reindex_many(instances: list, fields: dict | None = None) -> None:
         SearchDoc.delete().where(SearchDoc.id.in_(chunk)).execute()
     fastsql.execute_many(fastsql.SEARCH_DOC_UPDATE, updates)
     new_ids = fastsql.insert_each(fastsql.SEARCH_DOC_INSERT, [values for values, _ in inserts])
-    texts += [(doc_id, text) for doc_id, (_, text) in zip(new_ids, inserts)]
+    texts += [(doc_id, text) for doc_id, (_, text) in zip(new_ids, inserts, strict=True)]
     _index_put(texts)
 
 

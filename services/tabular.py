@@ -110,7 +110,7 @@ def _check_header(header: list[str]) -> list[str]:
 
 def _row_dict(keys: list[str], values, row_number: int) -> dict:
     out = {}
-    for key, value in zip(keys, values):
+    for key, value in zip(keys, values, strict=False):
         if not key:
             continue
         if isinstance(value, str):

@@ -226,7 +226,7 @@ def _table_stamp(fw_id: str) -> tuple:
 def _overlaid(directory: str, stamps: tuple) -> tuple[Framework, ...]:
     from services.assessment.points import apply_table
     out = []
-    for fw, (path, mtime, *_rest) in zip(_base(directory), stamps):
+    for fw, (path, mtime, *_rest) in zip(_base(directory), stamps, strict=True):
         if mtime is None:
             out.append(fw)
             continue

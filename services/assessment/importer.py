@@ -36,8 +36,8 @@ def _read_csv(path: Path) -> list[list]:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError([FieldError("file", "Tệp CSV phải mã hóa UTF-8", "The CSV file must be UTF-8")])
+    except UnicodeDecodeError as exc:
+        raise ValidationError([FieldError("file", "Tệp CSV phải mã hóa UTF-8", "The CSV file must be UTF-8")]) from exc
     first = text.splitlines()[0] if text else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
@@ -90,7 +90,7 @@ def read_value_rows(path) -> list[tuple[int, str, str, str]]:
         cells = [_cell_text(v) for v in row]
         if not any(cells):
             continue
-        get = lambda col: cells[pos[col]] if col in pos and pos[col] < len(cells) else ""  # noqa: E731
+        get = lambda col, cells=cells: cells[pos[col]] if col in pos and pos[col] < len(cells) else ""  # noqa: E731
         out.append((n, get("indicator_id"), row[pos["value"]] if pos["value"] < len(row) else "", get("evidence")))
     bad = [FieldError("indicator_id", "Thiếu mã chỉ tiêu", "Missing indicator id", n)
            for n, iid, _, _ in out if not iid]

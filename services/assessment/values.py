@@ -63,11 +63,8 @@ def parse_value(item: dict, raw, row: int | None = None):
         number = float(raw)
     else:
         text = str(raw).strip().rstrip("%").strip().replace(" ", "")
-        if _NUM.match(text):
-            # "1.234" could be vi-VN thousands; indicator values are small, so treat "." and "," as decimal marks.
-            number = float(text.replace(",", "."))
-        else:
-            number = None
+        # "1.234" could be vi-VN thousands; indicator values are small, so treat "." and "," as decimal marks.
+        number = float(text.replace(",", ".")) if _NUM.match(text) else None
     if number is None:
         raise ValidationError([FieldError(
             iid, f"Chỉ tiêu {iid} ({name_vi}): '{raw}' không phải là số (cho phép {_range_text(spec, 'vi')})",

@@ -62,7 +62,8 @@ def document_type(doc: str) -> DocumentType:
         from services.errors import FieldError
         raise ValidationError([FieldError("doc", f"Không có mẫu in «{doc}»; chọn một trong: "
                                           + ", ".join([*DOCUMENTS, BOOK_TOKEN]),
-                                          f"Unknown document '{doc}'; one of: " + ", ".join([*DOCUMENTS, BOOK_TOKEN]))])
+                                          f"Unknown document '{doc}'; one of: "
+                                          + ", ".join([*DOCUMENTS, BOOK_TOKEN]))]) from None
 
 
 def _query(kind: str):

@@ -62,6 +62,5 @@ def record_failure(data_dir, now: float | None = None) -> int:
 
 
 def reset(data_dir) -> None:
-    if _path(data_dir).exists():
-        if _read(data_dir)["failures"]:
-            atomic_write_json(_path(data_dir), {"failures": 0, "last_failure": 0})
+    if _path(data_dir).exists() and _read(data_dir)["failures"]:
+        atomic_write_json(_path(data_dir), {"failures": 0, "last_failure": 0})

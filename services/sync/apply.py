@@ -77,13 +77,13 @@ def apply_remote_many(kind: str, items: list[tuple[dict, int | None]]) -> int:
     with database.atomic():
         stored = set()
         if any(update_only):
-            ids = [row["id"] for (row, _), only in zip(rows, update_only) if only]
+            ids = [row["id"] for (row, _), only in zip(rows, update_only, strict=True) if only]
             for chunk in _chunks(ids, 500):
                 stored |= {m.id for m in model.select(model.id).where(model.id.in_(chunk))}
         upserts: dict[tuple, list[dict]] = {}
         updates: dict[tuple, list[dict]] = {}
         written = []
-        for (row, bare), only in zip(rows, update_only):
+        for (row, bare), only in zip(rows, update_only, strict=True):
             if only and row["id"] not in stored:
                 if bare:
                     continue

@@ -15,6 +15,7 @@ sync_now(): this module cannot import the package that imports it (tests/test_la
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 
@@ -108,7 +109,5 @@ class BackgroundSyncer:
                 self._wake.clear()
         finally:
             if database.obj is not None and not database.is_closed():
-                try:
+                with contextlib.suppress(Exception):
                     database.close()      # this thread's connection only
-                except Exception:
-                    pass

@@ -249,7 +249,7 @@ class SyncEngine:
             if hello:
                 self._check_hello(responses.pop(0))
                 hello = False
-            for (bucket, coll), sub in zip(chunk, responses):
+            for (bucket, coll), sub in zip(chunk, responses, strict=False):
                 status = sub.get("status")
                 if status == 403 or status == 401:
                     self._forbidden(bucket, coll, status)
@@ -661,9 +661,9 @@ class SyncEngine:
                 if metas:
                     responses = fut.result() if fut is not None else self._send_push(payload)
                     with database.atomic():
-                        for meta, sub in zip(metas, responses):
+                        for meta, sub in zip(metas, responses, strict=False):
                             again |= self._handle(meta, sub, read_time, written)
-                    for (bucket, coll, since), sub in zip(listings, responses[len(metas):]):
+                    for (bucket, coll, since), sub in zip(listings, responses[len(metas):], strict=False):
                         if (bucket, coll) in written and self._skip_listed(bucket, coll, since, sub):
                             listed.add((bucket, coll))
                 done += len(chunk)

@@ -25,23 +25,23 @@ def _union(base: list, local: list, remote: list) -> list:
 def merge3(base: dict | None, local: dict, remote: dict) -> tuple[dict, list[tuple]]:
     merged, conflicts = {}, []
     for key in list(remote) + [k for k in local if k not in remote]:
-        l, r = local.get(key), remote.get(key)
-        if l == r:
+        mine, r = local.get(key), remote.get(key)
+        if mine == r:
             merged[key] = r
             continue
         if base is not None:
             b = base.get(key)
-            if l == b:
+            if mine == b:
                 merged[key] = r
                 continue
             if r == b:
-                merged[key] = l
+                merged[key] = mine
                 continue
         else:
             b = None
-        if key in APPEND_ONLY and isinstance(l, list) and isinstance(r, list):
-            merged[key] = _union(b if isinstance(b, list) else [], l, r)
+        if key in APPEND_ONLY and isinstance(mine, list) and isinstance(r, list):
+            merged[key] = _union(b if isinstance(b, list) else [], mine, r)
             continue
         merged[key] = r
-        conflicts.append((key, l, r, b))
+        conflicts.append((key, mine, r, b))
     return merged, conflicts

@@ -144,7 +144,7 @@ class AssessmentState:
             self._app.say(self._app.t("assessment.no_changes"))
             return False
         try:
-            card = assessment.set_values(self.commune, self.year, entries, actor=self._app.ctx.actor, lang=lang)
+            assessment.set_values(self.commune, self.year, entries, actor=self._app.ctx.actor, lang=lang)
         except ValidationError as exc:
             self.entry_errors = exc.by_field(lang)
             self.entry_error = "\n".join(e.vi if lang == "vi" else e.en for e in exc.errors)

@@ -10,6 +10,7 @@ sessions and team warnings, a dissemination event; soft delete with undo; printi
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
@@ -152,11 +153,10 @@ class DetailState:
             self.reveal = False
             return
         if on and not self.reveal and self._inst is not None:
-            try:
+            # showing must not fail because the audit could not be written
+            with contextlib.suppress(Exception):
                 audit.record(self.kind, self.record_id, "reveal", {"fields": ["id_number", "phone"]},
                              actor=self._app.profile.get("full_name"))
-            except Exception:  # noqa: BLE001 — showing must not fail because the audit could not be written
-                pass
         self.reveal = on
 
     def _identifier(self, value) -> str:

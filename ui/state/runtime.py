@@ -4,16 +4,16 @@
 """
 from __future__ import annotations
 
+import contextlib
+
 
 def release_connection() -> None:
     """Close THIS thread's database connection (peewee keeps one per thread). Worker threads call it when their
     job ends so that no idle connection outlives a restore or an encryption swap of plcs.db: an orphaned
     connection to a replaced file could later delete the new file's WAL when it is garbage-collected."""
     from services import app
-    try:
+    with contextlib.suppress(Exception):  # best effort: a closed or uninitialised database is fine
         app.release_thread_connection()
-    except Exception:  # noqa: BLE001 — best effort: a closed or uninitialised database is fine
-        pass
 
 
 async def in_worker(fn, *args, **kwargs):

@@ -10,6 +10,7 @@ Secrets live only in private attributes (never re-rendered, never logged) and ar
 """
 from __future__ import annotations
 
+import contextlib
 import math
 
 import flet as ft
@@ -184,10 +185,8 @@ class ProtectState(_SecretInputs):
         try:
             app_service.current()
         except RuntimeError:
-            try:
+            with contextlib.suppress(AppError):
                 self._app.adopt(security.open_for_ui(self._app.data_dir))
-            except AppError:
-                pass
 
 
 def first_run_save(app, profile, protect) -> bool:

@@ -285,7 +285,7 @@ def _table(app, headers: list[tuple[str, int | None]], rows: list[list], *, heig
         return ft.Row([ft.Container(v, width=w, expand=w is None) if isinstance(v, ft.Control) else
                        ft.Text(str(v), size=13, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, width=w,
                                expand=w is None, weight=ft.FontWeight.W_600 if bold else None, color=colour)
-                       for v, (_, w) in zip(values, headers)], spacing=12)
+                       for v, (_, w) in zip(values, headers, strict=False)], spacing=12)
     head = ft.Container(ft.Row([ft.Container(ft.Text(h, size=12, color=MUTED, weight=ft.FontWeight.W_600),
                                              width=w, expand=w is None) for h, w in headers], spacing=12),
                         padding=ft.Padding.symmetric(horizontal=14, vertical=8), bgcolor="#F8FAFC",

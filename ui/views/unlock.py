@@ -3,6 +3,7 @@ growing delay counted down, "Quên mật khẩu?" → recovery key + new passphr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import flet as ft
 
@@ -101,10 +102,8 @@ def RecoveryKeyView(app):
     key = app.recovery_key or ""
 
     async def copy():
-        try:
+        with contextlib.suppress(Exception):  # no clipboard in some browsers: the key stays selectable
             await ft.Clipboard().set(key)
-        except Exception:  # noqa: BLE001 — no clipboard in some browsers: the key stays selectable
-            pass
         app.say(app.t("recovery.copied"))
 
     steps = [app.t("recovery.step1"), app.t("recovery.step2"), app.t("recovery.step3")]

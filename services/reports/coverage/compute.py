@@ -40,6 +40,7 @@ same keys). Every figure comes from SQL GROUP BY queries over the scope's rows; 
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from contextlib import contextmanager
@@ -68,10 +69,8 @@ _NOT_ETHNIC_LANGUAGES = ("", "vi", "01")
 def rules() -> dict:
     """RULES with the installation's overrides (setting "coverage.rules") applied."""
     merged = dict(RULES)
-    try:
+    with contextlib.suppress(Exception):  # no database open (docs, import time): the defaults apply
         merged.update(settings.get("coverage.rules", {}) or {})
-    except Exception:  # noqa: BLE001 - no database open (docs, import time): the defaults apply
-        pass
     return merged
 
 

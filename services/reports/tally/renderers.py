@@ -86,9 +86,7 @@ def tally_rows(data: TallyResult, layout: str = "tally", lang: str = "vi") -> li
     rows: list[Row] = []
     for s_i, section in enumerate(lay["sections"]):
         rows.append(Row(ROMAN[s_i], section[lang], None, None, None, kind="section", bold=True))
-        n = 0
-        for spec in section["rows"]:
-            n += 1
+        for n, spec in enumerate(section["rows"], start=1):
             label = spec.get(lang) or spec["vi"]
             if spec["kind"] in ("value", "percent"):
                 cur = _get(data, spec["path"])
