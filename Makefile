@@ -7,7 +7,8 @@ APP_OK   := .venv/.installed-app
 SERVER_OK:= .venv/.installed-server
 DEV_OK   := .venv/.installed-dev
 
-.PHONY: run web test lint server server-stop bench bench-quick system-deps package screenshots clean
+
+.PHONY: run web test server server-stop bench bench-quick system-deps package screenshots clean
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -39,6 +40,7 @@ system-deps:
 
 ## make test: install what is missing, then run every test (the README's test command)
 test: $(DEV_OK) system-deps
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 
 ## make server: local PostgreSQL + Kinto on 127.0.0.1 for development and demos
