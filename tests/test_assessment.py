@@ -385,6 +385,8 @@ def test_import_values_all_or_nothing(db, tmp_path):
                              ["2.1", "3,5", ""], ["DK3", "Không", "Xác nhận của Đảng ủy"]]):
         ws.write_row(r, 0, row)
     wb.close()
+    from tests.test_import_export import _stale_dimension, rewrite_sheet
+    rewrite_sheet(good, _stale_dimension)        # a stale <dimension> never drops rows (issue 14 item 4)
     res = import_values(COMMUNE, 2024, good)
     assert res["imported"] == 3
     ind = {i["id"]: i for c in res["card"]["criteria"] for i in c["indicators"]}

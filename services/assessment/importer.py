@@ -51,6 +51,7 @@ def _read_xlsx(path: Path) -> list[list]:
         raise ValidationError([FieldError("file", f"Không đọc được tệp Excel: {exc}",
                                           f"Cannot read the Excel file: {exc}")]) from exc
     ws = wb.worksheets[0]
+    ws.reset_dimensions()          # the stored <dimension> may be stale (issue 14 item 4): read every row
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     wb.close()
     return rows

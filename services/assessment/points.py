@@ -83,17 +83,13 @@ def _column_of(header: str) -> str | None:
     return None
 
 
-def _cell(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v == int(v):
-        return str(int(v))
-    return str(v).strip()
 
 
 def read_table_rows(path) -> tuple[list[tuple[int, dict]], dict]:
     """[(row_number, {column: text})], plus {"framework", "source"} found in a JSON file."""
-    from services.assessment.importer import _read_csv, _read_xlsx  # same CSV/XLSX readers as value imports
+    # the same cell text and CSV/XLSX readers as value imports
+    from services.assessment.importer import _cell_text as _cell
+    from services.assessment.importer import _read_csv, _read_xlsx
     path = Path(path)
     if not path.is_file():
         raise ValidationError([FieldError("file", f"Không tìm thấy tệp {path}", f"File not found: {path}")])
