@@ -87,8 +87,14 @@ def kind_field_rules(kind: str) -> dict[str, dict]:
     if module is None or not hasattr(module, "normalize"):
         return {}
     recorder = _Recorder()
-    # every module normalize may reach (e.g. legal_aid -> person): patch the helper names they imported
-    modules = set(_kind_modules().values())
+    # every module normalize may reach (e.g. legal_aid -> person, or services.kinds.fields.read, which reads a
+    # described field through the same helpers): patch the helper names they imported
+    import sys
+
+    import services.kinds.fields  # noqa: F401 — loaded, so that its helper names are patched too
+    modules = set(_kind_modules().values()) | {m for name, m in list(sys.modules.items())
+                                               if name.startswith("services.kinds.") and m is not None
+                                               and name != "services.kinds.common"}   # the real helpers
     saved = []
     for m in modules:
         for helper in HELPERS:
