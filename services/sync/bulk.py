@@ -136,7 +136,7 @@ class BulkPusher:
 
     def _post(self, url: str, items: list[dict]) -> list[dict]:
         t0 = time.perf_counter()
-        resp = self.http.request("POST", url, body={"mode": "partial", "records": items})
+        resp = self.http.request("POST", url, body={"mode": "partial", "records": items}, retry_bad_request=True)
         if resp.status_code == 413 and len(items) > 1:
             half = len(items) // 2
             log.info("bulk request of %d records refused as too large: sending halves", len(items))

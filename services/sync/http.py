@@ -183,12 +183,15 @@ class KintoHTTP:
         return self.url + path
 
     def request(self, method: str, path: str, *, body=None, headers: dict | None = None,
-                params=None, expect=None) -> requests.Response:
+                params=None, expect=None, retry_bad_request: bool = False) -> requests.Response:
         """One request with retries. Returns the response for 2xx/3xx and for 4xx other than 401/403 (the
         caller decides: 404, 412...). Raises WrongPasswordError (401), SyncPermissionError (403),
         OfflineError (no connection or no readable answer after retries), ServerError (5xx after retries).
         The JSON body is decoded inside the attempt (resp.json() then returns it without decoding again);
-        `expect(body)` may check its shape of a 200 and return False to have a malformed answer retried."""
+        `expect(body)` may check its shape of a 200 and return False to have a malformed answer retried.
+        `retry_bad_request`: a 400 for the request as a whole is retried too — for requests the engine builds
+        itself and whose refusals of single records come inside a 200 (the bulk endpoint), a request-level 400
+        means the body was damaged on the way (e.g. a broken gzip stream), never a bad record."""
         plain = dumps(body) if body is not None else None
         hdrs = dict(headers or {})
         data = plain
@@ -209,7 +212,7 @@ class KintoHTTP:
                 del hdrs["Content-Encoding"]
                 resp = self.session.request(method, self._full(path), data=data, headers=hdrs, params=params,
                                             timeout=self.timeout)
-            if resp.status_code in RETRY_STATUSES:
+            if resp.status_code in RETRY_STATUSES or (retry_bad_request and resp.status_code == 400):
                 raise _Retry(resp, _retry_after(resp))
             _decode_once(resp, method)
             if expect is not None and resp.status_code == 200 and not expect(resp.json()):
