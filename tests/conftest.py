@@ -30,6 +30,16 @@ def db():
     app.close()
 
 
+@pytest.fixture(scope="module")
+def http():
+    """A requests session for raw calls to the test server (no proxies from the environment)."""
+    import requests
+    s = requests.Session()
+    s.trust_env = False
+    yield s
+    s.close()
+
+
 @pytest.fixture
 def data_dir(tmp_path):
     """A fresh data folder (file database) for CLI and crash tests."""

@@ -19,14 +19,6 @@ COLLECTIONS = ["officers", "persons", "mediation_teams", "legal_aid_cases", "med
                "mediation_sessions", "dissemination_events", "assessments", "audit_entries"]
 
 
-@pytest.fixture(scope="module")
-def http():
-    s = requests.Session()
-    s.trust_env = False
-    yield s
-    s.close()
-
-
 def person(name="Đặng Văn Đức", **extra):
     return {"full_name": name, "gender": "nam", "birth_year": 1980, "commune_code": "90001", **extra}
 

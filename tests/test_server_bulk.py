@@ -14,25 +14,13 @@ import threading
 import uuid
 
 import psycopg2
-import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.test_server_guard import person
+
 DEFAULT_MAX_RECORDS = 1000          # server/kinto_bulk.py default (kinto.plcs_bulk_max_records)
-
-
-@pytest.fixture(scope="module")
-def http():
-    s = requests.Session()
-    s.trust_env = False
-    yield s
-    s.close()
-
-
-def person(commune: str, name="Đặng Văn Đức", **extra):
-    return {"full_name": name, "gender": "nam", "birth_year": 1980, "commune_code": commune,
-            "id_number": "001080012345", "phone": "0912345678", **extra}
 
 
 def bulk_url(site, collection="persons", commune=None):

@@ -31,14 +31,6 @@ REPO = Path(__file__).resolve().parent.parent
 EVERYONE = {"read": ["system.Everyone"], "write": ["system.Everyone"]}
 
 
-@pytest.fixture(scope="module")
-def http():
-    s = requests.Session()
-    s.trust_env = False
-    yield s
-    s.close()
-
-
 def person(commune: str, name="Đặng Văn Đức", **extra):
     return {"full_name": name, "gender": "nam", "birth_year": 1980, "commune_code": commune,
             "id_number": "001080012345", "phone": "0912345678", **extra}
