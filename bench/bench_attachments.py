@@ -34,7 +34,8 @@ def _pdf(path, size: int) -> None:
 _CHILD = """
 import hashlib, json, resource, sys, time
 from models.crypto_db import RawKey
-from services import app, attachments
+from services import attachments
+from services.data_dir import app
 from services.security import opening
 def peak():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -65,12 +66,13 @@ def local_50mb(ctx):
     import sys
     from pathlib import Path
 
-    from services import app, backup, records
+    from services.data_dir import app, backup
+    from services.records import store
     from services.security import opening
     from tests import factories
     folder = ctx.workdir / f"enc-{ctx.run_index}"
     opening.enable_encryption(folder, PASSPHRASE)
-    case = records.save("legal-aid", factories.legal_aid())
+    case = store.save("legal-aid", factories.legal_aid())
     key = backup.current_key()
     app.close()
     src = ctx.workdir / f"big-{ctx.run_index}.pdf"

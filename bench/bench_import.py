@@ -96,7 +96,7 @@ def _figures(prefix: str, rows: int, r: dict) -> dict:
 @benchmark("import.csv@1M", area="import", modes=("full",), runs=(1, 1), timeout=(600, 3600), rows=1_000_000)
 def import_csv_1m(ctx):
     """1,000,000 valid CSV rows through `main.py import` into an empty folder: time and the importer's peak RSS."""
-    require("services.importing:import_file", "services.tabular:open_table")
+    require("services.records.importing:import_file", "services.records.tabular:open_table")
     rows = ctx.params["rows"]
     path = ctx.state.get("csv") or write_csv(ctx.workdir / "good.csv", rows, bad=False)
     ctx.state["csv"] = path
@@ -110,7 +110,7 @@ def import_csv_1m(ctx):
 @benchmark("import.bad_csv@1M", area="import", modes=("full",), runs=(1, 1), timeout=(600, 3600), rows=1_000_000)
 def import_bad_csv_1m(ctx):
     """1,000,000 bad CSV rows: exit 2, the first bad rows listed and the rest counted, bounded memory."""
-    require("services.importing:import_file", "services.tabular:open_table")
+    require("services.records.importing:import_file", "services.records.tabular:open_table")
     rows = ctx.params["rows"]
     path = ctx.state.get("bad") or write_csv(ctx.workdir / "bad.csv", rows, bad=True)
     ctx.state["bad"] = path
@@ -126,7 +126,7 @@ def import_bad_csv_1m(ctx):
            xml_mib=1100)
 def import_xlsx_inflating(ctx):
     """An XLSX of a few MiB whose sheet inflates to 1.1 GiB of XML: refused (exit 2) before parsing."""
-    require("services.tabular:XLSX_LIMITS")
+    require("services.records.tabular:XLSX_LIMITS")
     path = ctx.state.get("xlsx") or write_inflating_xlsx(ctx.workdir / "inflating.xlsx",
                                                         ctx.params["xml_mib"] * 2**20)
     ctx.state["xlsx"] = path

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.run --quick --only 'printing.*'
 
 Names are looked up at run time (services.printing.print_documents, services.reports.tally.compute,
-services.periods.custom); a missing one makes the benchmark "not available yet". Slips print from a private copy
+services.reports.periods.custom); a missing one makes the benchmark "not available yet". Slips print from a private copy
 of a demo database (printing writes audit entries); the tally reads the cached database.
 """
 from __future__ import annotations
@@ -24,13 +24,13 @@ def _slip_ids(limit: int) -> list[str]:
 @benchmark("printing.slips", area="printing", runs=(1, 3), timeout=(150, 1800))
 def slips(ctx):
     """Case slip PDF p50/p95 and a batch of case slips in one PDF (50 quick, 1,000 full)."""
-    require("services.printing:print_documents", "services.app:open_data_dir")
+    require("services.printing:print_documents", "services.data_dir.app:open_data_dir")
     print_documents = resolve("services.printing:print_documents")
     batch = 50 if ctx.quick else 1000
     src = demo_data_dir(10_000 if ctx.quick else 100_000)
     if "dir" not in ctx.state:
         ctx.state["dir"] = working_copy(src, ctx.workdir, "print")
-        resolve("services.app:open_data_dir")(ctx.state["dir"])
+        resolve("services.data_dir.app:open_data_dir")(ctx.state["dir"])
     ids = _slip_ids(max(batch, 30))
     if len(ids) < batch:
         ctx.note(f"only {len(ids)} legal-aid cases in the demo database; batch printed {len(ids)} slips")
@@ -43,11 +43,11 @@ def slips(ctx):
 
 
 def _tally(ctx, n: int):
-    require("services.reports.tally:compute", "services.periods:custom", "services.app:open_data_dir")
-    compute, custom = resolve("services.reports.tally:compute"), resolve("services.periods:custom")
+    require("services.reports.tally:compute", "services.reports.periods:custom", "services.data_dir.app:open_data_dir")
+    compute, custom = resolve("services.reports.tally:compute"), resolve("services.reports.periods:custom")
     src = demo_data_dir(n)
     if "open" not in ctx.state:
-        resolve("services.app:open_data_dir")(src)
+        resolve("services.data_dir.app:open_data_dir")(src)
         ctx.state["open"] = True
     from models.records import DisseminationEvent
     last = DisseminationEvent.select(DisseminationEvent.date).order_by(DisseminationEvent.date.desc()).limit(1).scalar()

@@ -28,7 +28,7 @@ A supervisor edits nothing, so `save` runs in a second app process on the same c
 holds the same 54 communes: open a legal-aid case, "Sửa", change the summary, "Lưu" → the detail shown again.
 
 The services figure of each action (`<action>.services_p50_ms`) is measured in this process on the same database
-before the app starts: `services.listing.list_page` with the query the list state builds, `records.get` + the
+before the app starts: `services.records.listing.list_page` with the query the list state builds, `records.get` + the
 detail's fields/timeline/history, `records.save` with the form's payload, and the state objects' loads for the
 overview, reports, coverage and sync screens (they only call services), `services.assessment.province_overview`
 for the assessment. `<action>.ui_over_services` is the ratio of the p50s.
@@ -148,7 +148,8 @@ def _ms(seconds: float) -> float:
 # --- set-up -------------------------------------------------------------------------------------------------
 
 def _set_profile(role: str) -> None:
-    from services import admin_units, app
+    from services import admin_units
+    from services.data_dir import app
     communes = [] if role == "supervisor" else [c.code for c in admin_units.communes(PROVINCE)]
     app.save_profile({"full_name": "Bench " + role.title(), "role": role, "province_code": PROVINCE,
                       "communes": communes})
@@ -156,7 +157,7 @@ def _set_profile(role: str) -> None:
 
 def _prepare(ctx, n: int) -> Path:
     """A copy of the demo database: supervisor profile, daily backup done, sync server at a closed port."""
-    from services import app, settings
+    from services.data_dir import app, settings
     src = demo_data_dir(n)
     data = ctx.workdir / f"screens-{scale_label(n)}-{ctx.run_index}"
     data.mkdir()
@@ -173,7 +174,7 @@ def _prepare(ctx, n: int) -> Path:
 
 
 def _reopen_profile(role: str):
-    from services import app
+    from services.data_dir import app
     _set_profile(role)
     ctx = app.current()
     return _StubApp(ctx)
@@ -192,7 +193,8 @@ def _time_samples(func, k: int) -> list[float]:
 
 def _services_read(stub, k: int, plan: dict) -> tuple[dict, dict]:
     """Per action: services seconds (samples); and what the browser side needs (markers, search terms, rows)."""
-    from services import assessment, listing, outbox
+    from services import assessment
+    from services.records import listing, outbox
     from ui.state.dashboard import DashboardState
     from ui.state.details import DetailState
     from ui.state.lists import ListState
@@ -283,14 +285,14 @@ def _with(q, **changes):
 
 def _services_save(stub, record_id: str, k: int) -> list[float]:
     """records.save with the payload the edit form builds (summary changed), as the officer's "Lưu" does."""
-    from services import records
+    from services.records import store
     from ui.state.forms import FormState
     out = []
     for i in range(k):
         form = FormState(stub, "legal-aid", record_id)
         form.set("summary", f"Bench services save {i}")
         t0 = time.perf_counter()
-        records.save("legal-aid", form.payload(), record_id=record_id)
+        store.save("legal-aid", form.payload(), record_id=record_id)
         out.append(time.perf_counter() - t0)
     return out
 
@@ -532,8 +534,8 @@ def _officer_saves(ctx, app: AppProcess, number: str, n: int, timeout_s: float, 
 # --- the benchmark ------------------------------------------------------------------------------------------
 
 def _screens(ctx, n: int) -> dict:
-    from services import app as app_service
-    from services import listing
+    from services.data_dir import app as app_service
+    from services.records import listing
     plan = PLAN[ctx.mode]
     timeout_s = 60 if ctx.quick else 240
     load_before = os.getloadavg()[0]

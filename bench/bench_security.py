@@ -22,7 +22,7 @@ PASSPHRASE = "bench-Mật-khẩu-2026!"
 
 def _folder(ctx):
     if "folder" not in ctx.state:
-        from services import app
+        from services.data_dir import app
         from services.security import opening
         folder = ctx.workdir / "encrypted"
         opening.enable_encryption(folder, PASSPHRASE)
@@ -35,7 +35,7 @@ def _folder(ctx):
 def unlock(ctx):
     """Unlock time with the Argon2id key file (target ≤ 1 s)."""
     require("services.security.vault:unlock_key", "services.security.keyfile:ARGON2_PARAMS")
-    from services import app
+    from services.data_dir import app
     from services.security import keyfile, opening, vault
     folder = _folder(ctx)
     n = 5 if ctx.quick else 10

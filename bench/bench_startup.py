@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.run --quick --only 'startup.*'
 
 The overview probe is a fresh Python process (measured from just before it is spawned until it prints READY)
-that opens the data folder the way the app does (services.app.open_data_dir: database, migrations, settings)
+that opens the data folder the way the app does (services.data_dir.app.open_data_dir: database, migrations, settings)
 and computes the overview data: record counts and the first page of each list. The GUI window itself cannot
 be timed here (no desktop client on this machine); the web-served UI is timed by the E2E suite, not here.
 """
@@ -17,14 +17,14 @@ from bench.datasets import demo_data_dir
 
 PROBE = r"""
 import sys
-from services.app import open_data_dir
+from services.data_dir.app import open_data_dir
 open_data_dir(sys.argv[1])
 try:
-    from services.stats import counts
+    from services.records.stats import counts
     counts()
 except ImportError:
     pass
-from services.listing import ListQuery, list_page
+from services.records.listing import ListQuery, list_page
 for kind in ("legal-aid", "mediation", "dissemination"):
     list_page(ListQuery(kind=kind))
 print("READY", flush=True)
@@ -45,7 +45,7 @@ def _until_ready(cmd, env) -> float:
 
 
 def _startup(ctx, n: int):
-    require("services.app:open_data_dir", "services.listing:list_page")
+    require("services.data_dir.app:open_data_dir", "services.records.listing:list_page")
     src = demo_data_dir(n)
     env = project_env()
     overview = [_until_ready([PYTHON, "-c", PROBE, str(src)], env) for _ in range(3)]

@@ -78,13 +78,13 @@ def sqlite_baseline(ctx):
 # --- lists and search on the demo databases -------------------------------------------------------------------
 
 def _open(data_dir):
-    require("services.app:open_data_dir")
-    return resolve("services.app:open_data_dir")(data_dir)
+    require("services.data_dir.app:open_data_dir")
+    return resolve("services.data_dir.app:open_data_dir")(data_dir)
 
 
 def _list_bench(ctx, n: int):
-    require("services.listing:list_page", "services.listing:ListQuery")
-    from services.listing import ListQuery, list_page
+    require("services.records.listing:list_page", "services.records.listing:ListQuery")
+    from services.records.listing import ListQuery, list_page
     src = demo_data_dir(n)
     if "opened" not in ctx.state:
         t0 = time.perf_counter()
@@ -108,7 +108,7 @@ def _list_bench(ctx, n: int):
     search = []
     if "search" not in ctx.state:
         try:
-            ctx.state["search"] = resolve("services.search:search")
+            ctx.state["search"] = resolve("services.records.search:search")
         except Exception:  # noqa: BLE001
             ctx.state["search"] = None
     if ctx.state["search"]:
@@ -158,7 +158,7 @@ def _encrypted_base(ctx, src) -> tuple[Path, object]:
         base = working_copy(src, ctx.workdir, "encrypted-base")
         shutil.rmtree(base / "backups", ignore_errors=True)
         opening.enable_encryption(base, PASSPHRASE, strict=False)
-        resolve("services.app:close")()
+        resolve("services.data_dir.app:close")()
         ctx.state["encrypted_base"] = (base, vault.unlock_key(base, passphrase=PASSPHRASE))
     return ctx.state["encrypted_base"]
 
@@ -176,7 +176,7 @@ def _connect(path, key=None):
 
 @benchmark("storage.save_overhead", area="storage", runs=(3, 3), timeout=(150, 1200))
 def save_overhead(ctx):
-    """services.records.save (validation, audit, outbox, search, villages) vs raw inserts of the same rows."""
+    """services.records.store.save (validation, audit, outbox, search, villages) vs raw inserts of the same rows."""
     return _save_overhead(ctx, encrypted=False)
 
 
@@ -187,8 +187,8 @@ def save_overhead_encrypted(ctx):
 
 
 def _save_overhead(ctx, encrypted: bool):
-    require("services.records:save", "services.records:to_document", "services.app:open_data_dir")
-    from services import records
+    require("services.records.store:save", "services.records.store:to_document", "services.data_dir.app:open_data_dir")
+    from services.records import store
     n = 100 if ctx.quick else 500
     src = demo_data_dir(10_000 if ctx.quick else 100_000)
     key = None
@@ -204,7 +204,7 @@ def _save_overhead(ctx, encrypted: bool):
         app = _open(data_dir)
     from models.records import DisseminationEvent
     db_path = app.db_path
-    template = records.to_document(DisseminationEvent.select().where(DisseminationEvent.deleted == False)  # noqa
+    template = store.to_document(DisseminationEvent.select().where(DisseminationEvent.deleted == False)  # noqa
                                    .order_by(DisseminationEvent.date.desc()).first())
     template = {k: v for k, v in template.items() if k not in ("id", "deleted", "last_modified")}
     con = _connect(db_path, key)
@@ -214,7 +214,7 @@ def _save_overhead(ctx, encrypted: bool):
     for i in range(n):
         data = dict(template, topic=f"{template.get('topic', '')} #{i}", participants=20 + i % 50,
                     participants_women=10, participants_ethnic_minority=5)
-        times.append(timed(records.save, "dissemination", data))
+        times.append(timed(store.save, "dissemination", data))
     # the rows those saves inserted, table by table
     con = _connect(db_path, key)
     tables, fts = _tables(con)
@@ -271,9 +271,10 @@ def _save_overhead(ctx, encrypted: bool):
 @benchmark("storage.import_csv", area="storage", runs=(1, 3), timeout=(150, 2400))
 def import_csv(ctx):
     """All-or-nothing import of dissemination CSV rows (1,000 quick, 100,000 full) into an empty data folder."""
-    require("services.importing:import_file", "services.exporting:export_file", "services.app:open_data_dir")
-    from services.exporting import export_file
-    from services.importing import import_file
+    require("services.records.importing:import_file", "services.records.exporting:export_file",
+            "services.data_dir.app:open_data_dir")
+    from services.records.exporting import export_file
+    from services.records.importing import import_file
     n = 1_000 if ctx.quick else 100_000
     src = demo_data_dir(10_000 if ctx.quick else 100_000)
     if "csv" not in ctx.state:

@@ -342,8 +342,8 @@ def engine_site(ctx, pairs: int):
     bootstrapped for `pairs` pairs of communes; officers officer-a-<r>/officer-b-<r> (both communes of pair r)
     and a supervisor. Each run uses its own pair, so every run's first push and first pull start empty."""
     if "engine_site" not in ctx.state:
-        require("services.sync:sync_now", "services.demo:generate", "server.bootstrap:ServerAdmin",
-                "server.local:LocalServer", "services.app:save_profile")
+        require("services.sync:sync_now", "services.data_dir.demo:generate", "server.bootstrap:ServerAdmin",
+                "server.local:LocalServer", "services.data_dir.app:save_profile")
         from server.bootstrap import ServerAdmin
         from server.local import LocalServer
         from services.admin_units import communes
@@ -364,7 +364,7 @@ def engine_site(ctx, pairs: int):
 
 
 def _device(ctx, name: str, communes: list[str], role: str = "officer"):
-    from services import app
+    from services.data_dir import app
     path = ctx.workdir / f"{name}-{ctx.run_index}"
     app.open_data_dir(path)
     app.save_profile({"full_name": f"Bench {name}", "role": role, "communes": communes, "province_code": "22"})
@@ -382,7 +382,7 @@ def _move_to_communes(communes: list[str]) -> None:
 
 
 def _docs_of(instances) -> list[dict]:
-    from services.records import to_document
+    from services.records.store import to_document
     out = []
     for inst in instances:
         d = to_document(inst)
@@ -438,7 +438,7 @@ def _engine_officer(ctx, n: int):
     edit also makes an audit entry), A syncs, then B syncs over the field link — pushing its 200 documents and
     pulling A's 200. PouchDB replicates the same documents (same edits and audit entries) in the same run."""
     from bench.netem_proxy import ProxyProcess
-    from services import records
+    from services.records import store
     from services.sync import sync_now
     runs = ctx.params.get("runs_hint", 3)
     site = engine_site(ctx, runs)
@@ -448,7 +448,7 @@ def _engine_officer(ctx, n: int):
     p = f"engine@{scale_label(n)}"
     out: dict = {}
     _device(ctx, "device-a", communes)
-    resolve("services.demo:generate")("22", n, seed=1, queue_for_sync=True)
+    resolve("services.data_dir.demo:generate")("22", n, seed=1, queue_for_sync=True)
     _move_to_communes(communes)
     docs = _all_docs()
     with ProxyProcess(srv.port) as proxy:
@@ -459,12 +459,12 @@ def _engine_officer(ctx, n: int):
         ids = sorted(d["id"] for d in docs if d["kind"] == "dissemination")
         k = min(100, len(ids) // 2)
         for rid in ids[k:2 * k]:
-            records.save("dissemination", {"notes": "Cập nhật bởi thiết bị B"}, record_id=rid)
+            store.save("dissemination", {"notes": "Cập nhật bởi thiết bị B"}, record_id=rid)
         changed = _queued_docs()
-        from services import app
+        from services.data_dir import app
         app.open_data_dir(ctx.workdir / f"device-a-{ctx.run_index}")
         for rid in ids[:k]:
-            records.save("dissemination", {"notes": "Cập nhật bởi thiết bị A"}, record_id=rid)
+            store.save("dissemination", {"notes": "Cập nhật bởi thiết bị A"}, record_id=rid)
         others = _queued_docs()
         sync_now(srv.url, user_a, ENGINE_PW)                # A: its edits reach the server (direct)
         app.open_data_dir(ctx.workdir / f"device-b-{ctx.run_index}")
@@ -527,7 +527,7 @@ def _bulk_docs(n: int) -> list[dict]:
 
     from bench.datasets import demo_data_dir
     from models.records import DisseminationEvent, Person
-    from services import app
+    from services.data_dir import app
     app.open_data_dir(demo_data_dir(10_000))
     base = _docs_of(list(Person.select()) + list(DisseminationEvent.select()))
     resolve("models.db:close_database")()

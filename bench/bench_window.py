@@ -34,7 +34,7 @@ def _prepare(ctx, n: int) -> Path:
     """A copy of the demo database with a supervisor profile and today's daily backup marked done."""
     if "data_dir" in ctx.state:
         return ctx.state["data_dir"]
-    from services import app
+    from services.data_dir import app
     src = demo_data_dir(n)
     data = ctx.workdir / f"window-{scale_label(n)}"
     data.mkdir()

@@ -4,7 +4,7 @@
 
     @benchmark("storage.example", area="storage", runs=(3, 5))
     def example(ctx):
-        require("services.records:list_page")         # raises NotAvailable when the feature is missing
+        require("services.records.listing:list_page")         # raises NotAvailable when the feature is missing
         samples = [timed(lambda: do_work()) for _ in range(50)]
         return latency_figures("page", samples)        # {"page.p50": {...}, "page.p95": {...}}
 

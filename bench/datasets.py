@@ -4,7 +4,7 @@
     src = demo_data_dir(100_000)        # bench/.cache/demo-g1-<schema>-p22-n100000-s1/ (built on first use)
     tmp = working_copy(src, workdir)    # a copy for benchmarks that write
 
-The cache key holds services.demo.GENERATOR_VERSION and the list of schema migrations, so a new generator or a
+The cache key holds services.data_dir.demo.GENERATOR_VERSION and the list of schema migrations, so a new generator or a
 new migration builds fresh databases; stale ones are removed. Quick mode uses 10,000 records, full 100,000 and
 1,000,000. A build is locked (fcntl) so two runs never build the same database at once.
 """
@@ -26,8 +26,8 @@ SEED = 1
 
 
 def generator_version() -> str:
-    mod = resolve("services.demo")
-    resolve("services.demo:generate")
+    mod = resolve("services.data_dir.demo")
+    resolve("services.data_dir.demo:generate")
     version = getattr(mod, "GENERATOR_VERSION", None) or getattr(mod, "VERSION", None)
     if version is None:   # no explicit version: the generator's source is the version
         version = hashlib.sha1(Path(mod.__file__).read_bytes()).hexdigest()[:10]

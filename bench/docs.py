@@ -5,7 +5,7 @@
     write_jsonl(path, docs)
     changed = edits(docs[:100], "officer")            # new versions of 100 docs
 
-When the foundation's services.records.to_document exists and a cached demo database is present, the sync
+When the foundation's services.records.store.to_document exists and a cached demo database is present, the sync
 benchmark uses real documents from it instead (see bench_sync.py); the synthetic ones have the same shape as a
 dissemination event / legal-aid case as the sync engine sends them.
 """

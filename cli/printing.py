@@ -12,8 +12,9 @@ from pathlib import Path
 
 from cli import emit_json
 from cli.context import open_context
-from services import periods, printing
+from services import printing
 from services.errors import UsageError
+from services.reports import periods
 
 DOC_CHOICES = [*printing.DOCUMENTS, printing.BOOK_TOKEN]
 

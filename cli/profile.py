@@ -3,7 +3,7 @@
     main.py profile set --name "Lý Thị Sen" --role officer --province 22 --commune 06652 [--commune 06655 …]
     main.py profile show --json      -> {"full_name", "role", "province_code", "communes": [...]}
 
-The rule is services.profile's, the one the first-run screen uses: an unknown role, province or commune, or a
+The rule is services.data_dir.profile's, the one the first-run screen uses: an unknown role, province or commune, or a
 commune outside the province, exits 2 listing every problem, and nothing is stored.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 def _set(args):
     from cli import emit_json
     from cli.context import open_context
-    from services import profile
+    from services.data_dir import profile
     open_context(args)
     saved = profile.save({"full_name": args.name, "role": args.role, "province_code": args.province,
                           "communes": args.commune or [], **({"title": args.title} if args.title else {})})
@@ -27,7 +27,7 @@ def _set(args):
 def _show(args):
     from cli import emit_json
     from cli.context import open_context
-    from services import profile
+    from services.data_dir import profile
     open_context(args)
     data = profile.public()
     if args.json:

@@ -19,9 +19,9 @@ KINDS = ("legal-aid", "mediation", "dissemination", "mediation-session", "mediat
 def _show(args):
     from cli import emit_json
     from cli.context import open_context
-    from services import record_ops
+    from services.records import ops
     ctx = open_context(args)
-    data = record_ops.show(args.kind, args.id, include_identifiers=args.include_identifiers, actor=ctx.actor)
+    data = ops.show(args.kind, args.id, include_identifiers=args.include_identifiers, actor=ctx.actor)
     if args.json:
         emit_json(data)
         return
@@ -36,9 +36,9 @@ def _set_deleted(deleted: bool):
     def handler(args):
         from cli import emit_json
         from cli.context import open_context
-        from services import record_ops
+        from services.records import ops
         ctx = open_context(args)
-        result = record_ops.set_deleted(args.kind, args.id, deleted, actor=ctx.actor)
+        result = ops.set_deleted(args.kind, args.id, deleted, actor=ctx.actor)
         print(("Đã xóa / Deleted: " if deleted else "Đã khôi phục / Restored: ") + f"{args.kind} {result['id']}",
               file=sys.stderr)
         emit_json(result)

@@ -7,9 +7,10 @@ from pathlib import Path
 from cli import emit_json
 from cli.context import open_context
 from cli.progress import bar, callback
-from services import demo, exporting, importing, search, stats
-from services.columns import KINDS
+from services.data_dir import demo
 from services.errors import UsageError
+from services.records import exporting, importing, search, stats
+from services.records.columns import KINDS
 
 SEARCH_KINDS = ("legal-aid", "mediation", "dissemination")
 

@@ -45,7 +45,7 @@ def _emit(value) -> None:
 
 
 def _data_dir(args):
-    from services import app
+    from services.data_dir import app
     return app.resolve_data_dir(getattr(args, "data_dir", None))
 
 
@@ -72,7 +72,7 @@ def _new_passphrase(*fallback_envs: str) -> str:
 # ---- backup / restore ---------------------------------------------------------------------------------------------
 
 def cmd_backup(args) -> int:
-    from services import backup
+    from services.data_dir import backup
     opening.open_for_cli(getattr(args, "data_dir", None))
     path = backup.create_backup(args.out, reason="manual")
     _say("backup.done", path=path)
@@ -82,7 +82,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from services import backup
+    from services.data_dir import backup
     opening.open_for_cli(getattr(args, "data_dir", None))
     result = backup.restore_backup(args.file, passphrase=os.environ.get(opening.ENV_PASSPHRASE) or None,
                                    recovery_key=os.environ.get(ENV_RECOVERY) or None)
@@ -112,7 +112,7 @@ def _transfer_password(encrypted_dir: bool, for_export: bool) -> str | None:
 
 
 def cmd_transfer_export(args) -> int:
-    from services import backup, transfer
+    from services.data_dir import backup, transfer
     opening.open_for_cli(getattr(args, "data_dir", None))
     password = _transfer_password(backup.current_key() is not None, for_export=True)
     summary = transfer.export_changes(args.out, password, everything=args.all)
@@ -123,7 +123,7 @@ def cmd_transfer_export(args) -> int:
 
 
 def cmd_transfer_import(args) -> int:
-    from services import backup, transfer
+    from services.data_dir import backup, transfer
     header = transfer.read_header(args.file)         # bad file / missing file before asking for anything
     opening.open_for_cli(getattr(args, "data_dir", None))
     password = None
@@ -193,7 +193,7 @@ def cmd_recovery_new(args) -> int:
 # ---- status / policy ---------------------------------------------------------------------------------------------
 
 def cmd_status(args) -> int:
-    from services import backup
+    from services.data_dir import backup
     path = _data_dir(args)
     st = vault.status(path)
     out = {"data_dir": str(path), "encrypted": st.encrypted, "key_file_missing": st.key_file_missing,

@@ -19,7 +19,7 @@ import sys
 def _list(args):
     from cli import emit_json
     from cli.context import open_context
-    from services import teams
+    from services.records import teams
     open_context(args)
     rows = teams.rows(args.commune)
     if args.json:
@@ -32,8 +32,8 @@ def _list(args):
 def _add(args):
     from cli import emit_json
     from cli.context import open_context
-    from services import records, teams
     from services.errors import ValidationError
+    from services.records import store, teams
     ctx = open_context(args)
     members, problems = [], []
     for i, text in enumerate(args.member or [], start=1):
@@ -52,7 +52,7 @@ def _add(args):
     if problems:
         raise ValidationError(problems)
     team = teams.add(data, actor=ctx.actor)
-    for vi, en in records.warnings("mediation-team", team):
+    for vi, en in store.warnings("mediation-team", team):
         print(f"Cảnh báo / Warning: {vi} / {en}", file=sys.stderr)
     emit_json(teams.row(team))
 

@@ -1,4 +1,4 @@
-"""Staging tables of chunked imports (migration 0010). Rules live in services/importing.py."""
+"""Staging tables of chunked imports (migration 0010). Rules live in services/records/importing.py."""
 from __future__ import annotations
 
 from peewee import CharField, CompositeKey, DateTimeField, ForeignKeyField, IntegerField, TextField

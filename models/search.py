@@ -1,7 +1,7 @@
 """Full-text search over folded (accent-free, lower-case) text, with SQLite FTS5.
 
 SearchDoc is a plain table (one row per searchable record); SearchIndex is an FTS5 table whose rowid is
-SearchDoc.id and whose only column holds the folded text. services/search.py keeps both up to date and
+SearchDoc.id and whose only column holds the folded text. services/records/search.py keeps both up to date and
 never puts raw user text into MATCH (see `SearchIndex.match_expression`).
 """
 from __future__ import annotations

@@ -24,7 +24,7 @@ os.environ["PLCS_NO_ENCRYPTION"] = "1"
 @pytest.fixture
 def db():
     """The full schema in memory, as the current app context."""
-    from services import app
+    from services.data_dir import app
     ctx = app.use_memory_database()
     yield ctx
     app.close()

@@ -135,7 +135,7 @@ def test_year_2021_gets_a_clear_message_not_a_scorecard(db):
 @pytest.fixture
 def folder(tmp_path):
     """A real data folder: the loaded table is stored in it."""
-    from services import app
+    from services.data_dir import app
     ctx = app.open_data_dir(tmp_path / "data")
     yield ctx
     app.close()

@@ -77,7 +77,7 @@ def zip_bomb_as_jpg(path: Path) -> Path:
 @pytest.fixture
 def enc_folder(tmp_path):
     """An encrypted data folder, open, with an officer profile."""
-    from services import app
+    from services.data_dir import app
     from services.security import opening, vault
     folder = tmp_path / "data"
     folder.mkdir()
@@ -90,8 +90,8 @@ def enc_folder(tmp_path):
 
 @pytest.fixture
 def case(enc_folder):
-    from services import records
-    return records.save("legal-aid", factories.legal_aid())
+    from services.records import store
+    return store.save("legal-aid", factories.legal_aid())
 
 
 def blobs(folder: Path) -> list[Path]:
@@ -147,14 +147,15 @@ def test_nothing_readable_at_rest_and_copy_is_byte_identical(enc_folder, case, t
     out = attachments.save_copy(a["id"], tmp_path / "copy.pdf")
     assert out.read_bytes() == src.read_bytes()
     assert Image.open(io.BytesIO(attachments.thumbnail(a["id"]))).format == "JPEG"
-    history = [h for h in __import__("services.audit", fromlist=["x"]).history_entries(case.id)
+    history = [h for h in __import__("services.records.audit", fromlist=["x"]).history_entries(case.id)
                if h["action"] == "attach"]
     assert history and history[0]["who"] == "Lý Thị Sen"
 
 
 def test_same_file_twice_is_stored_once(enc_folder, case, tmp_path):
-    from services import attachments, records
-    other = records.save("dissemination", factories.dissemination())
+    from services import attachments
+    from services.records import store
+    other = store.save("dissemination", factories.dissemination())
     src = jpeg(tmp_path / "anh.jpg")
     a = attachments.attach("legal-aid", case.id, src, type="photo")
     b = attachments.attach("dissemination", other.id, src, type="photo")
@@ -230,8 +231,9 @@ def test_pdf_with_javascript_is_stored_inertly(enc_folder, case, tmp_path):
 
 
 def test_signed_copy_marks_the_printed_document(enc_folder, tmp_path):
-    from services import attachments, records
-    m = records.save("mediation", factories.mediation())
+    from services import attachments
+    from services.records import store
+    m = store.save("mediation", factories.mediation())
     assert ("mediation-agreement", "signed_agreement") in attachments.document_choices("mediation")
     assert attachments.signed_documents("mediation", m.id) == {}
     a = attachments.attach("mediation", m.number, text_pdf(tmp_path / "vb.pdf"), type="signed_agreement",
@@ -242,10 +244,12 @@ def test_signed_copy_marks_the_printed_document(enc_folder, tmp_path):
 
 def test_plain_folder_keeps_plain_files(tmp_path):
     """A folder created without encryption (explicit opt-out) stores files like its database: plain."""
-    from services import app, attachments, records
+    from services import attachments
+    from services.data_dir import app
+    from services.records import store
     ctx = app.open_data_dir(tmp_path / "plain")
     try:
-        c = records.save("legal-aid", factories.legal_aid())
+        c = store.save("legal-aid", factories.legal_aid())
         src = text_pdf(tmp_path / "p.pdf")
         a = attachments.attach("legal-aid", c.id, src)
         assert (ctx.data_dir / "attachments" / a["sha256"][:2] / f"{a['sha256']}.bin").read_bytes() == src.read_bytes()
@@ -287,7 +291,8 @@ def _copy_bytes(att_id) -> bytes:
 
 
 def test_backup_restore_keeps_attachments_encrypted_and_is_idempotent(enc_folder, case, tmp_path):
-    from services import attachments, backup
+    from services import attachments
+    from services.data_dir import backup
     src = text_pdf(tmp_path / "phieu.pdf")
     a = attachments.attach("legal-aid", case.id, src, type="signed_slip")
     out = backup.create_backup(tmp_path / "xa.plcsbak")
@@ -304,7 +309,8 @@ def test_backup_restore_keeps_attachments_encrypted_and_is_idempotent(enc_folder
 def test_backup_restored_under_another_key_re_encrypts_the_files(enc_folder, case, tmp_path):
     """A backup restored on a new laptop (another data key, the backup's passphrase): the files are decrypted
     with the backup's key and stored again under the new folder's key."""
-    from services import app, attachments, backup
+    from services import attachments
+    from services.data_dir import app, backup
     from services.security import opening, vault
     src = jpeg(tmp_path / "anh.jpg")
     a = attachments.attach("legal-aid", case.id, src, type="photo")
@@ -323,14 +329,16 @@ def test_backup_restored_under_another_key_re_encrypts_the_files(enc_folder, cas
 
 
 def test_plain_folder_turning_encrypted_encrypts_its_files(tmp_path):
-    from services import app, attachments, records
+    from services import attachments
+    from services.data_dir import app
+    from services.records import store
     from services.security import opening
     folder = tmp_path / "plain"
     app.open_data_dir(folder)
-    c = records.save("legal-aid", factories.legal_aid())
+    c = store.save("legal-aid", factories.legal_aid())
     src = text_pdf(tmp_path / "p.pdf")
     a = attachments.attach("legal-aid", c.id, src)
-    from services import backup
+    from services.data_dir import backup
     old_backup = backup.create_backup(reason="manual")
     try:
         opening.enable_encryption(folder, PASS)
@@ -348,7 +356,7 @@ def test_plain_folder_turning_encrypted_encrypts_its_files(tmp_path):
 # ---- USB transfer ------------------------------------------------------------------------------------------------
 
 def _open_encrypted(folder: Path, passphrase: str):
-    from services import app
+    from services.data_dir import app
     from services.security import opening, vault
     folder.mkdir(exist_ok=True)
     if not vault.status(folder).encrypted:
@@ -361,10 +369,12 @@ def _open_encrypted(folder: Path, passphrase: str):
 
 
 def test_transfer_round_trip_keeps_attachments_and_is_idempotent(tmp_path):
-    from services import app, attachments, records, transfer
+    from services import attachments
+    from services.data_dir import app, transfer
+    from services.records import store
     a_dir, b_dir = tmp_path / "a", tmp_path / "b"
     _open_encrypted(a_dir, PASS)
-    case = records.save("legal-aid", factories.legal_aid())
+    case = store.save("legal-aid", factories.legal_aid())
     src = text_pdf(tmp_path / "phieu.pdf")
     big = tmp_path / "big.pdf"                          # several cipher chunks
     big.write_bytes(src.read_bytes().replace(b"%%EOF", b"%" + os.urandom(200_000).hex().encode() + b"\n%%EOF"))
@@ -401,9 +411,11 @@ def test_transfer_round_trip_keeps_attachments_and_is_idempotent(tmp_path):
 
 
 def test_transfer_file_with_a_tampered_attachment_is_damaged(tmp_path):
-    from services import app, attachments, records, transfer
+    from services import attachments
+    from services.data_dir import app, transfer
+    from services.records import store
     _open_encrypted(tmp_path / "a", PASS)
-    case = records.save("legal-aid", factories.legal_aid())
+    case = store.save("legal-aid", factories.legal_aid())
     attachments.attach("legal-aid", case.id, jpeg(tmp_path / "x.jpg"), type="photo")
     usb = tmp_path / "xa.plcsx"
     transfer.export_changes(usb, "mật khẩu chuyển 5")

@@ -12,8 +12,9 @@ import pytest
 
 from models.crypto_db import is_plain_sqlite
 from models.records import AuditEntry, LegalAidCase, Outbox, Person
-from services import app, backup, records, transfer
+from services.data_dir import app, backup, transfer
 from services.errors import AuthError, ValidationError
+from services.records import store
 from services.security import keyfile, opening
 from tests import factories
 
@@ -41,29 +42,29 @@ def _count():
 
 
 def test_backup_is_encrypted_and_restores(enc, tmp_path):
-    first = records.save("legal-aid", factories.legal_aid())
+    first = store.save("legal-aid", factories.legal_aid())
     out = backup.create_backup(tmp_path / "usb" / "b.plcsbak")
     assert NAME.encode() not in out.read_bytes()
     header = backup.read_header(out)
     assert header["encrypted"] and header["key_id"] == keyfile.key_id(backup.current_key())
     assert PASS not in json.dumps(header)
-    records.save("legal-aid", factories.legal_aid(summary="sau sao lưu"))
-    records.delete("legal-aid", first.id)
+    store.save("legal-aid", factories.legal_aid(summary="sau sao lưu"))
+    store.delete("legal-aid", first.id)
     result = backup.restore_backup(out)
-    assert _count() == 1 and records.get("legal-aid", first.id).summary
+    assert _count() == 1 and store.get("legal-aid", first.id).summary
     assert Path(result["safety_backup"]).exists()                 # the replaced data is kept as a backup
     assert result["counts"]["legal_aid_case"] == 1
 
 
 def test_damaged_or_foreign_backup_changes_nothing(enc, tmp_path):
-    records.save("legal-aid", factories.legal_aid())
+    store.save("legal-aid", factories.legal_aid())
     good = backup.create_backup(tmp_path / "b.plcsbak")
     data = bytearray(good.read_bytes())
     for at in range(len(data) // 2, len(data) // 2 + 4096):       # damage pages in the middle
         data[at] ^= 0x5A
     bad = tmp_path / "bad.plcsbak"
     bad.write_bytes(bytes(data))
-    records.save("legal-aid", factories.legal_aid(summary="vẫn còn"))
+    store.save("legal-aid", factories.legal_aid(summary="vẫn còn"))
     before = (enc.data_dir / "plcs.db").stat().st_ino
     with pytest.raises(ValidationError):
         backup.restore_backup(bad)
@@ -81,7 +82,7 @@ def test_damaged_or_foreign_backup_changes_nothing(enc, tmp_path):
 
 
 def test_restore_backup_of_other_key_needs_its_passphrase(enc, tmp_path):
-    records.save("legal-aid", factories.legal_aid())
+    store.save("legal-aid", factories.legal_aid())
     out = backup.create_backup(tmp_path / "old-laptop.plcsbak")
     app.close()
     new_dir = tmp_path / "new-laptop"
@@ -98,7 +99,7 @@ def test_restore_backup_of_other_key_needs_its_passphrase(enc, tmp_path):
 
 
 def test_plain_folder_takes_over_encrypted_backup(enc, tmp_path):
-    records.save("legal-aid", factories.legal_aid())
+    store.save("legal-aid", factories.legal_aid())
     out = backup.create_backup(tmp_path / "b.plcsbak")
     app.close()
     fresh = tmp_path / "fresh"
@@ -162,10 +163,10 @@ def _device(path: Path, passphrase: str = PASS):
 def test_transfer_round_trip_is_idempotent_and_encrypted(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     _device(a)
-    case = records.save("legal-aid", factories.legal_aid())
-    mediation = records.save("mediation", factories.mediation())
-    event = records.save("dissemination", factories.dissemination())
-    records.delete("dissemination", event.id)
+    case = store.save("legal-aid", factories.legal_aid())
+    mediation = store.save("mediation", factories.mediation())
+    event = store.save("dissemination", factories.dissemination())
+    store.delete("dissemination", event.id)
     summary = transfer.export_changes(tmp_path / "usb.plcsx", password="chìa khóa USB")
     assert summary["counts"]["legal-aid"] == 1 and summary["counts"]["person"] == 3
     blob = (tmp_path / "usb.plcsx").read_bytes()
@@ -175,10 +176,10 @@ def test_transfer_round_trip_is_idempotent_and_encrypted(tmp_path):
         transfer.import_file(tmp_path / "usb.plcsx", password="sai")
     first = transfer.import_file(tmp_path / "usb.plcsx", password="chìa khóa USB")
     assert first["applied"] == summary["count"]
-    got = records.get("legal-aid", case.number)
-    assert got.requester.full_name == NAME and records.get("mediation", mediation.id)
-    assert records.get("dissemination", event.id, include_deleted=True).deleted
-    from services.search import search
+    got = store.get("legal-aid", case.number)
+    assert got.requester.full_name == NAME and store.get("mediation", mediation.id)
+    assert store.get("dissemination", event.id, include_deleted=True).deleted
+    from services.records.search import search
     assert search("dang van duc", kind="legal-aid")[0]["id"] == case.id
     rows_before = {m.__name__: m.select().count() for m in (LegalAidCase, Person, AuditEntry, Outbox)}
     again = transfer.import_file(tmp_path / "usb.plcsx", password="chìa khóa USB")
@@ -194,30 +195,30 @@ def test_transfer_round_trip_is_idempotent_and_encrypted(tmp_path):
 def test_transfer_last_writer_wins_without_sync_base(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     _device(a)
-    case = records.save("legal-aid", factories.legal_aid())
+    case = store.save("legal-aid", factories.legal_aid())
     transfer.export_changes(tmp_path / "1.plcsx", password="k")
     _device(b)
     transfer.import_file(tmp_path / "1.plcsx", password="k")
-    records.save("legal-aid", {"summary": "sửa ở văn phòng (mới hơn)"}, record_id=case.id)
+    store.save("legal-aid", {"summary": "sửa ở văn phòng (mới hơn)"}, record_id=case.id)
     _device(a)
-    records.save("legal-aid", {"summary": "sửa ở xã (cũ hơn)"}, record_id=case.id)
+    store.save("legal-aid", {"summary": "sửa ở xã (cũ hơn)"}, record_id=case.id)
     older = LegalAidCase.get_by_id(case.id).updated_at - datetime.timedelta(hours=1)
     LegalAidCase.update(updated_at=older).where(LegalAidCase.id == case.id).execute()
     transfer.export_changes(tmp_path / "2.plcsx", password="k")
-    records.save("legal-aid", {"provider": "Luật sư Minh"}, record_id=case.id)     # newest of all
+    store.save("legal-aid", {"provider": "Luật sư Minh"}, record_id=case.id)     # newest of all
     transfer.export_changes(tmp_path / "3.plcsx", password="k")
     _device(b)
     result = transfer.import_file(tmp_path / "2.plcsx", password="k")
     assert result["kept_local"] >= 1
-    assert records.get("legal-aid", case.id).summary == "sửa ở văn phòng (mới hơn)"
+    assert store.get("legal-aid", case.id).summary == "sửa ở văn phòng (mới hơn)"
     transfer.import_file(tmp_path / "3.plcsx", password="k")
-    assert records.get("legal-aid", case.id).provider == "Luật sư Minh"
+    assert store.get("legal-aid", case.id).provider == "Luật sư Minh"
     app.close()
 
 
 def test_transfer_rejects_bad_files_and_stores_nothing(tmp_path):
     _device(tmp_path / "a")
-    records.save("legal-aid", factories.legal_aid())
+    store.save("legal-aid", factories.legal_aid())
     transfer.export_changes(tmp_path / "ok.plcsx", password="k")
     data = bytearray((tmp_path / "ok.plcsx").read_bytes())
     data[-10] ^= 0xFF
@@ -254,7 +255,7 @@ def test_transfer_rejects_bad_files_and_stores_nothing(tmp_path):
 def test_cli_transfer(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     _device(a)
-    records.save("legal-aid", factories.legal_aid())
+    store.save("legal-aid", factories.legal_aid())
     app.close()
     env = {"PLCS_PASSPHRASE": PASS}
     r = _cli(a, "transfer", "export", "--out", str(tmp_path / "t.plcsx"), "--json", env=env)
@@ -275,7 +276,7 @@ def test_transfer_file_with_the_same_record_twice(tmp_path):
     import gzip
     import struct
     _device(tmp_path / "a")
-    case = records.save("legal-aid", factories.legal_aid())
+    case = store.save("legal-aid", factories.legal_aid())
     transfer.export_changes(tmp_path / "plain.plcsx", password=None, everything=True)
     raw = (tmp_path / "plain.plcsx").read_bytes()
     hl = struct.unpack(">I", raw[8:12])[0]
@@ -289,17 +290,17 @@ def test_transfer_file_with_the_same_record_twice(tmp_path):
     app.open_data_dir(tmp_path / "b")                     # plain files are only taken by a plain folder
     result = transfer.import_file(tmp_path / "twice.plcsx")
     assert result["applied"] == result["total"]
-    assert LegalAidCase.select().count() == 1 and records.get("legal-aid", case.id).summary == "bản sau"
+    assert LegalAidCase.select().count() == 1 and store.get("legal-aid", case.id).summary == "bản sau"
     app.close()
 
 
 def test_plain_folder_backup_and_restore(data_dir, tmp_path):
     app.open_data_dir(data_dir)
-    case = records.save("legal-aid", factories.legal_aid())
+    case = store.save("legal-aid", factories.legal_aid())
     out = backup.create_backup(tmp_path / "plain.plcsbak")
     assert backup.read_header(out)["encrypted"] is False
-    records.delete("legal-aid", case.id)
+    store.delete("legal-aid", case.id)
     backup.restore_backup(out)
-    assert records.get("legal-aid", case.id)
+    assert store.get("legal-aid", case.id)
     assert is_plain_sqlite(data_dir / "plcs.db")
     app.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from services.columns import IMPORT_COLUMNS
+from services.records.columns import IMPORT_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSPHRASE = "mật khẩu xã Hà Tu 2026"
@@ -83,8 +83,8 @@ def test_profile_set_lists_every_problem_and_stores_nothing(data_dir):
 
 
 def test_profile_rule_is_the_first_run_screens(db):
-    """The first-run/settings state and `profile set` share services.profile: same refusals, same fields."""
-    from services import profile
+    """The first-run/settings state and `profile set` share services.data_dir.profile: same refusals, same fields."""
+    from services.data_dir import profile
     from services.errors import ValidationError
     with pytest.raises(ValidationError) as exc:
         profile.check({"full_name": "", "role": "x", "province_code": "22", "communes": ["00004"]})
@@ -144,19 +144,19 @@ def test_show_reveals_identifiers_only_when_asked_and_allowed(data_dir, tmp_path
 def test_deleting_a_mediation_case_deletes_and_restores_its_sessions(db):
     import datetime as dt
 
-    from services import record_ops, records
-    case = records.save("mediation", {"received_date": dt.date(2026, 11, 3), "commune_code": COMMUNE,
+    from services.records import ops, store
+    case = store.save("mediation", {"received_date": dt.date(2026, 11, 3), "commune_code": COMMUNE,
                                       "parties": [{"full_name": "Bên A"}, {"full_name": "Bên B"}],
                                       "dispute_field": "dat_dai"}, _validated=True)
-    kept = records.save("mediation-session", {"case": case.id, "date": dt.date(2026, 11, 4)}, _validated=True)
-    alone = records.save("mediation-session", {"case": case.id, "date": dt.date(2026, 11, 5)}, _validated=True)
-    record_ops.set_deleted("mediation-session", alone.id, True)            # deleted on its own before
-    assert record_ops.set_deleted("mediation", case.number, True)["deleted"] is True
-    assert records.get("mediation-session", kept.id, include_deleted=True).deleted
-    record_ops.set_deleted("mediation", case.id, False)
-    assert not records.get("mediation-session", kept.id, include_deleted=True).deleted
-    assert records.get("mediation-session", alone.id, include_deleted=True).deleted    # stays deleted
-    shown = record_ops.show("mediation-session", kept.id)
+    kept = store.save("mediation-session", {"case": case.id, "date": dt.date(2026, 11, 4)}, _validated=True)
+    alone = store.save("mediation-session", {"case": case.id, "date": dt.date(2026, 11, 5)}, _validated=True)
+    ops.set_deleted("mediation-session", alone.id, True)            # deleted on its own before
+    assert ops.set_deleted("mediation", case.number, True)["deleted"] is True
+    assert store.get("mediation-session", kept.id, include_deleted=True).deleted
+    ops.set_deleted("mediation", case.id, False)
+    assert not store.get("mediation-session", kept.id, include_deleted=True).deleted
+    assert store.get("mediation-session", alone.id, include_deleted=True).deleted    # stays deleted
+    shown = ops.show("mediation-session", kept.id)
     assert shown["case_number"] == case.number and [h["action"] for h in shown["history"]] == \
         ["create", "delete", "restore"]
 
@@ -232,7 +232,8 @@ def test_demo_twice_on_one_folder(data_dir):
 
 def test_demo_numbers_continue_the_stored_sequence(db):
     from models.records import MediationCase, Sequence
-    from services import demo, numbering
+    from services.data_dir import demo
+    from services.records import numbering
     demo.generate("22", 40, seed=2)
     before = {c.number for c in MediationCase.select()}
     demo.generate("22", 40, seed=2)
@@ -247,7 +248,7 @@ def test_demo_numbers_continue_the_stored_sequence(db):
 
 def test_plcs_debug_prints_the_traceback_of_an_internal_error(data_dir, monkeypatch, capsys):
     import cli
-    from services import stats
+    from services.records import stats
 
     def broken():
         raise KeyError("boom")

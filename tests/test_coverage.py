@@ -12,8 +12,8 @@ import pdfplumber
 import pytest
 from playhouse.test_utils import count_queries
 
-from services import records, villages
 from services.errors import ValidationError
+from services.records import store, villages
 from services.reports import coverage
 from services.reports.coverage import plan as plan_suggestion
 from services.reports.coverage import renderers as coverage_report
@@ -27,7 +27,7 @@ def _event(date, village, form, participants, groups=(), language="vi", commune=
     data = {"date": date, "commune_code": commune, "village": village, "form": form, "topic": "Luật Đất đai 2024",
             "target_groups": list(groups), "language": language, "participants": participants}
     data.update(feedback)
-    return records.save("dissemination", data)
+    return store.save("dissemination", data)
 
 
 def _populate():
@@ -59,12 +59,12 @@ def _populate():
     _event("2019-04-02", "Thôn Cũ", "hoi_nghi", 30)
     _event("2025-11-01", "", "loa_truyen_thanh", 0, ["nguoi_dan"])
     gone = _event("2025-07-07", "Bản Mới", "hoi_nghi", 999, ["nguoi_khuyet_tat"], "Tiếng Hoa")
-    records.delete("dissemination", gone.id)
+    store.delete("dissemination", gone.id)
     _event("2024-05-05", "Thôn Khe Lánh", "hoi_nghi", 50, ["nguoi_cao_tuoi"],
            feedback_respondents=10, feedback_useful=5, followup_requests=1)
     _event("2024-08-08", "BẢN NÀ PÁ", "tuyen_truyen_mieng", 20)
-    records.save("person", {"full_name": "Giàng A Páo", "commune_code": C, "ethnicity": "08"})
-    records.save("person", {"full_name": "Nguyễn Văn An", "commune_code": C, "ethnicity": "01"})
+    store.save("person", {"full_name": "Giàng A Páo", "commune_code": C, "ethnicity": "08"})
+    store.save("person", {"full_name": "Nguyễn Văn An", "commune_code": C, "ethnicity": "01"})
     _event("2025-02-02", "Thôn Đông", "hoi_nghi", 25, ["nguoi_khuyet_tat"], commune=OTHER)
 
 
@@ -205,7 +205,7 @@ def test_inactive_village_is_left_out_and_rules_are_data(scenario):
     villages.set_active(C, "thôn cũ", False)
     rep = coverage.coverage("2025-01-01", "2025-12-31", communes=[C])
     assert "Thôn Cũ" not in _by_village(rep)
-    from services import settings
+    from services.data_dir import settings
     settings.put("coverage.rules", {"groups_not_expected": ["khac", "ngu_dan", "can_bo"]})
     rep = coverage.coverage("2025-01-01", "2025-12-31", communes=[C])
     assert rep["summary"]["groups_expected"] == 10
@@ -300,7 +300,7 @@ def test_xlsx_report_has_dates_and_numbers(scenario, tmp_path):
 
 def test_cli_json_shape(data_dir, capsys):
     from cli import run
-    from services import app
+    from services.data_dir import app
     app.open_data_dir(data_dir)
     try:
         _populate()

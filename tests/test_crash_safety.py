@@ -17,7 +17,8 @@ from pathlib import Path
 
 from models.crypto_db import connect_raw
 from models.records import DisseminationEvent, LegalAidCase
-from services import app, records
+from services.data_dir import app
+from services.records import store
 from services.security import opening, vault
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,14 +27,15 @@ PASS = "mật khẩu kiểm thử"
 SAVE_LOOP = r"""
 import sys
 sys.path.insert(0, {root!r})
-from services import app, records
+from services.data_dir import app
+from services.records import store
 from services.security import opening
 from tests import factories
 opening.open_for_ui({data!r}, passphrase={pw!r})
 i = 0
 while True:
     i += 1
-    case = records.save("legal-aid", factories.legal_aid(summary=f"lần lưu {{i}}"))
+    case = store.save("legal-aid", factories.legal_aid(summary=f"lần lưu {{i}}"))
     print(case.id, flush=True)
 """
 
@@ -101,7 +103,7 @@ def test_sigkill_during_saves_keeps_every_acknowledged_save(data_dir, tmp_path):
     stored = {c.id for c in LegalAidCase.select(LegalAidCase.id)}
     assert set(acknowledged) <= stored                         # nothing acknowledged is lost
     for case_id in acknowledged:                               # and each is whole: person, search entry, audit
-        case = records.get("legal-aid", case_id)
+        case = store.get("legal-aid", case_id)
         assert case.requester.full_name and case.number
     app.close()
 
@@ -119,7 +121,7 @@ def _big_csv(path: Path, rows: int) -> None:
 def test_sigkill_during_csv_import_stores_nothing(data_dir, tmp_path):
     _encrypted_folder(data_dir)
     opening.open_for_ui(data_dir, passphrase=PASS)
-    records.save("dissemination", {"date": "2026-10-01", "commune_code": "06652", "form": "Hội nghị",
+    store.save("dissemination", {"date": "2026-10-01", "commune_code": "06652", "form": "Hội nghị",
                                    "topic": "trước khi nhập", "participants": 10})
     app.close()
     big = tmp_path / "big.csv"
@@ -171,7 +173,7 @@ def test_sigkill_while_moving_staged_rows_finishes_the_import_at_next_open(data_
 
 
 def _source_with_records(path: Path, n: int) -> None:
-    from services import demo
+    from services.data_dir import demo
     opening.enable_encryption(path, PASS)
     demo.generate("22", n, seed=7)
     app.close()
@@ -217,7 +219,7 @@ def test_sigkill_during_transfer_import_and_export(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
     if out.exists():                                           # finished before the kill: then it is whole
-        from services.transfer import read_header
+        from services.data_dir.transfer import read_header
         assert read_header(out)["count"] > 0
     assert _integrity(src) == "ok"
 
@@ -227,12 +229,13 @@ def test_sigkill_during_sync_then_resume(tmp_path, kinto_bucket):
     record on the server exactly once and nothing left in the outbox."""
     import requests
 
-    from services import outbox, sync
+    from services import sync
+    from services.records import outbox
     site = kinto_bucket
     folder = tmp_path / "device"
     opening.enable_encryption(folder, PASS)
     app.save_profile({"full_name": "Cán bộ thử", "communes": [site.commune], "role": "officer"})
-    ids = [records.save("person", {"full_name": f"Người {i}", "notes": "x" * 40}).id for i in range(400)]
+    ids = [store.save("person", {"full_name": f"Người {i}", "notes": "x" * 40}).id for i in range(400)]
     sync.remember(site.url, site.officer.user)
     app.close()
     proc = subprocess.Popen([sys.executable, "main.py", "--data-dir", str(folder), "sync"], cwd=ROOT,

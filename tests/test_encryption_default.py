@@ -22,8 +22,9 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from models.crypto_db import is_plain_sqlite
-from services import app, backup, records
+from services.data_dir import app, backup
 from services.errors import ValidationError
+from services.records import store
 from services.security import keyfile, opening, policy, vault
 from tests import factories
 
@@ -160,7 +161,7 @@ def test_a_plain_folder_with_nothing_in_it_counts_as_new(tmp_path):
 def test_existing_folder_with_loose_permissions_is_tightened_on_open(tmp_path):
     folder = tmp_path / "loose"
     app.open_data_dir(folder)
-    records.save("legal-aid", factories.legal_aid())
+    store.save("legal-aid", factories.legal_aid())
     backup.create_backup(reason="manual", data_dir=folder)
     app.close()
     (folder / "exports").mkdir()
@@ -237,7 +238,7 @@ def _scrypt_v1_envelope(data_key, passphrase: str, recovery: str) -> dict:
 
 def test_old_scrypt_key_file_opens_and_is_upgraded_to_argon2id_on_unlock(data_dir):
     ctx, recovery = opening.enable_encryption(data_dir, PASS)
-    case = records.save("legal-aid", factories.legal_aid())
+    case = store.save("legal-aid", factories.legal_aid())
     key = backup.current_key()
     app.close()
     keyfile.save(data_dir, _scrypt_v1_envelope(key, PASS, recovery))
@@ -247,7 +248,7 @@ def test_old_scrypt_key_file_opens_and_is_upgraded_to_argon2id_on_unlock(data_di
     assert keyfile.load(data_dir) == old                       # a wrong passphrase never rewrites the file
     vault.attempts.reset(data_dir)
     opening.open_for_ui(data_dir, passphrase=PASS)
-    assert records.get("legal-aid", case.id)
+    assert store.get("legal-aid", case.id)
     app.close()
     env = keyfile.load(data_dir)
     assert env["slots"]["passphrase"]["kdf"] == "argon2id" and env["version"] == keyfile.VERSION
@@ -290,7 +291,7 @@ def _rewrite_header(src: Path, dst: Path, change) -> None:
 def test_backup_with_malformed_key_envelope_exits_2(tmp_path, bad):
     a, b = tmp_path / "a", tmp_path / "b"
     opening.enable_encryption(a, PASS)
-    records.save("legal-aid", factories.legal_aid())
+    store.save("legal-aid", factories.legal_aid())
     good = backup.create_backup(tmp_path / "a.plcsbak")
     app.close()
 
@@ -326,7 +327,7 @@ def _orphans(folder: Path) -> list[Path]:
 
 def test_orphaned_backup_temporaries_are_removed_at_start_only_when_no_backup_runs(data_dir):
     opening.enable_encryption(data_dir, PASS)
-    records.save("legal-aid", factories.legal_aid())
+    store.save("legal-aid", factories.legal_aid())
     real = backup.create_backup(reason="manual", data_dir=data_dir)
     app.close()
     made = _orphans(data_dir)
@@ -354,7 +355,7 @@ def test_cli_start_cleans_orphans_left_by_a_killed_backup(tmp_path):
 
 def test_backup_lock_does_not_block_concurrent_backups(data_dir):
     opening.enable_encryption(data_dir, PASS)
-    records.save("legal-aid", factories.legal_aid())
+    store.save("legal-aid", factories.legal_aid())
     with backup.running(data_dir):                            # shared: a second backup still runs
         out = backup.create_backup(reason="manual", data_dir=data_dir)
     assert out.exists() and _mode(out) == 0o600
@@ -365,7 +366,7 @@ def test_backup_lock_does_not_block_concurrent_backups(data_dir):
 KILL_LOOP = """
 import sys
 sys.path.insert(0, {root!r})
-from services import backup
+from services.data_dir import backup
 from services.security import opening
 opening.open_for_ui({data!r}, passphrase={pw!r})
 print("ready", flush=True)
@@ -378,7 +379,7 @@ def test_kill_9_during_backup_leaves_orphans_that_the_next_start_removes(data_di
     import signal
     import time
     opening.enable_encryption(data_dir, PASS)
-    from services import settings
+    from services.data_dir import settings
     settings.put("bench.filler", os.urandom(24 * 1024 ** 2).hex())      # ~48 MB: a copy takes a moment
     app.close()
     script = tmp_path / "backup_loop.py"

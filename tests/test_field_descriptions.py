@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from models.records import MODEL_BY_KIND
-from services.columns import EXTRA_COLUMNS, IMPORT_COLUMNS
 from services.kinds import KIND_RULES
 from services.kinds.fields import detail_fields
+from services.records.columns import EXTRA_COLUMNS, IMPORT_COLUMNS
 
 # Model fields that are bookkeeping, not described: they are never typed, imported, shown or printed as fields.
 INTERNAL = {

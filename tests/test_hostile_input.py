@@ -16,10 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models.db import database
-from services import exporting, importing, records
 from services.errors import AppError, ValidationError
-from services.listing import ListQuery, list_page
-from services.search import search
+from services.records import exporting, importing, store
+from services.records.listing import ListQuery, list_page
+from services.records.search import search
 from tests import factories
 
 KINDS = ["legal-aid", "mediation", "dissemination", "mediation-team", "person"]
@@ -56,7 +56,7 @@ def _clear(exc: AppError) -> None:
 def test_validators_reject_garbage_cleanly(db, kind, data):
     before = _snapshot()
     try:
-        records.save(kind, data)
+        store.save(kind, data)
     except AppError as exc:
         _clear(exc)
         assert _snapshot() == before                     # nothing partial stored
@@ -68,7 +68,7 @@ def test_validators_reject_garbage_cleanly(db, kind, data):
 def test_legal_aid_with_one_hostile_field(db, overrides):
     before = _snapshot()
     try:
-        records.save("legal-aid", factories.legal_aid(**overrides))
+        store.save("legal-aid", factories.legal_aid(**overrides))
     except AppError as exc:
         _clear(exc)
         assert _snapshot() == before
@@ -80,7 +80,7 @@ def test_legal_aid_with_one_hostile_field(db, overrides):
        kind=st.sampled_from([None, "legal-aid", "mediation", "dissemination"]))
 def test_search_input_never_reaches_fts_raw(db, text, kind):
     if not hasattr(test_search_input_never_reaches_fts_raw, "_seeded"):
-        records.save("legal-aid", factories.legal_aid())
+        store.save("legal-aid", factories.legal_aid())
         test_search_input_never_reaches_fts_raw._seeded = True
     before = _snapshot()
     hits = search(text, kind=kind, limit=10)
@@ -91,7 +91,7 @@ def test_search_input_never_reaches_fts_raw(db, text, kind):
 
 
 def test_search_still_finds_with_syntax_around_words(db):
-    case = records.save("legal-aid", factories.legal_aid())
+    case = store.save("legal-aid", factories.legal_aid())
     for query in ('"đặng văn"', "đặng* (văn", "đức'; --", "(dang) ^van:", '"đặng'):
         assert [h["id"] for h in search(query)] == [case.id]
 
@@ -268,7 +268,7 @@ def test_import_odd_paths(db, tmp_path, name):
 
 @given(raw=st.binary(max_size=600), magic=st.sampled_from([b"", b"PLCSBAK1", b"PLCSXFR1", b"SQLite format 3\x00"]))
 def test_hostile_backup_and_transfer_files(db_file, tmp_path_factory, raw, magic):
-    from services import backup, transfer
+    from services.data_dir import backup, transfer
     path = tmp_path_factory.mktemp("files") / "hostile.bin"
     path.write_bytes(magic + raw)
     before = _snapshot()
@@ -283,10 +283,10 @@ def test_hostile_backup_and_transfer_files(db_file, tmp_path_factory, raw, magic
 @pytest.fixture
 def db_file(tmp_path_factory):
     """A small file database (restore needs a real data folder)."""
-    from services import app
+    from services.data_dir import app
     folder = tmp_path_factory.mktemp("data")
     ctx = app.open_data_dir(folder)
-    records.save("legal-aid", factories.legal_aid())
+    store.save("legal-aid", factories.legal_aid())
     yield ctx
     app.close()
 
@@ -359,7 +359,7 @@ def test_xxe_xlsx_from_the_cli_exits_2(tmp_path):
 
 def test_xlsx_inflating_past_the_cap_is_refused(db, tmp_path, monkeypatch):
     """The zip's declared sizes over the cap: refused before any XML is parsed."""
-    from services import tabular
+    from services.records import tabular
     monkeypatch.setattr(tabular, "XLSX_LIMITS", tabular.XlsxLimits(total=1024 * 1024, shared_strings=64 * 1024,
                                                                    row=64 * 1024))
     path = _good_xlsx(tmp_path / "bomb.xlsx")
@@ -395,7 +395,7 @@ def test_xlsx_whose_zip_headers_lie_about_sizes_is_refused(db, tmp_path):
 @pytest.mark.parametrize("shape", ["one-huge-cell", "one-huge-row"])
 def test_xlsx_with_a_giant_row_or_cell_is_refused(db, tmp_path, monkeypatch, shape):
     """One row (or one cell's text) over the per-row cap is refused while it streams, before it is held whole."""
-    from services import tabular
+    from services.records import tabular
     monkeypatch.setattr(tabular, "XLSX_LIMITS", tabular.XlsxLimits(row=256 * 1024))
     path = _good_xlsx(tmp_path / f"{shape}.xlsx", constant_memory=True)
     if shape == "one-huge-cell":
@@ -409,7 +409,7 @@ def test_xlsx_with_a_giant_row_or_cell_is_refused(db, tmp_path, monkeypatch, sha
 
 
 def test_csv_line_without_end_is_refused_before_it_is_held(db, tmp_path, monkeypatch):
-    from services import tabular
+    from services.records import tabular
     monkeypatch.setattr(tabular, "MAX_LINE_CHARS", 10_000)
     path = tmp_path / "one-line.csv"
     path.write_bytes(_csv_bytes([HEADER]) + b"a," * 20_000)

@@ -7,9 +7,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from models.records import AuditEntry, DisseminationEvent, LegalAidCase, MediationCase, Person
-from services import exporting, importing, records
-from services.columns import IMPORT_COLUMNS
 from services.errors import ValidationError
+from services.records import exporting, importing, store
+from services.records.columns import IMPORT_COLUMNS
 from tests import factories as f
 
 
@@ -69,7 +69,7 @@ def test_legal_aid_xlsx_with_labels_and_dates(db, tmp_path):
 
 
 def test_export_masks_identifiers_and_reimport_updates_by_id(db, tmp_path):
-    case = records.save("legal-aid", f.legal_aid())
+    case = store.save("legal-aid", f.legal_aid())
     out = tmp_path / "cases.csv"
     assert exporting.export_file("legal-aid", out) == 1
     text = out.read_text(encoding="utf-8-sig")
@@ -85,7 +85,7 @@ def test_export_masks_identifiers_and_reimport_updates_by_id(db, tmp_path):
     result = importing.import_file("legal-aid", out)
     assert (result.created, result.updated) == (0, 1)
     assert LegalAidCase.select().count() == 1 and Person.select().count() == 1
-    case = records.get("legal-aid", case.id)
+    case = store.get("legal-aid", case.id)
     assert case.summary == "Cập nhật từ Excel" and case.requester.id_number == "022070001234"
     # Full identifiers on request.
     exporting.export_file("legal-aid", tmp_path / "full.xlsx", include_identifiers=True)
@@ -120,7 +120,7 @@ def test_unreadable_files_get_a_clear_message(db, tmp_path, content, message):
 
 
 def test_formulas_are_neutralised_on_export(db, tmp_path):
-    records.save("dissemination", f.dissemination(topic="=HYPERLINK(\"http://x\")", notes="+cmd"))
+    store.save("dissemination", f.dissemination(topic="=HYPERLINK(\"http://x\")", notes="+cmd"))
     exporting.export_file("dissemination", tmp_path / "e.csv")
     text = (tmp_path / "e.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and "'+cmd" in text
@@ -239,7 +239,7 @@ def test_the_same_id_twice_in_one_file_is_a_bad_row(db, tmp_path):
 
 
 def _plain_folder(data_dir):
-    from services import app
+    from services.data_dir import app
     return app.open_data_dir(data_dir)
 
 
@@ -248,7 +248,7 @@ def test_import_commits_in_short_transactions_so_another_program_can_write(data_
     writes every time the import reports progress, in both steps (check, move); the import still completes."""
     import sqlite3
 
-    from services import app
+    from services.data_dir import app
     monkeypatch.setattr(importing, "CHUNK_ROWS", 100)
     monkeypatch.setattr(importing, "YIELD_SECONDS", 0)
     _plain_folder(data_dir)
@@ -274,8 +274,8 @@ def test_import_commits_in_short_transactions_so_another_program_can_write(data_
 def test_a_killed_import_is_discarded_while_checking_and_finished_while_moving(data_dir, tmp_path):
     """What the next open does with a batch left by a killed import (the lock file is free)."""
     from models.imports import ImportBatch, ImportRow
-    from services import app
-    from services.tabular import open_table
+    from services.data_dir import app
+    from services.records.tabular import open_table
     ctx = _plain_folder(data_dir)
     path = write_csv(tmp_path / "e.csv", IMPORT_COLUMNS["dissemination"], [DISSEMINATION_ROW] * 30)
 
@@ -306,7 +306,7 @@ def test_a_killed_import_is_discarded_while_checking_and_finished_while_moving(d
 def test_a_running_import_is_left_alone_by_another_open(data_dir, tmp_path):
     """The lock file of a live import keeps another process's open from discarding or moving its batch."""
     from models.imports import ImportBatch
-    from services import app
+    from services.data_dir import app
     ctx = _plain_folder(data_dir)
     ImportBatch.create(id="live", kind="dissemination", file_name="x.csv", actor=ctx.actor, state="checking")
     with importing._batch_lock("live"):
@@ -326,7 +326,7 @@ def test_a_running_import_is_left_alone_by_another_open(data_dir, tmp_path):
 def _open_folder(path: str) -> None:
     import os
     os.environ["PLCS_NO_ENCRYPTION"] = "1"
-    from services import app
+    from services.data_dir import app
     app.open_data_dir(path)
     app.close()
 
@@ -335,7 +335,7 @@ def test_busy_database_is_a_typed_error_and_stores_nothing(data_dir):
     """Another program holds the write lock past the busy timeout: DatabaseBusy (not a raw OperationalError)."""
     import sqlite3
 
-    from services import app
+    from services.data_dir import app
     from services.errors import DatabaseBusy
     _plain_folder(data_dir)
     from models.db import database
@@ -344,13 +344,13 @@ def test_busy_database_is_a_typed_error_and_stores_nothing(data_dir):
     other.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(DatabaseBusy) as err:
-            records.save("legal-aid", f.legal_aid())
+            store.save("legal-aid", f.legal_aid())
         assert "chương trình khác đang ghi" in err.value.message("vi") and err.value.exit_code == 1
     finally:
         other.execute("ROLLBACK")
         other.close()
     assert LegalAidCase.select().count() == 0
-    records.save("legal-aid", f.legal_aid())          # free again: the same save works
+    store.save("legal-aid", f.legal_aid())          # free again: the same save works
     assert LegalAidCase.select().count() == 1
     app.close()
 
@@ -384,5 +384,5 @@ def test_csv_with_old_mac_line_ends_and_crlf_split_across_blocks(db, tmp_path, m
     assert importing.import_file("dissemination", path).created == 2
     crlf = tmp_path / "crlf.csv"
     crlf.write_bytes(("\r\n".join(",".join(r) for r in rows) + "\r\n").encode("utf-8"))
-    from services.tabular import read_table
+    from services.records.tabular import read_table
     assert [n for n, _ in read_table(crlf).rows] == [2, 3]

@@ -13,13 +13,14 @@ import pdfplumber
 import pytest
 
 from models.records import LegalAidCase, MediationCase
-from services import catalogs, exporting, importing, periods, printing, records
-from services.columns import IMPORT_COLUMNS, all_columns
+from services import catalogs, printing
 from services.errors import ValidationError
 from services.formatting import fmt_long_date
 from services.kinds import mediation_team
 from services.printing.document import QUOC_HIEU, TIEU_NGU
-from services.reports import tally
+from services.records import exporting, importing, store
+from services.records.columns import IMPORT_COLUMNS, all_columns
+from services.reports import periods, tally
 from tests import factories as f
 
 D = dt.date
@@ -56,7 +57,7 @@ def test_date_line_leading_zero_only_for_days_below_10_and_months_1_2():
                                                  ("15/11/2026", "Hà Tu, ngày 15 tháng 11 năm 2026")])
 def test_printed_documents_carry_the_decree_date_line(db, received, expected):
     """NĐ 30/2020 Điều 8 (địa danh và thời gian ban hành): the case slip's heading and the Mẫu 02 form."""
-    case = records.save("legal-aid", f.legal_aid(received_date=received))
+    case = store.save("legal-aid", f.legal_aid(received_date=received))
     assert expected in text_of(printing.print_documents("case-slip", [case.id]))
     assert expected in text_of(printing.print_documents("legal-aid-request", [case.id]))
 
@@ -86,23 +87,23 @@ def test_category_catalog_follows_the_amendments():
 def test_case_refuses_a_category_not_in_force_on_its_date_and_keeps_a_stored_one(db):
     """Luật 53/2024/QH15 Điều 61 repeals 7g from 01/07/2025; a record made before keeps its category."""
     with pytest.raises(ValidationError) as err:
-        records.save("legal-aid", f.legal_aid(received_date="05/03/2026", beneficiary_category="7g"))
+        store.save("legal-aid", f.legal_aid(received_date="05/03/2026", beneficiary_category="7g"))
     message = err.value.message("vi")
     assert "beneficiary_category" in fields_of(err.value) and "7g." in message and "05/03/2026" in message
     assert LegalAidCase.select().count() == 0
-    new5 = records.save("legal-aid", f.legal_aid(received_date="05/03/2026", beneficiary_category="5"))
+    new5 = store.save("legal-aid", f.legal_aid(received_date="05/03/2026", beneficiary_category="5"))
     assert new5.beneficiary_category == "5-2026"
-    old = records.save("legal-aid", f.legal_aid(received_date="20/12/2025", beneficiary_category="7đ"))
+    old = store.save("legal-aid", f.legal_aid(received_date="20/12/2025", beneficiary_category="7đ"))
     assert old.beneficiary_category == "7dd"
     # Editing the stored record (even its date, into 2026) keeps its category.
-    records.save("legal-aid", {"beneficiary_category": "7dd", "summary": "Đã tư vấn"}, record_id=old.id)
-    records.save("legal-aid", {"received_date": "02/01/2026", "status_date": "02/01/2026"}, record_id=old.id)
+    store.save("legal-aid", {"beneficiary_category": "7dd", "summary": "Đã tư vấn"}, record_id=old.id)
+    store.save("legal-aid", {"received_date": "02/01/2026", "status_date": "02/01/2026"}, record_id=old.id)
     assert LegalAidCase.get_by_id(old.id).beneficiary_category == "7dd"
 
 
 def test_form_offers_the_categories_valid_on_the_received_date(db):
     """Luật TGPL Điều 7 as in force on the received date (verified §3.3); a stored category stays selectable."""
-    from services import app as app_service
+    from services.data_dir import app as app_service
     from ui.state import AppState
     app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
                               "communes": [f.COMMUNE]})
@@ -117,7 +118,7 @@ def test_form_offers_the_categories_valid_on_the_received_date(db):
     options = dict(form.options(field))
     assert "7g" not in options and "7dd" not in options and "6a" in options and "5-2026" in options
     assert options["6a"].startswith("Nạn nhân, người đang trong quá trình xác định")
-    old = records.save("legal-aid", f.legal_aid(received_date="20/12/2025", beneficiary_category="7dd"))
+    old = store.save("legal-aid", f.legal_aid(received_date="20/12/2025", beneficiary_category="7dd"))
     editing = FormState(state, "legal-aid", old.id)
     editing.set("received_date", "05/03/2026")
     assert "7dd" in dict(editing.options(field))
@@ -143,11 +144,11 @@ def test_import_row_with_a_category_not_in_force_names_category_and_date(db, tmp
 
 def test_request_form_tick_list_follows_the_received_date(db):
     """Mẫu 02-TP-TGPL tick-list = Điều 7 on the received date; items print as the law writes them ("7đ.")."""
-    before = records.save("legal-aid", f.legal_aid(received_date="20/12/2025", beneficiary_category="7dd"))
+    before = store.save("legal-aid", f.legal_aid(received_date="20/12/2025", beneficiary_category="7dd"))
     text = text_of(printing.print_documents("legal-aid-request", [before.id]))
     assert "■ 7đ. Người từ đủ 16 tuổi đến dưới 18 tuổi là bị hại" in text
     assert "7dd" not in text and "7g." not in text and "6a. Nạn nhân" in text
-    after = records.save("legal-aid", f.legal_aid(received_date="05/03/2026"))
+    after = store.save("legal-aid", f.legal_aid(received_date="05/03/2026"))
     text = " ".join(text_of(printing.print_documents("legal-aid-request", [after.id])).split())
     assert "7đ." not in text and "□ 6a. Nạn nhân" in text and "■ 2. Người thuộc hộ nghèo" in text
     assert "người làm chứng, người chấp hành biện pháp xử lý chuyển hướng" in text       # new item 5
@@ -157,8 +158,8 @@ def test_request_form_tick_list_follows_the_received_date(db):
 
 def test_tally_lists_historic_categories_under_their_own_labels(db):
     """Item 5 of Điều 7 before (until 31/12/2025) and after Luật 59/2024/QH15 are two lines of the tally."""
-    records.save("legal-aid", f.legal_aid(received_date="20/12/2025", beneficiary_category="5"))
-    records.save("legal-aid", f.legal_aid(received_date="05/01/2026", beneficiary_category="5"))
+    store.save("legal-aid", f.legal_aid(received_date="20/12/2025", beneficiary_category="5"))
+    store.save("legal-aid", f.legal_aid(received_date="05/01/2026", beneficiary_category="5"))
     data = tally.compute(periods.custom("2025-12-01", "2026-01-31"), communes=[f.COMMUNE],
                          compare_previous_year=False)
     by_category = data.legal_aid["by_category"]
@@ -174,14 +175,14 @@ def test_person_date_of_birth_matches_year_and_prints_on_form_02(db):
     """Mẫu 02-TP-TGPL (TT 12/2018/TT-BTP) asks for "ngày tháng năm sinh" (verified §3.4): the full date when known,
     else the year; a year that contradicts the date is refused."""
     with pytest.raises(ValidationError) as err:
-        records.save("legal-aid", f.legal_aid(requester={"full_name": "Triệu Thị Mai", "birth_year": 1986,
+        store.save("legal-aid", f.legal_aid(requester={"full_name": "Triệu Thị Mai", "birth_year": 1986,
                                                          "birth_date": "05/03/1985"}))
     assert "requester.birth_year" in fields_of(err.value)
-    case = records.save("legal-aid", f.legal_aid(requester={"full_name": "Triệu Thị Mai",
+    case = store.save("legal-aid", f.legal_aid(requester={"full_name": "Triệu Thị Mai",
                                                             "birth_date": "05/03/1985"}))
     assert case.requester.birth_year == 1985 and case.requester.birth_date == D(1985, 3, 5)
     assert "Ngày, tháng, năm sinh: 05/03/1985" in text_of(printing.print_documents("legal-aid-request", [case.id]))
-    year_only = records.save("legal-aid", f.legal_aid())
+    year_only = store.save("legal-aid", f.legal_aid())
     assert "Năm sinh: 1970" in text_of(printing.print_documents("legal-aid-request", [year_only.id]))
 
 
@@ -189,7 +190,7 @@ def test_person_date_of_birth_matches_year_and_prints_on_form_02(db):
 
 @pytest.fixture
 def agreed(db):
-    return records.save("mediation", f.mediation(
+    return store.save("mediation", f.mediation(
         outcome="thanh", closed_date="2026-11-05", assigned_date="2026-11-02",
         invited=["Hoàng Văn Páo (trưởng thôn)", "Đỗ Thị Yến (người có uy tín)"],
         agreement="Hộ ông Bình tháo dỡ hàng rào lấn lối đi",
@@ -218,7 +219,7 @@ def test_minutes_keep_invited_third_parties_apart(agreed):
     invited = text[text.index("3. Người được mời tham gia hòa giải"):text.index("II. Căn cứ")]
     assert "Hoàng Văn Páo (trưởng thôn); Đỗ Thị Yến (người có uy tín)" in invited
     assert "Nguyễn Thị Hoa" not in invited and "Lê Văn Cường" not in invited
-    other = records.save("mediation", f.mediation())
+    other = store.save("mediation", f.mediation())
     text = " ".join(text_of(printing.print_documents("mediation-minutes", [other.id])).split())
     assert "3. Người được mời tham gia hòa giải: Không có" in text
 
@@ -248,23 +249,23 @@ def test_new_mediation_fields_travel_through_export_import_and_sync(agreed, tmp_
 
 
 def _warnings(case):
-    return [vi for vi, _ in records.warnings("mediation", MediationCase.get_by_id(case.id))]
+    return [vi for vi, _ in store.warnings("mediation", MediationCase.get_by_id(case.id))]
 
 
 def test_start_within_3_days_of_assignment(db):
     """Luật Hòa giải ở cơ sở Điều 20 khoản 2: the mediator starts within 03 days of being assigned. Điều 18 sets
     no deadline for assigning, so an unassigned case and an old case without an assignment date get no warning."""
-    late = records.save("mediation", f.mediation(received_date="2026-11-01", assigned_date="2026-11-02"))
-    records.save("mediation-session", {"case_id": late.id, "date": "2026-11-06"})
+    late = store.save("mediation", f.mediation(received_date="2026-11-01", assigned_date="2026-11-02"))
+    store.save("mediation-session", {"case_id": late.id, "date": "2026-11-06"})
     assert any("Điều 20 khoản 2" in w and "06/11/2026" in w for w in _warnings(late))
-    in_time = records.save("mediation", f.mediation(received_date="2026-11-01", assigned_date="2026-11-02"))
-    records.save("mediation-session", {"case_id": in_time.id, "date": "2026-11-05"})
+    in_time = store.save("mediation", f.mediation(received_date="2026-11-01", assigned_date="2026-11-02"))
+    store.save("mediation-session", {"case_id": in_time.id, "date": "2026-11-05"})
     assert not any("Điều 20" in w for w in _warnings(in_time))
-    old = records.save("mediation", f.mediation(received_date="2026-01-05"))        # no assignment date
+    old = store.save("mediation", f.mediation(received_date="2026-01-05"))        # no assignment date
     assert old.assigned_date is None
-    records.save("mediation-session", {"case_id": old.id, "date": "2026-03-01"})
+    store.save("mediation-session", {"case_id": old.id, "date": "2026-03-01"})
     assert not any("Điều 20" in w or "phân công" in w for w in _warnings(old))
-    waiting = records.save("mediation", f.mediation(received_date="2026-11-01", assigned_date="2026-11-02"))
+    waiting = store.save("mediation", f.mediation(received_date="2026-11-01", assigned_date="2026-11-02"))
     assert any("Chưa bắt đầu hòa giải" in w for w in _warnings(waiting))
 
 
@@ -274,15 +275,15 @@ def test_team_in_an_ethnic_minority_area_needs_an_ethnic_minority_mediator(db):
     members = [{"name": "Lê Văn Cường", "gender": "nam", "ethnicity": "Kinh"},
                {"name": "Phạm Thị Dung", "gender": "nu", "ethnicity": "Kinh"},
                {"name": "Vũ Văn Hải", "gender": "nam"}]
-    team = records.save("mediation-team", {"name": "Tổ hòa giải thôn Khe Lánh", "commune_code": f.COMMUNE,
+    team = store.save("mediation-team", {"name": "Tổ hòa giải thôn Khe Lánh", "commune_code": f.COMMUNE,
                                            "members": members})
-    assert records.warnings("mediation-team", team) == []
+    assert store.warnings("mediation-team", team) == []
     mediation_team.set_minority_area(f.COMMUNE, True)
-    (warning,) = [vi for vi, _ in records.warnings("mediation-team", team)]
+    (warning,) = [vi for vi, _ in store.warnings("mediation-team", team)]
     assert "dân tộc thiểu số" in warning and "Điều 12" in warning
-    team = records.save("mediation-team", {"members": [*members, {"name": "Triệu Văn Sinh", "ethnicity": "Dao"}]},
+    team = store.save("mediation-team", {"members": [*members, {"name": "Triệu Văn Sinh", "ethnicity": "Dao"}]},
                         record_id=team.id)
-    assert records.warnings("mediation-team", team) == []
+    assert store.warnings("mediation-team", team) == []
     mediation_team.set_minority_area(f.COMMUNE, False)
     assert mediation_team.minority_area_communes() == []
 
@@ -295,7 +296,7 @@ def test_non_statutory_outcomes_are_labelled_working_states(db):
     for e in catalogs.entries("mediation_outcomes"):
         assert ("trạng thái nghiệp vụ" in e["vi"]) == (e["code"] not in statutory)
     assert catalogs.resolve("mediation_outcomes", "Đang hòa giải") == "in_progress"       # old label imports
-    case = records.save("mediation", f.mediation())
+    case = store.save("mediation", f.mediation())
     text = " ".join(text_of(printing.print_documents("mediation-minutes", [case.id])).split())
     assert "Kết quả: Đang hòa giải (trạng thái nghiệp vụ)" in text
     data = tally.compute(periods.custom("2026-01-01", "2026-11-30"), communes=[f.COMMUNE],
@@ -306,7 +307,7 @@ def test_non_statutory_outcomes_are_labelled_working_states(db):
 def test_book_cover_has_national_heading_and_open_close_dates(db):
     """Sổ theo dõi hoạt động hòa giải ở cơ sở (BTP template, verified §4): Quốc hiệu – Tiêu ngữ on the cover,
     "Mở ngày … tháng … năm …" and "Khóa ngày … tháng … năm …" (NĐ 30/2020 date form)."""
-    team = records.save("mediation-team", {"name": "Tổ hòa giải thôn Khe Lánh", "commune_code": f.COMMUNE})
+    team = store.save("mediation-team", {"name": "Tổ hòa giải thôn Khe Lánh", "commune_code": f.COMMUNE})
     pdf = printing.print_mediation_book(team.id, D(2026, 1, 1), D(2026, 12, 31))
     cover = first_page(pdf)
     assert cover.index(QUOC_HIEU) < cover.index(TIEU_NGU) < cover.index("SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ")
@@ -343,12 +344,12 @@ def test_migration_0006_keeps_existing_rows(tmp_path):
 def test_team_detail_toggles_the_minority_area_setting(db):
     """Điều 12 khoản 1 Luật Hòa giải ở cơ sở: the per-commune setting is set from the team detail screen, and the
     team's warnings follow it."""
-    from services import app as app_service
+    from services.data_dir import app as app_service
     from ui.state import AppState
     from ui.state.teams import TeamsState
     app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
                               "communes": [f.COMMUNE]})
-    team = records.save("mediation-team", {"name": "Tổ hòa giải bản Nà Pá", "commune_code": f.COMMUNE,
+    team = store.save("mediation-team", {"name": "Tổ hòa giải bản Nà Pá", "commune_code": f.COMMUNE,
                                            "members": [{"name": "Lê Văn Cường", "gender": "nam", "ethnicity": "Kinh"},
                                                        {"name": "Phạm Thị Dung", "gender": "nu", "ethnicity": "Kinh"},
                                                        {"name": "Vũ Văn Hải", "gender": "nam", "ethnicity": "Kinh"}]})

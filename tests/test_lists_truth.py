@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from services import listing, records
+from services.records import listing, store
 from tests import factories
 from tests.conftest import run_coroutine
 from ui.state import AppState
@@ -16,7 +16,7 @@ COMMUNE, OTHER = factories.COMMUNE, factories.OTHER_COMMUNE
 
 @pytest.fixture
 def app(db):
-    from services import app as app_service
+    from services.data_dir import app as app_service
     app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
                               "communes": [COMMUNE, OTHER]})
     state = AppState(db)
@@ -28,7 +28,7 @@ def app(db):
 def file_app(tmp_path):
     """A data folder on disk: worker threads open their own connection to it (an in-memory database is one
     connection's only)."""
-    from services import app as app_service
+    from services.data_dir import app as app_service
     ctx = app_service.open_data_dir(tmp_path / "data")
     app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
                               "communes": [COMMUNE, OTHER]})
@@ -39,7 +39,7 @@ def file_app(tmp_path):
 
 
 def _event(day: str, **kw):
-    return records.save("dissemination", factories.dissemination(date=day, **kw))
+    return store.save("dissemination", factories.dissemination(date=day, **kw))
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_search_results_follow_the_sort_label(app):
 
 def test_legal_aid_search_is_newest_by_received_date(app):
     for day, name in (("01/02/2026", "Lò Văn Một"), ("03/11/2026", "Lò Văn Hai"), ("15/06/2026", "Lò Văn Ba")):
-        records.save("legal-aid", factories.legal_aid(received_date=day, requester={
+        store.save("legal-aid", factories.legal_aid(received_date=day, requester={
             **factories.legal_aid()["requester"], "full_name": name, "id_number": None, "phone": None}))
     lst = app.list_state("legal-aid")
     lst.set_text("lo van")
@@ -123,7 +123,7 @@ def test_dissemination_language_filter_and_search_by_language(app):
 
 
 def test_demo_events_are_found_by_their_language(db):
-    from services import demo
+    from services.data_dir import demo
     demo.generate("22", 300, seed=7)
     from models.records import DisseminationEvent
     dao = {e.id for e in DisseminationEvent.select().where(DisseminationEvent.language == "09")}
@@ -138,7 +138,7 @@ def test_unsynced_counts_records_not_change_log_entries(app):
     from ui.state.status import HeaderStatus
     for i in range(3):
         ev = _event(f"2026-10-{i + 1:02d}")
-        records.save("dissemination", {**factories.dissemination(date=f"2026-10-{i + 1:02d}"), "participants": 99},
+        store.save("dissemination", {**factories.dissemination(date=f"2026-10-{i + 1:02d}"), "participants": 99},
                      record_id=ev.id)                  # an edit: one more audit entry, still one record
     s = pending.summary("vi")
     records_waiting = sum(s["pending"].values())
@@ -172,7 +172,7 @@ def test_header_badge_refreshes_after_writes_and_on_its_timer_only(file_app):
 
 def test_header_badge_online_offline(file_app, monkeypatch):
     app = file_app
-    from services import settings
+    from services.data_dir import settings
     from ui.state import status
     settings.put("sync.server_url", "http://127.0.0.1:9/v1")     # nothing listens on port 9: offline
     badge = status.HeaderStatus(app)

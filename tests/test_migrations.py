@@ -9,7 +9,7 @@ from pathlib import Path
 import models.schema as schema
 from models.db import close_database, database, open_database
 from models.schema import migrate_to_latest, pending, runner
-from services import app
+from services.data_dir import app
 
 
 def test_fresh_database_gets_every_migration(tmp_path):

@@ -10,9 +10,10 @@ import datetime as dt
 import pytest
 
 from models.records import DisseminationEvent, LegalAidCase, MediationCase
-from services import exporting, importing, records
-from services.columns import IMPORT_COLUMNS, all_columns
 from services.errors import ValidationError
+from services.records import exporting, importing
+from services.records import store as records
+from services.records.columns import IMPORT_COLUMNS, all_columns
 from tests import factories as f
 
 # 06652 was Phường Hà Phong (TP Hạ Long, Quảng Ninh) before the reform; after it, 06652 is Phường Hà Tu, made of
@@ -160,8 +161,7 @@ def test_tally_across_the_reform_rolls_old_units_into_the_new_commune(db, tmp_pa
     """The 2025 reorganisation, effective 01/07/2025: a tally over 2025 counts an event imported under old
     Phường Hà Khẩu (06655, divided; main successor 06661 Phường Việt Hưng) in 06661, names only post-reform
     communes per commune, and says that pre-reform figures were rolled up."""
-    from services import periods
-    from services.reports import tally
+    from services.reports import periods, tally
     rows = [dissemination_row("15/03/2025", OLD_ONLY), dissemination_row("02/01/2025", OLD_SAME),
             dissemination_row("10/09/2025", "06661")]
     importing.import_file("dissemination", write_csv(tmp_path / "e.csv", IMPORT_COLUMNS["dissemination"], rows))
@@ -257,7 +257,7 @@ def test_cli_assess_old_unit_and_refusal(data_dir):
 def test_form_shows_the_old_unit_only_for_dates_before_the_reform(db):
     """The 2025 reorganisation, effective 01/07/2025: the old-unit dropdown appears for earlier dates only, offers
     the old units of the chosen commune, picks the only one by itself, and the record prints/keeps it."""
-    from services import app as app_service
+    from services.data_dir import app as app_service
     from ui.state import AppState
     from ui.state.forms import HISTORIC, FormState
     app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
@@ -296,7 +296,7 @@ def test_form_shows_the_old_unit_only_for_dates_before_the_reform(db):
 
 
 def test_assessment_screen_offers_the_old_units_for_2024(db):
-    from services import app as app_service
+    from services.data_dir import app as app_service
     from ui.state import AppState
     from ui.state.assessment import AssessmentState
     app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
@@ -317,7 +317,7 @@ def test_assessment_screen_offers_the_old_units_for_2024(db):
 def test_historic_commune_code_syncs_between_devices(tmp_path, kinto_bucket):
     """The old unit travels with the record (real Kinto + PostgreSQL) and is in the server's schema."""
     from server.bootstrap import collection_schema
-    from services import app
+    from services.data_dir import app
     from tests.test_sync import Client
     assert collection_schema(DisseminationEvent)["properties"]["historic_commune_code"] == {
         "type": "string", "maxLength": 5}

@@ -10,10 +10,11 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from services import printing, records
+from services import printing
 from services.printing import system
 from services.printing.downloads import DownloadStore, download_path
 from services.printing.output import PrintJob, output_path, safe_name
+from services.records import store as records
 from tests import factories
 
 
@@ -21,7 +22,7 @@ from tests import factories
 def file_app(tmp_path):
     """The app state on a data folder (the preview caches page images under <data dir>/cache)."""
     from services import admin_units
-    from services import app as app_service
+    from services.data_dir import app as app_service
     from ui.state import AppState
     ctx = app_service.open_data_dir(tmp_path / "data")
     app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
@@ -186,7 +187,7 @@ def _pages(pdf: bytes) -> list[str]:
 
 
 def test_case_slip_names_the_receiving_officer_and_keeps_the_qr_caption_on_one_line(db):
-    from services import app as app_service
+    from services.data_dir import app as app_service
     app_service.save_profile({"full_name": "Hoàng Thị Thu", "role": "officer", "province_code": "22",
                               "communes": [factories.COMMUNE]})
     case = records.save("legal-aid", factories.legal_aid(), actor="Nguyễn Thị Lan")
@@ -206,7 +207,7 @@ def test_case_slip_names_the_receiving_officer_and_keeps_the_qr_caption_on_one_l
 
 
 def test_receiving_officer_falls_back_to_the_officer_profile(db):
-    from services import app as app_service
+    from services.data_dir import app as app_service
     from services.printing.context import receiving_officer
     app_service.save_profile({"full_name": "Hoàng Thị Thu", "role": "officer", "province_code": "22",
                               "communes": [factories.COMMUNE]})

@@ -16,9 +16,10 @@ import pytest
 import segno
 
 from models.records import AuditEntry
-from services import printing, records
+from services import printing
 from services.errors import NotFoundError, ValidationError
 from services.printing.qr import QRFlowable, parse_payload, qr_payload
+from services.records import store
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,15 +36,15 @@ def text_of(pdf: bytes) -> str:
 
 @pytest.fixture
 def case(db):
-    return records.save("legal-aid", factories.legal_aid(
+    return store.save("legal-aid", factories.legal_aid(
         referred_to="Trung tâm Trợ giúp pháp lý nhà nước tỉnh Quảng Ninh"))
 
 
 @pytest.fixture
 def mediation(db):
-    team = records.save("mediation-team", {"name": "Tổ hòa giải thôn Khe Lánh", "commune_code": factories.COMMUNE,
+    team = store.save("mediation-team", {"name": "Tổ hòa giải thôn Khe Lánh", "commune_code": factories.COMMUNE,
                                            "village": "Thôn Khe Lánh", "leader": "Lê Văn Cường"})
-    return records.save("mediation", factories.mediation(
+    return store.save("mediation", factories.mediation(
         team_id=team.id, outcome="thanh", closed_date="2026-11-05",
         agreement="Hộ ông Bình tháo dỡ hàng rào lấn lối đi, trả lại lối đi rộng 2 mét",
         implementation="Thực hiện trước ngày 30/11/2026; tổ hòa giải theo dõi, đôn đốc"))
@@ -51,7 +52,7 @@ def mediation(db):
 
 @pytest.fixture
 def event(db):
-    return records.save("dissemination", factories.dissemination(participants=1234, participants_women=611,
+    return store.save("dissemination", factories.dissemination(participants=1234, participants_women=611,
                                                                  participants_ethnic_minority=900))
 
 
@@ -100,7 +101,7 @@ def test_mediation_minutes_and_agreement(mediation):
                      "h) Chữ ký hoặc điểm chỉ của các bên và của hòa giải viên", "trả lại lối đi rộng 2 mét",
                      "Thực hiện trước ngày 30/11/2026", "ngày 05 tháng 11 năm 2026"):
         assert expected in agreement, expected
-    other = records.save("mediation", factories.mediation())          # still in progress
+    other = store.save("mediation", factories.mediation())          # still in progress
     with pytest.raises(ValidationError):
         printing.print_documents("mediation-agreement", [other.id])
 
@@ -131,10 +132,10 @@ def test_event_record_and_attendance_sheet_page_numbers(event):
 
 
 def test_batch_of_slips_with_page_x_of_y_and_unknown_ids(db):
-    made = [records.save("legal-aid", factories.legal_aid(received_date=f"2026-10-{d:02d}")) for d in (3, 9, 21)]
-    records.save("legal-aid", factories.legal_aid(received_date="2026-09-30"))
-    gone = records.save("legal-aid", factories.legal_aid(received_date="2026-10-12"))
-    records.delete("legal-aid", gone.id)
+    made = [store.save("legal-aid", factories.legal_aid(received_date=f"2026-10-{d:02d}")) for d in (3, 9, 21)]
+    store.save("legal-aid", factories.legal_aid(received_date="2026-09-30"))
+    gone = store.save("legal-aid", factories.legal_aid(received_date="2026-10-12"))
+    store.delete("legal-aid", gone.id)
     pdf, n = printing.print_batch("case-slip", dt.date(2026, 10, 1), dt.date(2026, 10, 31),
                                   communes=[factories.COMMUNE])
     pages = pages_text(pdf)
@@ -151,10 +152,10 @@ def test_batch_of_slips_with_page_x_of_y_and_unknown_ids(db):
 
 
 def test_mediation_book_300_rows_spans_pages_with_repeated_header(db):
-    team = records.save("mediation-team", {"name": "Khe Lánh", "commune_code": factories.COMMUNE,
+    team = store.save("mediation-team", {"name": "Khe Lánh", "commune_code": factories.COMMUNE,
                                            "leader": "Lê Văn Cường"})
-    a = records.save("person", {"full_name": "Nguyễn Thị Hoa", "birth_year": 1980, "commune_code": factories.COMMUNE})
-    b = records.save("person", {"full_name": "Trần Văn Bình", "commune_code": factories.COMMUNE})
+    a = store.save("person", {"full_name": "Nguyễn Thị Hoa", "birth_year": 1980, "commune_code": factories.COMMUNE})
+    b = store.save("person", {"full_name": "Trần Văn Bình", "commune_code": factories.COMMUNE})
     outcomes = ["thanh", "khong_thanh", "in_progress"]
     for i in range(300):
         day = dt.date(2026, 1, 1) + dt.timedelta(days=i)
@@ -164,7 +165,7 @@ def test_mediation_book_300_rows_spans_pages_with_repeated_header(db):
                                       else ""))
         if data["outcome"] != "in_progress":
             data["closed_date"] = day.isoformat()
-        records.save("mediation", data)
+        store.save("mediation", data)
     pdf = printing.print_mediation_book(team.id, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     pages = pages_text(pdf)
     total = len(pages)
@@ -196,7 +197,7 @@ def run_cli(*args, data_dir, check=True):
 def test_cli_print_and_report_tally(data_dir, tmp_path):
     run_cli("demo", "--province", "22", "--records", "300", "--seed", "3", data_dir=data_dir)
     from models.records import LegalAidCase, MediationTeam
-    from services import app
+    from services.data_dir import app
     app.open_data_dir(data_dir)
     number = LegalAidCase.select().where(LegalAidCase.deleted == False).first().number  # noqa: E712
     team = MediationTeam.select().first().id

@@ -6,8 +6,8 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services import records
-from services.search import search
+from services.records import store
+from services.records.search import search
 from services.text import fold
 from tests import factories as f
 
@@ -20,9 +20,9 @@ def test_fold():
 
 
 def test_search_without_diacritics_finds_names_numbers_and_text(db):
-    case = records.save("legal-aid", f.legal_aid())
-    med = records.save("mediation", f.mediation(summary="Đề nghị hoà giải lối đi chung"))
-    event = records.save("dissemination", f.dissemination(topic="Tuyên truyền Luật Hòa giải ở cơ sở"))
+    case = store.save("legal-aid", f.legal_aid())
+    med = store.save("mediation", f.mediation(summary="Đề nghị hoà giải lối đi chung"))
+    event = store.save("dissemination", f.dissemination(topic="Tuyên truyền Luật Hòa giải ở cơ sở"))
     ids = lambda q, **kw: {h["id"] for h in search(q, **kw)}  # noqa: E731
     assert ids("dang van duc") == {case.id}
     assert ids("DANG VAN") == {case.id}
@@ -37,22 +37,22 @@ def test_search_without_diacritics_finds_names_numbers_and_text(db):
 
 
 def test_renaming_a_person_updates_case_search(db):
-    case = records.save("legal-aid", f.legal_aid())
-    records.save("person", {"full_name": "Đặng Thị Hương"}, record_id=case.requester_id)
+    case = store.save("legal-aid", f.legal_aid())
+    store.save("person", {"full_name": "Đặng Thị Hương"}, record_id=case.requester_id)
     assert {h["id"] for h in search("huong")} == {case.id}
     assert search("duc") == []
 
 
 def test_deleted_records_are_not_found(db):
-    case = records.save("legal-aid", f.legal_aid())
-    records.delete("legal-aid", case.id)
+    case = store.save("legal-aid", f.legal_aid())
+    store.delete("legal-aid", case.id)
     assert search("dang van duc") == []
 
 
 @given(st.text(max_size=40) | st.sampled_from(['"', '*', 'NEAR(a b)', "a OR b", "'; DROP TABLE person; --",
                                                 '"unterminated', "col:value", "^start", "a AND NOT b", "(", ")"]))
 def test_hostile_queries_never_fail(db, text):
-    records.save("legal-aid", f.legal_aid()) if not search("dang") else None
+    store.save("legal-aid", f.legal_aid()) if not search("dang") else None
     result = search(text)
     assert isinstance(result, list)
 
@@ -69,21 +69,21 @@ def test_deferred_index_gives_the_same_index_as_saving_one_by_one(db):
     entries at the end: same texts, no orphan for a save rolled back inside it, the last text of a record saved
     twice, nothing at all when the transaction fails."""
     from models.db import database
-    from services.search import deferred_index, flush_deferred
+    from services.records.search import deferred_index, flush_deferred
     with database.atomic(), deferred_index():
-        a = records.save("dissemination", f.dissemination(topic="Luật Trẻ em"))
+        a = store.save("dissemination", f.dissemination(topic="Luật Trẻ em"))
         assert search("tre em") == []                            # not written yet
-        records.save("dissemination", {"topic": "Luật Hôn nhân và gia đình"}, record_id=a.id)
+        store.save("dissemination", {"topic": "Luật Hôn nhân và gia đình"}, record_id=a.id)
         try:
             with database.atomic():
-                records.save("dissemination", f.dissemination(topic="Bỏ dở"))
+                store.save("dissemination", f.dissemination(topic="Bỏ dở"))
                 raise RuntimeError("rolled back")
         except RuntimeError:
             pass
         flush_deferred()                                          # a batch written between saves
-        b = records.save("dissemination", f.dissemination(topic="Phòng chống bạo lực gia đình"))
+        b = store.save("dissemination", f.dissemination(topic="Phòng chống bạo lực gia đình"))
         with deferred_index():                                    # nested: the outer one writes
-            c = records.save("mediation", f.mediation(summary="Tranh chấp lối đi"))
+            c = store.save("mediation", f.mediation(summary="Tranh chấp lối đi"))
     rows = _index_rows()
     assert rows["orphans"] == set() and set(rows) == {a.id, b.id, c.id, "orphans"}
     assert "hon nhan" in rows[a.id] and "tre em" not in rows[a.id]
@@ -91,7 +91,7 @@ def test_deferred_index_gives_the_same_index_as_saving_one_by_one(db):
     assert [h["id"] for h in search("loi di")] == [c.id]
     try:
         with database.atomic(), deferred_index():
-            records.save("dissemination", f.dissemination(topic="Không lưu"))
+            store.save("dissemination", f.dissemination(topic="Không lưu"))
             raise RuntimeError("import failed")
     except RuntimeError:
         pass

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from models.crypto_db import RawKey, is_plain_sqlite
-from services import app, records
+from services.data_dir import app
 from services.errors import AuthError, PermissionDenied, UsageError, ValidationError
+from services.records import store
 from services.security import attempts, keyfile, opening, policy, roles, vault
 from tests import factories
 
@@ -38,7 +39,7 @@ def _cli(data_dir, *args, env=None, timeout=120):
 def enc_dir(data_dir):
     """An encrypted data folder with one legal-aid case; yields (path, recovery key, case id)."""
     ctx, recovery = opening.enable_encryption(data_dir, PASS)
-    case = records.save("legal-aid", factories.legal_aid())
+    case = store.save("legal-aid", factories.legal_aid())
     app.close()
     yield data_dir, recovery, case.id
     app.close()
@@ -74,7 +75,7 @@ def test_new_encrypted_folder_is_unreadable_without_key(enc_dir):
     assert NAME.encode() not in _all_bytes(path)
     assert b"022070001234" not in _all_bytes(path)
     opening.open_for_ui(path, passphrase=PASS)
-    assert records.get("legal-aid", case_id).requester.full_name == NAME
+    assert store.get("legal-aid", case_id).requester.full_name == NAME
 
 
 def test_wrong_passphrase_counts_and_delays_grow(enc_dir):
@@ -115,7 +116,7 @@ def test_change_passphrase_keeps_data_and_recovery(enc_dir):
     with pytest.raises(vault.WrongPassphrase):
         opening.open_for_ui(path, passphrase=PASS)
     opening.open_for_ui(path, passphrase="mật khẩu mới 2026")
-    assert records.get("legal-aid", case_id)
+    assert store.get("legal-aid", case_id)
     app.close()
     assert vault.unlock_key(path, recovery_key=recovery)
 
@@ -125,7 +126,7 @@ def test_recovery_key_unlocks_and_sets_new_passphrase(enc_dir):
     with pytest.raises(vault.WrongPassphrase):
         opening.open_for_ui(path, recovery_key=keyfile.new_recovery_key(), new_passphrase="x" * 10)
     opening.open_for_ui(path, recovery_key=recovery, new_passphrase="quên rồi đặt lại")
-    assert records.get("legal-aid", case_id)
+    assert store.get("legal-aid", case_id)
     app.close()
     opening.open_for_ui(path, passphrase="quên rồi đặt lại")
     app.close()
@@ -149,8 +150,8 @@ def test_missing_key_file_is_a_clear_auth_error(enc_dir):
 
 def _plain_folder(data_dir, n=3):
     app.open_data_dir(data_dir)
-    ids = [records.save("legal-aid", factories.legal_aid(summary=f"Vụ {i}")).id for i in range(n)]
-    from services import backup
+    ids = [store.save("legal-aid", factories.legal_aid(summary=f"Vụ {i}")).id for i in range(n)]
+    from services.data_dir import backup
     backup.create_backup(reason="daily")
     app.close()
     assert is_plain_sqlite(data_dir / "plcs.db")
@@ -161,7 +162,7 @@ def test_plain_database_is_migrated_once_and_plain_copies_wiped(data_dir):
     ids = _plain_folder(data_dir)
     assert NAME.encode() in _all_bytes(data_dir)                  # plain: readable on disk (and in its backup)
     ctx, recovery = opening.enable_encryption(data_dir, PASS)
-    assert [records.get("legal-aid", i).id for i in ids] == ids
+    assert [store.get("legal-aid", i).id for i in ids] == ids
     app.close()
     assert not is_plain_sqlite(data_dir / "plcs.db")
     assert not (data_dir / vault.PLAIN_OLD).exists() and not (data_dir / vault.ENCRYPTING).exists()
@@ -181,7 +182,7 @@ def test_interrupted_migration_before_swap_is_finished_on_next_unlock(data_dir):
     assert st.migration_pending and not (data_dir / vault.ENCRYPTING).exists()
     assert is_plain_sqlite(data_dir / "plcs.db")                          # rolled back, nothing lost
     opening.open_for_ui(data_dir, passphrase=PASS)
-    assert len([records.get("legal-aid", i) for i in ids]) == 3
+    assert len([store.get("legal-aid", i) for i in ids]) == 3
     app.close()
     assert not is_plain_sqlite(data_dir / "plcs.db")
 
@@ -226,9 +227,9 @@ def test_roles_decide_who_may_reveal_identifiers():
 
 def test_scope_conditions_limit_what_each_role_reads(db):
     from models.records import LegalAidCase
-    records.save("legal-aid", factories.legal_aid())
-    referred = records.save("legal-aid", factories.legal_aid(commune_code=factories.OTHER_COMMUNE))
-    records.save("legal-aid", {"status": "referred", "referred_to": "Trung tâm TGPL"}, record_id=referred.id)
+    store.save("legal-aid", factories.legal_aid())
+    referred = store.save("legal-aid", factories.legal_aid(commune_code=factories.OTHER_COMMUNE))
+    store.save("legal-aid", {"status": "referred", "referred_to": "Trung tâm TGPL"}, record_id=referred.id)
 
     def visible(profile):
         cond = roles.scope_condition(LegalAidCase, profile)
@@ -247,7 +248,7 @@ def test_exports_and_prints_are_audited(db):
     from models.records import AuditEntry
     from services.security import audit_export, audit_print
     audit_export("legal-aid", "/tmp/x/ds.xlsx", rows=12, include_identifiers=False, actor="Lan")
-    case = records.save("legal-aid", factories.legal_aid())
+    case = store.save("legal-aid", factories.legal_aid())
     audit_print("case-slip", [case.id], "/tmp/slip.pdf")
     exports = list(AuditEntry.select().where(AuditEntry.action == "export"))
     assert len(exports) == 1 and exports[0].changes["identifiers"][1] == "masked"
@@ -328,7 +329,7 @@ def test_every_cli_command_honours_the_passphrase_contract(data_dir):
 
 
 def test_lost_key_file_comes_back_from_a_backup(enc_dir, tmp_path):
-    from services import backup
+    from services.data_dir import backup
     path, recovery, case_id = enc_dir
     opening.open_for_ui(path, passphrase=PASS)
     out = backup.create_backup(tmp_path / "usb.plcsbak")
@@ -339,4 +340,4 @@ def test_lost_key_file_comes_back_from_a_backup(enc_dir, tmp_path):
     r = _cli(path, "security", "restore-key-file", str(out), env={"PLCS_RECOVERY_KEY": recovery})
     assert r.returncode == 0, r.stderr
     opening.open_for_ui(path, passphrase=PASS)
-    assert records.get("legal-aid", case_id)
+    assert store.get("legal-aid", case_id)

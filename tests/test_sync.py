@@ -1,7 +1,7 @@
 """Sync engine (services/sync) against the real Kinto + PostgreSQL of tests/kinto_server.py — no mocks.
 
 Each test gets its own commune bucket(s) and accounts (kinto_bucket / kinto_bucket_factory) and two or three
-separate client data folders. services.app holds one current database, so `Client.use()` switches the current
+separate client data folders. services.data_dir.app holds one current database, so `Client.use()` switches the current
 data folder (open_data_dir) before each step; the steps of a test run one client at a time.
 """
 from __future__ import annotations
@@ -17,8 +17,10 @@ import pytest
 import requests
 
 from models.records import Outbox, Person
-from services import app, outbox, records, sync
+from services import sync
+from services.data_dir import app
 from services.errors import UsageError
+from services.records import outbox, store
 from services.sync import SyncOptions, apply
 from services.sync.documents import local_document
 from services.sync.merge import merge3
@@ -78,11 +80,11 @@ def server_records(site, collection="persons", commune=None, auth=None) -> list[
 
 
 def new_person(name, **extra):
-    return records.save("person", {"full_name": name, **extra})
+    return store.save("person", {"full_name": name, **extra})
 
 
 def edit(kind, rid, **values):
-    return records.save(kind, values, record_id=rid)
+    return store.save(kind, values, record_id=rid)
 
 
 def gzip_body(headers, body: bytes) -> bytes:
@@ -154,7 +156,7 @@ def test_two_clients_converge_after_offline_edits(clients, kinto_bucket):
     a.use()
     edit("person", ids[0], notes="A sửa")
     edit("person", ids[1], address="Thôn Nà Phặc")
-    records.delete("person", ids[2])
+    store.delete("person", ids[2])
     a_new = new_person("Lò Thị Mai").id
     b.use()
     edit("person", ids[3], notes="B sửa")
@@ -230,7 +232,7 @@ def test_same_field_gives_one_conflict_with_both_values(clients, capsys):
     assert (c["kind"], c["id"], c["field"]) == ("person", pid, "notes")
     assert (c["local"], c["remote"], c["base"]) == ("giá trị B", "giá trị A", "gốc")
     # policy: the record keeps the server's value until someone resolves the conflict; other fields merged
-    person = records.get("person", pid)
+    person = store.get("person", pid)
     assert person.notes == "giá trị A" and person.address == "A đổi địa chỉ"
     # the CLI lists it (contract keys)
     from cli import run
@@ -284,7 +286,7 @@ def test_edit_against_remote_delete_is_a_conflict_not_a_resurrection(clients, ki
     a.sync()
     b.sync()
     a.use()
-    records.delete("person", pid)
+    store.delete("person", pid)
     b.use()
     edit("person", pid, notes="B vẫn sửa")
     a.sync()
@@ -294,7 +296,7 @@ def test_edit_against_remote_delete_is_a_conflict_not_a_resurrection(clients, ki
     [c] = sync.list_conflicts()
     assert (c["field"], c["local"], c["remote"]) == ("deleted", False, True)
     assert c["document"]["notes"] == "B vẫn sửa"              # the edit is kept for review
-    assert records.get("person", pid, include_deleted=True).deleted is True
+    assert store.get("person", pid, include_deleted=True).deleted is True
     a.sync()
     b.sync()
     snap = assert_converged(a, b)
@@ -327,7 +329,7 @@ def test_delete_from_an_older_copy_is_held_as_a_conflict_then_the_editor_is_told
     a.use()
     edit("person", pid, notes="A sửa trước")
     b.use()
-    records.delete("person", pid)
+    store.delete("person", pid)
     a.sync()
     s = b.sync()
     assert s.conflicts == 1 and s.errors == []
@@ -335,7 +337,7 @@ def test_delete_from_an_older_copy_is_held_as_a_conflict_then_the_editor_is_told
     [c] = sync.list_conflicts()
     assert (c["field"], c["local"], c["remote"]) == ("deleted", True, False)
     assert c["document"]["notes"] == "A sửa trước"
-    assert records.get("person", pid).notes == "A sửa trước"          # B sees the newer edit, not deleted
+    assert store.get("person", pid).notes == "A sửa trước"          # B sees the newer edit, not deleted
     assert pid in {r["id"] for r in server_records(kinto_bucket)}      # the delete never reached the server
     s = a.sync()
     assert s.notices == []
@@ -352,7 +354,7 @@ def test_delete_from_an_older_copy_is_held_as_a_conflict_then_the_editor_is_told
     [n] = sync.list_notices()
     assert n["notice"] == "deleted_edit" and n["detail"]["document"]["notes"] == "A sửa trước"
     assert "xoá" in n["text"]["vi"]
-    assert records.get("person", pid, include_deleted=True).deleted is True
+    assert store.get("person", pid, include_deleted=True).deleted is True
     sync.restore_notice(n["notice_id"])
     assert sync.list_notices() == []
     a.sync()
@@ -369,7 +371,7 @@ def test_delete_from_an_up_to_date_copy_goes_through(clients, kinto_bucket):
     a.sync()
     b.sync()
     b.use()
-    records.delete("person", pid)
+    store.delete("person", pid)
     s = b.sync()
     assert s.conflicts == 0 and s.errors == []
     a.sync()
@@ -668,13 +670,13 @@ def test_cases_sessions_and_people_travel_to_their_commune(tmp_path, kinto_bucke
     officer = site.officers[c1][0]
     site.server.admin_client().assign_officer(officer.user, [c2], province=site.province)
     a = Client(tmp_path / "a", site, account=officer, communes=[c1, c2], name="a")
-    case = records.save("legal-aid", {"received_date": dt.date(2026, 11, 2), "commune_code": c2,
+    case = store.save("legal-aid", {"received_date": dt.date(2026, 11, 2), "commune_code": c2,
                                       "requester": {"full_name": "Đặng Văn Đức"}, "beneficiary_category": "2",
                                       "legal_field": "dat_dai", "aid_form": "tu_van"}, _validated=True)
-    med = records.save("mediation", {"received_date": dt.date(2026, 11, 3), "commune_code": c1,
+    med = store.save("mediation", {"received_date": dt.date(2026, 11, 3), "commune_code": c1,
                                      "parties": [{"full_name": "Bên A"}, {"full_name": "Bên B"}],
                                      "dispute_field": "dat_dai"}, _validated=True)
-    sess = records.save("mediation-session", {"case": med.id, "date": dt.date(2026, 11, 4), "content": "Buổi 1"},
+    sess = store.save("mediation-session", {"case": med.id, "date": dt.date(2026, 11, 4), "content": "Buổi 1"},
                         _validated=True)
     assert a.sync().errors == []
     in_bucket = lambda coll, commune: {r["id"] for r in server_records(site, coll, commune)}  # noqa: E731
@@ -687,7 +689,7 @@ def test_cases_sessions_and_people_travel_to_their_commune(tmp_path, kinto_bucke
     assert b.sync().errors == []
     assert_converged(a, b, kinds=kinds)
     b.use()
-    assert records.get("legal-aid", case.number).requester.full_name == "Đặng Văn Đức"
+    assert store.get("legal-aid", case.number).requester.full_name == "Đặng Văn Đức"
     # an officer of commune 1 only gets commune 1's records
     only1 = Client(tmp_path / "c", site, account=site.add_officer(c1), communes=[c1], name="c")
     assert only1.sync().errors == []
@@ -695,10 +697,10 @@ def test_cases_sessions_and_people_travel_to_their_commune(tmp_path, kinto_bucke
     assert ("mediation-session", sess.id) in snap and ("legal-aid", case.id) not in snap
     # concurrent status changes: one conflict on status, both history entries kept
     a.use()
-    records.save("legal-aid", {"status": "referred", "summary": "A tóm tắt"}, record_id=case.id,
+    store.save("legal-aid", {"status": "referred", "summary": "A tóm tắt"}, record_id=case.id,
                  _validated=True)
     b.use()
-    records.save("legal-aid", {"status": "in_progress"}, record_id=case.id, _validated=True)
+    store.save("legal-aid", {"status": "in_progress"}, record_id=case.id, _validated=True)
     a.sync()
     s = b.sync()
     assert s.conflicts == 1
@@ -725,7 +727,7 @@ def test_create_of_a_record_the_server_already_has_is_acknowledged(clients, kint
     assert s.errors == [] and s.conflicts == 0
     b.use()
     assert outbox.pending_total() == 0
-    assert SyncBase.get(record_id=pid).last_modified == records.get("person", pid).last_modified
+    assert SyncBase.get(record_id=pid).last_modified == store.get("person", pid).last_modified
     assert [r["id"] for r in server_records(kinto_bucket)] == [pid]
 
 
@@ -737,7 +739,7 @@ def test_officer_gets_403_for_another_commune(tmp_path, kinto_bucket_factory):
     c = Client(tmp_path / "dev", site, account=site.officers[mine][0], communes=[mine, other])
     c.use()
     ok = new_person("Người xã mình").id
-    foreign = records.save("person", {"full_name": "Người xã khác", "commune_code": other}, _validated=True).id
+    foreign = store.save("person", {"full_name": "Người xã khác", "commune_code": other}, _validated=True).id
     s = c.sync()
     cats = {(e["category"], e.get("bucket")) for e in s.errors}
     assert ("permission", f"c-{other}") in cats
@@ -911,17 +913,17 @@ def test_apply_remote_many_equals_apply_remote_per_record():
     from services.sync.documents import local_document as doc_of
     app.use_memory_database()
     try:
-        p = [records.save("person", {"full_name": f"Lò Thị Mai {i}", "village": f"Bản Nà {i % 2}",
+        p = [store.save("person", {"full_name": f"Lò Thị Mai {i}", "village": f"Bản Nà {i % 2}",
                                      "commune_code": "90001", "phone": f"09{i:08d}"}, _validated=True)
              for i in range(4)]
-        la = records.save("legal-aid", {"received_date": dt.date(2026, 11, 2), "commune_code": "90001",
+        la = store.save("legal-aid", {"received_date": dt.date(2026, 11, 2), "commune_code": "90001",
                                         "requester": p[0].id, "beneficiary": p[1].id, "beneficiary_category": "2",
                                         "legal_field": "dat_dai", "aid_form": "tu_van",
                                         "summary": "Tranh chấp ranh giới đất"}, _validated=True)
-        md = records.save("mediation", {"received_date": dt.date(2026, 11, 3), "commune_code": "90001",
+        md = store.save("mediation", {"received_date": dt.date(2026, 11, 3), "commune_code": "90001",
                                         "village": "Thôn Khe Lánh", "parties": [p[2].id, p[3].id],
                                         "mediators": ["Hà Văn Sáng"], "dispute_field": "dat_dai"}, _validated=True)
-        ev = records.save("dissemination", {"date": dt.date(2026, 11, 4), "commune_code": "90001",
+        ev = store.save("dissemination", {"date": dt.date(2026, 11, 4), "commune_code": "90001",
                                             "village": "bản nà 0", "form": "hoi_nghi", "topic": "Luật Đất đai"},
                           _validated=True)
         first = [(k, [({**doc_of(i), "id": i.id, "deleted": False}, n + 1) for n, i in enumerate(items)])
@@ -1045,7 +1047,7 @@ def test_partly_failed_run_says_so_first_and_is_no_success(tmp_path, kinto_bucke
 
 def _case(commune: str, content: str):
     import datetime as dt
-    return records.save("legal-aid", {"received_date": dt.date(2026, 11, 2), "commune_code": commune,
+    return store.save("legal-aid", {"received_date": dt.date(2026, 11, 2), "commune_code": commune,
                                       "requester": {"full_name": "Người yêu cầu"}, "beneficiary_category": "2",
                                       "legal_field": "dat_dai", "aid_form": "tu_van", "request_content": content},
                         _validated=True)
@@ -1100,4 +1102,4 @@ def test_pulled_records_that_cannot_be_stored_are_quarantined_and_the_rest_compl
     b.use()
     assert len(sync.list_quarantine()) == 4
     a.use()
-    assert records.get("legal-aid", case.id).number == srv["number"]
+    assert store.get("legal-aid", case.id).number == srv["number"]

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from models.records import Person
 from models.sync_state import SyncConflict
-from services import app, outbox, records
+from services.data_dir import app
+from services.records import outbox, store
 from tests.test_sync import Client
 
 FIELDS = ("notes", "address", "village")
@@ -44,7 +45,7 @@ def test_random_interleavings_converge_without_losing_values(kinto_bucket_factor
     try:
         # three shared records to start with
         clients[0].use()
-        ids = [records.save("person", {"full_name": f"Người {i}", "notes": f"n{i}"}).id for i in range(3)]
+        ids = [store.save("person", {"full_name": f"Người {i}", "notes": f"n{i}"}).id for i in range(3)]
         for c in clients:
             c.sync()
         for kind, ci, ri, field in ops:
@@ -54,7 +55,7 @@ def test_random_interleavings_converge_without_losing_values(kinto_bucket_factor
                 continue
             if kind == "create":
                 value = f"v{next(counter)}"
-                pid = records.save("person", {"full_name": "Mới", "notes": value}).id
+                pid = store.save("person", {"full_name": "Mới", "notes": value}).id
                 ids.append(pid)
                 written[value] = (pid, "notes")
                 continue
@@ -66,11 +67,11 @@ def test_random_interleavings_converge_without_losing_values(kinto_bucket_factor
                 superseded.add(getattr(person, field))
                 value = f"v{next(counter)}"
                 written[value] = (pid, field)
-                records.save("person", {field: value}, record_id=pid)
+                store.save("person", {field: value}, record_id=pid)
             else:
                 superseded.update(getattr(person, f) for f in FIELDS)
                 deleted_ever.add(pid)
-                records.delete("person", pid)
+                store.delete("person", pid)
         # two rounds: the first sends everything, the second brings everything to everyone
         for _ in range(2):
             for c in clients:

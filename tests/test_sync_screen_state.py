@@ -3,8 +3,9 @@ says "Đồng bộ chưa xong" first with the refused read in words, no "Đồng
 nhất" unchanged; record counts without the change log (shown apart); notices listed with a restore action."""
 from __future__ import annotations
 
-from services import app as app_service
-from services import records, sync
+from services import sync
+from services.data_dir import app as app_service
+from services.records import store
 from tests.conftest import run_coroutine
 from tests.test_sync import Client, new_person
 from ui.state.app_state import AppState
@@ -50,7 +51,7 @@ def test_deleted_edit_notice_is_listed_and_restored_from_the_screen(tmp_path, ki
     a.sync()
     b.sync()
     b.use()
-    records.delete("person", pid)
+    store.delete("person", pid)
     b.sync()
     a.sync()
     a.use()
@@ -62,6 +63,6 @@ def test_deleted_edit_notice_is_listed_and_restored_from_the_screen(tmp_path, ki
     [n] = s.notices
     assert n["notice"] == "deleted_edit" and "xoá" in n["text"]["vi"]
     s.restore_notice(n["notice_id"])
-    assert s.notices == [] and records.get("person", pid).deleted is False
+    assert s.notices == [] and store.get("person", pid).deleted is False
     assert s.total == 1                                     # the restored record waits to be sent
     app_service.close()

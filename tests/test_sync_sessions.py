@@ -1,10 +1,12 @@
-"""services.sessions (issue 16 §6): lock state per UI session on one open database — no browser here; the
+"""services.data_dir.sessions (issue 16 §6): lock state per UI session on one open database — no browser here; the
 two-browser-context test is tests/e2e/test_sync_sessions_e2e.py."""
 from __future__ import annotations
 
 import pytest
 
-from services import app, records, security, sessions
+from services import security
+from services.data_dir import app, sessions
+from services.records import store
 
 PASSPHRASE = "một câu dài dễ nhớ cho phiên"
 
@@ -23,13 +25,13 @@ def test_database_stays_open_while_any_session_is_unlocked(encrypted):
     sessions.opened("tab-1")
     sessions.unlock("tab-2", encrypted, passphrase=PASSPHRASE)       # shares the open database
     assert sessions.lock("tab-1") is False
-    pid = records.save("person", {"full_name": "Vẫn mở"}).id        # tab 2 still works
+    pid = store.save("person", {"full_name": "Vẫn mở"}).id        # tab 2 still works
     with pytest.raises(security.WrongPassphrase):
         sessions.unlock("tab-1", encrypted, passphrase="sai rồi")    # a locked session needs the passphrase
     assert not sessions.is_unlocked("tab-1")
-    assert records.get("person", pid).full_name == "Vẫn mở"
+    assert store.get("person", pid).full_name == "Vẫn mở"
     assert sessions.end("tab-2") is True                            # the last one: the database closes
     with pytest.raises(RuntimeError):
         app.current()
     ctx = sessions.unlock("tab-1", encrypted, passphrase=PASSPHRASE)  # opens it again
-    assert ctx is app.current() and records.get("person", pid).full_name == "Vẫn mở"
+    assert ctx is app.current() and store.get("person", pid).full_name == "Vẫn mở"

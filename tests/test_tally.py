@@ -13,10 +13,10 @@ import pdfplumber
 import pytest
 
 from models.db import database
-from services import periods, records
 from services.errors import ValidationError
 from services.formatting import change_pct, fmt_change, fmt_change_pct
-from services.reports import tally
+from services.records import store
+from services.reports import periods, tally
 from services.reports.tally import TALLY_INDEXES
 from services.reports.tally import renderers as tally_report
 from tests.factories import COMMUNE, OTHER_COMMUNE
@@ -41,9 +41,9 @@ def inserted(db):
     are computed from these plain lists, never through services.reports.tally)."""
     rnd = random.Random(7)
     la, me, di = [], [], []
-    requester = records.save("person", {"full_name": "Lý Thị Mai", "commune_code": COMMUNE})
-    party_a = records.save("person", {"full_name": "Nông Văn Bảy", "commune_code": COMMUNE})
-    party_b = records.save("person", {"full_name": "Hà Thị Tám", "commune_code": COMMUNE})
+    requester = store.save("person", {"full_name": "Lý Thị Mai", "commune_code": COMMUNE})
+    party_a = store.save("person", {"full_name": "Nông Văn Bảy", "commune_code": COMMUNE})
+    party_b = store.save("person", {"full_name": "Hà Thị Tám", "commune_code": COMMUNE})
     for year in (2025, 2026):
         for i in range(18):
             form = rnd.choice(FORMS)
@@ -53,10 +53,10 @@ def inserted(db):
             data = {**spec, "received_date": spec["received_date"].isoformat(), "requester_id": requester.id}
             if spec["outcome"]:
                 data.update(status="received")
-            case = records.save("legal-aid", data)
+            case = store.save("legal-aid", data)
             spec["deleted"] = i % 7 == 3
             if spec["deleted"]:
-                records.delete("legal-aid", case.id)
+                store.delete("legal-aid", case.id)
             la.append(spec)
         for i in range(20):
             outcome = rnd.choice(OUTCOMES)
@@ -65,10 +65,10 @@ def inserted(db):
             data = {**spec, "received_date": spec["received_date"].isoformat(), "parties": [party_a.id, party_b.id]}
             if outcome != "in_progress":
                 data["closed_date"] = data["received_date"]
-            case = records.save("mediation", data)
+            case = store.save("mediation", data)
             spec["deleted"] = i % 6 == 2
             if spec["deleted"]:
-                records.delete("mediation", case.id)
+                store.delete("mediation", case.id)
             me.append(spec)
         for i in range(15):
             people = rnd.randint(20, 900)
@@ -76,10 +76,10 @@ def inserted(db):
                         form=rnd.choice(DFORMS), language=rnd.choice(LANGS), participants=people,
                         participants_women=people // 2, participants_ethnic_minority=people // 3,
                         materials_distributed=rnd.randint(0, 50))
-            ev = records.save("dissemination", {**spec, "date": spec["date"].isoformat(), "topic": "Luật Đất đai"})
+            ev = store.save("dissemination", {**spec, "date": spec["date"].isoformat(), "topic": "Luật Đất đai"})
             spec["deleted"] = i % 5 == 1
             if spec["deleted"]:
-                records.delete("dissemination", ev.id)
+                store.delete("dissemination", ev.id)
             di.append(spec)
     return la, me, di
 

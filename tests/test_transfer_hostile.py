@@ -21,8 +21,9 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from models.records import AuditEntry, LegalAidCase, Person
-from services import app, records, transfer
+from services.data_dir import app, transfer
 from services.errors import AuthError, ValidationError
+from services.records import store
 from services.security import opening
 from tests import factories
 
@@ -47,7 +48,7 @@ def _payload(tmp_path: Path, **case) -> tuple[dict, list]:
     src = tmp_path / "src"
     app.close()
     app.open_data_dir(src)
-    records.save("legal-aid", factories.legal_aid(**case))
+    store.save("legal-aid", factories.legal_aid(**case))
     transfer.export_changes(tmp_path / "src.plcsx", password=None, everything=True)
     app.close()
     raw = (tmp_path / "src.plcsx").read_bytes()

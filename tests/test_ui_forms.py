@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services import admin_units, records, villages
+from services import admin_units
+from services.records import store, villages
 from ui.state import AppState
 from ui.state.choices import filter_options, suggest
 
@@ -15,7 +16,7 @@ CATEGORIES = [("2", "Người thuộc hộ nghèo"), ("3", "Trẻ em"), ("4", "N
 @pytest.fixture
 def app(db):
     communes = [c.code for c in admin_units.communes("22")[:2]]
-    from services import app as app_service
+    from services.data_dir import app as app_service
     app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
                               "communes": communes})
     state = AppState(db)
@@ -75,13 +76,13 @@ def test_referral_on_the_first_save_uses_the_service_status_choices(app):
         f.set(k, v)
     inst = f.save()
     assert inst is not None
-    case = records.get("legal-aid", inst.id)
+    case = store.get("legal-aid", inst.id)
     assert (case.status, case.referred_to, str(case.status_date)) == ("referred", "Trung tâm TGPL tỉnh Quảng Ninh",
                                                                       "2026-12-02")
 
 
 def test_picking_a_team_fills_its_mediators_one_a_line_and_keeps_typed_names(app):
-    from services import teams
+    from services.records import teams
     from ui.state.forms import FormState
     commune = app.communes[0]
     t1 = teams.add({"name": "Tổ 1", "commune_code": commune,
@@ -144,7 +145,7 @@ def test_legal_aid_detail_shows_the_requester_village(app):
 
 
 def test_history_shows_labels_names_and_plain_lists_not_keys_uuids_or_brackets(app):
-    from services import teams
+    from services.records import teams
     from ui.state.details import DetailState
     from ui.state.forms import FormState
     team = teams.add({"name": "Tổ hòa giải thôn Khe Lánh", "commune_code": app.communes[0],
@@ -157,7 +158,7 @@ def test_history_shows_labels_names_and_plain_lists_not_keys_uuids_or_brackets(a
     f.choose("team_id", team.id)
     inst = f.save()
     assert inst is not None
-    from services import audit
+    from services.records import audit
     from ui.state.exports import documents_for
     token, doc_label = documents_for("mediation", "vi")[0]
     audit.record("mediation", inst.id, "print", {"document": token})

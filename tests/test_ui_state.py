@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from services import admin_units, records, stats
+from services import admin_units
 from services.dates import today_local
+from services.records import stats, store
 from ui.state import AppState
 
 
 @pytest.fixture
 def app(db):
     communes = [c.code for c in admin_units.communes("22")[:2]]
-    from services import app as app_service
+    from services.data_dir import app as app_service
     app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
                               "communes": communes})
     state = AppState(db)
@@ -88,7 +89,7 @@ def test_edit_form_loads_values_and_moves_status(app):
     f.set("status", "referred")
     f.set("referred_to", "Trung tâm TGPL tỉnh")
     assert f.save() is not None
-    assert records.get("legal-aid", inst.id).status == "referred"
+    assert store.get("legal-aid", inst.id).status == "referred"
 
 
 def test_detail_timeline_history_delete_and_undo(app):
@@ -141,7 +142,7 @@ def test_language_switch_changes_every_label(app):
     assert app.t("nav.overview") == "Tổng quan"
     app.set_language("en")
     assert app.t("nav.overview") == "Overview"
-    from services import settings
+    from services.data_dir import settings
     assert settings.get("language") == "en"
 
 
@@ -201,7 +202,7 @@ EVENTS_CSV = (
 
 @pytest.fixture
 def file_app(tmp_path):
-    from services import app as app_service
+    from services.data_dir import app as app_service
     ctx = app_service.open_data_dir(tmp_path / "data")
     communes = [c.code for c in admin_units.communes("22")[:2]]
     app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
@@ -354,8 +355,8 @@ PASSPHRASE = "một câu dài dễ nhớ"
 @pytest.fixture
 def enc_folder(tmp_path):
     """An encrypted data folder with an officer profile (closed again: the app must unlock it)."""
-    from services import app as app_service
     from services import security
+    from services.data_dir import app as app_service
     path = tmp_path / "enc"
     app_service.open_data_dir(path)
     app_service.save_profile({"full_name": "Nguyễn Thị Lan", "role": "officer", "province_code": "22",
@@ -409,8 +410,8 @@ def test_locked_out_shows_the_delay_left_from_an_earlier_session(enc_folder):
 
 
 def test_forgotten_passphrase_recovery_key_sets_a_new_one(tmp_path):
-    from services import app as app_service
     from services import security
+    from services.data_dir import app as app_service
     from ui.state.security import UnlockState
     path = tmp_path / "enc"
     _, recovery = security.enable_encryption(path, PASSPHRASE)
@@ -433,8 +434,8 @@ def test_forgotten_passphrase_recovery_key_sets_a_new_one(tmp_path):
 
 
 def test_first_run_protects_a_plain_folder_and_shows_the_recovery_key_once(tmp_path):
-    from services import app as app_service
     from services import security
+    from services.data_dir import app as app_service
     from ui.state.profile import ProfileState
     from ui.state.security import ProtectState
     path = tmp_path / "plain"
@@ -464,8 +465,8 @@ def test_first_run_protects_a_plain_folder_and_shows_the_recovery_key_once(tmp_p
 
 
 def test_auto_lock_keeps_an_unsaved_form_and_settings_actions(enc_folder):
-    from services import app as app_service
     from services import security
+    from services.data_dir import app as app_service
     from ui.state.security import SecuritySettingsState, UnlockState
     clock = [0.0]
     app = AppState.open(enc_folder)
@@ -540,7 +541,7 @@ def test_backup_now_lists_it_and_restore_brings_the_data_back(enc_folder):
 
 
 def test_detail_masks_identifiers_unless_the_role_may_see_them_and_asks(app):
-    from services import app as app_service
+    from services.data_dir import app as app_service
     from ui.state.details import DetailState
     f = _legal_aid_form(app)
     f.set("requester.phone", "0912345678")
@@ -566,7 +567,7 @@ def test_detail_masks_identifiers_unless_the_role_may_see_them_and_asks(app):
 # --- sync screen state against the real Kinto (tests/kinto_server.py) --------------------------------------------
 def _sync_app(path, site, name="ui"):
     """A file data folder (the sync runs in a worker thread: an in-memory database would not be shared)."""
-    from services import app as app_service
+    from services.data_dir import app as app_service
     from tests.test_sync import Client
     client = Client(path, site, name=name)
     state = AppState(app_service.current())
@@ -575,7 +576,7 @@ def _sync_app(path, site, name="ui"):
 
 
 def test_sync_state_saves_the_server_and_never_the_password(tmp_path, kinto_bucket):
-    from services import settings
+    from services.data_dir import settings
     from tests.conftest import run_coroutine
     from ui.state.sync import SyncState
     site = kinto_bucket
@@ -600,13 +601,13 @@ def test_sync_state_saves_the_server_and_never_the_password(tmp_path, kinto_buck
     assert s.background_on                                               # started after the successful sync
     s.apply_background(locked=True)                                      # the app locked: forget and stop
     assert not s.has_password and not s.background_on
-    from services import app as app_service
+    from services.data_dir import app as app_service
     app_service.close()
 
 
 @pytest.mark.parametrize("how, expected", [("keep-local", "0912000003"), ("edit", "0912000009")])
 def test_sync_state_lists_a_conflict_and_resolves_it(tmp_path, kinto_bucket, how, expected):
-    from services import app as app_service
+    from services.data_dir import app as app_service
     from tests.conftest import run_coroutine
     from tests.test_sync import Client, edit, new_person, server_records
     from ui.state.sync import SyncState
@@ -649,7 +650,7 @@ def test_sync_state_lists_a_conflict_and_resolves_it(tmp_path, kinto_bucket, how
 def test_sync_state_says_offline_quickly_and_names_each_failure_in_plain_words(tmp_path, kinto_bucket):
     import socket
 
-    from services import app as app_service
+    from services.data_dir import app as app_service
     from services.sync import OfflineError, ServerError, SyncPermissionError, WrongPasswordError
     from tests.conftest import run_coroutine
     from ui.state.sync import SyncState

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models.records import AuditEntry, DisseminationEvent, LegalAidCase, MediationCase, Outbox, Person
-from services import records
 from services.dates import today_local
 from services.errors import ValidationError
+from services.records import store
 from tests import factories as f
 
 
@@ -37,14 +37,14 @@ def nothing_stored():
 ])
 def test_legal_aid_rejects_bad_values(db, overrides, field):
     with pytest.raises(ValidationError) as err:
-        records.save("legal-aid", f.legal_aid(**overrides))
+        store.save("legal-aid", f.legal_aid(**overrides))
     assert field in fields_of(err.value)
     assert nothing_stored()
 
 
 def test_all_problems_reported_at_once(db):
     with pytest.raises(ValidationError) as err:
-        records.save("legal-aid", f.legal_aid(received_date="2099-01-01", commune_code="x",
+        store.save("legal-aid", f.legal_aid(received_date="2099-01-01", commune_code="x",
                                               requester={"full_name": "A", "id_number": "1"}))
     assert {"received_date", "commune_code", "requester.id_number"} <= fields_of(err.value)
     vi = err.value.message("vi")
@@ -53,22 +53,22 @@ def test_all_problems_reported_at_once(db):
 
 
 def test_status_lifecycle(db):
-    case = records.save("legal-aid", f.legal_aid())
+    case = store.save("legal-aid", f.legal_aid())
     assert case.status == "received" and case.status_date == dt.date(2026, 11, 10)
-    records.save("legal-aid", {"status": "referred", "referred_to": "Trung tâm TGPL tỉnh"}, record_id=case.id)
+    store.save("legal-aid", {"status": "referred", "referred_to": "Trung tâm TGPL tỉnh"}, record_id=case.id)
     with pytest.raises(ValidationError) as err:          # a jump back is not allowed
-        records.save("legal-aid", {"status": "received"}, record_id=case.id)
+        store.save("legal-aid", {"status": "received"}, record_id=case.id)
     assert "status" in fields_of(err.value)
     with pytest.raises(ValidationError) as err:          # refusal needs a reason
-        records.save("legal-aid", {"status": "refused"}, record_id=case.id)
+        store.save("legal-aid", {"status": "refused"}, record_id=case.id)
     assert "status_reason" in fields_of(err.value)
-    records.save("legal-aid", {"status": "accepted"}, record_id=case.id)
-    records.save("legal-aid", {"status": "completed"}, record_id=case.id)
-    case = records.get("legal-aid", case.id)
+    store.save("legal-aid", {"status": "accepted"}, record_id=case.id)
+    store.save("legal-aid", {"status": "completed"}, record_id=case.id)
+    case = store.get("legal-aid", case.id)
     assert [h["status"] for h in case.status_history] == ["received", "referred", "accepted", "completed"]
     assert case.closed_date == today_local()
     with pytest.raises(ValidationError):
-        records.save("legal-aid", {"status": "in_progress"}, record_id=case.id)   # terminal
+        store.save("legal-aid", {"status": "in_progress"}, record_id=case.id)   # terminal
 
 
 def test_dissemination_counts(db):
@@ -81,38 +81,38 @@ def test_dissemination_counts(db):
                              ({"target_groups": ["người ngoài hành tinh"]}, "target_groups"),
                              ({"topic": ""}, "topic")]:
         with pytest.raises(ValidationError) as err:
-            records.save("dissemination", f.dissemination(**overrides))
+            store.save("dissemination", f.dissemination(**overrides))
         assert field in fields_of(err.value), overrides
     assert nothing_stored()
-    event = records.save("dissemination", f.dissemination())
+    event = store.save("dissemination", f.dissemination())
     assert event.language == "09" and event.form == "hoi_nghi" and event.target_groups == ["dtts", "phu_nu"]
     with pytest.raises(ValidationError):                 # an update is checked against stored values
-        records.save("dissemination", {"participants": 10}, record_id=event.id)
-    assert records.get("dissemination", event.id).participants == 120
+        store.save("dissemination", {"participants": 10}, record_id=event.id)
+    assert store.get("dissemination", event.id).participants == 120
 
 
 def test_mediation_rules_and_warnings(db):
     with pytest.raises(ValidationError) as err:
-        records.save("mediation", f.mediation(parties=[{"full_name": "Một mình"}]))
+        store.save("mediation", f.mediation(parties=[{"full_name": "Một mình"}]))
     assert "parties" in fields_of(err.value)
     with pytest.raises(ValidationError) as err:
-        records.save("mediation", f.mediation(outcome="Hòa giải thành"))           # no closed date
+        store.save("mediation", f.mediation(outcome="Hòa giải thành"))           # no closed date
     assert "closed_date" in fields_of(err.value)
     assert MediationCase.select().count() == 0
-    team = records.save("mediation-team", {"name": "Tổ hòa giải thôn Khe Lánh", "commune_code": f.COMMUNE,
+    team = store.save("mediation-team", {"name": "Tổ hòa giải thôn Khe Lánh", "commune_code": f.COMMUNE,
                                             "members": [{"name": "Lê Văn Cường", "gender": "nam"},
                                                         {"name": "Phạm Văn Dũng", "gender": "nam"}]})
-    case = records.save("mediation", f.mediation(team=team.id, mediators=[], received_date="2026-11-01"))
-    texts = [vi for vi, _ in records.warnings("mediation", case)]
+    case = store.save("mediation", f.mediation(team=team.id, mediators=[], received_date="2026-11-01"))
+    texts = [vi for vi, _ in store.warnings("mediation", case)]
     assert any("ít nhất 3" in t for t in texts)
     assert any("nữ" in t for t in texts)
     # Điều 18 sets no deadline for assigning a mediator: no warning for an unassigned case (Điều 20.2 is tested
     # in test_law_records.py).
     assert not any("phân công" in t for t in texts)
-    session = records.save("mediation-session", {"case_id": case.id, "date": "2026-11-05", "place": "Nhà văn hóa"})
+    session = store.save("mediation-session", {"case_id": case.id, "date": "2026-11-05", "place": "Nhà văn hóa"})
     assert session.case_id == case.id
     with pytest.raises(ValidationError) as err:
-        records.save("mediation-session", {"case_id": case.id, "date": "2026-10-01"})
+        store.save("mediation-session", {"case_id": case.id, "date": "2026-10-01"})
     assert "date" in fields_of(err.value)
 
 
@@ -178,11 +178,11 @@ def test_garbage_never_crashes_a_form(db, value):
 
 def test_missing_required_keys_are_reported_not_left_to_the_database(db):
     with pytest.raises(ValidationError) as err:
-        records.save("mediation-session", {"case_id": records.save("mediation", f.mediation()).id})
+        store.save("mediation-session", {"case_id": store.save("mediation", f.mediation()).id})
     assert "date" in fields_of(err.value)
     with pytest.raises(ValidationError) as err:
-        records.save("dissemination", {"commune_code": f.COMMUNE})
+        store.save("dissemination", {"commune_code": f.COMMUNE})
     assert {"date", "form", "topic"} <= fields_of(err.value)
     with pytest.raises(ValidationError) as err:
-        records.save("legal-aid", {"received_date": "2026-11-01"})
+        store.save("legal-aid", {"received_date": "2026-11-01"})
     assert {"commune_code", "requester", "legal_field", "aid_form", "beneficiary_category"} <= fields_of(err.value)

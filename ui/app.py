@@ -150,7 +150,7 @@ def make_main(data_dir=None, web: bool = False):
             from services.printing.downloads import STORE
             STORE.forget_session(page.session.id)
             app.close_preview()
-            app.session_closed()  # it counts as locked (per-session lock state, services.sessions)
+            app.session_closed()  # it counts as locked (per-session lock state, services.data_dir.sessions)
 
         page.on_close = on_close
         watch_activity(page, app)

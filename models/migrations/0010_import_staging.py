@@ -1,4 +1,4 @@
-"""Staging tables for chunked imports (services/importing.py): an import's checked rows wait here, committed in
+"""Staging tables for chunked imports (services/records/importing.py): an import's checked rows wait here, committed in
 short transactions, until every row is known good; then they move into the real tables in short transactions.
 A batch left behind by a killed import is discarded (still checking) or finished (already moving) at the next
 open. Pure SQL: no app code imported."""

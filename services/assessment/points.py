@@ -52,7 +52,7 @@ _YES = {"co", "yes", "co/khong", "dat", "co khong"}
 
 
 def _data_dir() -> Path | None:
-    from services import app
+    from services.data_dir import app
     try:
         ctx = app.current()
     except RuntimeError:
@@ -278,8 +278,8 @@ def load_table(framework_id: str, path, *, source: str | None = None, actor: str
     """Check a table file against the framework (base data file, not an earlier table) and store it.
 
     Returns the stored table. Raises ValidationError (every bad row) and leaves the stored table untouched."""
-    from services import audit
     from services.assessment.frameworks import base_framework, reload
+    from services.records import audit
     fw = base_framework(framework_id)
     rows, meta = read_table_rows(path)
     if meta.get("framework") and base_framework(meta["framework"]).id != fw.id:

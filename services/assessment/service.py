@@ -57,7 +57,7 @@ class AssessedUnit:
 
 
 def _profile() -> dict:
-    from services import app
+    from services.data_dir import app
     try:
         return app.current().profile or {}
     except RuntimeError:

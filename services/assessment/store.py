@@ -6,17 +6,19 @@
     clear_values("07090", 2024, ["1.1"])
 
 A write is one transaction: the Assessment row (values merged, result snapshot refreshed), its audit entry
-(field-level before/after of the changed values) and its outbox row for sync — as services.records.save does for
-the other kinds. `services.records` has no "assessment" kind rules, so this module writes the model directly
-with services.audit / services.outbox (to move into services.records once the lead adds the kind there).
+(field-level before/after of the changed values) and its outbox row for sync — as services.records.store.save does
+for the other kinds. `services.records.store` has no "assessment" kind rules, so this module writes the model
+directly with services.records.audit / services.records.outbox (to move into services.records.store once the lead
+adds the kind there).
 """
 from __future__ import annotations
 
 from models.db import database
 from models.records import Assessment
-from services import app, audit, outbox
+from services.data_dir import app
 from services.dates import utc_now
 from services.errors import FieldError, ValidationError
+from services.records import audit, outbox
 
 
 def _check_commune(commune_code: str) -> None:

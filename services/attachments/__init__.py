@@ -26,12 +26,15 @@ from pathlib import Path
 
 from models.attachments import Attachment
 from models.db import database
-from services import audit, catalogs, records, settings
+from services import catalogs
 from services.attachments import images, sniff
 from services.attachments.store import BlobStore
+from services.data_dir import settings
 from services.dates import utc_now
 from services.errors import FieldError, NotFoundError, PermissionDenied, UsageError, ValidationError
 from services.i18n import t
+from services.records import audit
+from services.records import store as records
 from services.security import roles
 
 KINDS = ("legal-aid", "mediation", "mediation-session", "dissemination")
@@ -193,7 +196,7 @@ def attach(kind: str, id_or_number: str, file_path, type: str | None = None, cap
            document: str = "", actor: str | None = None, downscale: bool | None = None,
            file_name: str | None = None) -> dict:
     """Check everything, then store the file (once per content) and the attachment row with an audit entry."""
-    from services import app
+    from services.data_dir import app
     _check_kind(kind)
     _check_write(kind)
     instance = records.get(kind, id_or_number)

@@ -43,7 +43,7 @@ def _root_for_context() -> Path:
     """<data folder>/attachments, or a private temporary folder when the database is in memory (tests)."""
     global _memory_root
     from models.db import database
-    from services import app
+    from services.data_dir import app
     if getattr(database.obj, "database", None) == ":memory:":
         if _memory_root is None:
             _memory_root = Path(tempfile.mkdtemp(prefix="plcs-attachments-"))

@@ -1,4 +1,4 @@
-"""Attachment files in USB transfer files (services/transfer.py): the attachment rows travel in the encrypted
+"""Attachment files in USB transfer files (services/data_dir/transfer.py): the attachment rows travel in the encrypted
 JSON body, the files after it, each encrypted in chunks (crypto.py) under a key derived from the transfer
 password (never the folder's data key: the two devices have different keys).
 

@@ -1,5 +1,5 @@
 """The field description of a record kind: one `FieldSpec` per stored field, in `services/kinds/<kind>.py` as
-`FIELDS`. The import/export columns (services.columns), the export rows (services.exporting), the form
+`FIELDS`. The import/export columns (services.records.columns), the export rows (services.records.exporting), the form
 (ui.state.forms) and the detail rows (ui.state.details) are generated from it, and `normalize` reads a field's
 required flag, catalog and length from it through `read()`.
 

@@ -3,7 +3,7 @@ and 59/2024/QH15) valid on the received date — a stored record keeps its categ
 from assets/catalogs/legal_aid_statuses.json, dates in order, outcome only for litigation.
 
 Requester/beneficiary are given as nested person dicts (`requester`, `beneficiary`) or as ids
-(`requester_id`, `beneficiary_id`); services.records creates/updates the Person rows.
+(`requester_id`, `beneficiary_id`); services.records.store creates/updates the Person rows.
 """
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ FIELDS = describe(
     FieldSpec("summary", "multiline", max_len=10000, column=15, template=True,
               form=Form(_STATUS, width=6, edit_only=True), detail=17),
     FieldSpec("beneficiary_name", "beneficiary", model="beneficiary.full_name", column=20, printed=True),
-    FieldSpec("number", column=17, detail=1, printed=True),     # given by services.numbering, never typed
+    FieldSpec("number", column=17, detail=1, printed=True),     # given by services.records.numbering, never typed
     FieldSpec("id", "id", column=16),
 )
 
@@ -151,7 +151,7 @@ def _check_status(c: Collector, values: dict, existing) -> None:
 
 
 def before_save(instance, before: dict, creating: bool, actor: str) -> None:
-    """This kind's step of every save (services.records.save, before the audit diff): a new case or a changed
+    """This kind's step of every save (services.records.store.save, before the audit diff): a new case or a changed
     status goes on the case's status timeline."""
     if creating or before.get("status") != instance.status:
         instance.status_history = list(instance.status_history or []) + [history_entry(instance, actor)]

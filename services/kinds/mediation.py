@@ -55,7 +55,7 @@ FIELDS = describe(
               printed=True),
     FieldSpec("implementation_deadline", "date", not_future=False, column=19, form=Form(_RESULT), detail=17,
               printed=True),
-    FieldSpec("number", column=12, detail=1, printed=True),     # given by services.numbering, never typed
+    FieldSpec("number", column=12, detail=1, printed=True),     # given by services.records.numbering, never typed
     FieldSpec("id", "id", column=11),
 )
 

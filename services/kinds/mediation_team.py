@@ -4,7 +4,8 @@ a per-commune setting) an ethnic-minority mediator — warnings, since a team be
 recordable."""
 from __future__ import annotations
 
-from services import catalogs, settings
+from services import catalogs
+from services.data_dir import settings
 from services.errors import Collector
 from services.kinds.common import MISSING, commune_code, date, keep, text
 from services.text import nfc

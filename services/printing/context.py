@@ -12,8 +12,9 @@ import datetime as dt
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from services import admin_units, audit, catalogs
+from services import admin_units, catalogs
 from services.printing.document import Issuer
+from services.records import audit
 
 # ---- Units of a record's date (the 2025 reorganisation, effective 01/07/2025) ----------------------------------
 # While a record's document is built, its post-reform commune prints as the unit that existed on the record's
@@ -147,5 +148,5 @@ def receiving_officer(case) -> str:
     by = str(first.get("by") or "").strip()
     if by not in _NOT_A_NAME:
         return by
-    from services import settings
+    from services.data_dir import settings
     return str((settings.get("profile", {}) or {}).get("full_name") or "").strip()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.base import new_uuid
-from services import audit
+from services.records import audit
 
 
 def audit_export(kind: str, path, rows: int, include_identifiers: bool, actor: str | None = None,

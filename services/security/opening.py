@@ -7,8 +7,8 @@
     ctx = open_for_cli(args.data_dir)                        # PLCS_PASSPHRASE / terminal prompt / exit 4
     lock()                                                   # auto-lock: close the database
 
-Every successful open goes through open_unlocked(): services.app.open_data_dir(data_dir, key,
-before_migrate=services.backup.before_migrate) and then the day's automatic backup.
+Every successful open goes through open_unlocked(): services.data_dir.app.open_data_dir(data_dir, key,
+before_migrate=services.data_dir.backup.before_migrate) and then the day's automatic backup.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ ENV_PASSPHRASE = "PLCS_PASSPHRASE"
 
 
 def _daily_backup(ctx, in_thread: bool) -> None:
-    from services import app, backup
+    from services.data_dir import app, backup
     try:
         backup.maybe_daily(ctx)
     except Exception as exc:          # a failed backup must never stop the officer from working
@@ -41,7 +41,7 @@ def open_unlocked(data_dir, key: RawKey | None, daily: bool = True, daily_in_bac
     """Open an unlocked folder. The app runs the day's backup in a background thread (a province database
     of a million records takes many seconds to copy and the officer must not wait); the CLI runs it in line,
     since a process that exits would cut a background copy short."""
-    from services import app, backup
+    from services.data_dir import app, backup
     from services.security import permissions
     if key is not None:
         vault.verify_key(data_dir, key)
@@ -58,7 +58,7 @@ def open_unlocked(data_dir, key: RawKey | None, daily: bool = True, daily_in_bac
 def open_for_ui(data_dir=None, passphrase: str | None = None, recovery_key: str | None = None,
                 new_passphrase: str | None = None):
     """Unlock and open. With a recovery key and new_passphrase, also sets the new passphrase."""
-    from services import app
+    from services.data_dir import app
     path = app.resolve_data_dir(str(data_dir) if data_dir else None)
     st = vault.status(path)
     if not st.encrypted:
@@ -75,7 +75,7 @@ def open_for_ui(data_dir=None, passphrase: str | None = None, recovery_key: str 
 
 def enable_encryption(data_dir, passphrase: str, strict: bool = True):
     """Encrypt a plain (or new) folder. Returns (ctx, recovery_key) — show the recovery key once."""
-    from services import app
+    from services.data_dir import app
     path = app.resolve_data_dir(str(data_dir) if data_dir else None)
     app.close()
     recovery, key = vault.setup(path, passphrase, strict=strict)
@@ -87,7 +87,7 @@ def enable_encryption(data_dir, passphrase: str, strict: bool = True):
 
 def _encrypt_plain_backups(data_dir: Path, key: RawKey) -> None:
     """Automatic backups made while the folder was plain hold plain data: re-encrypt them in place."""
-    from services import backup
+    from services.data_dir import backup
     folder = Path(data_dir) / backup.BACKUP_DIR
     if not folder.exists():
         return
@@ -101,7 +101,7 @@ def _encrypt_plain_backups(data_dir: Path, key: RawKey) -> None:
 
 
 def lock() -> None:
-    from services import app
+    from services.data_dir import app
     app.close()
 
 
@@ -154,7 +154,7 @@ def open_for_cli(data_dir=None):
     needs a passphrase meeting the rules (exit 2 when weak, exit 4 when missing) unless the officer opted out
     (--no-encryption / PLCS_NO_ENCRYPTION=1). An existing plain folder keeps working; a passphrase given for
     it turns encryption on. The recovery key is printed once, to stderr."""
-    from services import app
+    from services.data_dir import app
     path = app.resolve_data_dir(str(data_dir) if data_dir else None)
     st = vault.status(path)
     if st.key_file_missing:

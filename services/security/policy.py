@@ -5,14 +5,14 @@
     idle.touch()            # on every user event
     idle.check()            # from a periodic timer (e.g. every 30 s); calls on_lock once when idle too long
 
-Locking means: close the database (services.app.close()) and show the unlock screen; the data key then only
+Locking means: close the database (services.data_dir.app.close()) and show the unlock screen; the data key then only
 lives again after the next unlock.
 """
 from __future__ import annotations
 
 import time
 
-from services import settings
+from services.data_dir import settings
 from services.errors import FieldError, ValidationError
 from services.i18n import t
 
@@ -69,7 +69,7 @@ class IdleLock:
 
 def may_see_identifiers(role: str | None = None) -> bool:
     """Whether `role` (default: the signed-in officer's role) may reveal full ID/phone numbers on request.
-    services.exporting calls this; see services.security.roles for the rules."""
+    services.records.exporting calls this; see services.security.roles for the rules."""
     from services.security import roles
     return roles.may_see_identifiers(role if role is not None else roles.current_role())
 

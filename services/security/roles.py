@@ -101,7 +101,7 @@ def mask_row(row: dict, reveal: bool = False) -> dict:
 
 def current_role() -> str:
     """Role of the signed-in officer (profile "role"; officer when unknown)."""
-    from services import context
+    from services.data_dir import context
     try:
         return normalize_role(context.current().profile.get("role"))
     except RuntimeError:

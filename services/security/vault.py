@@ -39,7 +39,7 @@ PLAIN_BY_CHOICE = "security.plain_by_choice"   # setting: this folder was create
 def remember_plain_choice() -> None:
     """Record in the open (plain) database that the officer opted out of encryption at creation, so the folder
     is no longer "new" for the encryption-by-default rule."""
-    from services import settings
+    from services.data_dir import settings
     from services.dates import utc_now
     if settings.get(PLAIN_BY_CHOICE) is None:
         settings.put(PLAIN_BY_CHOICE, utc_now().isoformat())
@@ -260,7 +260,7 @@ def replace_recovery_key(data_dir, passphrase: str) -> str:
 def restore_key_file(data_dir, backup_path, passphrase: str | None = None, recovery_key: str | None = None) -> None:
     """plcs.key lost: take the key envelope from a backup (.plcsbak) if the passphrase or recovery key opens
     it AND the key opens this folder's plcs.db; then write it back as plcs.key."""
-    from services import backup
+    from services.data_dir import backup
     data_dir = Path(data_dir)
     header = backup.read_header(backup_path)
     envelope = (header or {}).get("key_envelope")
@@ -365,7 +365,7 @@ def recover_interrupted(data_dir) -> None:
             secure_remove(old)                     # swap done: wipe the plain copy
         else:
             os.replace(old, db)                    # should not happen; never lose the only copy
-    from services import backup
+    from services.data_dir import backup
     backup.clean_orphans(data_dir)                 # temporaries of a killed backup/restore (when none runs)
     stale = time.time() - 3600                     # temp files of a crashed atomic write
     for pattern in (".plcs.key.tmp-*", ".plcs.unlock.json.tmp-*"):

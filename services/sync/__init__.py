@@ -17,17 +17,18 @@ Package layout: http (requests session, retries, byte counts), documents (canoni
 merge (three-way), routing (record -> commune bucket), store (checkpoints, bases, conflicts), engine (one run),
 conflicts (list/resolve), background (the UI's syncer), errors (offline, auth, permission, server, conflict).
 
-The server URL and user are remembered in services.settings ("sync.server_url", "sync.user"); the password
-never is. Which buckets: an officer syncs the communes of the profile (services.app.current().profile
+The server URL and user are remembered in services.data_dir.settings ("sync.server_url", "sync.user"); the password
+never is. Which buckets: an officer syncs the communes of the profile (services.data_dir.app.current().profile
 ["communes"]); centre staff, supervisors and admins pull every commune bucket they can read.
 """
 from __future__ import annotations
 
 import threading
 
-from services import app, outbox, settings
+from services.data_dir import app, settings
 from services.dates import utc_now
 from services.errors import AppError
+from services.records import outbox
 from services.sync import background, store
 from services.sync.conflicts import list_conflicts, resolve_conflict
 from services.sync.engine import SyncEngine, SyncOptions, SyncSummary

@@ -4,18 +4,18 @@ the search index and the village list are kept in step. Unknown keys (newer clie
     apply_remote("person", {"id": "…", "full_name": "…", …}, last_modified=1764751234567)
     apply_remote_many("legal-aid", [(document, last_modified), …])    # one page of one kind, in bulk
 
-Documents are converted with services/record_documents.py, the converter of local saves and pushes too.
+Documents are converted with services/records/documents.py, the converter of local saves and pushes too.
 """
 from __future__ import annotations
 
 from models import fastsql
 from models.db import database
 from models.records import Person
-from services import search, villages
 from services.dates import utc_now
 from services.kinds import KIND_RULES
-from services.record_documents import document_key, python_value
-from services.records import model_for, persons_by_id
+from services.records import search, villages
+from services.records.documents import document_key, python_value
+from services.records.store import model_for, persons_by_id
 
 
 def _remote_row(model, document: dict, last_modified: int | None, now) -> dict:

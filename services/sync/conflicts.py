@@ -21,11 +21,12 @@ from __future__ import annotations
 from models.db import database
 from models.records import MODEL_BY_KIND
 from models.sync_state import SyncConflict
-from services import audit, outbox, records
 from services.dates import utc_now
 from services.errors import NotFoundError, UsageError
 from services.i18n import t
 from services.kinds import KIND_RULES
+from services.records import audit, outbox
+from services.records import store as records
 from services.sync import apply, documents, store
 
 CHOICES = ("local", "remote", "value")

@@ -7,7 +7,7 @@
 
 Leaving default values out is safe because (1) the receiving side fills every missing user field with the
 model's default (remote_document) and (2) the server's JSON schemas (server/bootstrap.py) only require fields
-that have no default. Values are converted by services/record_documents.py (dates "YYYY-MM-DD", datetimes
+that have no default. Values are converted by services/records/documents.py (dates "YYYY-MM-DD", datetimes
 ISO, FKs as ids), the converter audit and transfer files use too.
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ from functools import cache
 from peewee import ForeignKeyField
 
 from models.records import MODEL_BY_KIND
-from services import record_documents
-from services.record_documents import json_value
+from services.records import documents
+from services.records.documents import json_value
 
 _NO_DEFAULT = object()
 SKIP = {"id", "deleted"}
@@ -83,5 +83,5 @@ def python_value(kind: str, key: str, value):
     """A document value back to what the model field takes (dates as date objects)."""
     for k, field in user_fields(kind):
         if k == key:
-            return record_documents.python_value(field, value)
+            return documents.python_value(field, value)
     raise KeyError(key)

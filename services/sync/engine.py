@@ -48,10 +48,12 @@ from peewee import DateField, ForeignKeyField, IntegrityError
 
 from models.db import database
 from models.records import MODEL_BY_COLLECTION, MODEL_BY_KIND, SYNCED_MODELS, AuditEntry
-from services import app, numbering, outbox, records
+from services.data_dir import app
 from services.dates import utc_now
 from services.errors import AppError
 from services.kinds import NUMBER_PREFIX
+from services.records import numbering, outbox
+from services.records import store as records
 from services.sync import apply, checks, documents, store
 from services.sync.bulk import BulkPusher
 from services.sync.errors import (

@@ -11,9 +11,9 @@ from __future__ import annotations
 from models.db import database
 from models.records import MODEL_BY_KIND
 from models.sync_state import SyncNotice
-from services import audit, outbox
 from services.errors import NotFoundError, UsageError
 from services.i18n import t
+from services.records import audit, outbox
 from services.sync import apply, store
 
 

@@ -1,6 +1,6 @@
 """Which server bucket a record belongs to (`c-<commune code>`, one bucket per commune; server/bootstrap.py).
 
-    router = Router(profile)                 # profile = services.app.current().profile
+    router = Router(profile)                 # profile = services.data_dir.app.current().profile
     router.bucket("legal-aid", case)         # "c-07090"
 
 Rules (the first that gives a commune wins):

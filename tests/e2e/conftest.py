@@ -77,7 +77,7 @@ class AppServer:
 def seed_profile(data_dir: Path, communes=("06652",), province="22", name="Nguyễn Thị Lan") -> None:
     """Write the officer profile through the services (what the first-run screen saves)."""
     code = (
-        "import sys; from services import app; ctx = app.open_data_dir(sys.argv[1]); "
+        "import sys; from services.data_dir import app; ctx = app.open_data_dir(sys.argv[1]); "
         "app.save_profile({'full_name': sys.argv[2], 'role': 'officer', 'province_code': sys.argv[3], "
         "'communes': sys.argv[4].split(',')}); app.close()")
     subprocess.run([sys.executable, "-c", code, str(data_dir), name, province, ",".join(communes)],
@@ -170,7 +170,8 @@ def doc_shot(page, name: str) -> Path:
 def services_stats(data_dir: Path) -> dict:
     """Record counts from the data folder, through the services (the same numbers as `main.py stats`)."""
     import json
-    code = ("import sys, json; from services import app, stats; app.open_data_dir(sys.argv[1]); "
+    code = ("import sys, json; from services.data_dir import app; from services.records import stats; "
+            "app.open_data_dir(sys.argv[1]); "
             "print(json.dumps(stats.counts())); app.close()")
     out = subprocess.run([sys.executable, "-c", code, str(data_dir)], cwd=ROOT, check=True, capture_output=True,
                          text=True).stdout

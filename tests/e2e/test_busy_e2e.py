@@ -1,6 +1,6 @@
 """The app and the CLI on one data folder (issue 14 item 5): saving a case while another program writes.
 
-A CLI import commits in short transactions (services/importing.py), so the app's save gets the write lock
+A CLI import commits in short transactions (services/records/importing.py), so the app's save gets the write lock
 between two of them; when another program holds the lock for long, the form stays filled, says that another
 program is writing and retries by itself (ui/state/busy.py)."""
 from __future__ import annotations

@@ -17,7 +17,8 @@ def _seed_team_and_villages(data_dir):
     from tests.e2e.conftest import ROOT, _communes
     commune = _communes()[0].code
     code = (
-        "import sys; from services import app, teams, villages; app.open_data_dir(sys.argv[1]); "
+        "import sys; from services.data_dir import app; from services.records import teams, villages; "
+        "app.open_data_dir(sys.argv[1]); "
         "teams.add({'name': 'Tổ hòa giải thôn Khe Lánh', 'commune_code': sys.argv[2], "
         "'members': [{'name': 'Lý Văn Sài'}, {'name': 'Bàn Thị Hoa'}, {'name': 'Đặng Văn Tòng'}]}); "
         "villages.remember(sys.argv[2], 'Thôn Khe Lánh'); villages.remember(sys.argv[2], 'Bản Pò Hèn'); app.close()")
@@ -31,7 +32,7 @@ def _stored(data_dir, kind: str, *fields) -> dict:
     import sys
 
     from tests.e2e.conftest import ROOT
-    code = ("import sys, json; from services import app, records; from services.records import model_for; "
+    code = ("import sys, json; from services.data_dir import app; from services.records.store import model_for; "
             "app.open_data_dir(sys.argv[1]); m = model_for(sys.argv[2]); r = m.alive().get(); "
             "print(json.dumps({f: getattr(r, f) for f in sys.argv[3:]}, default=str, ensure_ascii=False)); app.close()")
     out = subprocess.run([sys.executable, "-c", code, str(data_dir), kind, *fields], cwd=ROOT, check=True,

@@ -20,7 +20,7 @@ DAO = 7
 
 
 def _pending(data_dir: Path) -> dict:
-    code = ("import sys, json; from services import app; from services.sync import pending; "
+    code = ("import sys, json; from services.data_dir import app; from services.sync import pending; "
             "app.open_data_dir(sys.argv[1]); print(json.dumps(pending.summary('vi'))); app.close()")
     out = subprocess.run([sys.executable, "-c", code, str(data_dir)], cwd=ROOT, check=True, capture_output=True,
                          text=True).stdout

@@ -21,9 +21,10 @@ NAMES = ["Đặng Văn Đức", "Triệu Thị Mai", "Lý Văn Phú"]
 def _seed_cases(data_dir: Path) -> None:
     """Three legal-aid cases, written through the services; their numbers go to numbers.json."""
     code = (
-        "import json, sys; from services import app, records; from tests import factories; "
+        "import json, sys; from services.data_dir import app; from services.records import store; "
+        "from tests import factories; "
         "app.open_data_dir(sys.argv[1]); "
-        "nums = [records.save('legal-aid', factories.legal_aid(commune_code=sys.argv[2], "
+        "nums = [store.save('legal-aid', factories.legal_aid(commune_code=sys.argv[2], "
         "received_date=f'1{i}/11/2026', requester={'full_name': n, 'gender': 'Nam'})).number "
         "for i, n in enumerate(json.loads(sys.argv[3]))]; "
         "open(sys.argv[1] + '/numbers.json', 'w').write(json.dumps(nums)); app.close()")

@@ -98,7 +98,7 @@ def test_mediation_agreement_fields_and_invited_third_parties(launch):
     fill(page, "Thời hạn thực hiện thỏa thuận (Điều 24 điểm g)", "05/03/2027")
     page.get_by_role("button", name="Lưu", exact=True).click()
     page.get_by_text("Các buổi hòa giải").wait_for()
-    code = ("import sys, json; from services import app; from models.records import MediationCase as M; "
+    code = ("import sys, json; from services.data_dir import app; from models.records import MediationCase as M; "
             "app.open_data_dir(sys.argv[1]); c = M.select().get(); "
             "print(json.dumps([c.invited, c.rights_obligations, c.implementation, str(c.implementation_deadline)]));"
             " app.close()")

@@ -19,9 +19,11 @@ PASSPHRASE = "một câu dài dễ nhớ"
 
 SEED_AND_ENCRYPT = """
 import sys
-from services import app, records, security
+from services import security
+from services.data_dir import app
+from services.records import store
 ctx = app.open_data_dir(sys.argv[1])
-records.save("legal-aid", {"commune_code": sys.argv[2], "received_date": "2026-03-05", "beneficiary_category": "2",
+store.save("legal-aid", {"commune_code": sys.argv[2], "received_date": "2026-03-05", "beneficiary_category": "2",
                            "legal_field": "dat_dai",
                            "aid_form": "tu_van", "requester": {"full_name": "Đặng Văn Đức",
                            "id_number": "022090001234", "phone": "0912345678"}})

@@ -5,7 +5,7 @@ after a sync and with a conflict go to test-artifacts/ (and docs/screenshots/ wi
 
 The commune: the fixture's test communes (9xxxx) are not in the national catalog, so the UI's forms refuse them
 (services.kinds.common.commune_code). The test therefore adds one real commune bucket to the fixture's province
-and assigns the fixture's officer to it; the app's data folder is prepared (services.app.open_data_dir +
+and assigns the fixture's officer to it; the app's data folder is prepared (services.data_dir.app.open_data_dir +
 save_profile) with that commune before the app server starts.
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ def create_case(page, name: str) -> None:
 
 
 def prepare(path, commune: str, name: str) -> None:
-    from services import app
+    from services.data_dir import app
     path.mkdir()
     app.open_data_dir(path)
     app.save_profile({"full_name": name, "role": "officer", "province_code": commune_province(commune),
@@ -123,13 +123,15 @@ def test_sync_screen_against_the_real_server(browser, tmp_path, kinto_bucket):
         doc_shot(page, "sync-done")
 
         # a second device edits the case's provider and syncs first
-        from services import app, records, sync
+        from services import sync
+        from services.data_dir import app
+        from services.records import store
         other = tmp_path / "other"
         prepare(other, commune.code, "Lò Thị Mai")
         app.open_data_dir(other)
         try:
             assert sync.sync_now(site.url, user, password).received >= 1
-            records.save("legal-aid", {"provider": REMOTE}, record_id=case_id)
+            store.save("legal-aid", {"provider": REMOTE}, record_id=case_id)
             assert sync.sync_now(site.url, user, password).sent >= 1
         finally:
             app.close()

@@ -17,7 +17,7 @@ from tests.e2e.test_sync_e2e import sync_from_ui
 
 REMEMBER_SERVER = """
 import sys
-from services import app, settings
+from services.data_dir import app, settings
 app.open_data_dir(sys.argv[1])
 settings.put("sync.server_url", sys.argv[2]); settings.put("sync.user", sys.argv[3])
 app.close()

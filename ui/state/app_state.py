@@ -16,8 +16,9 @@ import uuid
 
 import flet as ft
 
-from services import app as app_service
-from services import i18n, security, sessions, settings
+from services import i18n, security
+from services.data_dir import app as app_service
+from services.data_dir import sessions, settings
 
 KINDS = ("legal-aid", "mediation", "dissemination")
 SCREENS = ("overview", "legal-aid", "mediation", "dissemination", "coverage", "assessment", "reports", "sync",
@@ -50,7 +51,7 @@ class AppState:
         self.recovery_key = None      # shown ONCE on its own screen until "Tôi đã lưu"
         self.kept_form = False        # an unsaved form survived an auto-lock
         self._idle = None
-        self.session_key = uuid.uuid4().hex   # this session's lock state (services.sessions)
+        self.session_key = uuid.uuid4().hex   # this session's lock state (services.data_dir.sessions)
 
     # ---- setup -------------------------------------------------------------------------------------------
     @classmethod
@@ -116,7 +117,7 @@ class AppState:
         self.notify()
 
     def session_closed(self) -> None:
-        """The browser tab of this session is gone: it counts as locked (services.sessions)."""
+        """The browser tab of this session is gone: it counts as locked (services.data_dir.sessions)."""
         sessions.end(self.session_key, encrypted=self.encrypted)
 
     def lock(self) -> None:

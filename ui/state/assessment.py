@@ -327,7 +327,7 @@ class AssessmentState:
                 kind_id = f"assessment:{province}:{year}"
             from services.assessment import renderers
             (renderers.render if what == "scorecard" else renderers.render_province)(data, fmt, out)
-            from services import audit
+            from services.records import audit
             audit.record("assessment", kind_id, "print", {"file": [None, out.name]}, actor)
             return str(out)
 

@@ -10,10 +10,11 @@ import datetime as dt
 
 import flet as ft
 
-from services import catalogs, listing, periods
+from services import catalogs
 from services.dates import today_local
 from services.formatting import fmt_change, fmt_int, fmt_percent
-from services.reports import tally
+from services.records import listing
+from services.reports import periods, tally
 
 KINDS = ("legal-aid", "mediation", "dissemination")
 FIELD_CATALOG = {"legal-aid": ("field", "legal_fields"), "mediation": ("field", "dispute_fields"),

@@ -16,11 +16,12 @@ import re
 
 import flet as ft
 
-from services import admin_units, audit, catalogs, records, security
+from services import admin_units, catalogs, security
 from services.errors import AppError, DatabaseBusy, ValidationError
 from services.formatting import fmt_date, fmt_int
 from services.kinds import KIND_RULES, dissemination, legal_aid, mediation
 from services.kinds.fields import detail_fields
+from services.records import audit, store
 from ui.state import exports
 from ui.state.busy import said_when_busy
 
@@ -51,7 +52,7 @@ class DetailState:
 
     def load(self) -> None:
         try:
-            self._inst = records.get(self.kind, self.record_id, include_deleted=True)
+            self._inst = store.get(self.kind, self.record_id, include_deleted=True)
         except AppError as exc:
             self._inst = None
             self.error = exc.message(self._app.lang)
@@ -76,7 +77,7 @@ class DetailState:
 
     def party_names(self) -> list[str]:
         ids = [p for p in (self._inst.parties or []) if isinstance(p, str)]
-        persons = records.persons_by_id(ids)
+        persons = store.persons_by_id(ids)
         return [persons[i].full_name for i in ids if i in persons]
 
     # ---- fields ------------------------------------------------------------------------------------------
@@ -210,11 +211,11 @@ class DetailState:
             return admin_units.commune_name(value)
         if catalog == "person":
             ids = [value] if isinstance(value, str) else list(value)
-            persons = records.persons_by_id(ids)
+            persons = store.persons_by_id(ids)
             return ", ".join(persons[i].full_name if i in persons else "?" for i in ids)
         if catalog == "team":
             try:
-                return records.get("mediation-team", value, include_deleted=True).name
+                return store.get("mediation-team", value, include_deleted=True).name
             except AppError:
                 return self._app.t("history.record")
         if catalog == "document":
@@ -237,7 +238,7 @@ class DetailState:
         if self._inst is None or self.kind != "mediation":
             return []
         idx = 0 if self._app.lang == "vi" else 1
-        return [w[idx] for w in records.warnings(self.kind, self._inst)]
+        return [w[idx] for w in store.warnings(self.kind, self._inst)]
 
     # ---- mediation sessions ------------------------------------------------------------------------------
     def sessions(self) -> list[dict]:
@@ -266,7 +267,7 @@ class DetailState:
         data.update(values if values is not None else self._session_values)
         data["case_id"] = self.record_id
         try:
-            records.save("mediation-session", data)
+            store.save("mediation-session", data)
         except ValidationError as exc:
             self.session_errors = exc.by_field(self._app.lang)
             return False
@@ -282,13 +283,13 @@ class DetailState:
     # ---- delete / undo -----------------------------------------------------------------------------------
     def delete(self) -> None:
         with said_when_busy(self._app):
-            records.delete(self.kind, self.record_id)
+            store.delete(self.kind, self.record_id)
             self._app.changed()
             self.load()
 
     def undo_delete(self) -> None:
         with said_when_busy(self._app):
-            records.restore(self.kind, self.record_id)
+            store.restore(self.kind, self.record_id)
             self._app.changed()
             self.load()
 

@@ -70,10 +70,10 @@ def deliver(app, path: str | Path, title: str = "", saved_key: str = "reports.sa
 def export_records(app, kind: str, fmt: str, communes: list[str] | None = None, year: int | None = None,
                    progress=None) -> tuple[Path, int]:
     """One kind's records (of some communes / one year) to <data dir>/exports/<kind>_<date>.<fmt>; ID numbers
-    and phones masked (services.exporting audits the export)."""
+    and phones masked (services.records.exporting audits the export)."""
     import datetime as dt
 
-    from services import exporting
+    from services.records import exporting
     out = new_output(app, kind, str(year or "all"), ext=fmt)
     date_from = dt.date(year, 1, 1) if year else None
     date_to = dt.date(year, 12, 31) if year else None

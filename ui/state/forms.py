@@ -7,7 +7,7 @@
                                                    # writes (form.busy; ui/state/busy.py)
     form.errors -> {"requester.id_number": "Số CCCD phải gồm đúng 12 chữ số"}
 
-Values are kept as the text the user typed; services.records.save validates and converts them, and its
+Values are kept as the text the user typed; services.records.store.save validates and converts them, and its
 ValidationError.by_field(lang) becomes the inline messages. Nothing is stored when anything is invalid.
 """
 from __future__ import annotations
@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 import flet as ft
 
-from services import admin_units, catalogs, records
+from services import admin_units, catalogs
 from services.dates import parse_date, today_local
 from services.errors import AppError, DatabaseBusy, ValidationError
 from services.formatting import fmt_date
 from services.kinds import dissemination, legal_aid, mediation
+from services.records import store
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ class FormState:
         self._stored_category = None
 
     def _load(self, record_id: str) -> None:
-        inst = records.get(self.kind, record_id)
+        inst = store.get(self.kind, record_id)
         self.number = getattr(inst, "number", "") or ""
         self._stored_category = getattr(inst, "beneficiary_category", None)
         values = {}
@@ -251,7 +252,7 @@ class FormState:
             if inst.team_id and list(inst.mediators or []) == self._team_members(inst.team_id):
                 self._auto_mediators = list(inst.mediators or [])
             self._party_ids = [p for p in inst.parties if isinstance(p, str)]
-            persons = records.persons_by_id(self._party_ids)
+            persons = store.persons_by_id(self._party_ids)
             for i, pid in enumerate(self._party_ids[:4]):
                 values[f"parties[{i + 1}].full_name"] = persons[pid].full_name if pid in persons else ""
             self._stored_status = None
@@ -263,7 +264,7 @@ class FormState:
     # ---- saving ------------------------------------------------------------------------------------------
     def _team_members(self, team_id: str) -> list[str]:
         try:
-            team = records.get("mediation-team", team_id)
+            team = store.get("mediation-team", team_id)
         except AppError:
             return []
         return [m.get("name", "") for m in team.members or [] if m.get("name")]
@@ -280,7 +281,7 @@ class FormState:
 
     def village_suggestions(self, key: str, typed: str | None) -> list[str]:
         """Villages of the form's commune matching `typed` (folded), for the village field `key`."""
-        from services import villages
+        from services.records import villages
         from ui.state.choices import suggest
         commune = self._values.get("commune_code") or ""
         if not commune:
@@ -321,9 +322,9 @@ class FormState:
         return data
 
     def save(self):
-        """Validate and store through services.records; on bad input fill `errors` and store nothing."""
+        """Validate and store through services.records.store; on bad input fill `errors` and store nothing."""
         try:
-            inst = records.save(self.kind, self.payload(), record_id=self.record_id)
+            inst = store.save(self.kind, self.payload(), record_id=self.record_id)
         except AppError as exc:
             return self._failed(exc)
         return self._saved(inst)
@@ -343,7 +344,7 @@ class FormState:
             self.general_error = self._app.t("busy.retrying", attempt=attempt, attempts=attempts)
 
         try:
-            inst = await retry_while_busy(lambda: records.save(kind, payload, record_id=record_id), on_busy)
+            inst = await retry_while_busy(lambda: store.save(kind, payload, record_id=record_id), on_busy)
         except AppError as exc:
             return self._failed(exc)
         finally:

@@ -1,4 +1,4 @@
-"""Import of CSV/XLSX files from the UI (all or nothing) and templates, through services.importing/exporting.
+"""Import of CSV/XLSX files from the UI (all or nothing) and templates, through services.records.importing/exporting.
 
     imp = ImportState(app); imp.show("dissemination")
     imp.set_path("/home/lan/su-kien.csv")
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import flet as ft
 
-from services import exporting, importing
 from services.errors import AppError, ValidationError
 from services.formatting import fmt_int
+from services.records import exporting, importing
 from ui.state import exports
 
 IMPORT_KINDS = ("dissemination", "legal-aid", "mediation")

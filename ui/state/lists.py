@@ -5,7 +5,7 @@
     lst.total_capped                         -> a search with more than 1.000 matches: "1–50 / hơn 1.000"
     lst.count_exactly()                      -> the exact number on demand ("1–50 / 1.078")
 
-Only one page of rows is ever in memory; counting and paging happen in SQL (services.listing).
+Only one page of rows is ever in memory; counting and paging happen in SQL (services.records.listing).
 Rows can be selected (across pages and filters) and printed as one PDF:
 
     lst.toggle(row_id); lst.select_page(True); lst.selected_count
@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import flet as ft
 
-from services import admin_units, catalogs, listing, security
+from services import admin_units, catalogs, security
 from services.dates import today_local
 from services.formatting import fmt_date, fmt_int
+from services.records import listing
 from services.text import fold
 
 # kind -> (status catalog, field catalog, form catalog)

@@ -1,15 +1,16 @@
 """First run and settings: officer profile (name, role, province, communes), language, server, backup.
 
     p = ProfileState(app); p.set("full_name", "Nguyễn Thị Lan"); p.set_province("22")
-    p.toggle_commune("06652"); p.save()        -> services.profile.save(...) (the rule `profile set` uses)
+    p.toggle_commune("06652"); p.save()        -> services.data_dir.profile.save(...) (the rule `profile set` uses)
 """
 from __future__ import annotations
 
 import flet as ft
 
-from services import admin_units, catalogs, settings
-from services import backup as backup_service
-from services import profile as profile_service
+from services import admin_units, catalogs
+from services.data_dir import backup as backup_service
+from services.data_dir import profile as profile_service
+from services.data_dir import settings
 from services.errors import AppError, ValidationError
 from services.text import fold
 from ui.state.runtime import in_worker
@@ -89,7 +90,7 @@ class ProfileState:
         return {**self._values, "role": self.role, "province_code": self.province, "communes": list(self.communes)}
 
     def validate(self) -> dict:
-        """{field: message} from the profile rule the CLI uses too (services.profile)."""
+        """{field: message} from the profile rule the CLI uses too (services.data_dir.profile)."""
         try:
             profile_service.check(self._payload())
         except ValidationError as exc:

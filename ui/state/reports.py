@@ -14,11 +14,11 @@ from pathlib import Path
 
 import flet as ft
 
-from services import periods, printing
+from services import printing
 from services.dates import today_local
 from services.errors import AppError
 from services.formatting import fmt_change_pct, fmt_date, fmt_int
-from services.reports import tally
+from services.reports import periods, tally
 from ui.state import exports
 from ui.state.runtime import in_worker
 

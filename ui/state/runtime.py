@@ -11,7 +11,7 @@ def release_connection() -> None:
     """Close THIS thread's database connection (peewee keeps one per thread). Worker threads call it when their
     job ends so that no idle connection outlives a restore or an encryption swap of plcs.db: an orphaned
     connection to a replaced file could later delete the new file's WAL when it is garbage-collected."""
-    from services import app
+    from services.data_dir import app
     with contextlib.suppress(Exception):  # best effort: a closed or uninitialised database is fine
         app.release_thread_connection()
 

@@ -15,7 +15,8 @@ import math
 
 import flet as ft
 
-from services import security, sessions
+from services import security
+from services.data_dir import sessions
 from services.errors import AppError, ValidationError
 
 
@@ -181,7 +182,7 @@ class ProtectState(_SecretInputs):
 
     def _reopen_after_failure(self) -> None:
         """enable_encryption closes the database first: make sure the app has an open one again."""
-        from services import app as app_service
+        from services.data_dir import app as app_service
         try:
             app_service.current()
         except RuntimeError:

@@ -19,10 +19,11 @@ import logging
 
 import flet as ft
 
-from services import outbox, settings
 from services import sync as sync_service
+from services.data_dir import settings
 from services.dates import utc_now
 from services.errors import AppError
+from services.records import outbox
 from ui.state.dashboard import _when
 from ui.state.runtime import in_worker
 
@@ -374,5 +375,5 @@ def _typed(text: str, conflict: dict | None):
 
 def _record_title(kind: str, record_id: str) -> str:
     """Case number or name of the record a conflict is about (its id when it cannot be read)."""
-    from services.records import short_title
+    from services.records.store import short_title
     return short_title(kind, record_id)

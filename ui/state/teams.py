@@ -7,17 +7,18 @@ warnings (at least 3 mediators including a woman — shown, never refused).
     team = st.save()                                     # None with st.errors filled on bad input
     st.warnings()  -> ["Tổ hòa giải cần ít nhất 3 hòa giải viên (hiện có 2)"]
 
-Saving goes through services.teams.add (→ services.records.save("mediation-team", …)); the rules live in
+Saving goes through services.records.teams.add (→ services.records.store.save("mediation-team", …)); the rules live in
 services/kinds/mediation_team.
 """
 from __future__ import annotations
 
 import flet as ft
 
-from services import admin_units, catalogs, printing, records
-from services import teams as team_service
+from services import admin_units, catalogs, printing
 from services.errors import AppError, ValidationError
 from services.formatting import fmt_date
+from services.records import store
+from services.records import teams as team_service
 from ui.state.busy import said_when_busy
 
 ROLES = ("leader", "member")
@@ -47,12 +48,12 @@ class TeamsState:
         lang = self._app.lang
         idx = 0 if lang == "vi" else 1
         rows = []
-        for t in records.teams(self._app.communes or None):
+        for t in store.teams(self._app.communes or None):
             members = t.members or []
             rows.append({"id": t.id, "name": t.name, "commune": admin_units.commune_name(t.commune_code),
                          "village": t.village or "", "members": len(members),
                          "women": sum(1 for m in members if m.get("gender") == "nu"),
-                         "warnings": [w[idx] for w in records.warnings("mediation-team", t)]})
+                         "warnings": [w[idx] for w in store.warnings("mediation-team", t)]})
         self.rows = rows
         self.loaded_revision = (self._app.revision, lang)
 
@@ -79,7 +80,7 @@ class TeamsState:
         self.mode = "form"
 
     def open_edit(self, team_id: str) -> None:
-        inst = records.get("mediation-team", team_id)
+        inst = store.get("mediation-team", team_id)
         self._values = {"name": inst.name, "commune_code": inst.commune_code, "village": inst.village or "",
                         "recognised_date": fmt_date(inst.recognised_date) if inst.recognised_date else ""}
         self.members = [{"name": m.get("name", ""), "gender": m.get("gender", ""),
@@ -145,7 +146,7 @@ class TeamsState:
     # ---- detail ------------------------------------------------------------------------------------------
     def open_detail(self, team_id: str) -> None:
         self.team_id = team_id
-        self._inst = records.get("mediation-team", team_id, include_deleted=True)
+        self._inst = store.get("mediation-team", team_id, include_deleted=True)
         self.mode = "detail"
 
     @property
@@ -156,7 +157,7 @@ class TeamsState:
         if self._inst is None:
             return []
         idx = 0 if self._app.lang == "vi" else 1
-        return [w[idx] for w in records.warnings("mediation-team", self._inst)]
+        return [w[idx] for w in store.warnings("mediation-team", self._inst)]
 
     @property
     def minority_area(self) -> bool:
@@ -191,7 +192,7 @@ class TeamsState:
 
     def delete(self) -> None:
         with said_when_busy(self._app):
-            records.delete("mediation-team", self.team_id, actor=self._app.ctx.actor)
+            store.delete("mediation-team", self.team_id, actor=self._app.ctx.actor)
             self._deleted()
 
     def _deleted(self) -> None:
@@ -203,7 +204,7 @@ class TeamsState:
 
     def undo_delete(self, team_id: str) -> None:
         with said_when_busy(self._app):
-            records.restore("mediation-team", team_id, actor=self._app.ctx.actor)
+            store.restore("mediation-team", team_id, actor=self._app.ctx.actor)
             self._app.changed()
             self.load()
 
@@ -249,6 +250,6 @@ class TeamsState:
 def team_options(app, communes: list[str] | None = None) -> list[tuple[str, str]]:
     """(id, "name — commune") of the alive teams of the officer's communes, for the mediation case form."""
     out = []
-    for t in records.teams(communes if communes is not None else (app.communes or None)):
+    for t in store.teams(communes if communes is not None else (app.communes or None)):
         out.append((t.id, f"{t.name} — {admin_units.commune_name(t.commune_code)}"))
     return out

@@ -18,10 +18,11 @@ from pathlib import Path
 import flet as ft
 import flet_charts as fch
 
-from services import admin_units, i18n, villages
+from services import admin_units, i18n
 from services.dates import today_local
 from services.errors import AppError
 from services.formatting import fmt_date, fmt_decimal, fmt_int
+from services.records import villages
 from services.reports import coverage
 from ui.state.runtime import in_worker
 from ui.views.charts import value_axis

@@ -13,7 +13,7 @@ Rules (documented here and repeated in rep["rules"]):
 
 - Scope: one or more communes, or a province (all its communes). With neither, every commune that has a village
   or a dissemination session in the data.
-- Villages: the commune's active village list (services.villages: it grows from the records and the officer can
+- Villages: the commune's active village list (services.records.villages: it grows from the records and the officer can
   add, rename or deactivate names) plus any village named by a session that is not on the list at all. A village
   on the list but inactive is left out. Names are matched accent- and case-insensitively. A session without a
   village is a commune-wide session: counted in the totals, but it reaches no particular village.
@@ -48,7 +48,8 @@ from dataclasses import dataclass, field
 
 from models.db import database
 from models.records import DisseminationEvent, MediationTeam, Person, Village
-from services import admin_units, catalogs, settings
+from services import admin_units, catalogs
+from services.data_dir import settings
 from services.dates import parse_date, today_local
 from services.errors import FieldError, ValidationError
 from services.text import fold

@@ -2,7 +2,7 @@
 same period of the previous year. Computed with SQL GROUP BY (one scan per kind and period; never row by row in
 Python), soft-deleted records never counted.
 
-    from services import periods
+    from services.reports import periods
     from services.reports import tally
     result = tally.compute(periods.custom("2026-01-01", "2026-12-31"), province="08")     # a TallyResult
     result = tally.compute(period, communes=["02266", "02269"], compare_previous_year=False)
@@ -26,7 +26,7 @@ from models.db import database
 from services import admin_units, catalogs
 from services.errors import FieldError, ValidationError
 from services.formatting import change_pct
-from services.periods import Period, previous_year
+from services.reports.periods import Period, previous_year
 from services.reports.tally.result import TallyResult
 
 SUCCESS_RATE_DEFINITION = {

@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from services import audit
+from services.records import audit
 from services.reports.tally.result import TallyResult
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from services.periods import Period
+from services.reports.periods import Period
 
 SECTIONS = ("legal_aid", "mediation", "dissemination")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from models import fastsql
 from models.records import Village
-from services import record_events
+from services.records import events
 from services.text import fold, nfc
 
 
@@ -17,8 +17,8 @@ def remember(commune_code: str, name: str) -> None:
     fastsql.execute(fastsql.VILLAGE_REMEMBER, (commune_code, name, fold(name)))
 
 
-@record_events.on_written("villages")
-def _on_written(event: record_events.Written) -> None:
+@events.on_written("villages")
+def _on_written(event: events.Written) -> None:
     """A village named by a created or updated record joins its commune's list."""
     instance = event.instance
     if event.action in ("create", "update") and getattr(instance, "village", ""):
@@ -44,11 +44,11 @@ def entries(commune_code: str) -> list[tuple[str, bool]]:
 
 
 def rename(commune_code: str, old: str, new: str, actor: str | None = None) -> int:
-    """Rename a village and every record that names it (through services.records: audited and synced).
+    """Rename a village and every record that names it (through services.records.store: audited and synced).
     Returns how many records changed. Merges into an existing village of the new name."""
     from models.db import database
     from models.records import DisseminationEvent, MediationCase, MediationTeam, Person
-    from services import records
+    from services.records import store
     new = nfc(new)
     changed = 0
     with database.atomic():
@@ -56,7 +56,7 @@ def rename(commune_code: str, old: str, new: str, actor: str | None = None) -> i
             ids = [r.id for r in model.alive().select(model.id, model.village).where(model.commune_code == commune_code)
                    if fold(r.village) == fold(old)]
             for record_id in ids:
-                records.save(model.KIND, {"village": new}, record_id=record_id, actor=actor)
+                store.save(model.KIND, {"village": new}, record_id=record_id, actor=actor)
                 changed += 1
         target = Village.get_or_none((Village.commune_code == commune_code) & (Village.name_folded == fold(new)))
         source = Village.get_or_none((Village.commune_code == commune_code) & (Village.name_folded == fold(old)))

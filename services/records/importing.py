@@ -10,10 +10,10 @@ Vietnamese label (accent-insensitive); dates dd/mm/yyyy or ISO.
 
 How it stays all-or-nothing without one long transaction (which would lock the database for minutes, so that
 the app could not save meanwhile, and hold every row in memory):
-1. check: the file is read one row at a time (services.tabular.open_table); each row is checked with the same
+1. check: the file is read one row at a time (services.records.tabular.open_table); each row is checked with the same
    rules as a save (no write) and kept in the staging table `import_row`, CHUNK_ROWS rows per short transaction.
    Any bad row: the staged rows are deleted, nothing else was written.
-2. move: the batch is marked "moving" (one commit), then its staged rows are saved through services.records
+2. move: the batch is marked "moving" (one commit), then its staged rows are saved through services.records.store
    in short transactions of at most CHUNK_ROWS rows / CHUNK_SECONDS, each also deleting the rows it moved,
    with a pause of YIELD_SECONDS between them so that another program (the app) can write.
 A process killed in step 1 leaves only staged rows: the next open of the folder deletes them. Killed in step 2,
@@ -38,11 +38,12 @@ from models import fastsql
 from models.db import database, refresh_statistics
 from models.imports import ImportBatch, ImportRow
 from models.records import MODEL_BY_KIND
-from services import context, records, search
-from services.columns import IDENTIFIER_COLUMNS, KINDS, is_masked
+from services.data_dir import context
 from services.errors import FieldError, UsageError, ValidationError
 from services.kinds import KIND_RULES
-from services.tabular import open_table
+from services.records import search, store
+from services.records.columns import IDENTIFIER_COLUMNS, KINDS, is_masked
+from services.records.tabular import open_table
 
 STAGE_INSERT = ('INSERT INTO "import_row" ("batch_id", "seq", "row_number", "record_id", "data") '
                 'VALUES (?, ?, ?, ?, ?)')
@@ -98,7 +99,7 @@ def _mediation_data(row: dict, existing) -> dict:
     if existing is not None and "parties" in data:
         # Re-import of an export: same names in the same order keep the same Person records.
         names = [n.strip() for n in str(data["parties"] or "").split(";") if n.strip()]
-        current = records.persons_by_id(existing.parties)
+        current = store.persons_by_id(existing.parties)
         current_names = [current[p].full_name if p in current else "" for p in existing.parties]
         if names == current_names:
             data.pop("parties")
@@ -345,7 +346,7 @@ def _save_row(kind: str, model, record_id: str | None, row: dict, actor: str, re
         data["id"] = record_id
         data["_create_with_id"] = True
     before = existing.updated_at if existing is not None else None
-    saved = records.save(kind, data, record_id=record_id if existing is not None else None, actor=actor)
+    saved = store.save(kind, data, record_id=record_id if existing is not None else None, actor=actor)
     if existing is None:
         result.created += 1
     elif saved.updated_at != before:

@@ -1,5 +1,5 @@
 """One record from the outside: show it with its history, delete it, restore it — what the detail screens do,
-for the CLI (`show`, `delete`, `undelete`). Writes go through services.records (audit entry + outbox row in the
+for the CLI (`show`, `delete`, `undelete`). Writes go through services.records.store (audit entry + outbox row in the
 same transaction, so a delete travels to the server as a tombstone and an undelete as a new version).
 
     show("legal-aid", "TG-06652-2026-3FA2-0001")            -> {...export row..., "deleted", "history": [...]}
@@ -7,9 +7,9 @@ same transaction, so a delete travels to the server as a tombstone and an undele
 """
 from __future__ import annotations
 
-from services import audit, exporting, records
 from services.errors import PermissionDenied, UsageError
 from services.i18n import t
+from services.records import audit, exporting, store
 from services.security import roles
 
 KINDS = ("legal-aid", "mediation", "dissemination", "mediation-session", "mediation-team")
@@ -26,7 +26,7 @@ def show(kind: str, id_or_number: str, include_identifiers: bool = False, actor:
     a "reveal", as on the detail screen) plus its history, oldest first. Deleted records are shown too."""
     _check_kind(kind)
     exporting.check_identifiers_allowed(include_identifiers)
-    instance = records.get(kind, id_or_number, include_deleted=True)
+    instance = store.get(kind, id_or_number, include_deleted=True)
     if include_identifiers:          # recorded first: the history shown includes this reveal
         audit.record(kind, instance.id, "reveal", {"fields": ["id_number", "phone"]}, actor)
     row = exporting.export_row(kind, instance, include_identifiers)
@@ -41,9 +41,9 @@ def set_deleted(kind: str, id_or_number: str, deleted: bool, actor: str | None =
     _check_kind(kind)
     if not roles.may_write(roles.current_role(), kind):
         raise PermissionDenied(t("record.err_read_only", "vi"), t("record.err_read_only", "en"))
-    instance = records.get(kind, id_or_number, include_deleted=True)
+    instance = store.get(kind, id_or_number, include_deleted=True)
     if deleted:
-        records.delete(kind, instance.id, actor=actor)
+        store.delete(kind, instance.id, actor=actor)
     else:
-        records.restore(kind, instance.id, actor=actor)
+        store.restore(kind, instance.id, actor=actor)
     return {"kind": kind, "id": instance.id, "deleted": deleted}

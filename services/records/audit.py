@@ -5,13 +5,14 @@
     history_entries(case.id) -> [{"at", "who", "action", "changes": {field: [before, after]}}, …] oldest first
 
 Audit entries are synced records too (append-only: never updated or deleted). Every write of
-services.records is recorded through the "audit" hook of services.record_events.
+services.records.store is recorded through the "audit" hook of services.records.events.
 """
 from __future__ import annotations
 
 from models import fastsql
 from models.records import AuditEntry
-from services import context, outbox, record_events
+from services.data_dir import context
+from services.records import events, outbox
 
 
 def record(kind: str, record_id: str, action: str, changes: dict | None = None, actor: str | None = None) -> AuditEntry:
@@ -23,8 +24,8 @@ def record(kind: str, record_id: str, action: str, changes: dict | None = None, 
     return entry
 
 
-@record_events.on_written("audit")
-def _on_written(event: record_events.Written) -> None:
+@events.on_written("audit")
+def _on_written(event: events.Written) -> None:
     record(event.kind, event.instance.id, event.action, event.changes, event.actor)
 
 

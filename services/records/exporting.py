@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.records import DisseminationEvent, LegalAidCase, MediationCase, MediationTeam, Person
-from services import audit, catalogs
-from services.columns import DATE_COLUMNS, IDENTIFIER_COLUMNS, KINDS, all_columns, mask
+from services import catalogs
 from services.errors import PermissionDenied, UsageError
 from services.kinds import dissemination, legal_aid, mediation
-from services.tabular import write_table
+from services.records import audit
+from services.records.columns import DATE_COLUMNS, IDENTIFIER_COLUMNS, KINDS, all_columns, mask
+from services.records.tabular import write_table
 
 CHUNK = 2000
 
@@ -112,7 +113,7 @@ def export_row(kind: str, instance, include_identifiers: bool = False) -> dict:
     """One record (deleted or not) with the keys, labels and masking of `export_file`, dates as ISO text, plus
     "deleted". Kinds without an export file: a team as team_row(), a mediation session as its document with the
     case number. The caller checks the role first (check_identifiers_allowed)."""
-    from services.records import to_document
+    from services.records.store import to_document
     if kind in _SOURCES:
         model, _, rows_of = _SOURCES[kind]
         row = next(iter(rows_of(model.select().where(model.id == instance.id))))
@@ -164,5 +165,5 @@ def export_file(kind: str, path: str | Path, include_identifiers: bool = False, 
 def template_file(kind: str, path: str | Path) -> None:
     if kind not in KINDS:
         raise UsageError(f"Loại hồ sơ không hợp lệ: {kind}", f"Unknown record kind: {kind}")
-    from services.columns import IMPORT_COLUMNS
+    from services.records.columns import IMPORT_COLUMNS
     write_table(path, IMPORT_COLUMNS[kind], [], DATE_COLUMNS, sheet=kind)

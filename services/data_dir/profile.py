@@ -4,14 +4,15 @@ and `main.py profile set` share.
     check({"full_name": "Lý Thị Sen", "role": "officer", "province_code": "22", "communes": ["06652"]})
         -> the normalized profile, or ValidationError listing every problem (fields full_name, role, province,
            communes)
-    save({...})   -> checks, then stores (services.app.save_profile); nothing is stored on a bad input
+    save({...})   -> checks, then stores (services.data_dir.app.save_profile); nothing is stored on a bad input
     public(profile) -> {"full_name", "role", "province_code", "communes"} (the CLI contract's shape)
 
 A folder whose profile names its communes can sync with no GUI (services/sync routes by profile["communes"]).
 """
 from __future__ import annotations
 
-from services import admin_units, app, catalogs
+from services import admin_units, catalogs
+from services.data_dir import app
 from services.errors import Collector
 from services.i18n import t
 from services.text import nfc

@@ -1,9 +1,9 @@
 """The open data folder's context (device, profile), read by every service that records who did what.
 
-    ctx = current()          # RuntimeError before services.app.open_data_dir()
+    ctx = current()          # RuntimeError before services.data_dir.app.open_data_dir()
     ctx.device_id, ctx.device_code, ctx.actor, ctx.profile, ctx.language
 
-A module of its own, below services.app: app opens folders (and so imports importing, security, the record
+A module of its own, below services.data_dir.app: app opens folders (and so imports importing, security, the record
 hooks…), while audit, records, importing and roles only need to read the context; reading it from app would
 make each of them and app import one another (tests/test_layers.py forbids import cycles).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services import settings
+from services.data_dir import settings
 
 DB_FILE = "plcs.db"
 
@@ -56,6 +56,6 @@ def current_or_none() -> AppContext | None:
 
 
 def set_current(ctx: AppContext | None) -> None:
-    """services.app calls this when it opens or closes a folder."""
+    """services.data_dir.app calls this when it opens or closes a folder."""
     global _current
     _current = ctx

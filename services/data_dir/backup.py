@@ -165,7 +165,7 @@ def _stamp(now: dt.datetime) -> str:
 
 def create_backup(out=None, reason: str = "manual", data_dir=None) -> Path:
     """Write a backup of the open database; `out` None = the data folder's backups/ (rotated)."""
-    from services import app
+    from services.data_dir import app
     data_dir = Path(data_dir) if data_dir else app.current().data_dir
     key = current_key()
     now = utc_now()
@@ -211,7 +211,7 @@ def _rotate(data_dir, reason: str) -> None:
 
 
 def list_backups(data_dir=None) -> list[dict]:
-    from services import app
+    from services.data_dir import app
     data_dir = Path(data_dir) if data_dir else app.current().data_dir
     out = []
     for path in sorted(backup_dir(data_dir).glob(f"plcs-*{SUFFIX}"), reverse=True):
@@ -226,7 +226,7 @@ def list_backups(data_dir=None) -> list[dict]:
 
 
 def before_migrate(data_dir, pending: list[str]) -> None:
-    """services.app.open_data_dir(before_migrate=…) hook: a backup before any schema change — not for a
+    """services.data_dir.app.open_data_dir(before_migrate=…) hook: a backup before any schema change — not for a
     database being created now (nothing to save, and an empty file is not an app database)."""
     if "0001_initial" in pending:
         return
@@ -418,13 +418,13 @@ def _remove_db_files(path: Path) -> None:
 
 def restore_backup(path, passphrase: str | None = None, recovery_key: str | None = None) -> dict:
     """Replace the open database by a checked backup; returns {"restored", "counts", "safety_backup"}."""
-    from services import app
+    from services.data_dir import app
     with running(app.current().data_dir):
         return _restore_backup(path, passphrase, recovery_key)
 
 
 def _restore_backup(path, passphrase: str | None, recovery_key: str | None) -> dict:
-    from services import app
+    from services.data_dir import app
     from services.security import opening
     path = Path(path)
     if not path.is_file():

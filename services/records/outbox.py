@@ -3,7 +3,7 @@
     queue("legal-aid", case.id);  pending_counts() -> {"legal-aid": 3, …};  acknowledge("legal-aid", [ids])
     pending() -> [("legal-aid", id), …] oldest first;  queued_among("person", ids) -> {ids with a waiting change}
 
-Every write of services.records is queued through the "outbox" hook of services.record_events.
+Every write of services.records.store is queued through the "outbox" hook of services.records.events.
 """
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from peewee import fn
 
 from models import fastsql
 from models.records import Outbox
-from services import record_events
 from services.dates import utc_now
+from services.records import events
 
 
 def queue(kind: str, record_id: str) -> None:
     fastsql.execute(fastsql.OUTBOX_UPSERT, (kind, record_id, Outbox.queued_at.db_value(utc_now())))
 
 
-@record_events.on_written("outbox")
-def _on_written(event: record_events.Written) -> None:
+@events.on_written("outbox")
+def _on_written(event: events.Written) -> None:
     queue(event.kind, event.instance.id)
 
 

@@ -16,11 +16,12 @@ from platformdirs import user_data_dir
 
 from models.db import close_database, database, open_database, refresh_statistics
 from models.schema import migrate_to_latest, pending
+from services.data_dir import context, settings  # noqa: F401
+from services.data_dir.context import DB_FILE, AppContext, current  # noqa: F401  (re-exported: app.current())
 
-# The hooks of every record write (services.record_events) register when their modules are imported: here,
+# The hooks of every record write (services.records.events) register when their modules are imported: here,
 # at the one start both the GUI and the CLI go through (a save refuses to run while one is missing).
-from services import audit, context, outbox, search, settings, villages  # noqa: F401
-from services.context import DB_FILE, AppContext, current  # noqa: F401  (re-exported: app.current())
+from services.records import audit, outbox, search, villages  # noqa: F401
 
 APP_NAME = "PhapLyCoSo"
 
@@ -51,7 +52,7 @@ def open_data_dir(data_dir: str | Path | None = None, passphrase: str | None = N
         settings.put("device_id", device_id)
     ctx = AppContext(path, device_id, settings.get("profile", {}) or {}, applied)
     context.set_current(ctx)
-    from services.importing import recover_interrupted
+    from services.records.importing import recover_interrupted
     recover_interrupted()       # an import killed mid-way: its staged rows are discarded or moved in full
     return ctx
 

@@ -19,7 +19,7 @@ from services.dates import parse_date
 from services.errors import FieldError, ValidationError
 from services.formatting import fmt_date
 
-PERIODS_FILE = Path(__file__).resolve().parent.parent / "assets" / "report_periods.json"
+PERIODS_FILE = Path(__file__).resolve().parents[2] / "assets" / "report_periods.json"
 
 
 @dataclass(frozen=True)

@@ -58,11 +58,12 @@ from peewee import ForeignKeyField, IntegrityError
 from models.base import new_uuid
 from models.db import database
 from models.records import MODEL_BY_KIND, SYNCED_MODELS, Outbox
-from services import app, audit, outbox, settings
+from services.data_dir import app, settings
 from services.dates import utc_now
 from services.errors import AuthError, FieldError, NotFoundError, ValidationError
 from services.i18n import t
-from services.record_documents import to_document
+from services.records import audit, outbox
+from services.records.documents import to_document
 from services.security.fileio import atomic_write_bytes
 from services.sync.apply import apply_remote
 
@@ -411,7 +412,7 @@ def _merge(kind, local_doc, incoming_doc, local_base, incoming_base, local_when,
 def import_file(path, password: str | None = None, actor: str | None = None, progress=None) -> dict:
     """Merge a transfer file into the open database (one transaction; idempotent). Returns counts.
     `progress(done, total)` is called as records are merged."""
-    from services import backup, transfer_rules
+    from services.data_dir import backup, transfer_rules
     header, records = _read_payload(path, password, folder_encrypted=backup.current_key() is not None)
     for n, item in enumerate(records):
         _check_item(n, item)
@@ -481,7 +482,7 @@ def _safety_backup() -> None:
     local versions by design; this keeps them recoverable)."""
     if getattr(database.obj, "database", ":memory:") in (":memory:", ""):
         return
-    from services import backup
+    from services.data_dir import backup
     backup.create_backup(reason="pre-transfer", data_dir=app.current().data_dir)
 
 

@@ -10,9 +10,10 @@ mediation_team's; the composition rule (≥ 3 mediators including a woman) is a 
 """
 from __future__ import annotations
 
-from services import catalogs, records
+from services import catalogs
 from services.errors import FieldError, ValidationError
-from services.exporting import team_row
+from services.records import store
+from services.records.exporting import team_row
 
 MEMBER_PARTS = ("name", "gender", "ethnicity", "role")
 
@@ -44,7 +45,7 @@ def values(data: dict) -> dict:
 
 def check(data: dict) -> None:
     """Validate a new team without storing anything (ValidationError with every problem)."""
-    from services import app
+    from services.data_dir import app
     from services.kinds import KIND_RULES
     KIND_RULES["mediation-team"].normalize(values(data), None, app.current())
 
@@ -54,9 +55,9 @@ def row(team) -> dict:
 
 
 def add(data: dict, team_id: str | None = None, actor: str | None = None):
-    """Create (or, with team_id, update) a team through services.records (audit, outbox, one transaction)."""
-    return records.save("mediation-team", values(data), record_id=team_id, actor=actor)
+    """Create (or, with team_id, update) a team through services.records.store (audit, outbox, one transaction)."""
+    return store.save("mediation-team", values(data), record_id=team_id, actor=actor)
 
 
 def rows(communes: list[str] | None = None) -> list[dict]:
-    return [team_row(t) for t in records.teams(communes or None)]
+    return [team_row(t) for t in store.teams(communes or None)]

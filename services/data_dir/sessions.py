@@ -24,7 +24,7 @@ _unlocked: dict[str, str] = {}     # session key -> the data folder it was unloc
 
 
 def _current():
-    from services import app
+    from services.data_dir import app
     try:
         return app.current()
     except RuntimeError:
@@ -77,7 +77,7 @@ def end(key: str, encrypted: bool = True) -> bool:
 
 
 def _open_context(data_dir):
-    from services import app
+    from services.data_dir import app
     try:
         ctx = app.current()
     except RuntimeError:
@@ -90,7 +90,8 @@ def unlock(key: str, data_dir=None, passphrase: str | None = None, recovery_key:
            new_passphrase: str | None = None):
     """Unlock one session; returns the app context. Raises what services.security.open_for_ui raises
     (WrongPassphrase, LockedOut, AuthError)."""
-    from services import app, security
+    from services import security
+    from services.data_dir import app
     from services.security import vault
     with _guard:
         others = bool(_live() - {key})

@@ -1,4 +1,4 @@
-"""Rules a transfer file's records must pass before anything is stored (services/transfer.py calls these).
+"""Rules a transfer file's records must pass before anything is stored (services/data_dir/transfer.py calls these).
 
     problems = commune_problems(records, ["07090", "07093"])   # records of other communes, listed
     problems = record_problems(n, item, ctx)                   # the kind's own rules (services.kinds normalize)

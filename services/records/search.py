@@ -17,7 +17,7 @@ from peewee import JOIN
 from models import fastsql
 from models.records import LegalAidCase, MediationCase
 from models.search import SearchDoc, SearchIndex
-from services import record_events
+from services.records import events
 from services.text import fold, search_terms
 
 SEARCHABLE_KINDS = ("legal-aid", "mediation", "dissemination")
@@ -121,9 +121,9 @@ def reindex(instance, created: bool = False) -> None:
     _index_put([(doc_id, index_text(kind, fields["text"]))])
 
 
-@record_events.on_written("search")
-def _on_written(event: record_events.Written) -> None:
-    """Every write of services.records keeps the index in step; a person's new name or phone also reaches the
+@events.on_written("search")
+def _on_written(event: events.Written) -> None:
+    """Every write of services.records.store keeps the index in step; a person's new name or phone also reaches the
     index entries of the cases that name that person."""
     reindex(event.instance, created=event.action == "create")
     if event.kind == "person" and event.action == "update":

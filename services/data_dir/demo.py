@@ -3,7 +3,7 @@
     generate("22", 10_000, seed=1, progress=lambda done, total: …) -> {"legal-aid": n, "mediation": n, …}
 
 Records are valid by construction and written in bulk (insert_many in chunks inside one transaction, with
-their search index rows): going through services.records.save one by one would take an hour at 1,000,000.
+their search index rows): going through services.records.store.save one by one would take an hour at 1,000,000.
 Demo records are not audited and not queued for sync unless `queue_for_sync=True`.
 Mix per 100 records: ~82 dissemination events, ~12 mediation cases (with sessions), ~6 legal-aid cases,
 close to the proportions of a province's year (Quảng Ninh 2023: 15,801 sessions, 395 legal-aid cases).
@@ -25,11 +25,12 @@ from models.records import (
     Village,
 )
 from models.search import SearchDoc, SearchIndex
-from services import admin_units, app, catalogs
+from services import admin_units, catalogs
+from services.data_dir import app
 from services.dates import today_local, utc_now
 from services.errors import UsageError
-from services.numbering import NumberBlock
-from services.search import index_text
+from services.records.numbering import NumberBlock
+from services.records.search import index_text
 from services.text import fold
 
 GENERATOR_VERSION = 2

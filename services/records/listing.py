@@ -22,7 +22,7 @@ from models.records import DisseminationEvent, LegalAidCase, MediationCase, Medi
 from models.search import SearchDoc, SearchIndex
 from services import admin_units, catalogs
 from services.errors import UsageError
-from services.search import match_expression
+from services.records.search import match_expression
 from services.text import search_terms
 
 

@@ -8,7 +8,7 @@
     get("legal-aid", "TG-06652-2026-3FA2-0001")
 
 One save is one transaction: validation (services.kinds.*), numbering, nested persons, the kind's own step
-(`before_save`, e.g. legal-aid's status timeline) and the hooks of services.record_events (the audit entry, the
+(`before_save`, e.g. legal-aid's status timeline) and the hooks of services.records.events (the audit entry, the
 outbox row for sync, the search index, the village list) all commit together or not at all.
 """
 from __future__ import annotations
@@ -17,12 +17,13 @@ from models import fastsql
 from models.base import new_uuid
 from models.db import database
 from models.records import MODEL_BY_KIND, Person
-from services import audit, context, numbering, record_events
+from services.data_dir import context
 from services.dates import utc_now
 from services.errors import NotFoundError, UsageError, busy_as_typed
 from services.kinds import KIND_RULES, NUMBER_PREFIX
-from services.record_documents import to_document
-from services.record_events import Written
+from services.records import audit, events, numbering
+from services.records.documents import to_document
+from services.records.events import Written
 
 
 def model_for(kind: str):
@@ -92,7 +93,7 @@ def save(kind: str, data: dict, record_id: str | None = None, actor: str | None 
             fastsql.insert(instance)
         else:
             instance.save()
-        record_events.emit(Written(kind, instance, "create" if creating else "update", changes, actor))
+        events.emit(Written(kind, instance, "create" if creating else "update", changes, actor))
         return instance
 
 
@@ -108,7 +109,7 @@ def _set_deleted(kind: str, record_id: str, deleted: bool, actor: str | None, wi
         changes = {"deleted": [not deleted, deleted]}
         if with_case:          # deleted together with its case: restored together with it
             changes["with_case"] = [None, with_case]
-        record_events.emit(Written(kind, instance, "delete" if deleted else "restore", changes, actor))
+        events.emit(Written(kind, instance, "delete" if deleted else "restore", changes, actor))
         if kind == "mediation":
             session_model = model_for("mediation-session")
             sessions_of_case = session_model.select().where((session_model.case == instance.id) &
