@@ -82,9 +82,9 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from services.data_dir import backup
+    from services.data_dir import restore
     opening.open_for_cli(getattr(args, "data_dir", None))
-    result = backup.restore_backup(args.file, passphrase=os.environ.get(opening.ENV_PASSPHRASE) or None,
+    result = restore.restore_backup(args.file, passphrase=os.environ.get(opening.ENV_PASSPHRASE) or None,
                                    recovery_key=os.environ.get(ENV_RECOVERY) or None)
     _say("backup.restored", path=args.file, safety=result["safety_backup"])
     if args.json:

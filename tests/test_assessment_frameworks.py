@@ -165,7 +165,8 @@ CORRECTED = {"TC1": {"max_points": 20}, "1.1": {"max_points": 12}, "1.2": {"max_
 
 
 def test_points_table_round_trip(folder, tmp_path):
-    from services.assessment.points import current_table, load_table
+    from services.assessment.overlay import current_table
+    from services.assessment.points import load_table
     path = _write_csv(tmp_path / "bang-diem.csv", _table(**CORRECTED))
     table = load_table("QD25_2021", path, source="TT 09/2021/TT-BTP Phụ lục I (bản Sở Tư pháp)")
     stored = current_table("QD25_2021")
@@ -193,7 +194,8 @@ def test_points_table_round_trip(folder, tmp_path):
 
 
 def test_bad_points_table_names_rows_and_stores_nothing(folder, tmp_path):
-    from services.assessment.points import current_table, load_table
+    from services.assessment.overlay import current_table
+    from services.assessment.points import load_table
     good = _write_csv(tmp_path / "good.csv", _table(**CORRECTED))
     first = load_table("QD25_2021", good, source="Bảng 1")
     rows = _table(**CORRECTED)

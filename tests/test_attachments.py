@@ -292,17 +292,17 @@ def _copy_bytes(att_id) -> bytes:
 
 def test_backup_restore_keeps_attachments_encrypted_and_is_idempotent(enc_folder, case, tmp_path):
     from services import attachments
-    from services.data_dir import backup
+    from services.data_dir import backup, restore
     src = text_pdf(tmp_path / "phieu.pdf")
     a = attachments.attach("legal-aid", case.id, src, type="signed_slip")
     out = backup.create_backup(tmp_path / "xa.plcsbak")
     assert MARKER not in out.read_bytes() and a["sha256"].encode() not in out.read_bytes()
     attachments.detach("legal-aid", case.id, a["id"])          # the file is wiped from the folder
     assert blobs(enc_folder.data_dir) == []
-    result = backup.restore_backup(out)
+    result = restore.restore_backup(out)
     assert result["attachments_added"] == 2                    # the file and its thumbnail
     assert _copy_bytes(a["id"]) == src.read_bytes()
-    again = backup.restore_backup(out)
+    again = restore.restore_backup(out)
     assert again["attachments_added"] == 0 and _copy_bytes(a["id"]) == src.read_bytes()
 
 
@@ -310,7 +310,7 @@ def test_backup_restored_under_another_key_re_encrypts_the_files(enc_folder, cas
     """A backup restored on a new laptop (another data key, the backup's passphrase): the files are decrypted
     with the backup's key and stored again under the new folder's key."""
     from services import attachments
-    from services.data_dir import app, backup
+    from services.data_dir import app, backup, restore
     from services.security import opening, vault
     src = jpeg(tmp_path / "anh.jpg")
     a = attachments.attach("legal-aid", case.id, src, type="photo")
@@ -320,7 +320,7 @@ def test_backup_restored_under_another_key_re_encrypts_the_files(enc_folder, cas
     other.mkdir()
     _, key = vault.setup(other, "máy mới hoàn toàn 9")
     opening.open_unlocked(other, key, daily=False)
-    result = backup.restore_backup(out, passphrase=PASS)
+    result = restore.restore_backup(out, passphrase=PASS)
     assert result["attachments_added"] == 2
     assert _copy_bytes(a["id"]) == src.read_bytes()
     assert attachments.thumbnail(a["id"])
@@ -338,7 +338,7 @@ def test_plain_folder_turning_encrypted_encrypts_its_files(tmp_path):
     c = store.save("legal-aid", factories.legal_aid())
     src = text_pdf(tmp_path / "p.pdf")
     a = attachments.attach("legal-aid", c.id, src)
-    from services.data_dir import backup
+    from services.data_dir import backup, restore
     old_backup = backup.create_backup(reason="manual")
     try:
         opening.enable_encryption(folder, PASS)
@@ -347,7 +347,7 @@ def test_plain_folder_turning_encrypted_encrypts_its_files(tmp_path):
                 assert MARKER not in path.read_bytes(), path
         assert _copy_bytes(a["id"]) == src.read_bytes()
         attachments.detach("legal-aid", c.id, a["id"])
-        backup.restore_backup(old_backup)                   # the re-encrypted plain backup keeps the file
+        restore.restore_backup(old_backup)                   # the re-encrypted plain backup keeps the file
         assert _copy_bytes(a["id"]) == src.read_bytes()
     finally:
         app.close()

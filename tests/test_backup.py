@@ -12,7 +12,7 @@ import pytest
 
 from models.crypto_db import is_plain_sqlite
 from models.records import AuditEntry, LegalAidCase, Outbox, Person
-from services.data_dir import app, backup, transfer
+from services.data_dir import app, backup, restore, transfer
 from services.errors import AuthError, ValidationError
 from services.records import store
 from services.security import keyfile, opening
@@ -50,7 +50,7 @@ def test_backup_is_encrypted_and_restores(enc, tmp_path):
     assert PASS not in json.dumps(header)
     store.save("legal-aid", factories.legal_aid(summary="sau sao lưu"))
     store.delete("legal-aid", first.id)
-    result = backup.restore_backup(out)
+    result = restore.restore_backup(out)
     assert _count() == 1 and store.get("legal-aid", first.id).summary
     assert Path(result["safety_backup"]).exists()                 # the replaced data is kept as a backup
     assert result["counts"]["legal_aid_case"] == 1
@@ -67,16 +67,16 @@ def test_damaged_or_foreign_backup_changes_nothing(enc, tmp_path):
     store.save("legal-aid", factories.legal_aid(summary="vẫn còn"))
     before = (enc.data_dir / "plcs.db").stat().st_ino
     with pytest.raises(ValidationError):
-        backup.restore_backup(bad)
+        restore.restore_backup(bad)
     junk = tmp_path / "junk.plcsbak"
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(ValidationError):
-        backup.restore_backup(junk)
+        restore.restore_backup(junk)
     import sqlite3
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE t(x)")
     with pytest.raises(ValidationError):
-        backup.restore_backup(other)                               # a sound SQLite file, but not ours
+        restore.restore_backup(other)                               # a sound SQLite file, but not ours
     assert (enc.data_dir / "plcs.db").stat().st_ino == before and _count() == 2
     assert not list(enc.data_dir.glob(".plcs.db.restore-*"))
 
@@ -88,10 +88,10 @@ def test_restore_backup_of_other_key_needs_its_passphrase(enc, tmp_path):
     new_dir = tmp_path / "new-laptop"
     opening.enable_encryption(new_dir, "mật khẩu máy mới")
     with pytest.raises(AuthError):
-        backup.restore_backup(out)
+        restore.restore_backup(out)
     with pytest.raises(AuthError):
-        backup.restore_backup(out, passphrase="sai")
-    backup.restore_backup(out, passphrase=PASS)                    # re-keyed to this laptop's key
+        restore.restore_backup(out, passphrase="sai")
+    restore.restore_backup(out, passphrase=PASS)                    # re-keyed to this laptop's key
     assert _count() == 1
     app.close()
     opening.open_for_ui(new_dir, passphrase="mật khẩu máy mới")
@@ -104,7 +104,7 @@ def test_plain_folder_takes_over_encrypted_backup(enc, tmp_path):
     app.close()
     fresh = tmp_path / "fresh"
     app.open_data_dir(fresh)
-    backup.restore_backup(out, passphrase=PASS)
+    restore.restore_backup(out, passphrase=PASS)
     assert _count() == 1
     app.close()
     assert not is_plain_sqlite(fresh / "plcs.db") and (fresh / "plcs.key").exists()
@@ -300,7 +300,7 @@ def test_plain_folder_backup_and_restore(data_dir, tmp_path):
     out = backup.create_backup(tmp_path / "plain.plcsbak")
     assert backup.read_header(out)["encrypted"] is False
     store.delete("legal-aid", case.id)
-    backup.restore_backup(out)
+    restore.restore_backup(out)
     assert store.get("legal-aid", case.id)
     assert is_plain_sqlite(data_dir / "plcs.db")
     app.close()

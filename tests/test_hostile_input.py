@@ -268,11 +268,11 @@ def test_import_odd_paths(db, tmp_path, name):
 
 @given(raw=st.binary(max_size=600), magic=st.sampled_from([b"", b"PLCSBAK1", b"PLCSXFR1", b"SQLite format 3\x00"]))
 def test_hostile_backup_and_transfer_files(db_file, tmp_path_factory, raw, magic):
-    from services.data_dir import backup, transfer
+    from services.data_dir import restore, transfer
     path = tmp_path_factory.mktemp("files") / "hostile.bin"
     path.write_bytes(magic + raw)
     before = _snapshot()
-    for action in (lambda: transfer.import_file(path, password="x"), lambda: backup.restore_backup(path)):
+    for action in (lambda: transfer.import_file(path, password="x"), lambda: restore.restore_backup(path)):
         try:
             action()
         except AppError as exc:

@@ -4,7 +4,9 @@ imports by a literal name (importlib.import_module, ui.state.runtime.optional / 
 
 - models → nothing above it (not services, ui or cli); services → not ui or cli; ui → not models (through
   services only) and not cli;
-- no import cycles between the project's modules, apart from KNOWN_CYCLES, a list that may only shrink.
+- no import cycles between the project's modules (the last two were cut in issue 18: a backup's restore lives
+  in services/data_dir/restore.py above the opener, a loaded points table's overlay in
+  services/assessment/overlay.py below the frameworks).
 """
 from __future__ import annotations
 
@@ -16,17 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ("models", "services", "ui", "cli")
 FORBIDDEN = {"models": {"services", "ui", "cli"}, "services": {"ui", "cli"}, "ui": {"models", "cli"}}
 DYNAMIC_IMPORTERS = {"import_module", "optional", "optional_attr", "__import__"}   # f("pkg.module", …)
-
-# Cycles left to their owners' work (issue 18), each listed with its modules exactly. The test fails when a new
-# cycle appears, when one of these grows, and when one of these is gone (then delete its line here).
-KNOWN_CYCLES = {
-    # restore re-opens the folder (security.opening), opening makes the day's backup, the vault reads backup
-    # headers: services/data_dir/backup.py and services/security/ (sec-rest's area)
-    frozenset({"services.data_dir.backup", "services.security.opening", "services.security.vault"}),
-    # a framework applies the points table; the points table reloads the frameworks (law-frameworks' area)
-    frozenset({"services.assessment.frameworks", "services.assessment.points"}),
-}
-
 
 def _module_name(path: Path, root: Path = ROOT) -> str:
     parts = list(path.relative_to(root).with_suffix("").parts)
@@ -128,8 +119,5 @@ def test_layers_import_only_downwards():
 
 
 def test_no_import_cycles():
-    cycles = _cycles(_graph())
-    new = [" <-> ".join(sorted(c)) for c in cycles if c not in KNOWN_CYCLES]
-    assert not new, "import cycles:\n" + "\n".join(new)
-    gone = [" <-> ".join(sorted(c)) for c in KNOWN_CYCLES if c not in cycles]
-    assert not gone, "no longer cycles (remove them from KNOWN_CYCLES):\n" + "\n".join(gone)
+    cycles = [" <-> ".join(sorted(c)) for c in _cycles(_graph())]
+    assert not cycles, "import cycles:\n" + "\n".join(cycles)

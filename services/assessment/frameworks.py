@@ -12,7 +12,8 @@ Each file holds: id, version, name, guidance circular, valid_from_year / valid_t
 ("points" or "meets"), criteria -> indicators (value type and allowed range, scoring rule, optional auto source,
 "unverified" flags) and the recognition rules. `check_framework` validates a file's shape when it is loaded, so
 an officer editing the JSON gets a clear message instead of a wrong result. A points / indicator table loaded
-by a province (services.assessment.points) is laid over the data file for the current data folder.
+by a province (checked and stored by services.assessment.points) is laid over the data file for the current data
+folder by services.assessment.overlay.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from services.assessment.overlay import apply_table, table_path
 from services.errors import FieldError, NotFoundError, ValidationError
 from services.text import fold
 
@@ -214,7 +216,6 @@ def _base(directory: str) -> tuple[Framework, ...]:
 
 
 def _table_stamp(fw_id: str) -> tuple:
-    from services.assessment.points import table_path
     path = table_path(fw_id)
     if path is None or not path.is_file():
         return (str(path), None)
@@ -224,7 +225,6 @@ def _table_stamp(fw_id: str) -> tuple:
 
 @lru_cache(maxsize=16)
 def _overlaid(directory: str, stamps: tuple) -> tuple[Framework, ...]:
-    from services.assessment.points import apply_table
     out = []
     for fw, (path, mtime, *_rest) in zip(_base(directory), stamps, strict=True):
         if mtime is None:

@@ -1,8 +1,9 @@
 """Corrected points / indicator tables loaded by a provincial officer (no code change needed).
 
-    from services.assessment.points import load_table, current_table, apply_table, read_table_rows
+    from services.assessment.points import load_table, read_table_rows
     load_table("QD25_2021", "bang-diem.xlsx", source="TT 09/2021/TT-BTP Phụ lục I")   # checked, then stored
     current_table("QD25_2021") -> {"framework", "source", "loaded_at", "file", "sha256", "rows": [...]} or None
+                                      (services.assessment.overlay, which also lays the table over the framework)
 
 Why: the points of QĐ 25/2021 (TT 09/2021/TT-BTP Phụ lục I) and the names / required levels of QĐ 27/2025
 (TT 15/2025/TT-BTP) are not verified, so the framework files carry flagged placeholders ("cần xác nhận"). A
@@ -27,18 +28,16 @@ file, not a database row, since it is configuration read at start like the frame
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
-import re
 from pathlib import Path
 
+from services.assessment.overlay import parse_number, parse_threshold, table_path
 from services.dates import utc_now
 from services.errors import FieldError, ValidationError
 from services.text import fold
 
-POINTS_DIR = "frameworks"
 COLUMNS = ("id", "max_points", "name_vi", "name_en", "threshold")
 _ALIASES = {
     "id": {"id", "ma", "ma chi tieu", "ma tieu chi", "indicator id", "indicator_id"},
@@ -47,31 +46,7 @@ _ALIASES = {
     "name_en": {"name_en", "name en"},
     "threshold": {"threshold", "muc do dat chuan", "yeu cau", "nguong"},
 }
-_THRESHOLD = re.compile(r"^(>=|≥|<=|≤)\s*(\d+(?:[.,]\d+)?)\s*(%?)$")
-_YES = {"co", "yes", "co/khong", "dat", "co khong"}
 
-
-def _data_dir() -> Path | None:
-    from services.data_dir import app
-    try:
-        ctx = app.current()
-    except RuntimeError:
-        return None
-    # the in-memory test database has no data folder (its data_dir is ".", the working directory)
-    return None if ctx.data_dir == Path(".") else ctx.data_dir
-
-
-def table_path(framework_id: str, data_dir: Path | None = None) -> Path | None:
-    base = data_dir or _data_dir()
-    return None if base is None else Path(base) / POINTS_DIR / f"{framework_id}.points.json"
-
-
-def current_table(framework_id: str, data_dir: Path | None = None) -> dict | None:
-    """The stored table of a framework in the current data folder, or None (the data file's values apply)."""
-    path = table_path(framework_id, data_dir)
-    if path is None or not path.is_file():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 # ----------------------------------------------------------------------------------------------- reading files
@@ -131,30 +106,6 @@ def read_table_rows(path) -> tuple[list[tuple[int, dict]], dict]:
 
 
 # ----------------------------------------------------------------------------------------------- checking
-def _number(text: str):
-    try:
-        x = float(text.replace(",", "."))
-    except ValueError:
-        return None
-    return int(x) if x == int(x) else x
-
-
-def parse_threshold(text: str) -> dict | None:
-    """"có" -> yes/no rule; "≥ 90%" -> at least 90 %; ">= 4" -> at least 4; "≤ 2" -> at most 2. None if unreadable."""
-    t = (text or "").strip()
-    if fold(t) in _YES:
-        return {"value": {"type": "boolean"}, "rule": {"kind": "meets_boolean"}}
-    m = _THRESHOLD.match(t)
-    if not m:
-        return None
-    op, num, pct = m.groups()
-    x = _number(num)
-    vtype = "percent" if pct else ("integer" if isinstance(x, int) else "number")
-    value = {"type": vtype, "min": 0, "max": 100} if pct else {"type": vtype, "min": 0}
-    kind, key = ("meets_min", "min") if op in (">=", "≥") else ("meets_max", "max")
-    return {"value": value, "rule": {"kind": kind, key: x}}
-
-
 def check_rows(fw, rows: list[tuple[int, dict]]) -> list[dict]:
     """Validate a table against a framework; returns normalised rows or raises one ValidationError with every
     problem (row number, field, reason)."""
@@ -194,7 +145,7 @@ def check_rows(fw, rows: list[tuple[int, dict]]) -> list[dict]:
         if (r.get("name_en") or "").strip() and item.get("unverified"):
             norm["name_en"] = r["name_en"].strip()
         if points:
-            mp = _number(r.get("max_points") or "")
+            mp = parse_number(r.get("max_points") or "")
             if mp is None or mp <= 0:
                 bad(n, "max_points", f"{iid}: điểm tối đa phải là số dương (đang là '{r.get('max_points', '')}')",
                     f"{iid}: max_points must be a positive number (got '{r.get('max_points', '')}')")
@@ -234,44 +185,6 @@ def check_rows(fw, rows: list[tuple[int, dict]]) -> list[dict]:
     if errs:
         raise ValidationError(errs)
     return out
-
-
-# ----------------------------------------------------------------------------------------------- applying
-def apply_table(data: dict, table: dict) -> dict:
-    """A copy of a framework's data with a loaded table's points / names / thresholds put in, flags cleared."""
-    data = copy.deepcopy(data)
-    rows = {r["id"]: r for r in table.get("rows", [])}
-    for crit in data["criteria"]:
-        r = rows.get(crit["id"], {})
-        if "max_points" in r:
-            crit["max_points"] = r["max_points"]
-            crit["points_unverified"] = False
-        if r.get("name_vi"):
-            crit["name_vi"] = r["name_vi"]
-            crit["name_en"] = r.get("name_en") or r["name_vi"]
-            crit["unverified"] = False
-        for ind in crit["indicators"]:
-            r = rows.get(ind["id"], {})
-            if "max_points" in r:
-                mp = r["max_points"]
-                ind["max_points"] = mp
-                ind["value"] = {**ind["value"], "max": mp}
-                ind["points_unverified"] = False
-            if r.get("name_vi"):
-                ind["name_vi"] = r["name_vi"]
-                ind["name_en"] = r.get("name_en") or r["name_vi"]
-                ind["unverified"] = False
-            if r.get("threshold"):
-                th = parse_threshold(r["threshold"])
-                ind["value"], ind["rule"] = th["value"], th["rule"]
-                ind["threshold_unverified"] = False
-    if data.get("style") == "points":
-        data["total_max"] = sum(c["max_points"] for c in data["criteria"])
-    cleared = {"points"} if data.get("style") == "points" else {"names", "thresholds"}
-    data["unverified_parts"] = [x for x in data.get("unverified_parts", []) if x not in cleared]
-    data["unverified"] = bool(data["unverified_parts"])
-    data["points_table"] = {k: table.get(k) for k in ("source", "loaded_at", "file", "sha256", "loaded_by")}
-    return data
 
 
 def load_table(framework_id: str, path, *, source: str | None = None, actor: str | None = None) -> dict:

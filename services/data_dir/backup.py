@@ -1,10 +1,9 @@
-"""Backups: automatic (daily, before every migration, before a restore), manual, and a checked restore.
+"""Backups: automatic (daily, before every migration, before a restore) and manual; restoring one is
+services/data_dir/restore.py (it re-opens the folder, so it sits above the opener that makes the daily backup).
 
     path = create_backup()                                 # <data dir>/backups/plcs-…-manual.plcsbak
     create_backup("/media/usb/plcs.plcsbak")               # backup --out FILE
     list_backups() -> [{"path", "reason", "created_at", "size"}]   newest first
-    result = restore_backup("/media/usb/plcs.plcsbak")     # integrity_check first; then an atomic swap
-    restore_backup(path, passphrase="…")                   # a backup made under another data key
 
 How: the SQLite online backup API (`Connection.backup`) copies the open database page by page into a new
 file keyed with the same data key — it works for SQLCipher as long as source and target use the same key —
@@ -12,10 +11,6 @@ so a backup is as encrypted as the database itself. The file written is a small 
     b"PLCSBAK1" | 4-byte header length | JSON header | the database file
 The header carries the key envelope (plcs.key: the *wrapped* data key, never the passphrase), so a backup can
 be restored on a new laptop with the passphrase or recovery key valid when it was made.
-
-Restore never touches the live database until the candidate passed `PRAGMA integrity_check`, looks like an
-app database, and (if needed) was re-keyed to the current data key; the current database is first saved as a
-"pre-restore" backup, then replaced by os.replace() (atomic), then reopened and migrated.
 
 Rotation keeps the newest KEEP[reason] automatic backups of each reason.
 
@@ -39,14 +34,14 @@ import struct
 import tempfile
 from pathlib import Path
 
-from models.crypto_db import RawKey, connect_raw, is_plain_sqlite
+from models.crypto_db import RawKey, connect_raw
 from models.db import database
 from services.attachments import bundle as attachment_files
 from services.dates import utc_now
-from services.errors import AuthError, FieldError, NotFoundError, ValidationError
+from services.errors import FieldError, ValidationError
 from services.i18n import t
 from services.security import keyfile
-from services.security.fileio import atomic_write, fsync_dir, fsync_file, temp_path
+from services.security.fileio import atomic_write, fsync_dir, temp_path
 
 MAGIC = b"PLCSBAK1"
 BACKUP_DIR = "backups"
@@ -135,7 +130,7 @@ def backup_dir(data_dir) -> Path:
     return private_dir(Path(data_dir) / BACKUP_DIR)
 
 
-def _connect(path, key):
+def connect(path, key):
     return connect_raw(path, key) if key is not None else sqlite3.connect(str(path), isolation_level=None)
 
 
@@ -148,7 +143,7 @@ def _table_counts(conn) -> dict[str, int]:
 
 def _snapshot(target: Path, key) -> dict[str, int]:
     """Online backup of the open database into `target` (same key). Returns row counts per table."""
-    dst = _connect(target, key)
+    dst = connect(target, key)
     try:
         database.connection().backup(dst)
         dst.execute("PRAGMA journal_mode = delete")
@@ -251,7 +246,7 @@ def maybe_daily(ctx) -> Path | None:
 
 # ---- reading and restoring -----------------------------------------------------------------------------------
 
-def _bad_file(key: str = "backup.damaged") -> ValidationError:
+def bad_file(key: str = "backup.damaged") -> ValidationError:
     return ValidationError([FieldError("file", t(key, "vi"), t(key, "en"))])
 
 
@@ -262,24 +257,24 @@ def read_header(path) -> dict | None:
             return None
         raw = f.read(4)
         if len(raw) != 4:
-            raise _bad_file()
+            raise bad_file()
         (length,) = struct.unpack(">I", raw)
         if length > 10_000_000:
-            raise _bad_file()
+            raise bad_file()
         try:
             header = json.loads(f.read(length).decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
-            raise _bad_file() from None
+            raise bad_file() from None
         if not isinstance(header, dict):
-            raise _bad_file()
+            raise bad_file()
         return header
 
 
-def _extract(path: Path, target: Path) -> dict | None:
+def extract(path: Path, target: Path) -> dict | None:
     header = read_header(path)
     files = (header or {}).get("attachments")
     if files is not None and (not attachment_files.check_entries(files) or not isinstance(header.get("size"), int)):
-        raise _bad_file()
+        raise bad_file()
     with open(path, "rb") as f, open(target, "wb") as out:
         if header is not None:
             (length,) = struct.unpack(">I", f.read(len(MAGIC) + 4)[len(MAGIC):])
@@ -291,12 +286,12 @@ def _extract(path: Path, target: Path) -> dict | None:
             while left > 0:
                 block = f.read(min(left, 1 << 20))
                 if not block:
-                    raise _bad_file()
+                    raise bad_file()
                 out.write(block)
                 left -= len(block)
             header["_attachments_offset"] = f.tell()
             if f.seek(0, os.SEEK_END) != header["_attachments_offset"] + sum(e["size"] for e in files):
-                raise _bad_file()
+                raise bad_file()
         out.flush()
         os.fsync(out.fileno())
     return header
@@ -305,26 +300,26 @@ def _extract(path: Path, target: Path) -> dict | None:
 def check_candidate(path: Path, key) -> dict[str, int]:
     """Row counts of a candidate database after integrity_check; ValidationError when it is not sound."""
     try:
-        conn = _connect(path, key)
+        conn = connect(path, key)
     except Exception:
-        raise _bad_file() from None
+        raise bad_file() from None
     try:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
         if result != ["ok"]:
-            raise _bad_file()
+            raise bad_file()
         counts = _table_counts(conn)
     except ValidationError:
         raise
     except Exception:
-        raise _bad_file() from None
+        raise bad_file() from None
     finally:
         conn.close()
     if not set(counts) >= REQUIRED_TABLES:
-        raise _bad_file("backup.not_app_db")
+        raise bad_file("backup.not_app_db")
     return counts
 
 
-def _convert(src: Path, src_key, dst: Path, dst_key) -> None:
+def convert(src: Path, src_key, dst: Path, dst_key) -> None:
     """Copy a database to another key (or to/from plain) with sqlcipher_export."""
     conn = connect_raw(src, src_key)
     try:
@@ -338,32 +333,9 @@ def _convert(src: Path, src_key, dst: Path, dst_key) -> None:
         conn.close()
 
 
-def _candidate_key(header: dict | None, path: Path, cur_key, passphrase, recovery_key):
-    if header is None:
-        return None if is_plain_sqlite(path) else cur_key
-    if not header.get("encrypted"):
-        return None
-    if cur_key is not None and header.get("key_id") == keyfile.key_id(cur_key):
-        return cur_key
-    envelope = header.get("key_envelope")
-    if envelope is not None:
-        try:
-            keyfile.check_envelope(envelope)
-        except keyfile.Malformed:
-            raise envelope_damaged() from None
-    if not envelope or (passphrase is None and recovery_key is None):
-        raise AuthError(t("backup.other_key", "vi"), t("backup.other_key", "en"))
-    try:
-        return keyfile.unwrap(envelope, passphrase=passphrase, recovery_key=recovery_key)
-    except keyfile.WrongSecret:
-        raise AuthError(t("backup.wrong_secret", "vi"), t("backup.wrong_secret", "en")) from None
-    except keyfile.Malformed:
-        raise envelope_damaged() from None
-
-
 def envelope_damaged() -> ValidationError:
     """A backup whose key envelope is not well formed: bad input (exit 2), not a wrong passphrase."""
-    return _bad_file("backup.key_envelope_damaged")
+    return bad_file("backup.key_envelope_damaged")
 
 
 def encrypt_backup_file(path: Path, key: RawKey, data_dir) -> None:
@@ -378,8 +350,8 @@ def _encrypt_backup_file(path: Path, key: RawKey, data_dir) -> None:
     plain, enc = temp_path(path, "plain"), temp_path(path, "enc")
     work = None
     try:
-        header = _extract(path, plain)
-        _convert(plain, None, enc, key)
+        header = extract(path, plain)
+        convert(plain, None, enc, key)
         counts = check_candidate(enc, key)
         header = dict(header or {}, encrypted=True, key_id=keyfile.key_id(key),
                       key_envelope=keyfile.load(data_dir), counts=counts, size=enc.stat().st_size)
@@ -406,87 +378,25 @@ def _encrypt_backup_file(path: Path, key: RawKey, data_dir) -> None:
         secure_remove(old)
     finally:
         secure_remove(plain)
-        _remove_db_files(enc)
+        remove_db_files(enc)
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)     # encrypted files only
 
 
-def _remove_db_files(path: Path) -> None:
+def remove_db_files(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def restore_backup(path, passphrase: str | None = None, recovery_key: str | None = None) -> dict:
-    """Replace the open database by a checked backup; returns {"restored", "counts", "safety_backup"}."""
-    from services.data_dir import app
-    with running(app.current().data_dir):
-        return _restore_backup(path, passphrase, recovery_key)
-
-
-def _restore_backup(path, passphrase: str | None, recovery_key: str | None) -> dict:
-    from services.data_dir import app
-    from services.security import opening
-    path = Path(path)
-    if not path.is_file():
-        raise NotFoundError(t("backup.no_file", "vi", path=path), t("backup.no_file", "en", path=path))
-    ctx = app.current()
-    data_dir = ctx.data_dir
-    db = data_dir / "plcs.db"
-    cur_key = current_key()
-    candidate = data_dir / f".plcs.db.restore-{os.getpid()}"
-    converted = data_dir / f".plcs.db.restore-{os.getpid()}-conv"
-    try:
-        header = _extract(path, candidate)
-        cand_key = _candidate_key(header, candidate, cur_key, passphrase, recovery_key)
-        counts = check_candidate(candidate, cand_key)
-        adopt = cur_key is None and cand_key is not None and header is not None
-        new_key = cand_key if adopt else cur_key     # a plain folder takes over an encrypted backup's key
-        if cand_key != new_key:
-            _convert(candidate, cand_key, converted, new_key)
-            if check_candidate(converted, new_key) != counts:
-                raise _bad_file()
-            _remove_db_files(candidate)
-            os.replace(converted, candidate)
-        conn = _connect(candidate, new_key)          # journal mode and a clean file before the swap
+def encrypt_plain_backups(data_dir: Path, key: RawKey) -> None:
+    """Automatic backups made while the folder was plain hold plain data: re-encrypt them in place."""
+    folder = Path(data_dir) / BACKUP_DIR
+    if not folder.exists():
+        return
+    for item in folder.glob(f"plcs-*{SUFFIX}"):
         try:
-            conn.execute("PRAGMA journal_mode = wal")
-        finally:
-            conn.close()
-        fsync_file(candidate)
-        safety = create_backup(reason="pre-restore", data_dir=data_dir)
-        app.close()
-        _settle_wal(db, cur_key)
-        if adopt:
-            # key file first: if we crash before the swap, the next unlock finds key file + plain database
-            # and simply encrypts it (vault.migrate_plain) — nothing is lost either way
-            keyfile.save(data_dir, header["key_envelope"])
-        os.replace(candidate, db)
-        fsync_dir(data_dir)
-    finally:
-        _remove_db_files(candidate)
-        _remove_db_files(converted)
-    opening.open_unlocked(data_dir, new_key, daily=False)
-    if adopt:
-        opening._encrypt_plain_backups(data_dir, new_key)
-        attachment_files.encrypt_plain_files(data_dir, new_key.bytes)
-    result = {"restored": str(path), "counts": counts, "safety_backup": str(safety)}
-    if (header or {}).get("attachments"):          # idempotent: files already here are left alone
-        result["attachments_added"] = attachment_files.restore_files(
-            path, header["_attachments_offset"], header["attachments"], data_dir,
-            cand_key.bytes if cand_key is not None else None, new_key.bytes if new_key is not None else None)
-    return result
-
-
-def _settle_wal(db: Path, key) -> None:
-    """Fold a leftover WAL into the old database so it cannot be replayed onto the restored one."""
-    wal = Path(f"{db}-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        conn = _connect(db, key)
-        try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            conn.close()
-    if wal.exists() and wal.stat().st_size > 0:
-        raise ValidationError([FieldError("file", t("security.db_busy", "vi"), t("security.db_busy", "en"))])
-    for suffix in ("-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+            header = read_header(item)
+        except Exception:
+            continue
+        if header is not None and not header.get("encrypted"):
+            encrypt_backup_file(item, key, data_dir)

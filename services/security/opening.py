@@ -16,7 +16,6 @@ import getpass
 import os
 import sys
 import threading
-from pathlib import Path
 
 from models.crypto_db import RawKey
 from services.errors import AuthError, UsageError
@@ -81,23 +80,9 @@ def enable_encryption(data_dir, passphrase: str, strict: bool = True):
     recovery, key = vault.setup(path, passphrase, strict=strict)
     from services.attachments.bundle import encrypt_plain_files
     encrypt_plain_files(path, key.bytes)          # attached files follow the database into encryption
-    _encrypt_plain_backups(path, key)
-    return open_unlocked(path, key, daily=False), recovery
-
-
-def _encrypt_plain_backups(data_dir: Path, key: RawKey) -> None:
-    """Automatic backups made while the folder was plain hold plain data: re-encrypt them in place."""
     from services.data_dir import backup
-    folder = Path(data_dir) / backup.BACKUP_DIR
-    if not folder.exists():
-        return
-    for item in folder.glob(f"plcs-*{backup.SUFFIX}"):
-        try:
-            header = backup.read_header(item)
-        except Exception:
-            continue
-        if header is not None and not header.get("encrypted"):
-            backup.encrypt_backup_file(item, key, data_dir)
+    backup.encrypt_plain_backups(path, key)
+    return open_unlocked(path, key, daily=False), recovery
 
 
 def lock() -> None:

@@ -2,7 +2,7 @@
 
     b = BackupState(app); await b.backup_now()         # -> path under <data dir>/backups/
     b.rows -> [{"path", "name", "date", "reason", "size"}]
-    b.ask_restore(path); await b.restore()              # integrity checked by services.data_dir.backup; app reopened
+    b.ask_restore(path); await b.restore()              # integrity checked by services.data_dir.restore; app reopened
 
 A restore replaces the whole database: it runs on the event-loop thread while a modal dialog blocks the
 window (nothing else touches the database), and afterwards every screen is rebuilt from the restored data
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import flet as ft
 
-from services.data_dir import backup
+from services.data_dir import backup, restore
 from services.errors import AppError, ValidationError
 from services.formatting import fmt_int
 from ui.state.runtime import in_worker
@@ -112,7 +112,7 @@ class BackupState:
         try:
             # on the event-loop thread on purpose: the thread whose connection the service closes is the one
             # that served every screen; worker threads release theirs after each job (runtime.in_worker)
-            result = backup.restore_backup(path, passphrase=secret)
+            result = restore.restore_backup(path, passphrase=secret)
         except ValidationError as exc:
             self.error = " ".join(exc.by_field(self._app.lang).values())
             self._app.ensure_open()

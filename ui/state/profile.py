@@ -10,6 +10,7 @@ import flet as ft
 from services import admin_units, catalogs
 from services.data_dir import backup as backup_service
 from services.data_dir import profile as profile_service
+from services.data_dir import restore as restore_service
 from services.data_dir import settings
 from services.errors import AppError, ValidationError
 from services.text import fold
@@ -128,7 +129,7 @@ class ProfileState:
     async def restore(self, path: str) -> bool:
         self.busy = True
         try:
-            await in_worker(backup_service.restore_backup, path)
+            await in_worker(restore_service.restore_backup, path)
             self._app.say(self._app.t("settings.restore_done"))
             self._app.changed()
             return True
