@@ -37,7 +37,7 @@ def _output(what: str, data: dict, args) -> int:
     if args.format == "json":
         if args.out and str(args.out) != "-":
             render(data, "json", args.out)
-        emit_json(coverage.as_json(data))
+        emit_json(data.to_json())
         return 0
     if not args.out or str(args.out) == "-":
         raise UsageError(t("coverage.cli.out_required", "vi", fmt=args.format),

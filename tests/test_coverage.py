@@ -75,12 +75,12 @@ def scenario(db):
 
 
 def _by_village(rep):
-    return {v["village"]: v for v in rep["villages"]}
+    return {v["village"]: v for v in rep.villages}
 
 
 def test_villages_last_reached_and_days_since(scenario):
     rep = coverage.coverage("2025-01-01", "31/12/2025", communes=[C])
-    assert rep["as_of"] == D(2025, 12, 31)          # the period's end (it is in the past)
+    assert rep.as_of == D(2025, 12, 31)          # the period's end (it is in the past)
     v = _by_village(rep)
     # "bản nà pá" / "BẢN NÀ PÁ" are the listed "Bản Nà Pá"; the deleted E6 does not reach "Bản Mới".
     assert sorted(v) == ["Bản Mới", "Bản Nà Pá", "Thôn Cũ", "Thôn Khe Lánh"]
@@ -100,8 +100,8 @@ def test_villages_last_reached_and_days_since(scenario):
     assert v["Bản Nà Pá"]["last_reached"] == D(2025, 9, 5) and v["Bản Nà Pá"]["days_since"] == 117
     assert v["Bản Nà Pá"]["listed"] is True
     # Not reached: never-reached first, then the oldest.
-    assert [x["village"] for x in rep["villages_not_reached"]] == ["Bản Mới", "Thôn Cũ"]
-    s = rep["summary"]
+    assert [x["village"] for x in rep.villages_not_reached] == ["Bản Mới", "Thôn Cũ"]
+    s = rep.summary
     # 4 villages, 2 reached (Khe Lánh, Nà Pá) = 50 %; sessions E1, E2, E3, E5 = 4 with 40+60+80+0 = 180 people;
     # E5 has no village: 1 commune-wide session.
     assert (s["villages_total"], s["villages_reached"], s["villages_not_reached"], s["villages_never_reached"]) == \
@@ -124,29 +124,29 @@ def test_groups_and_languages_not_served(scenario):
     # Expected: the 13 catalog groups minus "khac" = 12. Served in 2025 in C: dtts, phu_nu (E1), thanh_nien (E2),
     # nguoi_dan (E3, E5). Not served: 12 − 4 = 8 — including people with disabilities (only in commune OTHER, and
     # the deleted E6) and the elderly (only P1, in 2024).
-    missing = {g["code"]: g for g in rep["groups_not_served"]}
-    assert len(missing) == 8 and rep["summary"]["groups_expected"] == 12
+    missing = {g["code"]: g for g in rep.groups_not_served}
+    assert len(missing) == 8 and rep.summary["groups_expected"] == 12
     assert {"nguoi_khuyet_tat", "nguoi_cao_tuoi", "tre_em"} <= set(missing)
     assert not {"dtts", "phu_nu", "thanh_nien", "nguoi_dan", "khac"} & set(missing)
     assert missing["nguoi_cao_tuoi"]["last_served"] == D(2024, 5, 5)
     assert missing["nguoi_khuyet_tat"]["last_served"] is None
     assert missing["nguoi_khuyet_tat"]["label"] == "Người khuyết tật"
-    groups = {g["code"]: g for g in rep["groups"]}
+    groups = {g["code"]: g for g in rep.groups}
     assert (groups["nguoi_dan"]["sessions"], groups["nguoi_dan"]["participants"]) == (2, 80)   # E3 80 + E5 0
     # Expected languages in C: Hmông (a resident) and Dao (used by E1). Kinh is not a minority; Hoa only appears
     # in the deleted E6. Dao was used in 2025, Hmông never.
-    langs = {x["code"]: x for x in rep["languages"]}
+    langs = {x["code"]: x for x in rep.languages}
     assert set(langs) == {"08", "09"}
     assert langs["09"]["served"] and langs["09"]["sessions"] == 1 and langs["09"]["label"] == "Tiếng Dao"
-    assert [x["code"] for x in rep["languages_not_served"]] == ["08"]
-    assert rep["languages_not_served"][0]["label"] == "Tiếng Hmông"
-    assert rep["languages_not_served"][0]["people"] == 1
-    assert rep["languages_not_served"][0]["communes_not_served"] == [C]
-    assert rep["summary"]["languages_not_served"] == 1
+    assert [x["code"] for x in rep.languages_not_served] == ["08"]
+    assert rep.languages_not_served[0]["label"] == "Tiếng Hmông"
+    assert rep.languages_not_served[0]["people"] == 1
+    assert rep.languages_not_served[0]["communes_not_served"] == [C]
+    assert rep.summary["languages_not_served"] == 1
 
 
 def test_effectiveness_per_form_this_year_against_last(scenario):
-    eff = coverage.coverage("2025-01-01", "2025-12-31", communes=[C])["effectiveness"]
+    eff = coverage.coverage("2025-01-01", "2025-12-31", communes=[C]).effectiveness
     assert eff["previous"] == {"from": D(2024, 1, 1), "to": D(2024, 12, 31)}
     forms = {f["form"]: f for f in eff["by_form"]}
     # Listed in catalog order, only forms used in either year.
@@ -187,13 +187,13 @@ def test_effectiveness_per_form_this_year_against_last(scenario):
 
 def test_province_scope_and_commune_breakdown(scenario):
     rep = coverage.coverage("2025-01-01", "2025-12-31", province="22")
-    assert rep["scope"]["province"] == "22" and C in rep["scope"]["communes"] and OTHER in rep["scope"]["communes"]
+    assert rep.scope["province"] == "22" and C in rep.scope["communes"] and OTHER in rep.scope["communes"]
     # C's 4 sessions (180 people) + X1 in OTHER (25) = 5 sessions, 205 people; villages 4 in C + Thôn Đông in OTHER.
-    s = rep["summary"]
+    s = rep.summary
     assert (s["sessions"], s["participants"], s["villages_total"], s["villages_reached"]) == (5, 205, 5, 3)
     # People with disabilities were served in OTHER, so not "not served" in the province …
-    assert "nguoi_khuyet_tat" not in {g["code"] for g in rep["groups_not_served"]}
-    communes = {c["code"]: c for c in rep["communes"]}
+    assert "nguoi_khuyet_tat" not in {g["code"] for g in rep.groups_not_served}
+    communes = {c["code"]: c for c in rep.communes}
     # … but they are among C's own gaps.
     assert "nguoi_khuyet_tat" in communes[C]["groups_not_served"]
     other = communes[OTHER]
@@ -208,8 +208,8 @@ def test_inactive_village_is_left_out_and_rules_are_data(scenario):
     from services.data_dir import settings
     settings.put("coverage.rules", {"groups_not_expected": ["khac", "ngu_dan", "can_bo"]})
     rep = coverage.coverage("2025-01-01", "2025-12-31", communes=[C])
-    assert rep["summary"]["groups_expected"] == 10
-    assert not {"ngu_dan", "can_bo"} & {g["code"] for g in rep["groups_not_served"]}
+    assert rep.summary["groups_expected"] == 10
+    assert not {"ngu_dan", "can_bo"} & {g["code"] for g in rep.groups_not_served}
 
 
 def test_query_count_does_not_grow_with_the_data(scenario):
@@ -236,22 +236,22 @@ def test_bad_scope_and_period_are_validation_errors(scenario):
 
 def test_plan_ranks_least_recently_reached(scenario):
     plan = plan_suggestion.suggest("2026-01", communes=[C])
-    assert plan["period"] == {"from": D(2026, 1, 1), "to": D(2026, 1, 31)}
-    assert plan["as_of"] == D(2025, 12, 31)
+    assert (plan.period.start, plan.period.end) == (D(2026, 1, 1), D(2026, 1, 31))
+    assert plan.as_of == D(2025, 12, 31)
     # Never reached, then oldest last session: Bản Mới (never), Thôn Cũ (2019), Khe Lánh (20/06/2025),
     # Nà Pá (05/09/2025).
-    assert [(v["rank"], v["village"]) for v in plan["villages"]] == [
+    assert [(v["rank"], v["village"]) for v in plan.villages] == [
         (1, "Bản Mới"), (2, "Thôn Cũ"), (3, "Thôn Khe Lánh"), (4, "Bản Nà Pá")]
-    assert plan["villages"][0]["reason"] == "Chưa từng được phổ biến"
-    assert plan["villages"][1]["reason"] == "Lần cuối 02/04/2019 (2.465 ngày trước)"
+    assert plan.villages[0]["reason"] == "Chưa từng được phổ biến"
+    assert plan.villages[1]["reason"] == "Lần cuối 02/04/2019 (2.465 ngày trước)"
     # Groups: the 7 never served (catalog order), then the elderly (2024-05-05), dtts and phu_nu (2025-03-10,
     # catalog order on the tie), thanh_nien (2025-06-20), nguoi_dan (2025-11-01, E5).
-    codes = [g["code"] for g in plan["groups"]]
+    codes = [g["code"] for g in plan.groups]
     assert codes[:7] == ["hoc_sinh", "tre_em", "nguoi_khuyet_tat", "nguoi_lao_dong", "nan_nhan_blgd", "ngu_dan",
                          "can_bo"]
     assert codes[7:] == ["nguoi_cao_tuoi", "dtts", "phu_nu", "thanh_nien", "nguoi_dan"]
-    assert [x["code"] for x in plan["languages"]] == ["08", "09"]     # Hmông never, Dao on 10/03/2025
-    assert len(plan_suggestion.suggest("2026-01", communes=[C], limit=2)["villages"]) == 2
+    assert [x["code"] for x in plan.languages] == ["08", "09"]     # Hmông never, Dao on 10/03/2025
+    assert len(plan_suggestion.suggest("2026-01", communes=[C], limit=2).villages) == 2
 
 
 def _pdf_text(data: bytes) -> str:
@@ -355,19 +355,19 @@ def test_coverage_screen_state_without_a_browser(scenario, tmp_path):
     assert st.scope_options() == [(C, "Phường Hà Tu"), (PROVINCE, "Toàn tỉnh — Quảng Ninh")]
     st.set("start", "01/01/2025")
     st.set("end", "31/12/2025")
-    assert st.compute() and st.report["summary"]["villages_total"] == 4
+    assert st.compute() and st.report.summary["villages_total"] == 4
     st.set_tab("list")
     assert ("Bản Mới", True) in st.village_rows
     st.set("new_village", "Bản Thêm")
     st.add_village()                                    # a new village: 5 villages, still 2 reached
     assert ("Bản Thêm", True) in st.village_rows
-    assert (st.report["summary"]["villages_total"], st.report["summary"]["villages_reached"]) == (5, 2)
+    assert (st.report.summary["villages_total"], st.report.summary["villages_reached"]) == (5, 2)
     st.set_active("Bản Thêm", False)                    # deactivated: back to 4
-    assert st.report["summary"]["villages_total"] == 4
+    assert st.report.summary["villages_total"] == 4
     st.start_rename("Bản Mới")
     st.set("rename_to", "Bản Mới Lập")
     st.finish_rename()
-    assert "Bản Mới Lập" in {v["village"] for v in st.report["villages"]}
+    assert "Bản Mới Lập" in {v["village"] for v in st.report.villages}
     st.set("end", "không phải ngày")
     assert not st.compute() and "to" in st.errors
     st.set("end", "31/12/2025")

@@ -230,7 +230,7 @@ def test_coverage_screen_computes_off_the_ui_thread_and_caches_by_revision(file_
         _event("2026-10-02", village="Bản Nà Pá")
         app.changed()                                                               # new data: recomputed
         assert run_coroutine(st.load()) and len(calls) == 2
-        assert st.report["summary"]["sessions"] == 2
+        assert st.report.summary["sessions"] == 2
     finally:
         coverage.coverage = real
 
@@ -250,8 +250,8 @@ def test_coverage_report_and_plan_share_their_queries(app):
     with coverage.shared_queries():
         shared = (coverage.coverage(start, end, communes=[COMMUNE]),
                   coverage.suggest(None, communes=[COMMUNE]))
-    assert coverage.as_json(apart) == coverage.as_json(shared)
-    khe = next(v for v in shared[1]["villages"] if v["village"] == "Thôn Khe Lánh")
+    assert [r.to_json() for r in apart] == [r.to_json() for r in shared]
+    khe = next(v for v in shared[1].villages if v["village"] == "Thôn Khe Lánh")
     assert khe["sessions_total"] == 2                  # all time, not the period's count
 
 

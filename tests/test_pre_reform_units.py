@@ -179,9 +179,9 @@ def test_tally_across_the_reform_rolls_old_units_into_the_new_commune(db, tmp_pa
     # coverage rolls up the same way and says so
     from services.reports import coverage
     rep = coverage.coverage(dt.date(2025, 1, 1), dt.date(2025, 12, 31), communes=["06661"])
-    assert rep["summary"]["sessions"] == 2 and rep["communes"][0]["name"] == "Phường Việt Hưng"
-    assert rep["rules"]["rollup"] == tally.ROLLUP_NOTE["vi"]
-    assert "rollup" not in coverage.coverage(dt.date(2026, 7, 1), dt.date(2026, 12, 31), communes=["06661"])["rules"]
+    assert rep.summary["sessions"] == 2 and rep.communes[0]["name"] == "Phường Việt Hưng"
+    assert rep.rules["rollup"] == tally.ROLLUP_NOTE["vi"]
+    assert "rollup" not in coverage.coverage(dt.date(2026, 7, 1), dt.date(2026, 12, 31), communes=["06661"]).rules
 
 
 # ---- assessment -------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ Mount it in the shell (ui/views/shell.py `_screen`), e.g.:
         return CoverageView(app, app.screen_state("coverage", CoverageState))
 
     st = CoverageState(app); st.set("start", "01/01/2026"); st.set_scope("07090"); st.compute()
-    st.report["villages_not_reached"];  st.plan["villages"];  await st.export("coverage", "pdf")
+    st.report.villages_not_reached;  st.plan.villages;  await st.export("coverage", "pdf")
 """
 from __future__ import annotations
 
@@ -185,9 +185,9 @@ class CoverageState:
         from services.printing.output import output_path
         if what == "coverage":
             out = output_path(self._exports_dir(), "bao-phu",
-                              f"{data['period']['from'].isoformat()}_{data['period']['to'].isoformat()}", ext=fmt)
+                              f"{data.period.start.isoformat()}_{data.period.end.isoformat()}", ext=fmt)
         else:
-            out = output_path(self._exports_dir(), "ke-hoach", str(data["month"]), ext=fmt)
+            out = output_path(self._exports_dir(), "ke-hoach", data.month, ext=fmt)
         lang = self._app.lang
         self.running = True
         try:
@@ -300,7 +300,7 @@ def _table(app, headers: list[tuple[str, int | None]], rows: list[list], *, heig
 
 
 def _summary(app, rep) -> ft.Control:
-    s = rep["summary"]
+    s = rep.summary
     def kpi(value, label, colour=PRIMARY):
         return card(ft.Column([ft.Text(value, size=26, weight=ft.FontWeight.W_700, color=colour),
                                ft.Text(label, size=12, color=MUTED)], spacing=2), expand=True, padding=12)
@@ -321,7 +321,7 @@ def _summary(app, rep) -> ft.Control:
 def _village_grid(app, rep) -> ft.Control:
     """One tile per village, grouped by commune; colour = in period / before / never (no map tiles offline)."""
     by_commune: dict[str, list] = {}
-    for v in rep["villages"][:TILE_LIMIT]:
+    for v in rep.villages[:TILE_LIMIT]:
         by_commune.setdefault(v["commune_name"], []).append(v)
     blocks = []
     for name, items in by_commune.items():
@@ -336,9 +336,9 @@ def _village_grid(app, rep) -> ft.Control:
         if len(by_commune) > 1:
             blocks.append(ft.Text(name, size=12, weight=ft.FontWeight.W_600))
         blocks.append(ft.Row(tiles, wrap=True, spacing=6, run_spacing=6))
-    if len(rep["villages"]) > TILE_LIMIT:
+    if len(rep.villages) > TILE_LIMIT:
         blocks.append(ft.Text(_t(app, "coverage.view.grid_more",
-                                 n=fmt_int(len(rep["villages"]) - TILE_LIMIT, app.lang)),
+                                 n=fmt_int(len(rep.villages) - TILE_LIMIT, app.lang)),
                               size=12, color=MUTED))
     legend = ft.Row([ft.Container(width=10, height=10, bgcolor=c, border_radius=2) if i % 2 == 0 else c
                      for i, c in enumerate([OK, ft.Text(_t(app, "coverage.in_period"), size=12),
@@ -353,7 +353,7 @@ def _days_chart(app, rep) -> ft.Control:
     """Days since last reached for the 12 longest-waiting villages, as labelled horizontal bars (full village
     names, vi-VN numbers; never-reached villages first, drawn full length). Bars instead of a column chart:
     15 village names under narrow columns overlapped."""
-    items = sorted(rep["villages"], key=lambda v: (v["days_since"] is not None, -(v["days_since"] or 0)))[:12]
+    items = sorted(rep.villages, key=lambda v: (v["days_since"] is not None, -(v["days_since"] or 0)))[:12]
     top = max([v["days_since"] or 0 for v in items] + [30])
     rows = [ft.Row([
         ft.Text(v["village"], size=12, width=150, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS,
@@ -370,14 +370,14 @@ def _days_chart(app, rep) -> ft.Control:
 
 
 def _villages_tab(app, st, rep) -> ft.Control:
-    multi = len(rep["scope"]["communes"]) != 1
+    multi = len(rep.scope["communes"]) != 1
     headers = [(_t(app, "coverage.col.village"), None), (_t(app, "coverage.col.last_reached"), 96),
                (_t(app, "coverage.col.days_since"), 64), (_t(app, "coverage.col.sessions"), 56),
                (_t(app, "coverage.col.status"), 124)]
     if multi:
         headers.insert(0, (_t(app, "coverage.col.commune"), 150))
     rows = []
-    ordered = sorted(rep["villages"], key=lambda v: (v["reached_in_period"], v["last_reached"] is not None,
+    ordered = sorted(rep.villages, key=lambda v: (v["reached_in_period"], v["last_reached"] is not None,
                                                     v["last_reached"] or dt.date.min))
     shown = ordered if st.show_all else ordered[:ROW_LIMIT]
     for v in shown:
@@ -402,11 +402,11 @@ def _groups_tab(app, rep) -> ft.Control:
     g_rows = [[g["label"], fmt_int(g["sessions"], app.lang), _date(app, g["last_served"]),
                pill(_t(app, "coverage.in_period" if g["served"] else "coverage.not_in_period"),
                     OK if g["served"] else ACCENT)]
-              for g in sorted(rep["groups"], key=lambda g: g["served"])]
+              for g in sorted(rep.groups, key=lambda g: g["served"])]
     l_rows = [[x["label"], fmt_int(x["people"], app.lang), fmt_int(x["sessions"], app.lang),
                _date(app, x["last_served"]),
                ", ".join(admin_units.commune_name(c) for c in x["communes_not_served"]) or "—"]
-              for x in rep["languages"]]
+              for x in rep.languages]
     groups = card(ft.Column([section_title(_t(app, "coverage.section.groups")),
                              _table(app, [(_t(app, "coverage.col.group"), None), (_t(app, "coverage.col.sessions"), 70),
                                           (_t(app, "coverage.col.last_reached"), 110),
@@ -417,7 +417,7 @@ def _groups_tab(app, rep) -> ft.Control:
                                          (_t(app, "coverage.col.sessions"), 56),
                                          (_t(app, "coverage.col.last_reached"), 96),
                                          (_t(app, "coverage.col.communes_not_served"), None)], l_rows),
-                            ft.Text(rep["rules"]["expected_languages"], size=11, color=MUTED)],
+                            ft.Text(rep.rules["expected_languages"], size=11, color=MUTED)],
                            spacing=8, expand=True), expand=True)
     return ft.Row([groups, langs], expand=True, spacing=10, vertical_alignment=ft.CrossAxisAlignment.STRETCH)
 
@@ -439,7 +439,7 @@ def _metric(app, m, key, kind) -> str:
 
 
 def _effect_tab(app, rep) -> ft.Control:
-    eff = rep["effectiveness"]
+    eff = rep.effectiveness
     headers = [(_t(app, "coverage.col.form"), None)] + [(_t(app, label), 150) for _, label, _ in _METRICS]
     rows = []
     for f in [*eff["by_form"], {"label": _t(app, "coverage.total"), **eff["total"]}]:
@@ -477,7 +477,7 @@ def _effect_tab(app, rep) -> ft.Control:
         card(ft.Column([ft.Row([section_title(_t(app, "coverage.col.per_session")), legend],
                                alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
                         ft.Container(chart, height=260)], spacing=8)),
-        ft.Text(rep["rules"]["effectiveness"], size=11, color=MUTED),
+        ft.Text(rep.rules["effectiveness"], size=11, color=MUTED),
     ], spacing=10, expand=True, scroll=ft.ScrollMode.AUTO)
 
 
@@ -485,15 +485,15 @@ def _plan_tab(app, st) -> ft.Control:
     plan = st.plan
     if plan is None:
         return empty(_t(app, "coverage.view.no_data"))
-    multi = len(plan["scope"]["communes"]) != 1
+    multi = len(plan.scope["communes"]) != 1
     v_head = [("#", 36), (_t(app, "coverage.col.village"), None), (_t(app, "coverage.col.reason"), 300)]
     if multi:
         v_head.insert(1, (_t(app, "coverage.col.commune"), 170))
     v_rows = [[str(v["rank"])] + ([v["commune_name"]] if multi else []) + [v["village"], v["reason"]]
-              for v in plan["villages"]]
-    g_rows = [[str(g["rank"]), g["label"], g["reason"]] for g in plan["groups"]]
-    l_rows = [[str(x["rank"]), x["label"], x["reason"]] for x in plan["languages"]]
-    first = plan["period"]["from"]
+              for v in plan.villages]
+    g_rows = [[str(g["rank"]), g["label"], g["reason"]] for g in plan.groups]
+    l_rows = [[str(x["rank"]), x["label"], x["reason"]] for x in plan.languages]
+    first = plan.period.start
     return ft.Column([
         ft.Row([ft.Text(_t(app, "plan.title", month=f"{first.month:02d}/{first.year}"), size=16,
                         weight=ft.FontWeight.W_600),
@@ -598,7 +598,7 @@ def CoverageView(app, st: CoverageState | None = None):
                                on_click=_export(st, "coverage", "pdf")),
                ft.OutlinedButton(_t(app, "coverage.view.export_xlsx"), icon=ft.Icons.TABLE_VIEW, disabled=st.running,
                                  on_click=_export(st, "coverage", "xlsx"))]
-    subtitle = rep["scope"]["label"] if rep else ""
+    subtitle = rep.scope["label"] if rep else ""
     return ft.Column([
         header(_t(app, "coverage.title"), subtitle, actions=actions),
         inputs,

@@ -1,5 +1,5 @@
-"""Reach of legal dissemination: compute (compute.coverage, plan.suggest) → the report dict (dates as dates) →
-render(report, "pdf" | "xlsx" | "json", out) / render_plan(plan, …).
+"""Reach of legal dissemination: compute (compute.coverage, plan.suggest) → a typed result (result.py:
+CoverageResult, PlanResult; dates as dates) → render(report, "pdf" | "xlsx" | "json", out) / render_plan(plan, …).
 
     from services.reports import coverage
     rep = coverage.coverage(date(2026, 1, 1), date(2026, 11, 30), communes=["07090"])
@@ -11,7 +11,6 @@ only compute do not load them.
 """
 from services.reports.coverage.compute import (
     RULES,
-    as_json,
     check_period,
     coverage,
     expected_groups,
@@ -22,19 +21,21 @@ from services.reports.coverage.compute import (
     shared_queries,
 )
 from services.reports.coverage.plan import suggest
+from services.reports.coverage.result import CoverageResult, PlanResult
 
 FORMATS = ("pdf", "xlsx", "json")
 
 
-def render(rep: dict, fmt: str, out=None, *, lang: str = "vi") -> bytes:
+def render(rep: CoverageResult, fmt: str, out=None, *, lang: str = "vi") -> bytes:
     from services.reports.coverage import renderers
     return renderers.render(rep, fmt, out, lang=lang)
 
 
-def render_plan(plan: dict, fmt: str, out=None, *, lang: str = "vi") -> bytes:
+def render_plan(plan: PlanResult, fmt: str, out=None, *, lang: str = "vi") -> bytes:
     from services.reports.coverage import renderers
     return renderers.render_plan(plan, fmt, out, lang=lang)
 
 
-__all__ = ["coverage", "suggest", "render", "render_plan", "as_json", "FORMATS", "RULES", "rules", "rules_text",
-           "check_period", "resolve_scope", "expected_groups", "expected_languages", "shared_queries"]
+__all__ = ["coverage", "suggest", "CoverageResult", "PlanResult", "render", "render_plan", "FORMATS", "RULES",
+           "rules", "rules_text", "check_period", "resolve_scope", "expected_groups", "expected_languages",
+           "shared_queries"]

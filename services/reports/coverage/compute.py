@@ -2,14 +2,14 @@
 
     from services.reports import coverage
     rep = coverage.coverage(date(2025, 1, 1), date(2025, 12, 31), communes=["07090"])
-    rep["villages"]              # [{"commune_code", "village", "last_reached": date|None, "days_since", …}]
-    rep["groups_not_served"]     # [{"code": "nguoi_khuyet_tat", "label": "Người khuyết tật", "last_served": …}]
-    rep["languages_not_served"]  # [{"code": "09", "label": "Tiếng Dao", "people": 14, …}]
-    rep["effectiveness"]["by_form"]   # per form: this period against the same period one year earlier
-    coverage.as_json(rep)        # dates as ISO strings (what `report coverage --format json` prints)
+    rep.villages                 # [{"commune_code", "village", "last_reached": date|None, "days_since", …}]
+    rep.groups_not_served        # [{"code": "nguoi_khuyet_tat", "label": "Người khuyết tật", "last_served": …}]
+    rep.languages_not_served     # [{"code": "09", "label": "Tiếng Dao", "people": 14, …}]
+    rep.effectiveness["by_form"]      # per form: this period against the same period one year earlier
+    rep.to_json()                # dates as ISO strings (what `report coverage --format json` prints)
     coverage.render(rep, "pdf", "bao-phu.pdf")            # services.reports.coverage.renderers
 
-Rules (documented here and repeated in rep["rules"]):
+Rules (documented here and repeated in rep.rules):
 
 - Scope: one or more communes, or a province (all its communes). With neither, every commune that has a village
   or a dissemination session in the data.
@@ -52,6 +52,8 @@ from services import admin_units, catalogs
 from services.data_dir import settings
 from services.dates import parse_date, today_local
 from services.errors import FieldError, ValidationError
+from services.reports.coverage.result import CoverageResult
+from services.reports.periods import Period
 from services.text import fold
 
 RULES = {
@@ -386,7 +388,7 @@ def _days(as_of: dt.date, last: dt.date | None) -> int | None:
 
 
 def coverage(start, end, *, province: str | None = None, communes: list[str] | None = None,
-             lang: str = "vi", as_of: dt.date | None = None) -> dict:
+             lang: str = "vi", as_of: dt.date | None = None) -> CoverageResult:
     """The coverage report of a scope and period (see the module docstring for every rule)."""
     start, end = check_period(start, end)
     scope = resolve_scope(province, communes, lang)
@@ -445,22 +447,21 @@ def coverage(start, end, *, province: str | None = None, communes: list[str] | N
                "groups_expected": len(groups_exp), "groups_not_served": sum(1 for g in groups if not g["served"]),
                "languages_expected": sum(1 for x in languages if x["expected"]),
                "languages_not_served": sum(1 for x in languages if x["communes_not_served"])}
-    return {
-        "period": {"from": start, "to": end}, "as_of": as_of, "scope": scope.as_dict(), "summary": summary,
-        "villages": villages,
-        "villages_not_reached": [{k: v[k] for k in ("commune_code", "commune_name", "village", "last_reached",
-                                                    "days_since")} for v in not_reached],
-        "groups": groups,
-        "groups_not_served": [{k: g[k] for k in ("code", "label", "last_served", "days_since")}
-                              for g in groups if not g["served"]],
-        "languages": languages,
-        "languages_not_served": [{k: x[k] for k in ("code", "label", "people", "communes_not_served",
-                                                    "last_served", "days_since")}
-                                 for x in languages if x["communes_not_served"]],
-        "communes": commune_rows,
-        "effectiveness": eff,
-        "rules": {**rules_text(lang), **_rollup_rule(start, lang)},
-    }
+    return CoverageResult(
+        period=Period(start, end), as_of=as_of, scope=scope.as_dict(), summary=summary, villages=villages,
+        villages_not_reached=[{k: v[k] for k in ("commune_code", "commune_name", "village", "last_reached",
+                                                 "days_since")} for v in not_reached],
+        groups=groups,
+        groups_not_served=[{k: g[k] for k in ("code", "label", "last_served", "days_since")}
+                           for g in groups if not g["served"]],
+        languages=languages,
+        languages_not_served=[{k: x[k] for k in ("code", "label", "people", "communes_not_served",
+                                                 "last_served", "days_since")}
+                              for x in languages if x["communes_not_served"]],
+        communes=commune_rows,
+        effectiveness=eff,
+        rules={**rules_text(lang), **_rollup_rule(start, lang)},
+    )
 
 
 def _rollup_rule(start: dt.date, lang: str) -> dict:
@@ -502,14 +503,3 @@ def rules_text(lang: str = "vi") -> dict:
             "expected_languages": t("coverage.rule.languages", lang, minimum=r["min_people_for_language"]),
             "last_reached": t("coverage.rule.last_reached", lang),
             "effectiveness": t("coverage.rule.effectiveness", lang)}
-
-
-def as_json(value):
-    """The report with dates as ISO strings (JSON-able)."""
-    if isinstance(value, dict):
-        return {k: as_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [as_json(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value

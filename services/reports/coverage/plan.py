@@ -3,9 +3,9 @@ recently reached, ranked, as a list the officer can print.
 
     from services.reports import coverage
     plan = coverage.suggest("2026-12", communes=["07090"])      # or month=None: next month
-    plan["villages"][0]   # {"rank": 1, "commune_code", "village", "last_reached": None, "days_since": None,
+    plan.villages[0]      # {"rank": 1, "commune_code", "village", "last_reached": None, "days_since": None,
                           #  "reason": "Chưa từng được phổ biến"}
-    coverage.as_json(plan);  coverage.render_plan(plan, "pdf", "ke-hoach.pdf")
+    plan.to_json();  coverage.render_plan(plan, "pdf", "ke-hoach.pdf")
 
 Ranking: as of the day before the month starts (or today if earlier), from all sessions up to that day
 (services.reports.coverage.compute rules for villages, expected groups and expected languages). Never reached comes
@@ -23,6 +23,8 @@ from services.errors import FieldError, ValidationError
 from services.formatting import fmt_date, fmt_int
 from services.i18n import t
 from services.reports.coverage import compute as coverage
+from services.reports.coverage.result import PlanResult
+from services.reports.periods import Period
 from services.text import fold
 
 DEFAULT_LIMIT = 20
@@ -64,7 +66,7 @@ def _ranked(items: list[dict], key_name) -> list[dict]:
 
 
 def suggest(month=None, *, province: str | None = None, communes: list[str] | None = None,
-            limit: int | None = DEFAULT_LIMIT, lang: str = "vi") -> dict:
+            limit: int | None = DEFAULT_LIMIT, lang: str = "vi") -> PlanResult:
     first, last = parse_month(month)
     scope = coverage.resolve_scope(province, communes, lang)
     as_of = min(first - dt.timedelta(days=1), today_local())
@@ -110,8 +112,5 @@ def suggest(month=None, *, province: str | None = None, communes: list[str] | No
                           "reason": _reason(last_served, days, lang)})
     languages = _ranked(languages, lambda x: x["code"])
 
-    return {"month": f"{first:%Y-%m}", "period": {"from": first, "to": last}, "as_of": as_of,
-            "scope": scope.as_dict(), "villages": villages, "groups": groups, "languages": languages}
-
-
-as_json = coverage.as_json
+    return PlanResult(month=f"{first:%Y-%m}", period=Period(first, last), as_of=as_of, scope=scope.as_dict(),
+                      villages=villages, groups=groups, languages=languages)

@@ -36,6 +36,7 @@ from services.printing.document import (
     signature_block,
     title_block,
 )
+from services.reports.coverage.result import CoverageResult, PlanResult
 
 # ---- shared ----------------------------------------------------------------------------------------------
 
@@ -84,21 +85,22 @@ def _signers(lang: str) -> list[Signer]:
 
 # ---- coverage report: PDF --------------------------------------------------------------------------------
 
-def coverage_pdf(rep: dict, out: str | Path | None = None, *, lang: str = "vi", on: dt.date | None = None) -> bytes:
+def coverage_pdf(rep: CoverageResult, out: str | Path | None = None, *, lang: str = "vi",
+                 on: dt.date | None = None) -> bytes:
     """Landscape A4: summary, villages not reached, every village's last session, groups and languages not
     served, communes (several communes only), effectiveness by form against the previous year, the rules."""
     width = frame_width(landscape=True)
-    scope = rep["scope"]
+    scope = rep.scope
     multi = _multi_commune(scope)
-    period = rep["period"]
+    period = rep.period
     story = admin_heading(issuer_for(scope), number="", on=on or today_local(), width=width)
     story += title_block(t("coverage.report_title", lang),
-                         t("coverage.period", lang, start=fmt_date(_d(period["from"]), lang),
-                           end=fmt_date(_d(period["to"]), lang)), italic_subtitle=True)
+                         t("coverage.period", lang, start=fmt_date(period.start, lang),
+                           end=fmt_date(period.end, lang)), italic_subtitle=True)
     story.append(p(esc(t("coverage.scope", lang, label=scope["label"])), "subtitle_i"))
     story.append(Spacer(1, 4 * mm))
 
-    s = rep["summary"]
+    s = rep.summary
     story.append(section(t("coverage.section.summary", lang)))
     story.append(p(esc(t("coverage.sum.villages", lang, total=fmt_int(s["villages_total"], lang),
                          reached=fmt_int(s["villages_reached"], lang), missing=fmt_int(s["villages_not_reached"], lang),
@@ -111,24 +113,24 @@ def coverage_pdf(rep: dict, out: str | Path | None = None, *, lang: str = "vi", 
 
     # II. villages not reached
     story.append(section(t("coverage.section.not_reached", lang)))
-    if rep["villages_not_reached"]:
-        story.append(_village_table(rep["villages_not_reached"], multi, lang, width, full=False))
+    if rep.villages_not_reached:
+        story.append(_village_table(rep.villages_not_reached, multi, lang, width, full=False))
     else:
         story.append(p(esc(t("coverage.all_reached", lang)), "note"))
 
     # III. every village
     story.append(section(t("coverage.section.villages", lang)))
-    story.append(p(esc(t("coverage.as_of", lang, date=fmt_date(_d(rep["as_of"]), lang))), "note"))
-    if rep["villages"]:
-        story.append(_village_table(rep["villages"], multi, lang, width, full=True))
+    story.append(p(esc(t("coverage.as_of", lang, date=fmt_date(rep.as_of, lang))), "note"))
+    if rep.villages:
+        story.append(_village_table(rep.villages, multi, lang, width, full=True))
     else:
         story.append(p(esc(t("coverage.view.no_data", lang)), "note"))
 
     # IV. groups
     story.append(section(t("coverage.section.groups", lang)))
-    if rep["groups_not_served"]:
+    if rep.groups_not_served:
         rows = [[str(i), g["label"], _date_text(g["last_served"], lang), _days_text(g["days_since"], lang)]
-                for i, g in enumerate(rep["groups_not_served"], 1)]
+                for i, g in enumerate(rep.groups_not_served, 1)]
         head = [t("coverage.col.no", lang), t("coverage.col.group", lang), t("coverage.col.last_reached", lang),
                 t("coverage.col.days_since", lang)]
         story.append(data_table([head], rows, [12 * mm, width - 12 * mm - 70 * mm, 40 * mm, 30 * mm],
@@ -138,9 +140,9 @@ def coverage_pdf(rep: dict, out: str | Path | None = None, *, lang: str = "vi", 
 
     # V. languages
     story.append(section(t("coverage.section.languages", lang)))
-    if rep["languages_not_served"]:
+    if rep.languages_not_served:
         rows = []
-        for i, x in enumerate(rep["languages_not_served"], 1):
+        for i, x in enumerate(rep.languages_not_served, 1):
             row = [str(i), x["label"], fmt_int(x["people"], lang)]
             if multi:
                 row.append(", ".join(_commune_name(rep, c) for c in x["communes_not_served"]))
@@ -163,7 +165,7 @@ def coverage_pdf(rep: dict, out: str | Path | None = None, *, lang: str = "vi", 
         story.append(p(esc(t("coverage.all_languages_served", lang)), "note"))
 
     # VI. communes (only when the report covers several)
-    if multi and rep["communes"]:
+    if multi and rep.communes:
         story.append(section(t("coverage.section.communes", lang)))
         head = [t("coverage.col.no", lang), t("coverage.col.commune", lang), t("coverage.col.sessions", lang),
                 t("coverage.col.participants", lang), t("coverage.col.villages", lang),
@@ -172,14 +174,14 @@ def coverage_pdf(rep: dict, out: str | Path | None = None, *, lang: str = "vi", 
                  f"{fmt_int(c['villages_reached'], lang)}/{fmt_int(c['villages_total'], lang)}",
                  fmt_int(len(c["groups_not_served"]), lang),
                  ", ".join(catalogs.language_label(x, lang) for x in c["languages_not_served"]) or "—"]
-                for i, c in enumerate(rep["communes"], 1)]
+                for i, c in enumerate(rep.communes, 1)]
         widths = [12 * mm, 60 * mm, 22 * mm, 25 * mm, 28 * mm, 30 * mm]
         widths.append(width - sum(widths))
         story.append(data_table([head], rows, widths, align=["c", "l", "r", "r", "c", "r", "l"], zebra=True))
 
     # VII. effectiveness
     story.append(section(t("coverage.section.effectiveness", lang)))
-    eff = rep["effectiveness"]
+    eff = rep.effectiveness
     story.append(p(esc(f"{t('coverage.col.current', lang)}: {fmt_date(_d(eff['current']['from']), lang)} – "
                        f"{fmt_date(_d(eff['current']['to']), lang)}; {t('coverage.col.previous', lang)}: "
                        f"{fmt_date(_d(eff['previous']['from']), lang)} – {fmt_date(_d(eff['previous']['to']), lang)}"),
@@ -187,14 +189,14 @@ def coverage_pdf(rep: dict, out: str | Path | None = None, *, lang: str = "vi", 
     story.append(_effect_table(eff, lang, width))
 
     story.append(section(t("coverage.section.rules", lang)))
-    for text in rep.get("rules", {}).values():
+    for text in rep.rules.values():
         story.append(p(esc("– " + text), "note"))
     story.append(signature_block(_signers(lang), width))
     return build_pdf(story, out, landscape=True, numbering="total", title=t("coverage.report_title", lang))
 
 
-def _commune_name(rep: dict, code: str) -> str:
-    for c in rep.get("communes", []):
+def _commune_name(rep: CoverageResult, code: str) -> str:
+    for c in rep.communes:
         if c["code"] == code:
             return c["name"]
     from services import admin_units
@@ -332,26 +334,26 @@ def _cell(ws, r, c, value, f, kind="text"):
         ws.write(r, c, value, f["text"])
 
 
-def coverage_xlsx(rep: dict, out: str | Path | None = None, *, lang: str = "vi") -> bytes:
+def coverage_xlsx(rep: CoverageResult, out: str | Path | None = None, *, lang: str = "vi") -> bytes:
     """Sheets: villages, groups, languages, communes, effectiveness, rules. Dates are real dates, numbers numbers."""
     import xlsxwriter
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     wb.set_properties({"title": t("coverage.report_title", lang), "author": "Pháp lý cơ sở",
-                       "comments": rep["scope"]["label"]})
+                       "comments": rep.scope["label"]})
     f = _formats(wb)
     title = t("coverage.report_title", lang)
-    sub = (t("coverage.period", lang, start=fmt_date(_d(rep["period"]["from"]), lang),
-             end=fmt_date(_d(rep["period"]["to"]), lang))
-           + " — " + t("coverage.scope", lang, label=rep["scope"]["label"]))
+    sub = (t("coverage.period", lang, start=fmt_date(rep.period.start, lang),
+             end=fmt_date(rep.period.end, lang))
+           + " — " + t("coverage.scope", lang, label=rep.scope["label"]))
     tt = lambda k: t(k, lang)  # noqa: E731
 
     ws = _sheet(wb, f, tt("coverage.view.tab_villages"), title, sub,
                 [tt("coverage.col.no"), tt("coverage.col.commune"), tt("coverage.col.village"),
                  tt("coverage.col.last_reached"), tt("coverage.col.days_since"), tt("coverage.col.sessions"),
                  tt("coverage.col.participants"), tt("coverage.col.status")], [6, 30, 30, 14, 10, 10, 12, 16])
-    for i, v in enumerate(rep["villages"], 1):
+    for i, v in enumerate(rep.villages, 1):
         r = 3 + i
         ws.write(r, 0, i, f["stt"])
         _cell(ws, r, 1, v["commune_name"], f)
@@ -366,7 +368,7 @@ def coverage_xlsx(rep: dict, out: str | Path | None = None, *, lang: str = "vi")
                 [tt("coverage.col.no"), tt("coverage.col.group"), tt("coverage.col.sessions"),
                  tt("coverage.col.participants"), tt("coverage.col.last_reached"), tt("coverage.col.days_since"),
                  tt("coverage.col.status")], [6, 34, 10, 12, 14, 10, 16])
-    for i, g in enumerate(rep["groups"], 1):
+    for i, g in enumerate(rep.groups, 1):
         r = 3 + i
         ws.write(r, 0, i, f["stt"])
         _cell(ws, r, 1, g["label"], f)
@@ -380,7 +382,7 @@ def coverage_xlsx(rep: dict, out: str | Path | None = None, *, lang: str = "vi")
                 [tt("coverage.col.no"), tt("coverage.col.language"), tt("coverage.col.people"),
                  tt("coverage.col.sessions"), tt("coverage.col.last_reached"), tt("coverage.col.days_since"),
                  tt("coverage.col.communes_not_served")], [6, 24, 10, 10, 14, 10, 40])
-    for i, x in enumerate(rep["languages"], 1):
+    for i, x in enumerate(rep.languages, 1):
         r = 3 + i
         ws.write(r, 0, i, f["stt"])
         _cell(ws, r, 1, x["label"], f)
@@ -395,7 +397,7 @@ def coverage_xlsx(rep: dict, out: str | Path | None = None, *, lang: str = "vi")
                  tt("coverage.col.participants"), tt("coverage.view.tab_villages"), tt("coverage.col.villages"),
                  tt("coverage.col.groups_missing"), tt("coverage.col.languages_missing")],
                 [6, 30, 10, 12, 10, 12, 50, 30])
-    for i, c in enumerate(rep["communes"], 1):
+    for i, c in enumerate(rep.communes, 1):
         r = 3 + i
         ws.write(r, 0, i, f["stt"])
         _cell(ws, r, 1, c["name"], f)
@@ -410,7 +412,7 @@ def coverage_xlsx(rep: dict, out: str | Path | None = None, *, lang: str = "vi")
     for _key, label, _kind in _EFFECT_METRICS:
         header += [f"{tt(label)} — {tt('coverage.col.current')}", f"{tt(label)} — {tt('coverage.col.previous')}"]
     ws = _sheet(wb, f, tt("coverage.view.tab_effect"), title, sub, header, [6, 30] + [14] * 8)
-    eff = rep["effectiveness"]
+    eff = rep.effectiveness
     rows = [(str(i), x["label"], x["current"], x["previous"]) for i, x in enumerate(eff["by_form"], 1)]
     rows.append(("", tt("coverage.total"), eff["total"]["current"], eff["total"]["previous"]))
     for i, (no, label, cur, prev) in enumerate(rows):
@@ -421,7 +423,7 @@ def coverage_xlsx(rep: dict, out: str | Path | None = None, *, lang: str = "vi")
             _cell(ws, r, 2 + 2 * j, cur.get(key), f, "int" if kind == "int" else "dec")
             _cell(ws, r, 3 + 2 * j, prev.get(key), f, "int" if kind == "int" else "dec")
     r = 4 + len(rows) + 1
-    for text in rep.get("rules", {}).values():
+    for text in rep.rules.values():
         ws.merge_range(r, 0, r, len(header) - 1, text, f["note"])
         ws.set_row(r, 32)
         r += 1
@@ -434,24 +436,24 @@ def coverage_xlsx(rep: dict, out: str | Path | None = None, *, lang: str = "vi")
 
 # ---- plan list -------------------------------------------------------------------------------------------
 
-def _month_text(plan: dict, lang: str) -> str:
-    first = _d(plan["period"]["from"])
+def _month_text(plan: PlanResult, lang: str) -> str:
+    first = plan.period.start
     return f"{first.month:02d}/{first.year}"
 
 
-def plan_pdf(plan: dict, out: str | Path | None = None, *, lang: str = "vi", on: dt.date | None = None) -> bytes:
+def plan_pdf(plan: PlanResult, out: str | Path | None = None, *, lang: str = "vi", on: dt.date | None = None) -> bytes:
     """Portrait A4: ranked villages (with a blank column to write the planned date and form), groups, languages."""
     width = frame_width()
-    scope = plan["scope"]
+    scope = plan.scope
     multi = _multi_commune(scope)
     story = admin_heading(issuer_for(scope), number="", on=on or today_local())
     story += title_block(t("plan.title", lang, month=_month_text(plan, lang)),
-                         t("plan.subtitle", lang, date=fmt_date(_d(plan["as_of"]), lang)), italic_subtitle=True)
+                         t("plan.subtitle", lang, date=fmt_date(plan.as_of, lang)), italic_subtitle=True)
     story.append(p(esc(t("coverage.scope", lang, label=scope["label"])), "subtitle_i"))
     story.append(Spacer(1, 4 * mm))
 
     story.append(section(t("plan.section.villages", lang)))
-    if plan["villages"]:
+    if plan.villages:
         head = [t("coverage.col.no", lang)]
         widths = [11 * mm]
         if multi:
@@ -461,7 +463,7 @@ def plan_pdf(plan: dict, out: str | Path | None = None, *, lang: str = "vi", on:
         widths += [0, 62 * mm, 36 * mm]
         widths[widths.index(0)] = width - sum(widths)
         rows = []
-        for v in plan["villages"]:
+        for v in plan.villages:
             row = [str(v["rank"])] + ([v["commune_name"]] if multi else []) + [v["village"], v["reason"], ""]
             rows.append(row)
         table = data_table([head], rows, widths, align=["c"] + ["l"] * (len(head) - 1))
@@ -470,14 +472,14 @@ def plan_pdf(plan: dict, out: str | Path | None = None, *, lang: str = "vi", on:
         story.append(p(esc(t("plan.empty", lang)), "note"))
 
     story.append(section(t("plan.section.groups", lang)))
-    rows = [[str(g["rank"]), g["label"], g["reason"]] for g in plan["groups"]]
+    rows = [[str(g["rank"]), g["label"], g["reason"]] for g in plan.groups]
     story.append(data_table([[t("coverage.col.no", lang), t("coverage.col.group", lang),
                               t("coverage.col.reason", lang)]],
                             rows, [11 * mm, width - 11 * mm - 75 * mm, 75 * mm], align=["c", "l", "l"]))
 
     story.append(section(t("plan.section.languages", lang)))
-    if plan["languages"]:
-        rows = [[str(x["rank"]), x["label"], fmt_int(x["people"], lang), x["reason"]] for x in plan["languages"]]
+    if plan.languages:
+        rows = [[str(x["rank"]), x["label"], fmt_int(x["people"], lang), x["reason"]] for x in plan.languages]
         story.append(data_table([[t("coverage.col.no", lang), t("coverage.col.language", lang),
                                   t("coverage.col.people", lang), t("coverage.col.reason", lang)]],
                                 rows, [11 * mm, width - 11 * mm - 22 * mm - 75 * mm, 22 * mm, 75 * mm],
@@ -488,20 +490,20 @@ def plan_pdf(plan: dict, out: str | Path | None = None, *, lang: str = "vi", on:
     return build_pdf(story, out, numbering="decree", title=t("plan.title", lang, month=_month_text(plan, lang)))
 
 
-def plan_xlsx(plan: dict, out: str | Path | None = None, *, lang: str = "vi") -> bytes:
+def plan_xlsx(plan: PlanResult, out: str | Path | None = None, *, lang: str = "vi") -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     f = _formats(wb)
     title = t("plan.title", lang, month=_month_text(plan, lang))
-    sub = t("plan.subtitle", lang, date=fmt_date(_d(plan["as_of"]), lang)) + " — " + plan["scope"]["label"]
+    sub = t("plan.subtitle", lang, date=fmt_date(plan.as_of, lang)) + " — " + plan.scope["label"]
     tt = lambda k: t(k, lang)  # noqa: E731
     ws = _sheet(wb, f, tt("coverage.view.tab_villages"), title, sub,
                 [tt("coverage.col.no"), tt("coverage.col.commune"), tt("coverage.col.village"),
                  tt("coverage.col.last_reached"), tt("coverage.col.days_since"), tt("coverage.col.reason"),
                  tt("plan.col.planned")], [6, 30, 30, 14, 10, 36, 26])
-    for i, v in enumerate(plan["villages"]):
+    for i, v in enumerate(plan.villages):
         r = 4 + i
         ws.write(r, 0, v["rank"], f["stt"])
         _cell(ws, r, 1, v["commune_name"], f)
@@ -510,8 +512,8 @@ def plan_xlsx(plan: dict, out: str | Path | None = None, *, lang: str = "vi") ->
         _cell(ws, r, 4, v["days_since"], f, "int")
         _cell(ws, r, 5, v["reason"], f)
         ws.write_blank(r, 6, None, f["text"])
-    for name, items, label_key in ((tt("coverage.col.group"), plan["groups"], "coverage.col.group"),
-                                   (tt("coverage.col.language"), plan["languages"], "coverage.col.language")):
+    for name, items, label_key in ((tt("coverage.col.group"), plan.groups, "coverage.col.group"),
+                                   (tt("coverage.col.language"), plan.languages, "coverage.col.language")):
         ws = _sheet(wb, f, name, title, sub, [tt("coverage.col.no"), tt(label_key), tt("coverage.col.last_reached"),
                                               tt("coverage.col.days_since"), tt("coverage.col.reason")],
                     [6, 34, 14, 10, 40])
@@ -531,10 +533,9 @@ def plan_xlsx(plan: dict, out: str | Path | None = None, *, lang: str = "vi") ->
 
 # ---- one entry point -------------------------------------------------------------------------------------
 
-def _json_writer(data: dict, out: str | Path | None = None, **_ignored) -> bytes:
-    """The report with ISO dates (compute.as_json), as `report coverage|plan --format json` prints it."""
-    from services.reports.coverage.compute import as_json
-    content = (json.dumps(as_json(data), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def _json_writer(data: CoverageResult | PlanResult, out: str | Path | None = None, **_ignored) -> bytes:
+    """The report with ISO dates (to_json()), as `report coverage|plan --format json` prints it."""
+    content = (json.dumps(data.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if out is not None:
         Path(out).write_bytes(content)
     return content
@@ -545,7 +546,7 @@ WRITERS = {("coverage", "pdf"): coverage_pdf, ("coverage", "xlsx"): coverage_xls
 FORMATS = ("pdf", "xlsx", "json")
 
 
-def _write(what: str, data: dict, fmt: str, out: str | Path | None, lang: str) -> bytes:
+def _write(what: str, data: CoverageResult | PlanResult, fmt: str, out: str | Path | None, lang: str) -> bytes:
     try:
         writer = WRITERS[(what, fmt)]
     except KeyError:
@@ -553,11 +554,11 @@ def _write(what: str, data: dict, fmt: str, out: str | Path | None, lang: str) -
     return writer(data, out, lang=lang)
 
 
-def render(rep: dict, fmt: str, out: str | Path | None = None, *, lang: str = "vi") -> bytes:
+def render(rep: CoverageResult, fmt: str, out: str | Path | None = None, *, lang: str = "vi") -> bytes:
     """The coverage report in `fmt` ("pdf", "xlsx" or "json"), written to `out` when given; returns the bytes."""
     return _write("coverage", rep, fmt, out, lang)
 
 
-def render_plan(plan: dict, fmt: str, out: str | Path | None = None, *, lang: str = "vi") -> bytes:
+def render_plan(plan: PlanResult, fmt: str, out: str | Path | None = None, *, lang: str = "vi") -> bytes:
     """The monthly plan list in `fmt` ("pdf", "xlsx" or "json"), written to `out` when given."""
     return _write("plan", plan, fmt, out, lang)
