@@ -122,3 +122,32 @@ def test_every_label_is_in_the_message_catalog(kind):
     missing = [s.label_key for s in DESCRIBED[kind].values()
                if (s.form or s.detail is not None) and "ui." + s.label_key not in catalog]
     assert missing == []
+
+
+
+def test_a_new_field_is_read_from_its_description_alone(db, monkeypatch):
+    """Adding a plain field to a kind is its FieldSpec (README "Adding a field"): normalize reads it with the
+    description's limits, without a line of its own, and the generated columns and detail rows list it."""
+    from services.errors import ValidationError
+    from services.kinds import dissemination
+    from services.kinds.fields import FieldSpec, Form, extra_columns
+    from tests import factories
+    spec = FieldSpec("weather", max_len=10, column=99, form=Form("form.section.event"), detail=99)
+    monkeypatch.setitem(dissemination.FIELDS, "weather", spec)
+    assert dissemination.normalize(factories.dissemination(weather="Nắng"), None, None)["weather"] == "Nắng"
+    with pytest.raises(ValidationError) as err:
+        dissemination.normalize(factories.dissemination(weather="Mưa rất to cả ngày"), None, None)
+    assert [e.field for e in err.value.errors] == ["weather"]
+    assert extra_columns(dissemination.FIELDS)[-1] == "weather" and detail_fields(dissemination.FIELDS)[-1] is spec
+
+
+def test_error_messages_name_a_field_by_its_catalog_label(db):
+    """The label of a field's messages is the description's label key in assets/messages, never a string in
+    normalize: a too-long topic says "Chủ đề" / "Topic" (ui.field.topic)."""
+    from services.errors import ValidationError
+    from services.kinds import dissemination
+    from tests import factories
+    with pytest.raises(ValidationError) as err:
+        dissemination.normalize(factories.dissemination(topic="x" * 501), None, None)
+    assert [(e.field, e.vi, e.en) for e in err.value.errors] == [
+        ("topic", "Chủ đề dài quá 500 ký tự", "Topic is longer than 500 characters")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from services import catalogs
 from services.errors import Collector
 from services.kinds.common import MISSING, commune_code, effective, keep
-from services.kinds.fields import FieldSpec, Form, describe, read
+from services.kinds.fields import FieldSpec, Form, describe, read_fields
 from services.kinds.units import historic_commune, read_units, record_day
 
 _EVENT, _PEOPLE, _FEEDBACK = "form.section.event", "form.section.participants", "form.section.feedback"
@@ -61,21 +61,10 @@ def normalize(data: dict, existing, ctx) -> dict:
     data = read_units(data, "date", existing, ctx)
     c = Collector()
     creating = existing is None
-    F = FIELDS
-    values = keep({},
-                  date=read(c, data, F["date"], creating),
-                  commune_code=commune_code(c, data, required=creating and F["commune_code"].required,
+    values = keep({}, **read_fields(c, data, FIELDS, creating),
+                  commune_code=commune_code(c, data, required=creating and FIELDS["commune_code"].required,
                                             on=record_day(data, "date", existing)),
-                  village=read(c, data, F["village"], creating),
-                  form=read(c, data, F["form"], creating),
-                  topic=read(c, data, F["topic"], creating, label_vi="Chủ đề", label_en="Topic"),
-                  laws=read(c, data, F["laws"], creating),
-                  target_groups=read(c, data, F["target_groups"], creating),
-                  language=_language(c, data),
-                  **{name: read(c, data, F[name], creating) for name in (
-                      "participants", "participants_women", "participants_ethnic_minority", "materials_distributed",
-                      "presenter", "notes", "feedback_respondents", "feedback_useful", "questions_asked",
-                      "followup_requests")})
+                  language=_language(c, data))
     total = effective("participants", values, existing, 0) or 0
     for name, vi, en in (("participants_women", "Số nữ", "Women"),
                          ("participants_ethnic_minority", "Số người dân tộc thiểu số", "Ethnic-minority participants"),

@@ -1,20 +1,26 @@
 """The field description of a record kind: one `FieldSpec` per stored field, in `services/kinds/<kind>.py` as
 `FIELDS`. The import/export columns (services.records.columns), the export rows (services.records.exporting), the form
-(ui.state.forms) and the detail rows (ui.state.details) are generated from it, and `normalize` reads a field's
-required flag, catalog and length from it through `read()`.
+(ui.state.forms) and the detail rows (ui.state.details) are generated from it, and `normalize` reads every plain
+field (text, date, number, catalog code) through `read_fields()` — its required flag, catalog, limits and label
+(the message `ui.<label_key>` of assets/messages) from the description; a kind's own code reads only the fields
+marked `custom` and the types read() does not know (commune, team, parties, names, language…).
 
     FIELDS = describe(
         FieldSpec("topic", "text", required=True, max_len=500, column=5, template=True,
                   form=Form("form.section.event", width=6), detail=5, printed=True),
     )
     FIELDS["topic"].required;  template_columns(FIELDS);  extra_columns(FIELDS)
+    values = read_fields(c, data, FIELDS, creating)       # in normalize: {name: value} of every plain field given
 
-Adding a field to a kind = one FieldSpec here + a migration (+ the print layout if `printed`).
+Adding a field to a kind = one FieldSpec in services/kinds/<kind>.py + its label in assets/messages + a migration
+(with the peewee model attribute) (+ the print layout if `printed`). README "Adding a field" walks through it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
+from services import i18n
 from services.kinds.common import MISSING, category, category_list, date, integer, text
 
 # Value types. The form widget defaults to the type's (WIDGETS); the export and detail rows format by type.
@@ -23,6 +29,7 @@ TYPES = ("text", "multiline", "date", "int", "count", "year", "code", "codes", "
 WIDGETS = {"text": "text", "multiline": "multiline", "date": "date", "int": "int", "count": "int", "year": "int",
            "code": "choice", "codes": "multi", "language": "language", "names": "names", "commune": "commune",
            "historic": "historic", "team": "team", "parties": "parties"}
+READ_TYPES = ("text", "multiline", "date", "int", "count", "code", "codes")    # the types read() checks
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class FieldSpec:
     #                                 related record ("requester.phone")
     shown_as: str = ""              # detail row shown as: "person" (name, gender, birth, ethnicity), "identifier"
     #                                 (masked unless revealed), "display" (catalog label with its validity)
+    custom: bool = False            # read by the kind's own code in normalize (or never typed), not read_fields
 
     def __post_init__(self):
         assert self.type in TYPES, f"{self.name}: unknown field type {self.type!r}"
@@ -74,6 +82,11 @@ class FieldSpec:
                 return None
             inst = getattr(inst, part)
         return inst
+
+    @property
+    def generic(self) -> bool:
+        """read_fields() reads it: a plain type, a field of the record itself (not "requester.…"), not custom."""
+        return self.type in READ_TYPES and not self.custom and "." not in self.model
 
     @property
     def form_key(self) -> str:
@@ -117,6 +130,7 @@ def read(c, data: dict, spec: FieldSpec, creating: bool, **labels):
     taken from the description (required applies when creating). MISSING when absent or invalid."""
     required = creating and spec.required
     if spec.type in ("text", "multiline"):
+        labels = labels or dict(zip(("label_vi", "label_en"), _labels(spec.label_key), strict=True))
         return text(c, data, spec.name, required=required, max_len=spec.max_len, **labels)
     if spec.type == "date":
         return date(c, data, spec.name, required=required, not_future=spec.not_future)
@@ -129,5 +143,21 @@ def read(c, data: dict, spec: FieldSpec, creating: bool, **labels):
     raise ValueError(f"{spec.name}: type {spec.type} is read by the kind's own rule")
 
 
-__all__ = ["MISSING", "FieldSpec", "Form", "describe", "read", "template_columns", "extra_columns",
+def read_fields(c, data: dict, fields: dict[str, FieldSpec], creating: bool) -> dict:
+    """{name: value} of every generic field of the description (see FieldSpec.generic), read with read() in
+    description order; MISSING for one absent or invalid (services.kinds.common.keep drops those)."""
+    return {spec.name: read(c, data, spec, creating) for spec in fields.values() if spec.generic}
+
+
+@cache
+def _labels(label_key: str) -> tuple[str, str]:
+    """The field's label in Vietnamese and English for error messages ("" when the catalog has none: the
+    messages then name the field)."""
+    key = f"ui.{label_key}"
+    if key not in i18n.catalog():
+        return "", ""
+    return i18n.t(key, "vi"), i18n.t(key, "en")
+
+
+__all__ = ["MISSING", "FieldSpec", "Form", "describe", "read", "read_fields", "template_columns", "extra_columns",
            "detail_fields", "date_columns"]

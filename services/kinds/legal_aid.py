@@ -13,7 +13,7 @@ from services.dates import today_local
 from services.errors import Collector
 from services.kinds import person as person_rules
 from services.kinds.common import MISSING, category, commune_code, effective, keep
-from services.kinds.fields import FieldSpec, Form, describe, read
+from services.kinds.fields import FieldSpec, Form, describe, read_fields
 from services.kinds.units import historic_commune, read_units, record_day
 
 _CASE, _REQ, _CONTENT, _STATUS = ("form.section.case", "form.section.requester", "form.section.content",
@@ -28,8 +28,9 @@ FIELDS = describe(
     FieldSpec("commune_code", "commune", required=True, column=2, template=True, form=Form(_CASE), detail=3,
               printed=True),
     FieldSpec("historic_commune_code", "historic", column=18, form=Form(_CASE)),
+    # custom: checked against the catalog as valid on the received date (normalize), a stored code kept
     FieldSpec("beneficiary_category", "code", "beneficiary_categories", required=True, column=9, template=True,
-              form=Form(_CASE), detail=8, shown_as="display", printed=True),
+              form=Form(_CASE), detail=8, shown_as="display", printed=True, custom=True),
     FieldSpec("legal_field", "code", "legal_fields", required=True, column=10, template=True, form=Form(_CASE),
               detail=9, printed=True),
     FieldSpec("aid_form", "code", "aid_forms", required=True, column=11, template=True, form=Form(_CASE),
@@ -64,7 +65,7 @@ FIELDS = describe(
     FieldSpec("summary", "multiline", max_len=10000, column=15, template=True,
               form=Form(_STATUS, width=6, edit_only=True), detail=17),
     FieldSpec("beneficiary_name", "beneficiary", model="beneficiary.full_name", column=20, printed=True),
-    FieldSpec("number", column=17, detail=1, printed=True),     # given by services.records.numbering, never typed
+    FieldSpec("number", column=17, detail=1, printed=True, custom=True),   # given by services.records.numbering
     FieldSpec("id", "id", column=16),
 )
 
@@ -93,18 +94,14 @@ def normalize(data: dict, existing, ctx) -> dict:
     c = Collector()
     creating = existing is None
     F = FIELDS
-    received = read(c, data, F["received_date"], creating)
-    on = received if received not in (MISSING, None) else effective("received_date", {}, existing)
-    values = keep({},
-                  received_date=received,
-                  commune_code=commune_code(c, data, required=creating and F["commune_code"].required,
-                                            on=record_day(data, "received_date", existing)),
-                  beneficiary_category=category(c, data, "beneficiary_category", F["beneficiary_category"].catalog,
-                                                required=creating and F["beneficiary_category"].required, on=on,
-                                                keep=existing.beneficiary_category if existing else None),
-                  **{name: read(c, data, F[name], creating) for name in (
-                      "legal_field", "aid_form", "request_content", "provider", "referred_to", "status",
-                      "status_date", "status_reason", "outcome", "closed_date", "summary")})
+    values = keep({}, **read_fields(c, data, F, creating))
+    on = values.get("received_date") or effective("received_date", {}, existing)
+    keep(values,
+         commune_code=commune_code(c, data, required=creating and F["commune_code"].required,
+                                   on=record_day(data, "received_date", existing)),
+         beneficiary_category=category(c, data, "beneficiary_category", F["beneficiary_category"].catalog,
+                                       required=creating and F["beneficiary_category"].required, on=on,
+                                       keep=existing.beneficiary_category if existing else None))
     requester = _person_ref(c, data, "requester", ctx, required=creating)
     if requester is not MISSING:
         values["requester"] = requester

@@ -12,7 +12,7 @@ from services.dates import today_local
 from services.errors import Collector
 from services.kinds import person as person_rules
 from services.kinds.common import MISSING, commune_code, effective, keep
-from services.kinds.fields import FieldSpec, Form, describe, read
+from services.kinds.fields import FieldSpec, Form, describe, read_fields
 from services.kinds.units import historic_commune, read_units, record_day
 
 START_WITHIN_DAYS = 3          # Điều 20.2: start within 03 days of being assigned
@@ -55,7 +55,7 @@ FIELDS = describe(
               printed=True),
     FieldSpec("implementation_deadline", "date", not_future=False, column=19, form=Form(_RESULT), detail=17,
               printed=True),
-    FieldSpec("number", column=12, detail=1, printed=True),     # given by services.records.numbering, never typed
+    FieldSpec("number", column=12, detail=1, printed=True, custom=True),   # given by services.records.numbering
     FieldSpec("id", "id", column=11),
 )
 
@@ -104,26 +104,12 @@ def normalize(data: dict, existing, ctx) -> dict:
             team = found.id
     elif team in (None, ""):
         team = None
-    F = FIELDS
-    values = keep({},
-                  received_date=read(c, data, F["received_date"], creating),
-                  commune_code=commune_code(c, data, required=creating and F["commune_code"].required,
+    values = keep({}, **read_fields(c, data, FIELDS, creating),
+                  commune_code=commune_code(c, data, required=creating and FIELDS["commune_code"].required,
                                             on=record_day(data, "received_date", existing)),
-                  village=read(c, data, F["village"], creating),
                   team=team,
-                  basis=read(c, data, F["basis"], creating),
                   mediators=_names(data.get("mediators", MISSING)),
-                  assigned_date=read(c, data, F["assigned_date"], creating),
-                  dispute_field=read(c, data, F["dispute_field"], creating),
-                  summary=read(c, data, F["summary"], creating),
-                  outcome=read(c, data, F["outcome"], creating),
-                  agreement=read(c, data, F["agreement"], creating),
-                  rights_obligations=read(c, data, F["rights_obligations"], creating),
-                  implementation=read(c, data, F["implementation"], creating),
-                  implementation_deadline=read(c, data, F["implementation_deadline"], creating),
-                  invited=_names(data.get("invited", MISSING)),
-                  referred_to=read(c, data, F["referred_to"], creating),
-                  closed_date=read(c, data, F["closed_date"], creating))
+                  invited=_names(data.get("invited", MISSING)))
     parties = _parties(c, data, ctx)
     if parties is not MISSING:
         values["parties"] = parties
