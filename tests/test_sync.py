@@ -116,6 +116,16 @@ def clients(tmp_path, kinto_bucket):
     return make
 
 
+def person_on_two_devices(clients, name, **fields):
+    """The start of the two-device tests: A creates a person and syncs, B syncs it in. Returns (a, b, its id)."""
+    a, b = clients(2)
+    a.use()
+    pid = new_person(name, **fields).id
+    a.sync()
+    b.sync()
+    return a, b, pid
+
+
 @pytest.fixture(autouse=True, params=["bulk", "batch"])
 def push_path(request, monkeypatch):
     """Every sync test runs on both push paths: the bulk endpoint (server/kinto_bulk.py, used when GET /v1/ lists
@@ -193,11 +203,7 @@ def server_records_since(site, collection, since=0):
 
 
 def test_edits_of_different_fields_merge(clients):
-    a, b = clients(2)
-    a.use()
-    pid = new_person("Đặng Văn Đức", notes="gốc", address="gốc").id
-    a.sync()
-    b.sync()
+    a, b, pid = person_on_two_devices(clients, "Đặng Văn Đức", notes="gốc", address="gốc")
     a.use()
     edit("person", pid, notes="ghi chú của A")
     b.use()
@@ -215,11 +221,7 @@ def test_edits_of_different_fields_merge(clients):
 
 
 def test_same_field_gives_one_conflict_with_both_values(clients, capsys):
-    a, b = clients(2)
-    a.use()
-    pid = new_person("Triệu Thị Hoa", notes="gốc").id
-    a.sync()
-    b.sync()
+    a, b, pid = person_on_two_devices(clients, "Triệu Thị Hoa", notes="gốc")
     a.use()
     edit("person", pid, notes="giá trị A", address="A đổi địa chỉ")
     b.use()
@@ -260,11 +262,7 @@ def test_same_field_gives_one_conflict_with_both_values(clients, capsys):
 
 
 def test_conflict_resolved_with_typed_value(clients):
-    a, b = clients(2)
-    a.use()
-    pid = new_person("Vàng A Dế", phone="0911111111").id
-    a.sync()
-    b.sync()
+    a, b, pid = person_on_two_devices(clients, "Vàng A Dế", phone="0911111111")
     a.use()
     edit("person", pid, phone="0922222222")
     b.use()
@@ -280,11 +278,7 @@ def test_conflict_resolved_with_typed_value(clients):
 
 
 def test_edit_against_remote_delete_is_a_conflict_not_a_resurrection(clients, kinto_bucket):
-    a, b = clients(2)
-    a.use()
-    pid = new_person("Lý Văn Sáu", notes="gốc").id
-    a.sync()
-    b.sync()
+    a, b, pid = person_on_two_devices(clients, "Lý Văn Sáu", notes="gốc")
     a.use()
     store.delete("person", pid)
     b.use()
@@ -321,11 +315,7 @@ def test_delete_from_an_older_copy_is_held_as_a_conflict_then_the_editor_is_told
     """Issue 16 §4: B deletes from a copy older than A's synced edit. The delete is a conflict on B's side,
     showing A's edit, before it reaches the server; A's record is untouched. When B deletes anyway, A's next
     sync reports it (a notice in the summary and the list) and A can restore the record."""
-    a, b = clients(2)
-    a.use()
-    pid = new_person("Sùng A Lử", notes="gốc").id
-    a.sync()
-    b.sync()
+    a, b, pid = person_on_two_devices(clients, "Sùng A Lử", notes="gốc")
     a.use()
     edit("person", pid, notes="A sửa trước")
     b.use()
@@ -365,11 +355,7 @@ def test_delete_from_an_older_copy_is_held_as_a_conflict_then_the_editor_is_told
 
 def test_delete_from_an_up_to_date_copy_goes_through(clients, kinto_bucket):
     """The other order of §4's README: B deletes from the newest copy: no conflict, deleted everywhere."""
-    a, b = clients(2)
-    a.use()
-    pid = new_person("Lò Văn Bảy", notes="gốc").id
-    a.sync()
-    b.sync()
+    a, b, pid = person_on_two_devices(clients, "Lò Văn Bảy", notes="gốc")
     b.use()
     store.delete("person", pid)
     s = b.sync()
@@ -715,11 +701,7 @@ def test_create_of_a_record_the_server_already_has_is_acknowledged(clients, kint
     """A record that reached this device outside sync (USB transfer, restored backup) and is queued without a
     base: its create gets 412 with the server's copy, which is merged at once — no duplicate, no endless retry."""
     from models.sync_state import SyncBase
-    a, b = clients(2)
-    a.use()
-    pid = new_person("Hờ A Chứ", notes="bản gốc").id
-    a.sync()
-    b.sync()
+    a, b, pid = person_on_two_devices(clients, "Hờ A Chứ", notes="bản gốc")
     b.use()
     SyncBase.delete().where(SyncBase.record_id == pid).execute()
     outbox.queue("person", pid)

@@ -240,6 +240,31 @@ def _province(app, a):
     return ft.Column([summary, card(ft.ListView(rows, spacing=6, expand=True), expand=True)], spacing=10, expand=True)
 
 
+def _file_dialog(app, a, *, errors, errors_key: str, body, error: str, title_key: str, width: int, run,
+                 run_key: str, close):
+    """What the two file-loading dialogs share: the all-or-nothing error list after a refused file, else the form
+    (`body()`, its error line, a progress bar while running) with Close and the run button."""
+    if errors:
+        ft.use_dialog(ft.AlertDialog(
+            modal=True, title=ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=ACCENT),
+                                      ft.Text(app.t(errors_key), expand=True)]),
+            content=ft.Container(ft.Column([ft.Text(app.t("import.nothing_stored"), color=ACCENT, size=13),
+                                            error_list(app, errors)], spacing=10, tight=True), width=820),
+            actions=[ft.FilledButton(app.t("common.close"), on_click=lambda: close())]))
+        return ft.Container(visible=False)
+    controls = body()
+    if error:
+        controls.append(ft.Text(error, color=ACCENT))
+    if a.running:
+        controls.append(ft.ProgressBar(color=PRIMARY, bgcolor="#E8EEF5"))
+    ft.use_dialog(ft.AlertDialog(
+        modal=True, title=ft.Text(app.t(title_key)),
+        content=ft.Container(ft.Column(controls, spacing=12, tight=True), width=width),
+        actions=[ft.TextButton(app.t("common.close"), on_click=lambda: close()),
+                 ft.FilledButton(app.t(run_key), icon=ft.Icons.UPLOAD_FILE, on_click=run, disabled=a.running)]))
+    return ft.Container(visible=False)
+
+
 @ft.component
 def AssessmentPointsDialog(app, a):
     """Load a corrected points / indicator table for the scorecard's framework (all or nothing)."""
@@ -249,35 +274,19 @@ def AssessmentPointsDialog(app, a):
     if not a.points_open:
         ft.use_dialog(None)
         return ft.Container(visible=False)
-    if a.points_errors:
-        ft.use_dialog(ft.AlertDialog(
-            modal=True, title=ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=ACCENT),
-                                      ft.Text(app.t("assessment.points_errors"), expand=True)]),
-            content=ft.Container(ft.Column([ft.Text(app.t("import.nothing_stored"), color=ACCENT, size=13),
-                                            error_list(app, a.points_errors)], spacing=10, tight=True), width=820),
-            actions=[ft.FilledButton(app.t("common.close"), on_click=lambda: a.close_points())]))
-        return ft.Container(visible=False)
-    body = [ft.Text(app.t("assessment.points_help", framework=(a.card or {}).get("framework", "")), size=13,
-                    color=MUTED),
-            ft.TextField(label=app.t("import.path"), value=a.points_path, hint_text=app.t("import.path_hint"),
-                         on_change=lambda e: a.set_points_path(e.control.value)),
-            ft.TextField(label=app.t("assessment.points_source_field"), value=a.points_source,
-                         hint_text="TT 09/2021/TT-BTP Phụ lục I",
-                         on_change=lambda e: a.set_points_source(e.control.value)),
-            ft.Row([file_button(app, app.t("import.choose"), a.choose_points_path, a.accept_points_upload),
-                    ft.TextButton(app.t("assessment.points_template"), icon=ft.Icons.DOWNLOAD,
-                                  on_click=lambda: a.points_template())], spacing=8)]
-    if a.points_error:
-        body.append(ft.Text(a.points_error, color=ACCENT))
-    if a.running:
-        body.append(ft.ProgressBar(color=PRIMARY, bgcolor="#E8EEF5"))
-    ft.use_dialog(ft.AlertDialog(
-        modal=True, title=ft.Text(app.t("assessment.points_title")),
-        content=ft.Container(ft.Column(body, spacing=12, tight=True), width=600),
-        actions=[ft.TextButton(app.t("common.close"), on_click=lambda: a.close_points()),
-                 ft.FilledButton(app.t("assessment.points_run"), icon=ft.Icons.UPLOAD_FILE, on_click=run,
-                                 disabled=a.running)]))
-    return ft.Container(visible=False)
+    return _file_dialog(app, a, errors=a.points_errors, errors_key="assessment.points_errors", body=lambda: [
+        ft.Text(app.t("assessment.points_help", framework=(a.card or {}).get("framework", "")), size=13,
+                color=MUTED),
+        ft.TextField(label=app.t("import.path"), value=a.points_path, hint_text=app.t("import.path_hint"),
+                     on_change=lambda e: a.set_points_path(e.control.value)),
+        ft.TextField(label=app.t("assessment.points_source_field"), value=a.points_source,
+                     hint_text="TT 09/2021/TT-BTP Phụ lục I",
+                     on_change=lambda e: a.set_points_source(e.control.value)),
+        ft.Row([file_button(app, app.t("import.choose"), a.choose_points_path, a.accept_points_upload),
+                ft.TextButton(app.t("assessment.points_template"), icon=ft.Icons.DOWNLOAD,
+                              on_click=lambda: a.points_template())], spacing=8)],
+        error=a.points_error, title_key="assessment.points_title", width=600, run=run,
+        run_key="assessment.points_run", close=a.close_points)
 
 
 @ft.component
@@ -288,31 +297,16 @@ def AssessmentImportDialog(app, a):
     if not a.import_open:
         ft.use_dialog(None)
         return ft.Container(visible=False)
-    if a.import_errors:
-        ft.use_dialog(ft.AlertDialog(
-            modal=True, title=ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=ACCENT),
-                                      ft.Text(app.t("assessment.import_errors"), expand=True)]),
-            content=ft.Container(ft.Column([ft.Text(app.t("import.nothing_stored"), color=ACCENT, size=13),
-                                            error_list(app, a.import_errors)], spacing=10, tight=True), width=820),
-            actions=[ft.FilledButton(app.t("common.close"), on_click=lambda: a.close_import())]))
-        return ft.Container(visible=False)
-    body = [ft.Text(app.t("assessment.import_help", commune=a.card["commune_name"] if a.card else a.commune,
-                          year=a.year), size=13, color=MUTED),
-            ft.TextField(label=app.t("import.path"), value=a.import_path, hint_text=app.t("import.path_hint"),
-                         on_change=lambda e: a.set_import_path(e.control.value), on_submit=run),
-            ft.Row([file_button(app, app.t("import.choose"), a.choose_import_path, a.accept_upload),
-                    ft.TextButton(app.t("import.template"), icon=ft.Icons.DOWNLOAD,
-                                  on_click=lambda: a.import_template())], spacing=8)]
-    if a.import_error:
-        body.append(ft.Text(a.import_error, color=ACCENT))
-    if a.running:
-        body.append(ft.ProgressBar(color=PRIMARY, bgcolor="#E8EEF5"))
-    ft.use_dialog(ft.AlertDialog(
-        modal=True, title=ft.Text(app.t("assessment.import_title")),
-        content=ft.Container(ft.Column(body, spacing=12, tight=True), width=560),
-        actions=[ft.TextButton(app.t("common.close"), on_click=lambda: a.close_import()),
-                 ft.FilledButton(app.t("import.run"), icon=ft.Icons.UPLOAD_FILE, on_click=run, disabled=a.running)]))
-    return ft.Container(visible=False)
+    return _file_dialog(app, a, errors=a.import_errors, errors_key="assessment.import_errors", body=lambda: [
+        ft.Text(app.t("assessment.import_help", commune=a.card["commune_name"] if a.card else a.commune,
+                      year=a.year), size=13, color=MUTED),
+        ft.TextField(label=app.t("import.path"), value=a.import_path, hint_text=app.t("import.path_hint"),
+                     on_change=lambda e: a.set_import_path(e.control.value), on_submit=run),
+        ft.Row([file_button(app, app.t("import.choose"), a.choose_import_path, a.accept_upload),
+                ft.TextButton(app.t("import.template"), icon=ft.Icons.DOWNLOAD,
+                              on_click=lambda: a.import_template())], spacing=8)],
+        error=a.import_error, title_key="assessment.import_title", width=560, run=run, run_key="import.run",
+        close=a.close_import)
 
 
 def _export(a, what, fmt):

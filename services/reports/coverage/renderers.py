@@ -323,6 +323,29 @@ def _last_date_cell(ws, r, c, value, f, tt) -> None:
         _cell(ws, r, c, value, f, "date")
 
 
+def _numbered_sheet(wb, f, tt, name: str, title: str, sub: str, columns: list[tuple], items: list[dict]):
+    """A sheet of numbered rows, one per item. `columns`: (header message key, width, the item's value, kind) —
+    kind as _cell's, "last" for a last-reached date (or "never") and "blank" for a column left to fill in by hand.
+    The number is the item's plan rank when it has one, else its position."""
+    ws = _sheet(wb, f, name, title, sub, [tt("coverage.col.no")] + [tt(key) for key, *_ in columns],
+                [6] + [width for _, width, *_ in columns])
+    for i, item in enumerate(items, 1):
+        r = 3 + i
+        ws.write(r, 0, item.get("rank", i), f["stt"])
+        for c, (_key, _width, value, kind) in enumerate(columns, 1):
+            if kind == "last":
+                _last_date_cell(ws, r, c, value(item), f, tt)
+            elif kind == "blank":
+                ws.write_blank(r, c, None, f["text"])
+            else:
+                _cell(ws, r, c, value(item), f, kind)
+    return ws
+
+
+def _get(key: str):
+    return lambda item: item[key]
+
+
 def _cell(ws, r, c, value, f, kind="text"):
     if value is None:
         ws.write(r, c, "—", f["text"])
@@ -349,64 +372,38 @@ def coverage_xlsx(rep: CoverageResult, out: str | Path | None = None, *, lang: s
            + " — " + t("coverage.scope", lang, label=rep.scope["label"]))
     tt = lambda k: t(k, lang)  # noqa: E731
 
-    ws = _sheet(wb, f, tt("coverage.view.tab_villages"), title, sub,
-                [tt("coverage.col.no"), tt("coverage.col.commune"), tt("coverage.col.village"),
-                 tt("coverage.col.last_reached"), tt("coverage.col.days_since"), tt("coverage.col.sessions"),
-                 tt("coverage.col.participants"), tt("coverage.col.status")], [6, 30, 30, 14, 10, 10, 12, 16])
-    for i, v in enumerate(rep.villages, 1):
-        r = 3 + i
-        ws.write(r, 0, i, f["stt"])
-        _cell(ws, r, 1, v["commune_name"], f)
-        _cell(ws, r, 2, v["village"], f)
-        _last_date_cell(ws, r, 3, v["last_reached"], f, tt)
-        _cell(ws, r, 4, v["days_since"], f, "int")
-        _cell(ws, r, 5, v["sessions"], f, "int")
-        _cell(ws, r, 6, v["participants"], f, "int")
-        _cell(ws, r, 7, tt("coverage.in_period" if v["reached_in_period"] else "coverage.not_in_period"), f)
-
-    ws = _sheet(wb, f, tt("coverage.col.group"), title, sub,
-                [tt("coverage.col.no"), tt("coverage.col.group"), tt("coverage.col.sessions"),
-                 tt("coverage.col.participants"), tt("coverage.col.last_reached"), tt("coverage.col.days_since"),
-                 tt("coverage.col.status")], [6, 34, 10, 12, 14, 10, 16])
-    for i, g in enumerate(rep.groups, 1):
-        r = 3 + i
-        ws.write(r, 0, i, f["stt"])
-        _cell(ws, r, 1, g["label"], f)
-        _cell(ws, r, 2, g["sessions"], f, "int")
-        _cell(ws, r, 3, g["participants"], f, "int")
-        _last_date_cell(ws, r, 4, g["last_served"], f, tt)
-        _cell(ws, r, 5, g["days_since"], f, "int")
-        _cell(ws, r, 6, tt("coverage.in_period" if g["served"] else "coverage.not_in_period"), f)
-
-    ws = _sheet(wb, f, tt("coverage.col.language"), title, sub,
-                [tt("coverage.col.no"), tt("coverage.col.language"), tt("coverage.col.people"),
-                 tt("coverage.col.sessions"), tt("coverage.col.last_reached"), tt("coverage.col.days_since"),
-                 tt("coverage.col.communes_not_served")], [6, 24, 10, 10, 14, 10, 40])
-    for i, x in enumerate(rep.languages, 1):
-        r = 3 + i
-        ws.write(r, 0, i, f["stt"])
-        _cell(ws, r, 1, x["label"], f)
-        _cell(ws, r, 2, x["people"], f, "int")
-        _cell(ws, r, 3, x["sessions"], f, "int")
-        _last_date_cell(ws, r, 4, x["last_served"], f, tt)
-        _cell(ws, r, 5, x["days_since"], f, "int")
-        _cell(ws, r, 6, ", ".join(_commune_name(rep, c) for c in x["communes_not_served"]), f)
-
-    ws = _sheet(wb, f, tt("coverage.col.commune"), title, sub,
-                [tt("coverage.col.no"), tt("coverage.col.commune"), tt("coverage.col.sessions"),
-                 tt("coverage.col.participants"), tt("coverage.view.tab_villages"), tt("coverage.col.villages"),
-                 tt("coverage.col.groups_missing"), tt("coverage.col.languages_missing")],
-                [6, 30, 10, 12, 10, 12, 50, 30])
-    for i, c in enumerate(rep.communes, 1):
-        r = 3 + i
-        ws.write(r, 0, i, f["stt"])
-        _cell(ws, r, 1, c["name"], f)
-        _cell(ws, r, 2, c["sessions"], f, "int")
-        _cell(ws, r, 3, c["participants"], f, "int")
-        _cell(ws, r, 4, c["villages_total"], f, "int")
-        _cell(ws, r, 5, c["villages_reached"], f, "int")
-        _cell(ws, r, 6, ", ".join(catalogs.label("target_groups", g, lang) for g in c["groups_not_served"]), f)
-        _cell(ws, r, 7, ", ".join(catalogs.language_label(x, lang) for x in c["languages_not_served"]), f)
+    status = lambda done: tt("coverage.in_period" if done else "coverage.not_in_period")  # noqa: E731
+    _numbered_sheet(wb, f, tt, tt("coverage.view.tab_villages"), title, sub, [
+        ("coverage.col.commune", 30, _get("commune_name"), "text"),
+        ("coverage.col.village", 30, _get("village"), "text"),
+        ("coverage.col.last_reached", 14, _get("last_reached"), "last"),
+        ("coverage.col.days_since", 10, _get("days_since"), "int"),
+        ("coverage.col.sessions", 10, _get("sessions"), "int"),
+        ("coverage.col.participants", 12, _get("participants"), "int"),
+        ("coverage.col.status", 16, lambda v: status(v["reached_in_period"]), "text")], rep.villages)
+    _numbered_sheet(wb, f, tt, tt("coverage.col.group"), title, sub, [
+        ("coverage.col.group", 34, _get("label"), "text"), ("coverage.col.sessions", 10, _get("sessions"), "int"),
+        ("coverage.col.participants", 12, _get("participants"), "int"),
+        ("coverage.col.last_reached", 14, _get("last_served"), "last"),
+        ("coverage.col.days_since", 10, _get("days_since"), "int"),
+        ("coverage.col.status", 16, lambda g: status(g["served"]), "text")], rep.groups)
+    _numbered_sheet(wb, f, tt, tt("coverage.col.language"), title, sub, [
+        ("coverage.col.language", 24, _get("label"), "text"), ("coverage.col.people", 10, _get("people"), "int"),
+        ("coverage.col.sessions", 10, _get("sessions"), "int"),
+        ("coverage.col.last_reached", 14, _get("last_served"), "last"),
+        ("coverage.col.days_since", 10, _get("days_since"), "int"),
+        ("coverage.col.communes_not_served", 40,
+         lambda x: ", ".join(_commune_name(rep, c) for c in x["communes_not_served"]), "text")], rep.languages)
+    _numbered_sheet(wb, f, tt, tt("coverage.col.commune"), title, sub, [
+        ("coverage.col.commune", 30, _get("name"), "text"), ("coverage.col.sessions", 10, _get("sessions"), "int"),
+        ("coverage.col.participants", 12, _get("participants"), "int"),
+        ("coverage.view.tab_villages", 10, _get("villages_total"), "int"),
+        ("coverage.col.villages", 12, _get("villages_reached"), "int"),
+        ("coverage.col.groups_missing", 50,
+         lambda c: ", ".join(catalogs.label("target_groups", g, lang) for g in c["groups_not_served"]), "text"),
+        ("coverage.col.languages_missing", 30,
+         lambda c: ", ".join(catalogs.language_label(x, lang) for x in c["languages_not_served"]), "text")],
+        rep.communes)
 
     header = [tt("coverage.col.no"), tt("coverage.col.form")]
     for _key, label, _kind in _EFFECT_METRICS:
@@ -499,31 +496,19 @@ def plan_xlsx(plan: PlanResult, out: str | Path | None = None, *, lang: str = "v
     title = t("plan.title", lang, month=_month_text(plan, lang))
     sub = t("plan.subtitle", lang, date=fmt_date(plan.as_of, lang)) + " — " + plan.scope["label"]
     tt = lambda k: t(k, lang)  # noqa: E731
-    ws = _sheet(wb, f, tt("coverage.view.tab_villages"), title, sub,
-                [tt("coverage.col.no"), tt("coverage.col.commune"), tt("coverage.col.village"),
-                 tt("coverage.col.last_reached"), tt("coverage.col.days_since"), tt("coverage.col.reason"),
-                 tt("plan.col.planned")], [6, 30, 30, 14, 10, 36, 26])
-    for i, v in enumerate(plan.villages):
-        r = 4 + i
-        ws.write(r, 0, v["rank"], f["stt"])
-        _cell(ws, r, 1, v["commune_name"], f)
-        _cell(ws, r, 2, v["village"], f)
-        _last_date_cell(ws, r, 3, v["last_reached"], f, tt)
-        _cell(ws, r, 4, v["days_since"], f, "int")
-        _cell(ws, r, 5, v["reason"], f)
-        ws.write_blank(r, 6, None, f["text"])
-    for name, items, label_key in ((tt("coverage.col.group"), plan.groups, "coverage.col.group"),
-                                   (tt("coverage.col.language"), plan.languages, "coverage.col.language")):
-        ws = _sheet(wb, f, name, title, sub, [tt("coverage.col.no"), tt(label_key), tt("coverage.col.last_reached"),
-                                              tt("coverage.col.days_since"), tt("coverage.col.reason")],
-                    [6, 34, 14, 10, 40])
-        for i, g in enumerate(items):
-            r = 4 + i
-            ws.write(r, 0, g["rank"], f["stt"])
-            _cell(ws, r, 1, g["label"], f)
-            _last_date_cell(ws, r, 2, g["last_reached"], f, tt)
-            _cell(ws, r, 3, g["days_since"], f, "int")
-            _cell(ws, r, 4, g["reason"], f)
+    _numbered_sheet(wb, f, tt, tt("coverage.view.tab_villages"), title, sub, [
+        ("coverage.col.commune", 30, _get("commune_name"), "text"),
+        ("coverage.col.village", 30, _get("village"), "text"),
+        ("coverage.col.last_reached", 14, _get("last_reached"), "last"),
+        ("coverage.col.days_since", 10, _get("days_since"), "int"),
+        ("coverage.col.reason", 36, _get("reason"), "text"),
+        ("plan.col.planned", 26, None, "blank")], plan.villages)
+    for items, label_key in ((plan.groups, "coverage.col.group"), (plan.languages, "coverage.col.language")):
+        _numbered_sheet(wb, f, tt, tt(label_key), title, sub, [
+            (label_key, 34, _get("label"), "text"), ("coverage.col.last_reached", 14, _get("last_reached"), "last"),
+            ("coverage.col.days_since", 10, _get("days_since"), "int"),
+            ("coverage.col.reason", 40, _get("reason"), "text")],
+            items)
     wb.close()
     data = buf.getvalue()
     if out is not None:
